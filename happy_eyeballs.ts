@@ -1,0 +1,277 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+/**
+ * The two algorithms of Happy Eyeballs v2 (RFC 8305) that do not depend on
+ * sockets: ordering resolved addresses by interleaving their families
+ * ({@linkcode interleave}, RFC 8305 §4) and racing staggered attempts
+ * ({@linkcode staggeredRace}, RFC 8305 §5).
+ *
+ * Both are generic so that they can be tested with fake attempts and fake
+ * timers, and reused for anything that races (HTTP/3 vs HTTP/2, mirrors...).
+ *
+ * @example Race two fake attempts
+ * ```ts
+ * import { staggeredRace } from "@happy-eyeballs/connect/happy-eyeballs";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const result = await staggeredRace([
+ *   () => Promise.reject(new Error("refused")),
+ *   () => Promise.resolve("second"),
+ * ], { delay: 250 });
+ * assertEquals(result.ok && result.value, "second");
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * Orders items so that address families alternate, as RFC 8305 §4 asks.
+ *
+ * Items are grouped by family in the order in which each family first appears.
+ * The first `firstFamilyCount - 1` items of the first family come first; then
+ * the families take turns, one item each, until all are used. The order within
+ * a family never changes. A `firstFamilyCount` of `0` returns a copy of the
+ * input unchanged (the resolver's order). This is asyncio's
+ * `_interleave_addrinfos`.
+ *
+ * @typeParam T The type of the items, usually resolved addresses.
+ * @param items The items in the resolver's order.
+ * @param familyOf Returns the family of an item (any value that can be
+ * compared with `===`, such as `4` or `6`).
+ * @param firstFamilyCount The "First Address Family Count" of RFC 8305 §4.
+ * @returns A new array with the same items, interleaved.
+ * @throws {RangeError} If `firstFamilyCount` is not a non-negative integer.
+ *
+ * @example Alternate IPv6 and IPv4
+ * ```ts
+ * import { interleave } from "@happy-eyeballs/connect/happy-eyeballs";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const addresses = ["::1", "::2", "127.0.0.1", "127.0.0.2"];
+ * const familyOf = (a: string) => (a.includes(":") ? 6 : 4);
+ * assertEquals(interleave(addresses, familyOf), [
+ *   "::1",
+ *   "127.0.0.1",
+ *   "::2",
+ *   "127.0.0.2",
+ * ]);
+ * assertEquals(interleave(addresses, familyOf, 2), [
+ *   "::1",
+ *   "::2",
+ *   "127.0.0.1",
+ *   "127.0.0.2",
+ * ]);
+ * ```
+ */
+export function interleave<T>(
+  items: readonly T[],
+  familyOf: (item: T) => unknown,
+  firstFamilyCount = 1,
+): T[] {
+  if (!Number.isInteger(firstFamilyCount) || firstFamilyCount < 0) {
+    throw new RangeError(
+      `Cannot interleave addresses as 'interleave' must be a non-negative integer: current value is ${firstFamilyCount}`,
+    );
+  }
+  if (firstFamilyCount === 0) return [...items];
+  // A Map keeps the families in the order of their first appearance.
+  const byFamily = new Map<unknown, T[]>();
+  for (const item of items) {
+    const family = familyOf(item);
+    const list = byFamily.get(family);
+    if (list) list.push(item);
+    else byFamily.set(family, [item]);
+  }
+  const queues = [...byFamily.values()];
+  const result: T[] = queues.length > 0
+    ? queues[0]!.splice(0, firstFamilyCount - 1)
+    : [];
+  for (let round = 0; result.length < items.length; round++) {
+    for (const queue of queues) {
+      if (round < queue.length) result.push(queue[round]!);
+    }
+  }
+  return result;
+}
+
+/**
+ * One attempt of a {@linkcode staggeredRace}: starts the work and settles
+ * with its result. It must settle soon after `signal` aborts, and must close
+ * whatever it opened when it gives up.
+ *
+ * @typeParam T The value an attempt produces, such as a connection.
+ */
+export type Attempt<T> = (signal: AbortSignal) => Promise<T>;
+
+/** Options for {@linkcode staggeredRace}. */
+export interface StaggeredRaceOptions<T> {
+  /**
+   * Milliseconds between the start of one attempt and the start of the next
+   * (RFC 8305 "Connection Attempt Delay"). The next attempt starts earlier
+   * when the most recently started one fails. `0` starts every attempt at
+   * once; `Infinity` runs the attempts strictly one after another.
+   *
+   * @default {250}
+   */
+  delay?: number;
+  /**
+   * Aborting it aborts every attempt; the race then rejects with
+   * `signal.reason`.
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called with the value of each attempt that succeeded but did not win (a
+   * tie, or a success that came after the race was settled). Use it to close
+   * the extra connection.
+   *
+   * @default {() => {}}
+   */
+  dispose?: (value: T, index: number) => void;
+}
+
+/**
+ * The result of a {@linkcode staggeredRace}: either the winner, or the reason
+ * why every attempt failed.
+ *
+ * @typeParam T The value an attempt produces.
+ */
+export type StaggeredRaceResult<T> =
+  | {
+    /** An attempt succeeded. */
+    ok: true;
+    /** What the winning attempt produced. */
+    value: T;
+    /** The position of the winning attempt in the list. */
+    index: number;
+    /** The errors of the attempts that failed before the win, by position. */
+    errors: unknown[];
+  }
+  | {
+    /** Every attempt failed (or there was none). */
+    ok: false;
+    /** The error of each attempt, by position. */
+    errors: unknown[];
+  };
+
+/** Largest delay `setTimeout` honours; larger values would fire at once. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * Runs attempts with staggered starts and settles with the first success
+ * (RFC 8305 §5, asyncio's `staggered_race`).
+ *
+ * The first attempt starts at once. Each next one starts when `delay`
+ * milliseconds have passed since the previous start, or as soon as the most
+ * recently started attempt fails, whichever comes first. When one succeeds,
+ * every other attempt is aborted, and the race settles only after all of them
+ * have settled, so that nothing it started is left running; a loser that
+ * succeeds anyway is handed to `dispose`.
+ *
+ * @typeParam T The value an attempt produces.
+ * @param attempts The attempts, in the order in which to start them.
+ * @param options Options for the race.
+ * @returns The winner, or the error of every attempt when all failed.
+ * @throws {RangeError} If `delay` is negative or NaN.
+ * @throws {unknown} `signal.reason` when `signal` aborts.
+ *
+ * @example Stagger two attempts
+ * ```ts
+ * import { staggeredRace } from "@happy-eyeballs/connect/happy-eyeballs";
+ * import { assertEquals } from "@std/assert";
+ * import { delay } from "@std/async/delay";
+ *
+ * const result = await staggeredRace([
+ *   (signal) => delay(10_000, { signal }).then(() => "slow"),
+ *   () => Promise.resolve("fast"),
+ * ], { delay: 10 });
+ * assertEquals(result.ok && result.index, 1);
+ * ```
+ */
+export function staggeredRace<T>(
+  attempts: readonly Attempt<T>[],
+  options: StaggeredRaceOptions<T> = {},
+): Promise<StaggeredRaceResult<T>> {
+  const { delay = 250, signal, dispose } = options;
+  if (typeof delay !== "number" || Number.isNaN(delay) || delay < 0) {
+    throw new RangeError(
+      `Cannot race attempts as 'delay' must be a non-negative number: current value is ${delay}`,
+    );
+  }
+  if (signal?.aborted) return Promise.reject(signal.reason);
+
+  return new Promise((resolve, reject) => {
+    const errors: unknown[] = [];
+    const controllers: AbortController[] = [];
+    let started = 0;
+    let running = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Set once the race is decided; called when no attempt is running.
+    let settle: (() => void) | undefined;
+
+    function finish(onIdle: () => void, keep?: number): void {
+      settle = onIdle;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      controllers.forEach((controller, i) => {
+        if (i !== keep) controller.abort();
+      });
+    }
+
+    function settleWhenIdle(): void {
+      if (settle && running === 0) {
+        settle();
+        settle = () => {};
+      }
+    }
+
+    function onAbort(): void {
+      finish(() => reject(signal!.reason));
+      settleWhenIdle();
+    }
+
+    async function run(index: number, controller: AbortController) {
+      try {
+        const value = await attempts[index]!(controller.signal);
+        running--;
+        if (settle) {
+          try {
+            dispose?.(value, index);
+          } catch {
+            // A failing dispose must not leave the race unsettled.
+          }
+        } else {
+          finish(() => resolve({ ok: true, value, index, errors }), index);
+        }
+      } catch (error) {
+        running--;
+        if (!settle) {
+          errors[index] = error;
+          // RFC 8305 §5: a failure of the newest attempt starts the next now.
+          if (index === started - 1) startNext();
+          if (running === 0) finish(() => resolve({ ok: false, errors }));
+        }
+      }
+      settleWhenIdle();
+    }
+
+    function startNext(): void {
+      clearTimeout(timer);
+      if (settle || started >= attempts.length) return;
+      const index = started++;
+      const controller = new AbortController();
+      controllers.push(controller);
+      running++;
+      if (started < attempts.length && delay <= MAX_TIMER_DELAY) {
+        timer = setTimeout(startNext, delay);
+      }
+      run(index, controller);
+    }
+
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (attempts.length === 0) {
+      finish(() => resolve({ ok: false, errors }));
+      settleWhenIdle();
+    } else {
+      startNext();
+    }
+  });
+}
