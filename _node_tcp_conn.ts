@@ -1,0 +1,209 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Connecting from a chosen local address. `Deno.connect` cannot bind the local
+// end, but Deno's `node:net` can (the server sees the bound address), so this
+// drives one `node:net` socket per attempt and dresses it as a Deno.TcpConn.
+import net from "node:net";
+
+/** An address to connect to or to bind. */
+export interface Endpoint {
+  hostname: string;
+  port: number;
+}
+
+type ErrorClass = new (message?: string, options?: ErrorOptions) => Error;
+
+/** Node's error codes and the Deno error classes they stand for. */
+const DENO_ERROR_BY_CODE: Record<string, ErrorClass> = {
+  ECONNREFUSED: Deno.errors.ConnectionRefused,
+  ECONNRESET: Deno.errors.ConnectionReset,
+  ECONNABORTED: Deno.errors.ConnectionAborted,
+  EADDRINUSE: Deno.errors.AddrInUse,
+  EADDRNOTAVAIL: Deno.errors.AddrNotAvailable,
+  ETIMEDOUT: Deno.errors.TimedOut,
+  ENETUNREACH: Deno.errors.NetworkUnreachable,
+  EHOSTUNREACH: Deno.errors.NetworkUnreachable,
+  EPIPE: Deno.errors.BrokenPipe,
+  EACCES: Deno.errors.PermissionDenied,
+  EPERM: Deno.errors.PermissionDenied,
+  EINVAL: TypeError,
+};
+
+/** Gives a `node:net` error the class Deno would have thrown for it. */
+export function toDenoError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
+  const code = (error as { code?: unknown }).code;
+  const DenoError = typeof code === "string"
+    ? DENO_ERROR_BY_CODE[code]
+    : undefined;
+  return DenoError ? new DenoError(error.message, { cause: error }) : error;
+}
+
+/**
+ * Connects from `local` to `remote`, both IP literals of the same family.
+ * Rejects with `signal.reason` when `signal` aborts, destroying the socket.
+ */
+export function connectFrom(
+  remote: Endpoint,
+  local: Endpoint,
+  signal: AbortSignal,
+): Promise<Deno.TcpConn> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({
+      host: remote.hostname,
+      port: remote.port,
+      localAddress: local.hostname,
+      localPort: local.port,
+      // One literal address: no racing inside our race.
+      autoSelectFamily: false,
+    });
+    function settle(): void {
+      signal.removeEventListener("abort", onAbort);
+      socket.off("connect", onConnect);
+      socket.off("error", onError);
+    }
+    function onAbort(): void {
+      settle();
+      socket.destroy();
+      reject(signal.reason);
+    }
+    function onConnect(): void {
+      settle();
+      resolve(new NodeTcpConn(socket));
+    }
+    function onError(error: Error): void {
+      settle();
+      socket.destroy();
+      reject(toDenoError(error));
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    socket.once("connect", onConnect);
+    socket.once("error", onError);
+  });
+}
+
+function netAddr(hostname: string | undefined, port: number | undefined) {
+  return {
+    transport: "tcp" as const,
+    hostname: hostname ?? "",
+    port: port ?? 0,
+  };
+}
+
+/** A connected `node:net` socket with the interface of a `Deno.TcpConn`. */
+class NodeTcpConn implements Deno.TcpConn {
+  readonly localAddr: Deno.NetAddr;
+  readonly remoteAddr: Deno.NetAddr;
+  readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;
+  readonly writable: WritableStream<Uint8Array<ArrayBufferLike>>;
+  #socket: net.Socket;
+  #closed = false;
+  #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
+  #leftover: Uint8Array | undefined;
+
+  constructor(socket: net.Socket) {
+    this.#socket = socket;
+    this.localAddr = netAddr(socket.localAddress, socket.localPort);
+    this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort);
+    socket.pause();
+    this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      start(controller) {
+        socket.on("data", (chunk: Uint8Array) => {
+          controller.enqueue(new Uint8Array(chunk));
+          // Back-pressure: stop reading from the kernel until pulled.
+          if ((controller.desiredSize ?? 0) <= 0) socket.pause();
+        });
+        socket.once("end", () => {
+          try {
+            controller.close();
+          } catch {
+            // Already closed or errored by the consumer.
+          }
+        });
+        socket.once("error", (error) => {
+          try {
+            controller.error(toDenoError(error));
+          } catch {
+            // Already closed.
+          }
+        });
+      },
+      pull() {
+        socket.resume();
+      },
+      cancel() {
+        socket.destroy();
+      },
+    });
+    this.writable = new WritableStream<Uint8Array>({
+      write: async (chunk) => {
+        await this.write(chunk);
+      },
+      close: () => this.closeWrite(),
+      abort: () => {
+        socket.destroy();
+      },
+    });
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    if (this.#closed) throw new Deno.errors.BadResource("Bad resource ID");
+    if (!this.#leftover) {
+      this.#reader ??= this.readable.getReader();
+      const { value, done } = await this.#reader.read();
+      if (done) return null;
+      this.#leftover = value;
+    }
+    const chunk = this.#leftover;
+    const n = Math.min(p.byteLength, chunk.byteLength);
+    p.set(chunk.subarray(0, n));
+    this.#leftover = n < chunk.byteLength ? chunk.subarray(n) : undefined;
+    return n;
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    if (this.#closed) {
+      return Promise.reject(new Deno.errors.BadResource("Bad resource ID"));
+    }
+    // Node keeps a reference to the buffer until written: copy it, as the
+    // caller may reuse `p` once this promise resolves.
+    const copy = p.slice();
+    return new Promise((resolve, reject) => {
+      this.#socket.write(copy, (error) => {
+        if (error) reject(toDenoError(error));
+        else resolve(copy.byteLength);
+      });
+    });
+  }
+
+  closeWrite(): Promise<void> {
+    return new Promise((resolve) => this.#socket.end(resolve));
+  }
+
+  close(): void {
+    if (this.#closed) throw new Deno.errors.BadResource("Bad resource ID");
+    this.#closed = true;
+    this.#socket.destroy();
+  }
+
+  setNoDelay(noDelay = true): void {
+    this.#socket.setNoDelay(noDelay);
+  }
+
+  setKeepAlive(keepAlive = true): void {
+    this.#socket.setKeepAlive(keepAlive);
+  }
+
+  ref(): void {
+    this.#socket.ref();
+  }
+
+  unref(): void {
+    this.#socket.unref();
+  }
+
+  [Symbol.dispose](): void {
+    if (!this.#closed) this.close();
+  }
+}

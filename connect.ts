@@ -1,0 +1,689 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+/**
+ * {@linkcode connect}: Python asyncio's `loop.create_connection()` for Deno.
+ * It resolves a host name, orders the addresses by interleaving families,
+ * races staggered connection attempts (Happy Eyeballs v2, RFC 8305), can bind
+ * a local address, and explains every failure.
+ *
+ * @example Connect to a local server
+ * ```ts
+ * import { connect } from "@happy-eyeballs/connect/connect";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * using conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ * using _ = await listener.accept();
+ * ```
+ *
+ * @module
+ */
+import { abortable } from "@std/async/abortable";
+import { isIP } from "node:net";
+import { lookup } from "node:dns/promises";
+import { connectFrom } from "./_node_tcp_conn.ts";
+import {
+  type AttemptFailure,
+  combineAttemptErrors,
+  formatAddress,
+} from "./errors.ts";
+import { interleave, staggeredRace } from "./happy_eyeballs.ts";
+
+/** An IP address family: `4` for IPv4, `6` for IPv6. */
+export type Family = 4 | 6;
+
+/** A local address to bind, for {@linkcode ConnectOptions.localAddr}. */
+export interface LocalAddr {
+  /** An IP address, or a name that resolves to one. */
+  hostname: string;
+  /**
+   * The local port; `0` lets the system choose one.
+   *
+   * @default {0}
+   */
+  port?: number;
+}
+
+/** What a {@linkcode Resolver} is given besides the host name. */
+export interface ResolverOptions {
+  /** The only family wanted, or `undefined` for both. */
+  family: Family | undefined;
+  /** Aborts when the connection is no longer wanted. */
+  signal: AbortSignal;
+}
+
+/**
+ * Resolves a host name to IP addresses (literals such as `"::1"` or
+ * `"127.0.0.1"`), in the order in which they should be tried before
+ * interleaving. It replaces the system resolver.
+ */
+export type Resolver = (
+  hostname: string,
+  options: ResolverOptions,
+) => readonly string[] | Promise<readonly string[]>;
+
+/** The fields every {@linkcode ConnectEvent} has. */
+export interface ConnectEventBase {
+  /** Milliseconds since {@linkcode connect} was called. */
+  elapsed: number;
+}
+
+/** The host name was resolved; the addresses are in attempt order. */
+export interface ResolvedEvent extends ConnectEventBase {
+  /** The kind of event. */
+  type: "resolved";
+  /** The host name that was resolved. */
+  hostname: string;
+  /** Every address that will be tried, in the order they will be tried. */
+  addresses: Deno.NetAddr[];
+}
+
+/** A connection attempt started, failed, won, or was cancelled. */
+export interface AttemptEvent extends ConnectEventBase {
+  /**
+   * The kind of event:
+   * - `attemptStarted`: the attempt began to connect;
+   * - `attemptFailed`: it failed, for `error`;
+   * - `attemptWon`: it connected first, and is the result;
+   * - `attemptCancelled`: another attempt won (or the signal aborted) and this
+   *   one was stopped; if it had connected, it was closed.
+   */
+  type: "attemptStarted" | "attemptFailed" | "attemptWon" | "attemptCancelled";
+  /** The position of the attempt in the attempt order, from 0. */
+  index: number;
+  /** The address the attempt connects to. */
+  address: Deno.NetAddr;
+  /** Why the attempt failed, for `attemptFailed` only. */
+  error?: unknown;
+}
+
+/**
+ * The addresses could not be raced, because Deno's net permission covers the
+ * host name but not its addresses, so the connection was left to
+ * `Deno.connect({ hostname })` and its own Happy Eyeballs.
+ */
+export interface FallbackEvent extends ConnectEventBase {
+  /** The kind of event. */
+  type: "fallback";
+  /** Why the race was left to `Deno.connect`. */
+  reason: string;
+}
+
+/** Everything {@linkcode ConnectOptions.onEvent} can be told, in order. */
+export type ConnectEvent = ResolvedEvent | AttemptEvent | FallbackEvent;
+
+/** Options for {@linkcode connect}. Times are in milliseconds. */
+export interface ConnectOptions {
+  /**
+   * The host to connect to: a name, or an IP address (IPv6 with or without
+   * brackets). Required unless `conn` is given.
+   */
+  hostname?: string;
+  /** The port to connect to, 1 to 65535. Required unless `conn` is given. */
+  port?: number;
+  /**
+   * An already connected TCP connection to adopt instead of connecting
+   * (asyncio's `sock`). It belongs to the result from then on. It cannot be
+   * combined with options that concern connecting.
+   */
+  conn?: Deno.TcpConn;
+  /**
+   * Use only addresses of this family.
+   *
+   * @default {undefined} (both)
+   */
+  family?: Family;
+  /**
+   * The delay between the starts of two connection attempts (RFC 8305
+   * "Connection Attempt Delay"). The next attempt starts earlier when the
+   * latest one fails. `0` starts all at once; `Infinity` tries the addresses
+   * strictly one after another.
+   *
+   * @default {250}
+   */
+  happyEyeballsDelay?: number;
+  /**
+   * The "First Address Family Count" of RFC 8305 §4: how many addresses of
+   * the first family come before the families alternate. `0` keeps the
+   * resolver's order.
+   *
+   * @default {1}
+   */
+  interleave?: number;
+  /**
+   * The local address to bind. Destination addresses of a family that it
+   * cannot serve are skipped.
+   *
+   * @default {undefined} (the system chooses)
+   */
+  localAddr?: LocalAddr;
+  /**
+   * When every attempt fails, always reject with an `AggregateError` holding
+   * one error per attempt (asyncio's `all_errors`), instead of a single error
+   * when there was only one attempt or all failed alike.
+   *
+   * @default {false}
+   */
+  allErrors?: boolean;
+  /**
+   * Aborting it rejects with `signal.reason` and closes every attempt.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * Resolves `hostname` instead of the system resolver (getaddrinfo, which
+   * honours /etc/hosts and orders by RFC 6724).
+   *
+   * @default {undefined} (the system resolver)
+   */
+  resolver?: Resolver;
+  /**
+   * Called synchronously with each step of the connection: resolution, every
+   * attempt's start and end. Errors it throws are reported with
+   * `reportError()` and do not affect the connection.
+   *
+   * @default {undefined}
+   */
+  onEvent?: (event: ConnectEvent) => void;
+}
+
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
+  "hostname",
+  "port",
+  "conn",
+  "family",
+  "happyEyeballsDelay",
+  "interleave",
+  "localAddr",
+  "allErrors",
+  "signal",
+  "resolver",
+  "onEvent",
+]);
+
+/** Options that only make sense when this module makes the connection. */
+const CONNECTING_OPTIONS = [
+  "hostname",
+  "port",
+  "family",
+  "localAddr",
+  "happyEyeballsDelay",
+  "interleave",
+  "resolver",
+] as const;
+
+const MAX_HOSTNAME_LENGTH = 253;
+
+/** An event as made, before `elapsed` is stamped on it. */
+type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
+
+function invalid(
+  Class: typeof TypeError | typeof RangeError,
+  option: string,
+  rule: string,
+  value: unknown,
+): never {
+  const shown = typeof value === "string"
+    ? JSON.stringify(value)
+    : typeof value === "function"
+    ? "a function"
+    : String(value);
+  throw new Class(
+    `Cannot connect as '${option}' must be ${rule}: current value is ${shown}`,
+  );
+}
+
+function checkHostname(option: string, value: unknown): string {
+  if (typeof value !== "string") invalid(TypeError, option, "a string", value);
+  const bare = value.startsWith("[") && value.endsWith("]")
+    ? value.slice(1, -1)
+    : value;
+  if (
+    bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
+    // deno-lint-ignore no-control-regex
+    /[\s\x00-\x1f\x7f/\\@]/.test(bare)
+  ) {
+    invalid(
+      TypeError,
+      option,
+      `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`,
+      value,
+    );
+  }
+  if (bare !== value && isIP(bare) !== 6) {
+    invalid(TypeError, option, "an IPv6 address when in brackets", value);
+  }
+  return bare;
+}
+
+function checkPort(option: string, value: unknown, min: number): number {
+  if (typeof value !== "number") invalid(TypeError, option, "a number", value);
+  if (!Number.isInteger(value) || value < min || value > 65535) {
+    invalid(RangeError, option, `an integer from ${min} to 65535`, value);
+  }
+  return value;
+}
+
+function isTcpConn(value: unknown): value is Deno.TcpConn {
+  if (typeof value !== "object" || value === null) return false;
+  const conn = value as Partial<Deno.TcpConn>;
+  return typeof conn.read === "function" &&
+    typeof conn.write === "function" &&
+    typeof conn.close === "function" &&
+    conn.remoteAddr?.transport === "tcp";
+}
+
+/** The options of {@linkcode connect}, checked and with defaults filled in. */
+interface Checked {
+  hostname: string;
+  port: number;
+  family: Family | undefined;
+  delay: number;
+  interleave: number;
+  localAddr: { hostname: string; port: number } | undefined;
+  allErrors: boolean;
+  signal: AbortSignal | undefined;
+  resolver: Resolver | undefined;
+  onEvent: ((event: ConnectEvent) => void) | undefined;
+}
+
+function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
+  if (typeof options !== "object" || options === null) {
+    invalid(TypeError, "options", "an object", options);
+  }
+  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.has(key));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `Cannot connect as options must be known: unknown option${
+        unknown.length > 1 ? "s" : ""
+      } ${unknown.map((key) => `'${key}'`).join(", ")}`,
+    );
+  }
+  const o = options as ConnectOptions;
+  const { signal, onEvent, allErrors = false } = o;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    invalid(TypeError, "signal", "an AbortSignal", signal);
+  }
+  if (onEvent !== undefined && typeof onEvent !== "function") {
+    invalid(TypeError, "onEvent", "a function", onEvent);
+  }
+  if (typeof allErrors !== "boolean") {
+    invalid(TypeError, "allErrors", "a boolean", allErrors);
+  }
+
+  if (o.conn !== undefined) {
+    if (!isTcpConn(o.conn)) {
+      invalid(TypeError, "conn", "a connected Deno.TcpConn", o.conn);
+    }
+    const clash = CONNECTING_OPTIONS.filter((key) => o[key] !== undefined);
+    if (clash.length > 0) {
+      throw new TypeError(
+        `Cannot connect as 'conn' must not be combined with ${
+          clash.map((key) => `'${key}'`).join(", ")
+        }: the connection is already made`,
+      );
+    }
+    return { conn: o.conn };
+  }
+
+  if (o.hostname === undefined) {
+    invalid(TypeError, "hostname", "given unless 'conn' is", o.hostname);
+  }
+  const hostname = checkHostname("hostname", o.hostname);
+  if (o.port === undefined) {
+    invalid(TypeError, "port", "given unless 'conn' is", o.port);
+  }
+  const port = checkPort("port", o.port, 1);
+
+  const { family, happyEyeballsDelay = 250, interleave = 1, resolver } = o;
+  if (family !== undefined && family !== 4 && family !== 6) {
+    invalid(TypeError, "family", "4 or 6", family);
+  }
+  if (typeof happyEyeballsDelay !== "number") {
+    invalid(TypeError, "happyEyeballsDelay", "a number", happyEyeballsDelay);
+  }
+  if (Number.isNaN(happyEyeballsDelay) || happyEyeballsDelay < 0) {
+    invalid(
+      RangeError,
+      "happyEyeballsDelay",
+      "a non-negative number or Infinity",
+      happyEyeballsDelay,
+    );
+  }
+  if (typeof interleave !== "number") {
+    invalid(TypeError, "interleave", "a number", interleave);
+  }
+  if (!Number.isInteger(interleave) || interleave < 0) {
+    invalid(RangeError, "interleave", "a non-negative integer", interleave);
+  }
+  if (resolver !== undefined && typeof resolver !== "function") {
+    invalid(TypeError, "resolver", "a function", resolver);
+  }
+
+  let localAddr: Checked["localAddr"];
+  if (o.localAddr !== undefined) {
+    const local: unknown = o.localAddr;
+    if (typeof local !== "object" || local === null) {
+      invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
+    }
+    const extra = Object.keys(local).filter((key) =>
+      key !== "hostname" && key !== "port" && key !== "transport"
+    );
+    if (extra.length > 0) {
+      invalid(TypeError, "localAddr", "{ hostname, port? }", extra.join(", "));
+    }
+    const { hostname, port = 0 } = local as LocalAddr;
+    localAddr = {
+      hostname: checkHostname("localAddr.hostname", hostname),
+      port: checkPort("localAddr.port", port, 0),
+    };
+  }
+
+  return {
+    hostname,
+    port,
+    family,
+    delay: happyEyeballsDelay,
+    interleave,
+    localAddr,
+    allErrors,
+    signal,
+    resolver,
+    onEvent,
+  };
+}
+
+function familyOf(address: string): Family {
+  return isIP(address) === 6 ? 6 : 4;
+}
+
+/** The system resolver: getaddrinfo, in its own (RFC 6724) order. */
+async function systemResolve(
+  hostname: string,
+  family: Family | undefined,
+): Promise<string[]> {
+  // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
+  const found = await lookup(hostname, {
+    all: true,
+    verbatim: true,
+    family: family ?? 0,
+  });
+  return found.map((entry) => entry.address);
+}
+
+/**
+ * Resolves `hostname` to distinct IP literals of the wanted family. A literal
+ * needs no look-up. Failures name the host.
+ */
+async function resolve(
+  hostname: string,
+  family: Family | undefined,
+  resolver: Resolver | undefined,
+  signal: AbortSignal,
+): Promise<string[]> {
+  if (isIP(hostname)) return [hostname];
+  let found: readonly string[];
+  try {
+    // getaddrinfo cannot be cancelled: stop waiting for it instead.
+    found = await abortable(
+      Promise.resolve(
+        resolver
+          ? resolver(hostname, { family, signal })
+          : systemResolve(hostname, family),
+      ),
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw resolutionError(hostname, error);
+  }
+  signal.throwIfAborted();
+  if (!Array.isArray(found)) {
+    throw new TypeError(
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
+    );
+  }
+  const addresses = [
+    ...new Set(found.map((address) => {
+      const bare = typeof address === "string"
+        ? address.replace(/^\[(.*)\]$/, "$1")
+        : address;
+      if (typeof bare !== "string" || !isIP(bare)) {
+        throw new TypeError(
+          `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
+            JSON.stringify(address)
+          }`,
+        );
+      }
+      return bare;
+    })),
+  ];
+  return family === undefined
+    ? addresses
+    : addresses.filter((address) => familyOf(address) === family);
+}
+
+function resolutionError(hostname: string, cause: unknown): Error {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  if (code === "EPERM" || cause instanceof Deno.errors.NotCapable) {
+    return new Deno.errors.NotCapable(
+      `Cannot resolve '${hostname}' as net permission for it is missing: run with --allow-net=${hostname}`,
+      { cause },
+    );
+  }
+  return new Deno.errors.NotFound(
+    `Cannot resolve '${hostname}': ${detail}`,
+    { cause },
+  );
+}
+
+/** One attempt: from the local address of the same family, if one is set. */
+function connectTo(
+  address: Deno.NetAddr,
+  locals: readonly string[],
+  localAddr: { port: number } | undefined,
+  signal: AbortSignal,
+): Promise<Deno.TcpConn> {
+  const local = locals.find((l) => familyOf(l) === familyOf(address.hostname));
+  if (local !== undefined && localAddr) {
+    return connectFrom(
+      address,
+      { hostname: local, port: localAddr.port },
+      signal,
+    );
+  }
+  return Deno.connect({
+    hostname: address.hostname,
+    port: address.port,
+    signal,
+    // One literal address: no racing inside our race.
+    autoSelectFamily: false,
+  });
+}
+
+function isGranted(hostname: string, port: number): boolean {
+  const host = formatAddress({ hostname, port });
+  return Deno.permissions.querySync({ name: "net", host }).state === "granted";
+}
+
+/**
+ * Opens a TCP connection the way asyncio's `loop.create_connection()` does,
+ * with Happy Eyeballs v2 (RFC 8305).
+ *
+ * The host name is resolved (by the system resolver unless `resolver` is
+ * given); the addresses are interleaved by family (`interleave`); then one
+ * attempt starts every `happyEyeballsDelay` milliseconds, or as soon as the
+ * latest one fails, until one connects. Every other attempt is then stopped,
+ * and closed if it had connected: when the promise settles, nothing else that
+ * it opened is left open.
+ *
+ * Net permission: it connects to the resolved addresses, so it needs
+ * `--allow-net` for them (or for all). When only the host name is allowed, it
+ * leaves the connection to `Deno.connect({ hostname })` and says so with a
+ * `fallback` event.
+ *
+ * @param options Where to connect, and how.
+ * @returns The connection that won the race (or the adopted `conn`).
+ * @throws {TypeError} If an option has the wrong type, is unknown, or clashes
+ * with `conn`; before any network traffic.
+ * @throws {RangeError} If a number option is out of range; before any network
+ * traffic.
+ * @throws {Deno.errors.NotFound} If the host name does not resolve, or
+ * resolves to no address of the wanted family.
+ * @throws {AggregateError} When attempts failed differently, or always with
+ * `allErrors`: one error per attempt, each naming its address.
+ * @throws {Error} When the only attempt failed, or all failed alike: an error
+ * of the original class (such as `Deno.errors.ConnectionRefused`) that names
+ * every address tried.
+ * @throws {unknown} `signal.reason` when `signal` aborts.
+ *
+ * @example Connect by name, racing IPv6 and IPv4
+ * ```ts
+ * import { connect } from "@happy-eyeballs/connect/connect";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * using conn = await connect({
+ *   hostname: "127.0.0.1",
+ *   port: listener.addr.port,
+ *   happyEyeballsDelay: 100,
+ *   signal: AbortSignal.timeout(5_000),
+ * });
+ * using _ = await listener.accept();
+ * ```
+ *
+ * @example Explain a failure
+ * ```ts
+ * import { connect } from "@happy-eyeballs/connect/connect";
+ * import { assertRejects } from "@std/assert";
+ *
+ * // A port with nothing listening on it.
+ * const port = (() => {
+ *   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ *   return listener.addr.port;
+ * })();
+ * await assertRejects(
+ *   () => connect({ hostname: "127.0.0.1", port }),
+ *   Deno.errors.ConnectionRefused,
+ *   `Cannot connect to 127.0.0.1:${port}`,
+ * );
+ * ```
+ */
+export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
+  const start = performance.now();
+  const checked = checkOptions(options);
+  if ("conn" in checked) return checked.conn;
+  const { hostname, port, family, localAddr, signal, onEvent } = checked;
+  signal?.throwIfAborted();
+
+  function emit(event: WithoutElapsed<ConnectEvent>): void {
+    if (!onEvent) return;
+    try {
+      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent);
+    } catch (error) {
+      reportError(error);
+    }
+  }
+
+  // One controller for the whole call: it stops the resolver too.
+  const controller = new AbortController();
+  const inner = signal
+    ? AbortSignal.any([signal, controller.signal])
+    : controller.signal;
+  try {
+    let addresses = await resolve(hostname, family, checked.resolver, inner);
+    const destination = formatAddress({ hostname, port });
+    if (addresses.length === 0) {
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
+      );
+    }
+
+    let locals: string[] = [];
+    if (localAddr) {
+      locals = await resolve(
+        localAddr.hostname,
+        undefined,
+        checked.resolver,
+        inner,
+      );
+      const served = new Set(locals.map(familyOf));
+      const usable = addresses.filter((a) => served.has(familyOf(a)));
+      if (usable.length === 0) {
+        throw new TypeError(
+          `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
+            addresses.join(", ")
+          }`,
+        );
+      }
+      addresses = usable;
+    }
+
+    const ordered = interleave(addresses, familyOf, checked.interleave);
+    const targets: Deno.NetAddr[] = ordered.map((address) => ({
+      transport: "tcp",
+      hostname: address,
+      port,
+    }));
+    emit({ type: "resolved", hostname, addresses: targets });
+
+    if (
+      !localAddr && !checked.resolver && !isIP(hostname) &&
+      !targets.every((t) => isGranted(t.hostname, port)) &&
+      isGranted(hostname, port)
+    ) {
+      emit({
+        type: "fallback",
+        reason:
+          `net permission covers ${destination} but not all of its addresses`,
+      });
+      return await Deno.connect({
+        hostname,
+        port,
+        signal: inner,
+        autoSelectFamilyAttemptDelay: Math.min(checked.delay, 2 ** 31 - 1),
+      });
+    }
+
+    const failures: AttemptFailure[] = [];
+    let winner: number | undefined;
+    const result = await staggeredRace<Deno.TcpConn>(
+      targets.map((address, index) => async (attemptSignal) => {
+        emit({ type: "attemptStarted", index, address });
+        let conn: Deno.TcpConn;
+        try {
+          conn = await connectTo(address, locals, localAddr, attemptSignal);
+        } catch (error) {
+          if (attemptSignal.aborted) {
+            emit({ type: "attemptCancelled", index, address });
+          } else {
+            failures[index] = { address, error };
+            emit({ type: "attemptFailed", index, address, error });
+          }
+          throw error;
+        }
+        // The race settles on the first attempt to get here; a later one is
+        // a runner-up, closed by `dispose` below.
+        if (winner === undefined) {
+          winner = index;
+          emit({ type: "attemptWon", index, address });
+        }
+        return conn;
+      }),
+      {
+        delay: checked.delay,
+        signal: inner,
+        dispose(conn, index) {
+          conn.close();
+          emit({ type: "attemptCancelled", index, address: targets[index]! });
+        },
+      },
+    );
+    if (result.ok) return result.value;
+    // `failures` is indexed by attempt: drop the holes of cancelled attempts.
+    throw combineAttemptErrors(destination, failures.filter(Boolean), {
+      allErrors: checked.allErrors,
+    });
+  } finally {
+    controller.abort();
+  }
+}

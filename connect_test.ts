@@ -1,0 +1,478 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import {
+  assert,
+  assertEquals,
+  assertInstanceOf,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
+import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
+import { acceptingServer, blackhole, refusedPort } from "./_testing.ts";
+
+/** A resolver that answers `addresses` for every name and records calls. */
+function fixedResolver(addresses: string[]) {
+  const calls: string[] = [];
+  return {
+    calls,
+    resolver(hostname: string) {
+      calls.push(hostname);
+      return addresses;
+    },
+  };
+}
+
+/** Events as short lines, such as `attemptFailed 1`. */
+function timeline(events: ConnectEvent[]): string[] {
+  return events.map((e) => "index" in e ? `${e.type} ${e.index}` : e.type);
+}
+
+Deno.test("connect() connects to an IPv4 literal", async () => {
+  await using server = acceptingServer();
+  using conn = await connect({ hostname: "127.0.0.1", port: server.port });
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  assertEquals(conn.remoteAddr.port, server.port);
+});
+
+Deno.test("connect() connects to an IPv6 literal, with or without brackets", async () => {
+  await using server = acceptingServer("::1");
+  for (const hostname of ["::1", "[::1]"]) {
+    using conn = await connect({ hostname, port: server.port });
+    assertEquals(conn.remoteAddr.hostname, "::1");
+  }
+});
+
+Deno.test("connect() resolves names with the system resolver", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "localhost",
+    port: server.port,
+    family: 4,
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  const resolved = events[0];
+  assert(resolved?.type === "resolved");
+  assertEquals(resolved.hostname, "localhost");
+});
+
+Deno.test("connect() passes a blackholed and a refused address to reach a good one", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  await using hole = await blackhole("127.0.0.2", server.port);
+  const events: ConnectEvent[] = [];
+  const { resolver, calls } = fixedResolver([
+    hole.hostname,
+    "127.0.0.3", // Nothing listens there: refused.
+    "127.0.0.1",
+  ]);
+  using conn = await connect({
+    hostname: "race.test",
+    port: server.port,
+    resolver,
+    happyEyeballsDelay: 100,
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(calls, ["race.test"]);
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  assertEquals(timeline(events), [
+    "resolved",
+    "attemptStarted 0",
+    "attemptStarted 1",
+    "attemptFailed 1",
+    "attemptStarted 2",
+    "attemptWon 2",
+    "attemptCancelled 0",
+  ]);
+  const byType = (type: string, index: number) =>
+    events.find((e) => e.type === type && "index" in e && e.index === index)!;
+  // The second attempt waited for the delay; the third did not wait at all,
+  // since the second failed (generous bounds: loopback on a busy machine).
+  assert(byType("attemptStarted", 1).elapsed >= 95);
+  assert(
+    byType("attemptStarted", 2).elapsed - byType("attemptFailed", 1).elapsed <
+      50,
+  );
+});
+
+Deno.test("connect() interleaves families from the resolver's order", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const events: ConnectEvent[] = [];
+  // All loopback: `::ffff:127.0.0.2` is IPv4-mapped, so of family 6.
+  const { resolver } = fixedResolver([
+    "::1",
+    "::ffff:127.0.0.2",
+    "127.0.0.1",
+    "127.0.0.3",
+  ]);
+  using conn = await connect({
+    hostname: "mixed.test",
+    port: server.port,
+    resolver,
+    happyEyeballsDelay: 50,
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  const resolved = events[0];
+  assert(resolved?.type === "resolved");
+  assertEquals(resolved.addresses.map((a) => a.hostname), [
+    "::1",
+    "127.0.0.1",
+    "::ffff:127.0.0.2",
+    "127.0.0.3",
+  ]);
+});
+
+Deno.test("connect() keeps only the wanted family", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const events: ConnectEvent[] = [];
+  const { resolver } = fixedResolver(["::1", "127.0.0.1"]);
+  using _conn = await connect({
+    hostname: "both.test",
+    port: server.port,
+    family: 4,
+    resolver,
+    onEvent: (event) => events.push(event),
+  });
+  const resolved = events[0];
+  assert(resolved?.type === "resolved");
+  assertEquals(resolved.addresses.map((a) => a.hostname), ["127.0.0.1"]);
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "v4.test",
+        port: 1,
+        family: 6,
+        resolver: () => ["127.0.0.1"],
+      }),
+    Deno.errors.NotFound,
+    "resolves to no IPv6 address",
+  );
+});
+
+Deno.test("connect() names the address of a single refusal", async () => {
+  const port = refusedPort();
+  const error = await assertRejects(
+    () => connect({ hostname: "127.0.0.1", port }),
+    Deno.errors.ConnectionRefused,
+  );
+  assertStringIncludes(error.message, `Cannot connect to 127.0.0.1:${port}: `);
+  assertInstanceOf(error.cause, Deno.errors.ConnectionRefused);
+});
+
+Deno.test("connect() names every address when all are refused alike", async () => {
+  const port = refusedPort("127.0.0.1");
+  const { resolver } = fixedResolver(["127.0.0.1", "127.0.0.2"]);
+  const error = await assertRejects(
+    () => connect({ hostname: "down.test", port, resolver }),
+    Deno.errors.ConnectionRefused,
+  );
+  assertStringIncludes(
+    error.message,
+    `Cannot connect to down.test:${port} at 127.0.0.1:${port}, 127.0.0.2:${port}: `,
+  );
+});
+
+Deno.test("connect() with allErrors rejects with one error per attempt", async () => {
+  const port = refusedPort("127.0.0.1");
+  const { resolver } = fixedResolver(["127.0.0.1", "127.0.0.2"]);
+  const error = await assertRejects(
+    () => connect({ hostname: "down.test", port, resolver, allErrors: true }),
+    AggregateError,
+  );
+  assertEquals(error.errors.length, 2);
+  error.errors.forEach((each: unknown, i: number) => {
+    assertInstanceOf(each, Deno.errors.ConnectionRefused);
+    assertStringIncludes(each.message, `127.0.0.${i + 1}:${port}`);
+    assertInstanceOf(each.cause, Deno.errors.ConnectionRefused);
+  });
+  const single = await assertRejects(
+    () => connect({ hostname: "127.0.0.1", port, allErrors: true }),
+    AggregateError,
+  );
+  assertEquals(single.errors.length, 1);
+});
+
+Deno.test("connect() tries addresses strictly in turn with an infinite delay", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "turns.test",
+    port: server.port,
+    resolver: () => ["127.0.0.3", "127.0.0.1"],
+    happyEyeballsDelay: Infinity,
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  assertEquals(timeline(events), [
+    "resolved",
+    "attemptStarted 0",
+    "attemptFailed 0",
+    "attemptStarted 1",
+    "attemptWon 1",
+  ]);
+});
+
+Deno.test("connect() binds localAddr, and the server sees it", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  using conn = await connect({
+    hostname: "127.0.0.1",
+    port: server.port,
+    localAddr: { hostname: "127.0.0.5" },
+  });
+  assertEquals(conn.localAddr.hostname, "127.0.0.5");
+  // Wait until the server has accepted it.
+  for (let i = 0; i < 100 && server.peers.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assertEquals(server.peers[0]?.hostname, "127.0.0.5");
+  assertEquals(server.peers[0]?.port, conn.localAddr.port);
+});
+
+Deno.test("connect() with localAddr gives a working Deno.TcpConn", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conn = await connect({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+    localAddr: { hostname: "127.0.0.6", port: 0 },
+  });
+  using peer = await listener.accept();
+  conn.setNoDelay(true);
+  conn.setKeepAlive(true);
+  assertEquals(await conn.write(new TextEncoder().encode("ping")), 4);
+  const buffer = new Uint8Array(16);
+  const n = await peer.read(buffer);
+  assertEquals(new TextDecoder().decode(buffer.subarray(0, n!)), "ping");
+  await peer.write(new TextEncoder().encode("pong"));
+  const m = await conn.read(buffer);
+  assertEquals(new TextDecoder().decode(buffer.subarray(0, m!)), "pong");
+  await conn.closeWrite();
+  assertEquals(await peer.read(buffer), null);
+  peer.closeWrite();
+  assertEquals(await conn.read(buffer), null);
+  conn.close();
+  assertEquals(conn.remoteAddr.port, listener.addr.port);
+});
+
+Deno.test("connect() skips destinations that localAddr's family cannot serve", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "both.test",
+    port: server.port,
+    resolver: (name) => name === "both.test" ? ["::1", "127.0.0.1"] : [name],
+    localAddr: { hostname: "127.0.0.7" },
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(conn.localAddr.hostname, "127.0.0.7");
+  const resolved = events[0];
+  assert(resolved?.type === "resolved");
+  assertEquals(resolved.addresses.map((a) => a.hostname), ["127.0.0.1"]);
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "127.0.0.1",
+        port: server.port,
+        localAddr: { hostname: "::1" },
+      }),
+    TypeError,
+    "no address matches the family of 'localAddr'",
+  );
+});
+
+Deno.test("connect() adopts an already connected conn", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  using conn = await connect({ conn: tcp });
+  assert(conn === tcp);
+});
+
+Deno.test("connect() rejects with the reason when aborted mid-race", async () => {
+  await using hole = await blackhole("127.0.0.1");
+  const controller = new AbortController();
+  const events: ConnectEvent[] = [];
+  const reason = new Error("changed my mind");
+  const promise = connect({
+    hostname: hole.hostname,
+    port: hole.port,
+    signal: controller.signal,
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === "attemptStarted") controller.abort(reason);
+    },
+  });
+  assertEquals(await assertRejects(() => promise), reason);
+  assertEquals(timeline(events), [
+    "resolved",
+    "attemptStarted 0",
+    "attemptCancelled 0",
+  ]);
+});
+
+Deno.test("connect() rejects at once with an already aborted signal", async () => {
+  const { resolver, calls } = fixedResolver(["127.0.0.1"]);
+  const reason = new Error("already");
+  const error = await assertRejects(() =>
+    connect({
+      hostname: "x.test",
+      port: 80,
+      resolver,
+      signal: AbortSignal.abort(reason),
+    })
+  );
+  assertEquals(error, reason);
+  assertEquals(calls, []);
+});
+
+Deno.test("connect() says which host did not resolve", async () => {
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "nowhere.test",
+        port: 80,
+        resolver: () => {
+          throw new Error("NXDOMAIN");
+        },
+      }),
+    Deno.errors.NotFound,
+    "Cannot resolve 'nowhere.test': NXDOMAIN",
+  );
+  await assertRejects(
+    () => connect({ hostname: "x.test", port: 80, resolver: () => ["nope"] }),
+    TypeError,
+    "must return IP addresses",
+  );
+});
+
+Deno.test("connect() rejects bad options before any look-up", async (t) => {
+  const { resolver, calls } = fixedResolver(["127.0.0.1"]);
+  const cases: [string, Record<string, unknown>, ErrorConstructor, string][] = [
+    ["no hostname", { port: 80 }, TypeError, "'hostname'"],
+    ["no port", { hostname: "x.test" }, TypeError, "'port'"],
+    ["port as string", { hostname: "x.test", port: "80" }, TypeError, "'port'"],
+    ["port 0", { hostname: "x.test", port: 0 }, RangeError, "'port'"],
+    ["port 65536", { hostname: "x.test", port: 65536 }, RangeError, "'port'"],
+    ["port 1.5", { hostname: "x.test", port: 1.5 }, RangeError, "'port'"],
+    ["empty hostname", { hostname: "", port: 80 }, TypeError, "'hostname'"],
+    [
+      "hostname with space",
+      { hostname: "a b", port: 80 },
+      TypeError,
+      "'hostname'",
+    ],
+    [
+      "hostname with NUL",
+      { hostname: "a\0b", port: 80 },
+      TypeError,
+      "'hostname'",
+    ],
+    [
+      "hostname too long",
+      { hostname: "a".repeat(254), port: 80 },
+      TypeError,
+      "'hostname'",
+    ],
+    [
+      "family 5",
+      { hostname: "x.test", port: 80, family: 5 },
+      TypeError,
+      "'family'",
+    ],
+    [
+      "negative delay",
+      { hostname: "x.test", port: 80, happyEyeballsDelay: -1 },
+      RangeError,
+      "'happyEyeballsDelay'",
+    ],
+    [
+      "NaN delay",
+      { hostname: "x.test", port: 80, happyEyeballsDelay: NaN },
+      RangeError,
+      "'happyEyeballsDelay'",
+    ],
+    [
+      "string delay",
+      { hostname: "x.test", port: 80, happyEyeballsDelay: "5" },
+      TypeError,
+      "'happyEyeballsDelay'",
+    ],
+    [
+      "negative interleave",
+      { hostname: "x.test", port: 80, interleave: -1 },
+      RangeError,
+      "'interleave'",
+    ],
+    [
+      "fractional interleave",
+      { hostname: "x.test", port: 80, interleave: 1.5 },
+      RangeError,
+      "'interleave'",
+    ],
+    [
+      "allErrors not boolean",
+      { hostname: "x.test", port: 80, allErrors: 1 },
+      TypeError,
+      "'allErrors'",
+    ],
+    [
+      "signal not a signal",
+      { hostname: "x.test", port: 80, signal: {} },
+      TypeError,
+      "'signal'",
+    ],
+    [
+      "resolver not a function",
+      { hostname: "x.test", port: 80, resolver: 1 },
+      TypeError,
+      "'resolver'",
+    ],
+    [
+      "onEvent not a function",
+      { hostname: "x.test", port: 80, onEvent: 1 },
+      TypeError,
+      "'onEvent'",
+    ],
+    [
+      "localAddr not an object",
+      { hostname: "x.test", port: 80, localAddr: "127.0.0.1" },
+      TypeError,
+      "'localAddr'",
+    ],
+    [
+      "localAddr port",
+      {
+        hostname: "x.test",
+        port: 80,
+        localAddr: { hostname: "127.0.0.1", port: -1 },
+      },
+      RangeError,
+      "'localAddr.port'",
+    ],
+    [
+      "unknown option",
+      { hostname: "x.test", port: 80, timeout: 5 },
+      TypeError,
+      "'timeout'",
+    ],
+    ["conn not a conn", { conn: {} }, TypeError, "'conn'"],
+  ];
+  for (const [name, options, ErrorClass, includes] of cases) {
+    await t.step(name, async () => {
+      await assertRejects(
+        () => connect({ resolver, ...options } as ConnectOptions),
+        ErrorClass,
+        includes,
+      );
+    });
+  }
+  assertEquals(calls, []);
+});
+
+Deno.test("connect() refuses conn combined with connecting options", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  using tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  await assertRejects(
+    () => connect({ conn: tcp, hostname: "127.0.0.1", happyEyeballsDelay: 0 }),
+    TypeError,
+    "'conn' must not be combined with 'hostname', 'happyEyeballsDelay'",
+  );
+});
