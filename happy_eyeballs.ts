@@ -166,12 +166,24 @@ const MAX_TIMER_DELAY = 2 ** 31 - 1;
  * have settled, so that nothing it started is left running; a loser that
  * succeeds anyway is handed to `dispose`.
  *
+ * `attempts` may also be an async iterable, for attempts that are not all
+ * known when the race starts (RFC 8305 §3: DNS answers that come late). The
+ * race asks it for the next attempt only when that attempt is due, so the
+ * iterable decides as late as possible which one comes next; when it has none
+ * ready yet, the attempt starts as soon as it yields one. The race fails once
+ * the iterable is done and every attempt it yielded has failed. When the race
+ * is decided, the iterable is told with `return()`, and whatever it yields
+ * after that is never started.
+ *
  * @typeParam T The value an attempt produces.
- * @param attempts The attempts, in the order in which to start them.
+ * @param attempts The attempts, in the order in which to start them: an array,
+ * or an async iterable that yields each attempt when the race asks for it.
  * @param options Options for the race.
  * @returns The winner, or the error of every attempt when all failed.
  * @throws {RangeError} If `delay` is negative or NaN.
  * @throws {unknown} `signal.reason` when `signal` aborts.
+ * @throws {unknown} The error of `attempts`, when it is an async iterable that
+ * throws (after every started attempt has been aborted and has settled).
  *
  * @example Stagger two attempts
  * ```ts
@@ -185,9 +197,24 @@ const MAX_TIMER_DELAY = 2 ** 31 - 1;
  * ], { delay: 10 });
  * assertEquals(result.ok && result.index, 1);
  * ```
+ *
+ * @example Race attempts that arrive late
+ * ```ts
+ * import { type Attempt, staggeredRace } from "@happy-eyeballs/connect/happy-eyeballs";
+ * import { assertEquals } from "@std/assert";
+ * import { delay } from "@std/async/delay";
+ *
+ * async function* attempts(): AsyncGenerator<Attempt<string>> {
+ *   yield () => Promise.reject(new Error("refused"));
+ *   await delay(10); // Waiting for more addresses.
+ *   yield () => Promise.resolve("late");
+ * }
+ * const result = await staggeredRace(attempts(), { delay: 250 });
+ * assertEquals(result.ok && result.value, "late");
+ * ```
  */
 export function staggeredRace<T>(
-  attempts: readonly Attempt<T>[],
+  attempts: readonly Attempt<T>[] | AsyncIterable<Attempt<T>>,
   options: StaggeredRaceOptions<T> = {},
 ): Promise<StaggeredRaceResult<T>> {
   const { delay = 250, signal, dispose } = options;
@@ -198,6 +225,11 @@ export function staggeredRace<T>(
   }
   if (signal?.aborted) return Promise.reject(signal.reason);
 
+  // An async iterable is asked for each attempt when it is due.
+  const list = isAsyncIterable(attempts) ? undefined : attempts;
+  const iterator = list ? undefined : (attempts as AsyncIterable<Attempt<T>>)
+    [Symbol.asyncIterator]();
+
   return new Promise((resolve, reject) => {
     const errors: unknown[] = [];
     const controllers: AbortController[] = [];
@@ -206,6 +238,10 @@ export function staggeredRace<T>(
     let timer: ReturnType<typeof setTimeout> | undefined;
     // Set once the race is decided; called when no attempt is running.
     let settle: (() => void) | undefined;
+    // No attempt will be started any more.
+    let exhausted = list?.length === 0;
+    // The iterator is asked for the next attempt.
+    let pulling = false;
 
     function finish(onIdle: () => void, keep?: number): void {
       settle = onIdle;
@@ -214,6 +250,11 @@ export function staggeredRace<T>(
       controllers.forEach((controller, i) => {
         if (i !== keep) controller.abort();
       });
+      if (iterator && !exhausted) {
+        exhausted = true;
+        // Nothing it yields from now on is started.
+        Promise.resolve(iterator.return?.()).catch(() => {});
+      }
     }
 
     function settleWhenIdle(): void {
@@ -228,9 +269,13 @@ export function staggeredRace<T>(
       settleWhenIdle();
     }
 
-    async function run(index: number, controller: AbortController) {
+    async function run(
+      attempt: Attempt<T>,
+      index: number,
+      controller: AbortController,
+    ) {
       try {
-        const value = await attempts[index]!(controller.signal);
+        const value = await attempt(controller.signal);
         running--;
         if (settle) {
           try {
@@ -247,31 +292,64 @@ export function staggeredRace<T>(
           errors[index] = error;
           // RFC 8305 §5: a failure of the newest attempt starts the next now.
           if (index === started - 1) startNext();
-          if (running === 0) finish(() => resolve({ ok: false, errors }));
+          if (running === 0 && exhausted) {
+            finish(() => resolve({ ok: false, errors }));
+          }
         }
       }
       settleWhenIdle();
     }
 
-    function startNext(): void {
-      clearTimeout(timer);
-      if (settle || started >= attempts.length) return;
+    function start(attempt: Attempt<T>): void {
       const index = started++;
       const controller = new AbortController();
       controllers.push(controller);
       running++;
-      if (started < attempts.length && delay <= MAX_TIMER_DELAY) {
+      if (list && started === list.length) exhausted = true;
+      if (!exhausted && delay <= MAX_TIMER_DELAY) {
         timer = setTimeout(startNext, delay);
       }
-      run(index, controller);
+      run(attempt, index, controller);
+    }
+
+    function startNext(): void {
+      clearTimeout(timer);
+      if (settle || exhausted || pulling) return;
+      if (list) return start(list[started]!);
+      pulling = true;
+      // A promise catches what next() throws as well as what it rejects with.
+      new Promise<IteratorResult<Attempt<T>>>((pulled) =>
+        pulled(iterator!.next())
+      )
+        .then((pulled) => {
+          pulling = false;
+          if (settle) return;
+          if (!pulled.done) return start(pulled.value);
+          exhausted = true;
+          if (running === 0) finish(() => resolve({ ok: false, errors }));
+          settleWhenIdle();
+        }, (error) => {
+          pulling = false;
+          if (settle) return;
+          exhausted = true;
+          finish(() => reject(error));
+          settleWhenIdle();
+        });
     }
 
     signal?.addEventListener("abort", onAbort, { once: true });
-    if (attempts.length === 0) {
+    if (exhausted) {
       finish(() => resolve({ ok: false, errors }));
       settleWhenIdle();
     } else {
       startNext();
     }
   });
+}
+
+function isAsyncIterable<T>(
+  value: readonly T[] | AsyncIterable<T>,
+): value is AsyncIterable<T> {
+  return typeof (value as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] ===
+    "function";
 }
