@@ -25,7 +25,9 @@ import {
   combineAttemptErrors,
   formatAddress,
 } from "./errors.ts";
-import { interleave, staggeredRace } from "./happy_eyeballs.ts";
+import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
+import { ConnectHistory } from "./history.ts"; // [history]
+import { AddressQueue } from "./_address_queue.ts"; // [rfc8305-3]
 
 /** An IP address family: `4` for IPv4, `6` for IPv6. */
 export type Family = 4 | 6;
@@ -54,11 +56,21 @@ export interface ResolverOptions {
  * Resolves a host name to IP addresses (literals such as `"::1"` or
  * `"127.0.0.1"`), in the order in which they should be tried before
  * interleaving. It replaces the system resolver.
+ *
+ * It may also return an async iterable of batches of addresses, for answers
+ * that come at different times (RFC 8305 §3, as `dnsResolver` of
+ * `@happy-eyeballs/connect/resolve-dns` does): the race starts with the first
+ * batch, and each later batch is folded into the attempts not yet started. An
+ * error after the first batch is ignored. Once {@linkcode connect} settles,
+ * `signal` aborts and later batches are ignored.
  */
 export type Resolver = (
   hostname: string,
   options: ResolverOptions,
-) => readonly string[] | Promise<readonly string[]>;
+) =>
+  | readonly string[]
+  | Promise<readonly string[]>
+  | AsyncIterable<readonly string[]>;
 
 /** The fields every {@linkcode ConnectEvent} has. */
 export interface ConnectEventBase {
@@ -66,13 +78,21 @@ export interface ConnectEventBase {
   elapsed: number;
 }
 
-/** The host name was resolved; the addresses are in attempt order. */
+/**
+ * The host name was resolved; the addresses are in attempt order. With a
+ * resolver that answers in batches (RFC 8305 §3), one event comes for each
+ * batch that brings new addresses; later ones are folded into the attempts not
+ * yet started.
+ */
 export interface ResolvedEvent extends ConnectEventBase {
   /** The kind of event. */
   type: "resolved";
   /** The host name that was resolved. */
   hostname: string;
-  /** Every address that will be tried, in the order they will be tried. */
+  /**
+   * The addresses that will be tried, in the order they will be tried (for a
+   * later batch: the new addresses, in the resolver's order).
+   */
   addresses: Deno.NetAddr[];
 }
 
@@ -184,6 +204,15 @@ export interface ConnectOptions {
    * @default {undefined}
    */
   onEvent?: (event: ConnectEvent) => void;
+  /**
+   * Remembered winners, shared between calls (RFC 8305 §4 and §5, stateful
+   * client): the address that won the last race to the same host name and
+   * port is tried first, and the delay before the next attempt may be
+   * shortened from its measured connect times. Each win is recorded in it.
+   *
+   * @default {undefined} (no memory between calls)
+   */
+  history?: ConnectHistory;
 }
 
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
@@ -198,6 +227,7 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
   "signal",
   "resolver",
   "onEvent",
+  "history",
 ]);
 
 /** Options that only make sense when this module makes the connection. */
@@ -209,6 +239,7 @@ const CONNECTING_OPTIONS = [
   "happyEyeballsDelay",
   "interleave",
   "resolver",
+  "history",
 ] as const;
 
 const MAX_HOSTNAME_LENGTH = 253;
@@ -284,6 +315,7 @@ interface Checked {
   signal: AbortSignal | undefined;
   resolver: Resolver | undefined;
   onEvent: ((event: ConnectEvent) => void) | undefined;
+  history: ConnectHistory | undefined;
 }
 
 function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
@@ -358,6 +390,10 @@ function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
   if (resolver !== undefined && typeof resolver !== "function") {
     invalid(TypeError, "resolver", "a function", resolver);
   }
+  // [history]
+  if (o.history !== undefined && !(o.history instanceof ConnectHistory)) {
+    invalid(TypeError, "history", "a ConnectHistory", o.history);
+  }
 
   let localAddr: Checked["localAddr"];
   if (o.localAddr !== undefined) {
@@ -389,6 +425,7 @@ function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
     signal,
     resolver,
     onEvent,
+    history: o.history,
   };
 }
 
@@ -410,6 +447,19 @@ async function systemResolve(
   return found.map((entry) => entry.address);
 }
 
+/** What {@linkcode resolve} found. */
+interface Resolution {
+  /** The addresses (of the first batch, from a resolver that streams). */
+  addresses: string[];
+  /** [rfc8305-3] The batches still to come, from a resolver that streams. */
+  more?: AsyncIterator<readonly string[]> | undefined;
+}
+
+function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
+  return typeof (value as Partial<AsyncIterable<T>> | null)
+    ?.[Symbol.asyncIterator] === "function";
+}
+
 /**
  * Resolves `hostname` to distinct IP literals of the wanted family. A literal
  * needs no look-up. Failures name the host.
@@ -419,9 +469,11 @@ async function resolve(
   family: Family | undefined,
   resolver: Resolver | undefined,
   signal: AbortSignal,
-): Promise<string[]> {
-  if (isIP(hostname)) return [hostname];
-  let found: readonly string[];
+  all = false,
+): Promise<Resolution> {
+  if (isIP(hostname)) return { addresses: [hostname] };
+  let found: readonly string[] | AsyncIterable<readonly string[]>;
+  let more: AsyncIterator<readonly string[]> | undefined;
   try {
     // getaddrinfo cannot be cancelled: stop waiting for it instead.
     found = await abortable(
@@ -432,11 +484,32 @@ async function resolve(
       ),
       signal,
     );
+    // [rfc8305-3] A resolver that answers in batches: start with the first.
+    if (isAsyncIterable<readonly string[]>(found)) {
+      more = found[Symbol.asyncIterator]();
+      const first = await abortable(more.next(), signal);
+      found = first.done ? [] : first.value;
+      // Every batch, when all addresses are needed at once.
+      while (all) {
+        const next = await abortable(more.next(), signal);
+        if (next.done) break;
+        found = [...found, ...next.value];
+      }
+    }
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     throw resolutionError(hostname, error);
   }
   signal.throwIfAborted();
+  return { addresses: checkAddresses(hostname, family, found), more };
+}
+
+/** Distinct IP literals of the wanted family, from a resolver's answer. */
+function checkAddresses(
+  hostname: string,
+  family: Family | undefined,
+  found: unknown,
+): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
       `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
@@ -477,33 +550,47 @@ function resolutionError(hostname: string, cause: unknown): Error {
   );
 }
 
+/** A signal that never aborts. */
+const NEVER = new AbortController().signal;
+
+/** [perf] The reason of every abort once `connect()` has settled. */
+const SETTLED = new DOMException("The connection was settled", "AbortError");
+
 /** One attempt: from the local address of the same family, if one is set. */
 function connectTo(
   address: Deno.NetAddr,
   locals: readonly string[],
   localAddr: { port: number } | undefined,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<Deno.TcpConn> {
   const local = locals.find((l) => familyOf(l) === familyOf(address.hostname));
   if (local !== undefined && localAddr) {
     return connectFrom(
       address,
       { hostname: local, port: localAddr.port },
-      signal,
+      signal ?? NEVER,
     );
   }
-  return Deno.connect({
+  const options: Deno.ConnectOptions = {
     hostname: address.hostname,
     port: address.port,
-    signal,
     // One literal address: no racing inside our race.
     autoSelectFamily: false,
-  });
+  };
+  // [perf] Deno does extra work for a signal: pass one only when there is.
+  if (signal) options.signal = signal;
+  return Deno.connect(options);
 }
 
-function isGranted(hostname: string, port: number): boolean {
-  const host = formatAddress({ hostname, port });
-  return Deno.permissions.querySync({ name: "net", host }).state === "granted";
+/** Whether net permission is granted for `hostname:port`, or for all hosts. */
+function isGranted(hostname?: string, port?: number): boolean {
+  const host = hostname === undefined
+    ? undefined
+    : formatAddress({ hostname, port: port! });
+  const descriptor: Deno.NetPermissionDescriptor = host === undefined
+    ? { name: "net" }
+    : { name: "net", host };
+  return Deno.permissions.querySync(descriptor).state === "granted";
 }
 
 /**
@@ -569,11 +656,22 @@ function isGranted(hostname: string, port: number): boolean {
  * ```
  */
 export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
-  const start = performance.now();
   const checked = checkOptions(options);
   if ("conn" in checked) return checked.conn;
-  const { hostname, port, family, localAddr, signal, onEvent } = checked;
+  const {
+    hostname,
+    port,
+    family,
+    localAddr,
+    signal,
+    onEvent,
+    history,
+    allErrors,
+  } = checked;
+  // [perf] Clock readings only for those who read them.
+  const start = onEvent ? performance.now() : 0;
   signal?.throwIfAborted();
+  const destination = formatAddress({ hostname, port });
 
   function emit(event: WithoutElapsed<ConnectEvent>): void {
     if (!onEvent) return;
@@ -584,30 +682,104 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
     }
   }
 
+  function toTarget(address: string): Deno.NetAddr {
+    return { transport: "tcp", hostname: address, port };
+  }
+
+  let locals: string[] = [];
+  const failures: AttemptFailure[] = [];
+  // The address of each attempt, by index: the order in which they started.
+  const attempted: Deno.NetAddr[] = [];
+  let winner: number | undefined;
+
+  /** An attempt to connect to `address`, reporting it with events. */
+  function attemptTo(
+    address: Deno.NetAddr,
+  ): (attemptSignal?: AbortSignal) => Promise<Deno.TcpConn> {
+    return async (attemptSignal) => {
+      const index = attempted.push(address) - 1;
+      emit({ type: "attemptStarted", index, address });
+      const begun = history ? performance.now() : 0;
+      let conn: Deno.TcpConn;
+      try {
+        conn = await connectTo(address, locals, localAddr, attemptSignal);
+      } catch (error) {
+        if (attemptSignal?.aborted) {
+          emit({ type: "attemptCancelled", index, address });
+        } else {
+          failures[index] = { address, error };
+          emit({ type: "attemptFailed", index, address, error });
+        }
+        throw error;
+      }
+      // The race settles on the first attempt to get here; a later one is
+      // a runner-up, closed by `dispose` below.
+      if (winner === undefined) {
+        winner = index;
+        // [history] Remember the winner and how long it took.
+        history?.record(
+          destination,
+          address.hostname,
+          performance.now() - begun,
+        );
+        emit({ type: "attemptWon", index, address });
+      }
+      return conn;
+    };
+  }
+
+  function failure(): Error {
+    // `failures` is indexed by attempt: drop the holes of cancelled attempts.
+    return combineAttemptErrors(destination, failures.filter(Boolean), {
+      allErrors,
+    });
+  }
+
+  // [perf] A single address needs no race, nor an abort signal of its own.
+  async function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
+    try {
+      return await attemptTo(address)(signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw failure();
+    }
+  }
+
+  // [perf] An IP literal: nothing to resolve, nothing to race.
+  if (
+    !localAddr && isIP(hostname) &&
+    (family === undefined || familyOf(hostname) === family)
+  ) {
+    const address = toTarget(hostname);
+    emit({ type: "resolved", hostname, addresses: [address] });
+    return await connectOnly(address);
+  }
+
   // One controller for the whole call: it stops the resolver too.
   const controller = new AbortController();
   const inner = signal
     ? AbortSignal.any([signal, controller.signal])
     : controller.signal;
   try {
-    let addresses = await resolve(hostname, family, checked.resolver, inner);
-    const destination = formatAddress({ hostname, port });
+    const resolution = await resolve(hostname, family, checked.resolver, inner);
+    let addresses = resolution.addresses;
     if (addresses.length === 0) {
       throw new Deno.errors.NotFound(
         `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
       );
     }
 
-    let locals: string[] = [];
+    let served: Set<Family> | undefined;
     if (localAddr) {
-      locals = await resolve(
+      locals = (await resolve(
         localAddr.hostname,
         undefined,
         checked.resolver,
         inner,
-      );
-      const served = new Set(locals.map(familyOf));
-      const usable = addresses.filter((a) => served.has(familyOf(a)));
+        true,
+      )).addresses;
+      served = new Set(locals.map(familyOf));
+      const usable = addresses.filter((a) => served!.has(familyOf(a)));
       if (usable.length === 0) {
         throw new TypeError(
           `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
@@ -618,16 +790,14 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
       addresses = usable;
     }
 
+    // [history] The remembered winner comes first.
+    if (history) addresses = history.order(destination, addresses);
     const ordered = interleave(addresses, familyOf, checked.interleave);
-    const targets: Deno.NetAddr[] = ordered.map((address) => ({
-      transport: "tcp",
-      hostname: address,
-      port,
-    }));
+    const targets: Deno.NetAddr[] = ordered.map(toTarget);
     emit({ type: "resolved", hostname, addresses: targets });
 
     if (
-      !localAddr && !checked.resolver && !isIP(hostname) &&
+      !localAddr && !checked.resolver && !isIP(hostname) && !isGranted() &&
       !targets.every((t) => isGranted(t.hostname, port)) &&
       isGranted(hostname, port)
     ) {
@@ -644,46 +814,71 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
       });
     }
 
-    const failures: AttemptFailure[] = [];
-    let winner: number | undefined;
-    const result = await staggeredRace<Deno.TcpConn>(
-      targets.map((address, index) => async (attemptSignal) => {
-        emit({ type: "attemptStarted", index, address });
-        let conn: Deno.TcpConn;
+    const { more } = resolution;
+    // [perf] One address, and no more to come: nothing to race.
+    if (targets.length === 1 && !more) return await connectOnly(targets[0]!);
+
+    let attempts:
+      | readonly Attempt<Deno.TcpConn>[]
+      | AsyncIterable<Attempt<Deno.TcpConn>> = targets.map(attemptTo);
+    // [rfc8305-3] Later batches are folded into the attempts not yet started;
+    // the race takes each address only when its attempt is due.
+    if (more) {
+      const queue = new AddressQueue(ordered, checked.interleave);
+      (async () => {
         try {
-          conn = await connectTo(address, locals, localAddr, attemptSignal);
-        } catch (error) {
-          if (attemptSignal.aborted) {
-            emit({ type: "attemptCancelled", index, address });
-          } else {
-            failures[index] = { address, error };
-            emit({ type: "attemptFailed", index, address, error });
+          for (
+            let next = await more.next();
+            !next.done && !inner.aborted;
+            next = await more.next()
+          ) {
+            let found = checkAddresses(hostname, family, next.value);
+            if (served) found = found.filter((a) => served.has(familyOf(a)));
+            const fresh = queue.add(found);
+            if (fresh.length > 0) {
+              emit({
+                type: "resolved",
+                hostname,
+                addresses: fresh.map(toTarget),
+              });
+            }
           }
-          throw error;
+        } catch {
+          // Late answers are a bonus: the race goes on with what it has.
+        } finally {
+          queue.close();
         }
-        // The race settles on the first attempt to get here; a later one is
-        // a runner-up, closed by `dispose` below.
-        if (winner === undefined) {
-          winner = index;
-          emit({ type: "attemptWon", index, address });
-        }
-        return conn;
-      }),
-      {
-        delay: checked.delay,
-        signal: inner,
-        dispose(conn, index) {
-          conn.close();
-          emit({ type: "attemptCancelled", index, address: targets[index]! });
-        },
+      })();
+      attempts = {
+        [Symbol.asyncIterator]: () => ({
+          next: async () => {
+            const next = await queue.next();
+            return next.done
+              ? next
+              : { done: false, value: attemptTo(toTarget(next.value)) };
+          },
+          return: () => queue.return(),
+        }),
+      };
+    }
+
+    // [history] A remembered fast winner may shorten the delay.
+    const delay =
+      history?.attemptDelay(destination, ordered[0]!, checked.delay) ??
+        checked.delay;
+    const result = await staggeredRace<Deno.TcpConn>(attempts, {
+      delay,
+      signal: inner,
+      dispose(conn, index) {
+        conn.close();
+        emit({ type: "attemptCancelled", index, address: attempted[index]! });
       },
-    );
-    if (result.ok) return result.value;
-    // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    throw combineAttemptErrors(destination, failures.filter(Boolean), {
-      allErrors: checked.allErrors,
     });
+    if (result.ok) return result.value;
+    throw failure();
   } finally {
-    controller.abort();
+    // [perf] A reason made once: `abort()` would build an error (and its
+    // stack) on every call.
+    controller.abort(SETTLED);
   }
 }

@@ -1,0 +1,359 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+/**
+ * {@linkcode ConnectHistory}: remembered winners for {@linkcode connect}, the
+ * state that RFC 8305 §4 and §5 allow a stateful client to use.
+ *
+ * Shared between calls, it remembers for each destination which address won
+ * the last race and how long its connections took. Later connections try that
+ * address first, and may wait less before starting the next attempt, so a host
+ * whose IPv6 path is broken costs the full Connection Attempt Delay once, not
+ * on every connection. Entries expire, so that a repaired path is tried again,
+ * and their number is bounded.
+ *
+ * @example Remember the winner between connections
+ * ```ts
+ * import { connect } from "@happy-eyeballs/connect/connect";
+ * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const history = new ConnectHistory();
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const { port } = listener.addr;
+ * // Nothing listens on [::1]:port: refused, then 127.0.0.1 wins.
+ * const resolver = () => ["::1", "127.0.0.1"];
+ * for (let i = 0; i < 2; i++) {
+ *   using _conn = await connect({ hostname: "db.test", port, resolver, history });
+ *   using _ = await listener.accept();
+ * }
+ * assertEquals(history.get(`db.test:${port}`)?.address, "127.0.0.1");
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * RFC 8305 §5: a Connection Attempt Delay must not be shorter than 10 ms.
+ */
+const MINIMUM_DELAY = 10;
+/** RFC 8305 §5: the recommended upper bound of the delay, 2 s. */
+const MAXIMUM_DELAY = 2_000;
+
+/** Options for {@linkcode ConnectHistory}. Times are in milliseconds. */
+export interface ConnectHistoryOptions {
+  /**
+   * How many destinations to remember. When one more is recorded, the one
+   * least recently used is forgotten.
+   *
+   * @default {1024}
+   */
+  maxEntries?: number;
+  /**
+   * How long a winner is remembered after it was learned. A winner that keeps
+   * winning does not extend it: when it expires, the next connection races
+   * in the normal order again, so that an address that lost because its path
+   * was broken (such as IPv6) is tried again once the path is repaired.
+   *
+   * @default {600_000} (10 minutes)
+   */
+  ttl?: number;
+  /**
+   * The shortest Connection Attempt Delay that measured connect times may
+   * lead to: from 10 (RFC 8305's minimum) to 2000 (its recommended maximum).
+   * RFC 8305 recommends 100.
+   *
+   * @default {100}
+   */
+  minimumAttemptDelay?: number;
+}
+
+/** What a {@linkcode ConnectHistory} remembers about one destination. */
+export interface ConnectRecord {
+  /** The address (an IP literal) that won the last race. */
+  address: string;
+  /** The smoothed connect time of `address` (RFC 6298's SRTT), in ms. */
+  connectTime: number;
+  /** How much its connect time varies (RFC 6298's RTTVAR), in ms. */
+  connectTimeVariation: number;
+  /** How many connect times of `address` were measured. */
+  samples: number;
+  /** `performance.now()` when `address` was learned as the winner. */
+  learnedAt: number;
+}
+
+function checkNumber(
+  option: string,
+  value: unknown,
+  rule: string,
+  ok: (value: number) => boolean,
+): number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot create history as '${option}' must be a number: current value is ${value}`,
+    );
+  }
+  if (!ok(value)) {
+    throw new RangeError(
+      `Cannot create history as '${option}' must be ${rule}: current value is ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Remembers, for each destination, the address that won the last race and
+ * the times its connections took, for {@linkcode connect}'s `history` option
+ * (RFC 8305 §4 and §5, stateful client).
+ *
+ * With it, a connection tries the remembered winner first; when the winner's
+ * connect time is known, the next attempt starts after an estimate of it (its
+ * smoothed connect time plus four times its variation, as TCP's RFC 6298
+ * retransmission timeout), bounded by `minimumAttemptDelay` and 2 seconds,
+ * and never later than the configured delay. Destinations are keys such as
+ * `"example.com:443"` (`connect()` uses the host name and port as given).
+ *
+ * Memory is bounded: at most `maxEntries` destinations, the least recently
+ * used forgotten first, each holding one address and three numbers.
+ *
+ * @example Order addresses and shorten the delay
+ * ```ts
+ * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const history = new ConnectHistory({ minimumAttemptDelay: 50 });
+ * const addresses = ["::1", "127.0.0.1"];
+ * assertEquals(history.order("db.test:5432", addresses), addresses);
+ *
+ * history.record("db.test:5432", "127.0.0.1", 1.5);
+ * assertEquals(history.order("db.test:5432", addresses), ["127.0.0.1", "::1"]);
+ * // 1.5 ms measured: the next attempt may start after 50 ms instead of 250.
+ * assertEquals(history.attemptDelay("db.test:5432", "127.0.0.1", 250), 50);
+ * ```
+ */
+export class ConnectHistory {
+  #entries = new Map<string, ConnectRecord>();
+  #maxEntries: number;
+  #ttl: number;
+  #minimumAttemptDelay: number;
+
+  /**
+   * Makes an empty history.
+   *
+   * @param options How much to remember, for how long, and the shortest
+   * delay.
+   * @throws {TypeError} If an option is not a number.
+   * @throws {RangeError} If `maxEntries` is not a positive integer, `ttl` is
+   * not positive, or `minimumAttemptDelay` is not from 10 to 2000.
+   */
+  constructor(options: ConnectHistoryOptions = {}) {
+    const {
+      maxEntries = 1024,
+      ttl = 600_000,
+      minimumAttemptDelay = 100,
+    } = options;
+    this.#maxEntries = checkNumber(
+      "maxEntries",
+      maxEntries,
+      "a positive integer",
+      (n) => Number.isInteger(n) && n > 0,
+    );
+    this.#ttl = checkNumber("ttl", ttl, "a positive number", (n) => n > 0);
+    this.#minimumAttemptDelay = checkNumber(
+      "minimumAttemptDelay",
+      minimumAttemptDelay,
+      `from ${MINIMUM_DELAY} to ${MAXIMUM_DELAY}`,
+      (n) => n >= MINIMUM_DELAY && n <= MAXIMUM_DELAY,
+    );
+  }
+
+  /** How many destinations are remembered, counting expired ones. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * What is remembered about a destination, unless it expired.
+   *
+   * @param destination The destination, such as `"example.com:443"`.
+   * @returns A copy of the record, or `undefined`.
+   *
+   * @example Read a record
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * history.record("db.test:5432", "127.0.0.1", 2);
+   * assertEquals(history.get("db.test:5432")?.connectTime, 2);
+   * assertEquals(history.get("other.test:5432"), undefined);
+   * ```
+   */
+  get(destination: string): ConnectRecord | undefined {
+    const entry = this.#lookup(destination);
+    return entry && { ...entry };
+  }
+
+  /**
+   * Puts the remembered winner of a destination first, keeping the order of
+   * the other addresses (RFC 8305 §4: history may rank addresses before the
+   * families are interleaved).
+   *
+   * @param destination The destination, such as `"example.com:443"`.
+   * @param addresses The addresses in the resolver's order.
+   * @returns A new array of the same addresses.
+   *
+   * @example Winner first
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * history.record("db.test:5432", "127.0.0.2", 1);
+   * assertEquals(
+   *   history.order("db.test:5432", ["::1", "127.0.0.1", "127.0.0.2"]),
+   *   ["127.0.0.2", "::1", "127.0.0.1"],
+   * );
+   * ```
+   */
+  order(destination: string, addresses: readonly string[]): string[] {
+    const winner = this.#lookup(destination)?.address;
+    const at = winner === undefined ? -1 : addresses.indexOf(winner);
+    if (at <= 0) return [...addresses];
+    return [winner!, ...addresses.slice(0, at), ...addresses.slice(at + 1)];
+  }
+
+  /**
+   * The Connection Attempt Delay to use after starting an attempt to
+   * `address`: shorter than `delay` when `address` is the remembered winner
+   * and its connect times say that it answers sooner (RFC 8305 §5).
+   *
+   * @param destination The destination, such as `"example.com:443"`.
+   * @param address The address of the attempt just started.
+   * @param delay The delay configured, used when nothing is known.
+   * @returns `min(delay, max(minimumAttemptDelay, min(2000, estimate)))`
+   * where the estimate is `connectTime + 4 * connectTimeVariation`; `delay`
+   * when `address` is not the remembered winner.
+   *
+   * @example A fast winner shortens the delay
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * assertEquals(history.attemptDelay("db.test:5432", "::1", 250), 250);
+   * history.record("db.test:5432", "::1", 30);
+   * // 30 + 4 * 15 = 90, raised to the recommended minimum of 100.
+   * assertEquals(history.attemptDelay("db.test:5432", "::1", 250), 100);
+   * ```
+   */
+  attemptDelay(destination: string, address: string, delay: number): number {
+    const entry = this.#lookup(destination);
+    if (entry?.address !== address) return delay;
+    const estimate = entry.connectTime + 4 * entry.connectTimeVariation;
+    const bounded = Math.max(
+      this.#minimumAttemptDelay,
+      Math.min(MAXIMUM_DELAY, estimate),
+    );
+    return Math.min(delay, bounded);
+  }
+
+  /**
+   * Records that `address` won a race to `destination` after connecting in
+   * `connectTime` ms. The same winner again refines its connect time (RFC
+   * 6298's smoothing) without extending its life; a different winner
+   * replaces it.
+   *
+   * @param destination The destination, such as `"example.com:443"`.
+   * @param address The address (an IP literal) that won.
+   * @param connectTime How long its connection took, in ms.
+   * @throws {RangeError} If `connectTime` is negative or not finite.
+   *
+   * @example Record a win
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * history.record("db.test:5432", "::1", 8);
+   * history.record("db.test:5432", "::1", 16);
+   * assertEquals(history.get("db.test:5432")?.connectTime, 9);
+   * ```
+   */
+  record(destination: string, address: string, connectTime: number): void {
+    if (!(connectTime >= 0 && connectTime < Infinity)) {
+      throw new RangeError(
+        `Cannot record a connection as 'connectTime' must be a non-negative finite number: current value is ${connectTime}`,
+      );
+    }
+    const entry = this.#lookup(destination);
+    if (entry?.address === address) {
+      // RFC 6298 §2.3, with its alpha = 1/8 and beta = 1/4.
+      entry.connectTimeVariation = 0.75 * entry.connectTimeVariation +
+        0.25 * Math.abs(entry.connectTime - connectTime);
+      entry.connectTime = 0.875 * entry.connectTime + 0.125 * connectTime;
+      entry.samples++;
+      return;
+    }
+    this.#entries.delete(destination);
+    this.#entries.set(destination, {
+      address,
+      connectTime,
+      connectTimeVariation: connectTime / 2,
+      samples: 1,
+      learnedAt: performance.now(),
+    });
+    if (this.#entries.size > this.#maxEntries) {
+      // A Map iterates in insertion order: the first key is the least
+      // recently used one.
+      this.#entries.delete(this.#entries.keys().next().value!);
+    }
+  }
+
+  /**
+   * Forgets a destination.
+   *
+   * @param destination The destination, such as `"example.com:443"`.
+   * @returns Whether it was remembered.
+   *
+   * @example Forget one destination
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * history.record("db.test:5432", "::1", 1);
+   * assertEquals(history.delete("db.test:5432"), true);
+   * assertEquals(history.size, 0);
+   * ```
+   */
+  delete(destination: string): boolean {
+    return this.#entries.delete(destination);
+  }
+
+  /**
+   * Forgets every destination.
+   *
+   * @example Start afresh
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * history.record("db.test:5432", "::1", 1);
+   * history.clear();
+   * assertEquals(history.size, 0);
+   * ```
+   */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  /** The live entry of a destination, marked as recently used. */
+  #lookup(destination: string): ConnectRecord | undefined {
+    const entry = this.#entries.get(destination);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(destination);
+    if (performance.now() - entry.learnedAt >= this.#ttl) return undefined;
+    this.#entries.set(destination, entry);
+    return entry;
+  }
+}
