@@ -2,8 +2,10 @@
 // deno-lint-ignore-file no-console -- a command-line tool: printing is its job.
 /**
  * The checks (`deno task check`): `deno fmt --check`, `deno lint`,
- * `deno check`, `deno doc --lint` of every module in deno.json `exports`, and
- * `deno publish --dry-run` when JSR is reachable (it needs the registry).
+ * `deno check` of all code and its JSDoc examples, `deno doc --lint` of every
+ * module in deno.json `exports`, `deno check` of the examples in the Markdown
+ * files at the root, and `deno publish --dry-run` when JSR is reachable (it
+ * needs the registry).
  *
  * Where JSR cannot be reached, `deno check` and `deno doc` resolve the `@std`
  * names through the offline import map (see `std_source.ts`); fmt and lint
@@ -24,12 +26,22 @@ if (import.meta.main) {
   );
   const entryPoints: string[] = Object.values(config.exports ?? {});
 
+  // Markdown examples are type-checked, not run (deno.json test.exclude):
+  // they may reach out to real hosts.
+  const markdown: string[] = [];
+  for await (const entry of Deno.readDir(ROOT)) {
+    if (entry.isFile && entry.name.endsWith(".md")) markdown.push(entry.name);
+  }
+
   const checks: string[][] = [
     ["fmt", "--check"],
     ["lint"],
-    ["check", ...source.flags],
+    ["check", "--doc", ...source.flags],
     ["doc", "--lint", ...source.flags, ...entryPoints],
   ];
+  if (markdown.length > 0) {
+    checks.push(["check", "--doc-only", ...source.flags, ...markdown.sort()]);
+  }
   if (source.jsr) {
     // The dry run checks what JSR would get, not the git state: allow local
     // edits (and an untracked deno.lock).

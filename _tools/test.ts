@@ -4,8 +4,9 @@
  * The test command (`deno task test [deno test flags and files...]`).
  *
  * Prints which `@std` packages the run uses (see `std_source.ts`), then runs
- * `deno test --doc`: every `*_test.ts` file and every example in JSDoc and
- * Markdown, with the sanitizers of deno.json. Its arguments go to `deno test`
+ * `deno test --doc`: every `*_test.ts` file and every example in JSDoc, with
+ * the sanitizers of deno.json (which keeps Markdown out: `deno task check`
+ * type-checks those examples instead). Its arguments go to `deno test`
  * after ours, so they can narrow the run (`--filter`, files) or add flags
  * (`--junit-path=...`). The exit code is that of `deno test`.
  *
