@@ -41,9 +41,7 @@ function viaNode(check: () => void, headline: string, msg?: string): void {
     check();
   } catch (error) {
     if (!(error instanceof nodeAssert.AssertionError)) throw error;
-    throw new AssertionError(`${headline}${suffix(msg)}\n${error.message}`, {
-      cause: error,
-    });
+    throw new AssertionError(`${headline}${suffix(msg)}\n${error.message}`);
   }
 }
 
