@@ -65,7 +65,7 @@ function checkImportMap(config: Imports, offline: Imports): Imports {
   }
   if (problems.length > 0) {
     throw new Error(
-      `Cannot use ${IMPORT_MAP.pathname} as it must mirror the imports of deno.json: ${
+      `Cannot use _tools/offline_std/import_map.json as it must mirror the imports of deno.json: ${
         problems.join("; ")
       }`,
     );
