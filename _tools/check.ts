@@ -17,53 +17,51 @@
 
 import { deno, ROOT, stdSource } from "./std_source.ts";
 
-if (import.meta.main) {
-  const source = await stdSource();
-  console.log(source.line);
+const source = await stdSource();
+console.log(source.line);
 
-  const config = JSON.parse(
-    await Deno.readTextFile(new URL("deno.json", ROOT)),
-  );
-  const entryPoints: string[] = Object.values(config.exports ?? {});
+const config = JSON.parse(
+  await Deno.readTextFile(new URL("deno.json", ROOT)),
+);
+const entryPoints: string[] = Object.values(config.exports ?? {});
 
-  // Markdown examples are type-checked, not run (deno.json test.exclude):
-  // they may reach out to real hosts.
-  const markdown: string[] = [];
-  for await (const entry of Deno.readDir(ROOT)) {
-    if (entry.isFile && entry.name.endsWith(".md")) markdown.push(entry.name);
-  }
-
-  const checks: string[][] = [
-    ["fmt", "--check"],
-    ["lint"],
-    ["check", "--doc", ...source.flags],
-    ["doc", "--lint", ...source.flags, ...entryPoints],
-  ];
-  if (markdown.length > 0) {
-    checks.push(["check", "--doc-only", ...source.flags, ...markdown.sort()]);
-  }
-  if (source.jsr) {
-    // The dry run checks what JSR would get, not the git state: allow local
-    // edits (and an untracked deno.lock).
-    checks.push(["publish", "--dry-run", "--allow-dirty"]);
-  }
-
-  const failed: string[] = [];
-  for (const args of checks) {
-    const command = `deno ${args.join(" ")}`;
-    console.log(`\n$ ${command}`);
-    if (await deno(args) !== 0) failed.push(command);
-  }
-  if (!source.jsr) {
-    console.log(
-      "\npublish: skipped `deno publish --dry-run` (it needs JSR, which is unreachable)",
-    );
-  }
-
-  console.log(
-    failed.length === 0
-      ? "\ncheck: all passed"
-      : `\ncheck: failed: ${failed.join("; ")}`,
-  );
-  Deno.exit(failed.length === 0 ? 0 : 1);
+// Markdown examples are type-checked, not run (deno.json test.exclude):
+// they may reach out to real hosts.
+const markdown: string[] = [];
+for await (const entry of Deno.readDir(ROOT)) {
+  if (entry.isFile && entry.name.endsWith(".md")) markdown.push(entry.name);
 }
+
+const checks: string[][] = [
+  ["fmt", "--check"],
+  ["lint"],
+  ["check", "--doc", ...source.flags],
+  ["doc", "--lint", ...source.flags, ...entryPoints],
+];
+if (markdown.length > 0) {
+  checks.push(["check", "--doc-only", ...source.flags, ...markdown.sort()]);
+}
+if (source.jsr) {
+  // The dry run checks what JSR would get, not the git state: allow local
+  // edits.
+  checks.push(["publish", "--dry-run", "--allow-dirty"]);
+}
+
+const failed: string[] = [];
+for (const args of checks) {
+  const command = `deno ${args.join(" ")}`;
+  console.log(`\n$ ${command}`);
+  if (await deno(args) !== 0) failed.push(command);
+}
+if (!source.jsr) {
+  console.log(
+    "\npublish: skipped `deno publish --dry-run`: it needs the real @std packages from JSR (see the std: line above)",
+  );
+}
+
+console.log(
+  failed.length === 0
+    ? "\ncheck: all passed"
+    : `\ncheck: failed: ${failed.join("; ")}`,
+);
+Deno.exit(failed.length === 0 ? 0 : 1);

@@ -15,11 +15,8 @@
 /** The repository root: every command runs there, next to deno.json. */
 export const ROOT: URL = new URL("../", import.meta.url);
 
-/** The import map that sends the `@std` names to the stand-ins. */
-export const IMPORT_MAP: URL = new URL(
-  "offline_std/import_map.json",
-  import.meta.url,
-);
+// The import map that sends the `@std` names to the stand-ins.
+const IMPORT_MAP = new URL("offline_std/import_map.json", import.meta.url);
 
 // Long enough for a cold cache on a slow link (a few dozen small files), short
 // enough that a registry that swallows packets does not hang CI.
