@@ -786,7 +786,7 @@ await report({ hostname: "localhost", port });
 Deno.test("connect() faults: with net permission for the name only, it falls back to Deno.connect", async () => {
   await using server = acceptingServer("127.0.0.1");
   const code = `${REPORT}
-await report({ hostname: "localhost", port, family: 4 });
+await report({ hostname: "localhost", port });
 `;
   // The name (any port): the look-up is allowed, its addresses are not.
   const [byName] = await runWithPermissions(
