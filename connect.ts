@@ -122,7 +122,9 @@ export interface ConnectOptions {
   /**
    * An already connected TCP connection to adopt instead of connecting
    * (asyncio's `sock`). It belongs to the result from then on. It cannot be
-   * combined with options that concern connecting.
+   * combined with options that concern connecting. A closed connection cannot
+   * be told from an open one without using it, so it is returned as is: its
+   * first read or write then rejects with `Deno.errors.BadResource`.
    */
   conn?: Deno.TcpConn;
   /**
@@ -501,6 +503,21 @@ function connectTo(
   });
 }
 
+/** One error for attempts that all lacked net permission. */
+function permissionError(
+  destination: string,
+  failures: readonly AttemptFailure[],
+): Error {
+  const addresses = failures.map((failure) => formatAddress(failure.address));
+  const where = addresses.join(", ");
+  return new Deno.errors.NotCapable(
+    `Cannot connect to ${destination} as net permission for ${
+      where === destination ? "it" : where
+    } is missing: run with --allow-net=${addresses.join(",")}`,
+    { cause: combineAttemptErrors(destination, failures, { allErrors: true }) },
+  );
+}
+
 function isGranted(hostname: string, port: number): boolean {
   const host = formatAddress({ hostname, port });
   return Deno.permissions.querySync({ name: "net", host }).state === "granted";
@@ -518,8 +535,9 @@ function isGranted(hostname: string, port: number): boolean {
  * it opened is left open.
  *
  * Net permission: it connects to the resolved addresses, so it needs
- * `--allow-net` for them (or for all). When only the host name is allowed, it
- * leaves the connection to `Deno.connect({ hostname })` and says so with a
+ * `--allow-net` for them (or for all). When only the host name is allowed
+ * (even for this port only, which does not allow looking it up), it leaves
+ * the connection to `Deno.connect({ hostname })` and says so with a
  * `fallback` event.
  *
  * @param options Where to connect, and how.
@@ -535,6 +553,9 @@ function isGranted(hostname: string, port: number): boolean {
  * @throws {Error} When the only attempt failed, or all failed alike: an error
  * of the original class (such as `Deno.errors.ConnectionRefused`) that names
  * every address tried.
+ * @throws {Deno.errors.NotCapable} If net permission is missing for looking
+ * the name up, or for every address (without `allErrors`): one error naming
+ * the addresses and the `--allow-net` value to grant.
  * @throws {unknown} `signal.reason` when `signal` aborts.
  *
  * @example Connect by name, racing IPv6 and IPv4
@@ -590,8 +611,35 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
     ? AbortSignal.any([signal, controller.signal])
     : controller.signal;
   try {
-    let addresses = await resolve(hostname, family, checked.resolver, inner);
     const destination = formatAddress({ hostname, port });
+    // Where Deno's net permission covers the name but not its look-up or its
+    // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
+    const mayFallBack = !localAddr && !checked.resolver && !isIP(hostname);
+    const fallbackDelay = Math.min(checked.delay, 2 ** 31 - 1);
+    const fallBack = (reason: string): Promise<Deno.TcpConn> => {
+      emit({ type: "fallback", reason });
+      return Deno.connect({
+        hostname,
+        port,
+        signal: inner,
+        autoSelectFamilyAttemptDelay: fallbackDelay,
+      });
+    };
+
+    let addresses: string[];
+    try {
+      addresses = await resolve(hostname, family, checked.resolver, inner);
+    } catch (error) {
+      if (
+        mayFallBack && error instanceof Deno.errors.NotCapable &&
+        isGranted(hostname, port)
+      ) {
+        return await fallBack(
+          `net permission covers ${destination} but not looking up '${hostname}'`,
+        );
+      }
+      throw error;
+    }
     if (addresses.length === 0) {
       throw new Deno.errors.NotFound(
         `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
@@ -627,21 +675,12 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
     emit({ type: "resolved", hostname, addresses: targets });
 
     if (
-      !localAddr && !checked.resolver && !isIP(hostname) &&
-      !targets.every((t) => isGranted(t.hostname, port)) &&
+      mayFallBack && !targets.every((t) => isGranted(t.hostname, port)) &&
       isGranted(hostname, port)
     ) {
-      emit({
-        type: "fallback",
-        reason:
-          `net permission covers ${destination} but not all of its addresses`,
-      });
-      return await Deno.connect({
-        hostname,
-        port,
-        signal: inner,
-        autoSelectFamilyAttemptDelay: Math.min(checked.delay, 2 ** 31 - 1),
-      });
+      return await fallBack(
+        `net permission covers ${destination} but not all of its addresses`,
+      );
     }
 
     const failures: AttemptFailure[] = [];
@@ -680,7 +719,14 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
     );
     if (result.ok) return result.value;
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    throw combineAttemptErrors(destination, failures.filter(Boolean), {
+    const failed = failures.filter(Boolean);
+    if (
+      !checked.allErrors && failed.length > 0 &&
+      failed.every((f) => f.error instanceof Deno.errors.NotCapable)
+    ) {
+      throw permissionError(destination, failed);
+    }
+    throw combineAttemptErrors(destination, failed, {
       allErrors: checked.allErrors,
     });
   } finally {

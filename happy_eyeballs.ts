@@ -255,15 +255,21 @@ export function staggeredRace<T>(
 
     function startNext(): void {
       clearTimeout(timer);
-      if (settle || started >= attempts.length) return;
-      const index = started++;
-      const controller = new AbortController();
-      controllers.push(controller);
-      running++;
-      if (started < attempts.length && delay <= MAX_TIMER_DELAY) {
-        timer = setTimeout(startNext, delay);
-      }
-      run(index, controller);
+      // With no delay, start them all now: a chain of zero-delay timers
+      // would space them out by the timers' clamping (1 to 4 ms each).
+      do {
+        if (settle || started >= attempts.length) return;
+        const index = started++;
+        const controller = new AbortController();
+        controllers.push(controller);
+        running++;
+        if (
+          started < attempts.length && delay > 0 && delay <= MAX_TIMER_DELAY
+        ) {
+          timer = setTimeout(startNext, delay);
+        }
+        run(index, controller);
+      } while (delay === 0);
     }
 
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -127,6 +127,26 @@ export function assertStrictEquals<T>(
 }
 
 /**
+ * Asserts that `actual` and `expected` are not the same value (`Object.is`).
+ *
+ * @typeParam T The type of the values.
+ * @param actual The actual value.
+ * @param expected The value it must not be.
+ * @param msg The optional message to display if the assertion fails.
+ */
+export function assertNotStrictEquals<T>(
+  actual: T,
+  expected: T,
+  msg?: string,
+): void {
+  viaNode(
+    () => nodeAssert.notStrictEqual(actual, expected),
+    "Expected values to not be strictly equal",
+    msg,
+  );
+}
+
+/**
  * Asserts that `actual` is neither `null` nor `undefined`.
  *
  * @typeParam T The type of the actual value.
