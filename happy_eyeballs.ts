@@ -121,7 +121,8 @@ export interface StaggeredRaceOptions<T> {
   /**
    * Called with the value of each attempt that succeeded but did not win (a
    * tie, or a success that came after the race was settled). Use it to close
-   * the extra connection.
+   * the extra connection. An error it throws is reported with
+   * `reportError()` and does not disturb the race.
    *
    * @default {() => {}}
    */
@@ -235,8 +236,10 @@ export function staggeredRace<T>(
         if (settle) {
           try {
             dispose?.(value, index);
-          } catch {
-            // A failing dispose must not leave the race unsettled.
+          } catch (error) {
+            // A failing dispose must not leave the race unsettled, nor pass
+            // unnoticed.
+            reportError(error);
           }
         } else {
           finish(() => resolve({ ok: true, value, index, errors }), index);
@@ -247,7 +250,9 @@ export function staggeredRace<T>(
           errors[index] = error;
           // RFC 8305 §5: a failure of the newest attempt starts the next now.
           if (index === started - 1) startNext();
-          if (running === 0) finish(() => resolve({ ok: false, errors }));
+          if (running === 0 && !settle) {
+            finish(() => resolve({ ok: false, errors }));
+          }
         }
       }
       settleWhenIdle();

@@ -775,7 +775,23 @@ Deno.test("staggeredRace() counts a synchronous throw as a failure and goes on a
   assert(!odd.ok && odd.errors[0] instanceof TypeError);
 });
 
-Deno.test("staggeredRace() survives a throwing dispose and still disposes of the others", async () => {
+Deno.test("staggeredRace() survives a throwing dispose, reports it and still disposes of the others", async () => {
+  const reported: unknown[] = [];
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    reported.push(event.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    await throwingDisposeRace();
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
+  assertStrictEquals(reported.length, 2);
+  assert(reported.every((e) => (e as Error).message === "dispose failed"));
+});
+
+async function throwingDisposeRace(): Promise<void> {
   await withClock(async (clock) => {
     const { attempts, values } = script(clock, [
       { kind: "late", after: 1_000, lag: 10 },
@@ -804,7 +820,7 @@ Deno.test("staggeredRace() survives a throwing dispose and still disposes of the
     );
     assertStrictEquals(clock.countTimers(), 0);
   });
-});
+}
 
 Deno.test("staggeredRace() keeps the winner when the signal aborts after the win", async () => {
   await withClock(async (clock) => {
