@@ -34,6 +34,48 @@ export interface ClientCertificateTlsOptions {
 const IP_ADDRESS = /^[\d.]+$|:/;
 
 /**
+ * Checks that `cert` and `key` parse and belong together: otherwise
+ * `node:tls` fails later with a misleading "unsupported protocol".
+ *
+ * @param cert The client certificate (PEM).
+ * @param key Its private key (PEM).
+ * @param prefix Put before option names in error messages, such as `"tls."`.
+ * @throws {TypeError} If either does not parse, or they do not match.
+ */
+export async function checkClientCertificate(
+  cert: string,
+  key: string,
+  prefix: string,
+): Promise<void> {
+  const { createPrivateKey, X509Certificate } = await import("node:crypto");
+  let certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch (cause) {
+    throw new TypeError(
+      `Cannot start TLS as '${prefix}cert' must be a valid PEM certificate: current value does not parse (${
+        (cause as Error).message
+      })`,
+      { cause },
+    );
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (cause) {
+    throw new TypeError(
+      `Cannot start TLS as '${prefix}key' must be a valid PEM private key: current value does not parse`,
+      { cause },
+    );
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new TypeError(
+      `Cannot start TLS as '${prefix}key' must be the private key of '${prefix}cert': current value is another key`,
+    );
+  }
+}
+
+/**
  * Starts TLS with a client certificate on `conn`, which it takes over. Like
  * `Deno.startTls`, the handshake runs in the background; `handshake()` on the
  * result waits for it.
@@ -57,14 +99,14 @@ export async function startTlsWithClientCertificate(
       writable: conn.writable,
     }),
     host: serverName,
-    // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them.
-    ca: options.caCerts ? [...tls.rootCertificates, ...options.caCerts] : [
-      ...tls.rootCertificates,
-    ],
     cert: options.cert,
     key: options.key,
     rejectUnauthorized: true,
   };
+  // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them.
+  if (options.caCerts) {
+    connectOptions.ca = [...tls.rootCertificates, ...options.caCerts];
+  }
   // RFC 6066 forbids an IP address as SNI; Node warns about it.
   if (!IP_ADDRESS.test(serverName)) connectOptions.servername = serverName;
   if (options.alpnProtocols) {

@@ -255,7 +255,7 @@ function parseServerName(value: unknown, name: string): string | undefined {
   // deno-lint-ignore no-control-regex
   if (/[\s\x00-\x1f\x7f]/.test(value)) {
     rule += " without spaces or control characters";
-  } else if (/[^\x00-\x7f]/.test(value)) {
+  } else if (/[^ -~]/.test(value)) {
     rule += " in ASCII (write an internationalized name in its xn-- form)";
   } else if (value.includes("/") || value.includes(":")) {
     rule += " without a scheme, port or path";

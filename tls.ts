@@ -21,7 +21,7 @@
  * import { closeTls, upgradeTls } from "@happy-eyeballs/connect/tls";
  * import { assertEquals } from "@std/assert";
  *
- * // A local TLS server, with a certificate from a private CA.
+ * // A local TLS server, with this repository's test certificates.
  * const read = (name: string) =>
  *   Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
  * using server = Deno.listenTls({
@@ -218,6 +218,15 @@ const UPGRADE_KEYS = ["signal", "onEvent"];
  * open or running. On success the caller owns the returned `Deno.TlsConn`;
  * close it with {@linkcode closeTls} for a graceful shutdown.
  *
+ * A limit of Deno 2.9 to know about: `Deno.startTls` runs the handshake in a
+ * task of its own that holds the socket until the handshake ends, and closing
+ * the `Deno.TlsConn` does not stop that task. After a timeout or an abort the
+ * connection is closed as far as JavaScript can tell (no resource is left, and
+ * the sanitizers of `deno test` are satisfied), but the operating system's
+ * socket stays open until the peer sends something or closes. With a client
+ * certificate (`cert` and `key`) the handshake runs through `node:tls`, and
+ * the socket is closed at once.
+ *
  * Unlike {@linkcode TlsOptions.serverName} in `connect()`, `serverName` has
  * no default here, as there is no host name to fall back on: it is required
  * unless `unsafelyDisableHostnameVerification` is `true`, in which case the
@@ -229,7 +238,8 @@ const UPGRADE_KEYS = ["signal", "onEvent"];
  * @returns The TLS connection, its handshake completed and the server's
  * certificate verified.
  * @throws {TypeError} If `serverName` is missing or empty (without
- * `unsafelyDisableHostnameVerification`), or an option is invalid.
+ * `unsafelyDisableHostnameVerification`), an option is invalid, or `key` is
+ * not the private key of `cert`.
  * @throws {RangeError} If a timeout is not a positive finite number up to
  * 2147483647, or an ALPN protocol is longer than 255 bytes.
  * @throws {DOMException} Named `"TimeoutError"`, when the handshake did not
@@ -323,6 +333,10 @@ export async function upgradeTls(
       throw new TypeError(
         `Cannot start TLS as 'serverName' must be a host name or IP address to verify (or 'unsafelyDisableHostnameVerification' must be true): current value is undefined`,
       );
+    }
+    if (tlsOptions.cert !== undefined && tlsOptions.key !== undefined) {
+      const { checkClientCertificate } = await import("./_node_tls_conn.ts");
+      await checkClientCertificate(tlsOptions.cert, tlsOptions.key, "");
     }
     signal?.throwIfAborted();
   } catch (error) {

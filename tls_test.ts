@@ -3,7 +3,12 @@
 
 import assert from "node:assert/strict";
 import { createServer as createNodeTlsServer, type TLSSocket } from "node:tls";
-import { closeTls, type TlsEvent, upgradeTls } from "./tls.ts";
+import {
+  closeTls,
+  type TlsEvent,
+  upgradeTls,
+  type UpgradeTlsOptions,
+} from "./tls.ts";
 import { normalizeTlsOptions } from "./_tls_options.ts";
 
 const read = (name: string) =>
@@ -17,7 +22,7 @@ const OTHER = { cert: read("other_server.pem"), key: read("other_server.key") };
 const CLIENT = { cert: read("client.pem"), key: read("client.key") };
 const CLIENT_CA = read("client_ca.pem");
 
-const IPV6 = await (async () => {
+const IPV6 = (() => {
   try {
     Deno.listen({ hostname: "::1", port: 0 }).close();
     return true;
@@ -406,6 +411,42 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
   assert.equal(await closeTls(conn), true);
 });
 
+Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
+  await using server = silentServer();
+  const cases: [Partial<typeof CLIENT>, RegExp][] = [
+    [
+      { key: SERVER.key },
+      /^Cannot start TLS as 'key' must be the private key of 'cert': current value is another key$/,
+    ],
+    [
+      { key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" },
+      /^Cannot start TLS as 'key' must be a valid PEM private key/,
+    ],
+    [
+      {
+        cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+      },
+      /^Cannot start TLS as 'cert' must be a valid PEM certificate/,
+    ],
+  ];
+  for (const [override, pattern] of cases) {
+    const tcp = await connectTo(server);
+    const events: TlsEvent[] = [];
+    const error = await rejects(
+      upgradeTls(tcp, {
+        serverName: "localhost",
+        ...CLIENT,
+        ...override,
+        onEvent: (event) => events.push(event),
+      }),
+      TypeError,
+    );
+    assert.match(error.message, pattern);
+    assert.deepEqual(events, []);
+    assert.ok(isClosed(tcp));
+  }
+});
+
 Deno.test("upgradeTls() with a client certificate times out and closes", async () => {
   await using server = silentServer();
   const tcp = await connectTo(server);
@@ -737,14 +778,12 @@ Deno.test("upgradeTls() closes the connection when its options are invalid", asy
     const tcp = await connectTo(server);
     const events: TlsEvent[] = [];
     const error = await rejects(
-      // deno-lint-ignore no-explicit-any
       upgradeTls(
         tcp,
         {
-          ...options,
           onEvent: (e: TlsEvent) => events.push(e),
           ...options,
-        } as any,
+        } as UpgradeTlsOptions,
       ),
       ErrorClass,
     );
