@@ -31,7 +31,10 @@ for _ in range(2):
     except BlockingIOError:
         pass
     fillers.append(filler)
-print(port, flush=True)
+# One write: with PYTHONUNBUFFERED, print() writes the newline apart, and
+# fails (killing the helper) if the reader has already gone.
+sys.stdout.write(f"{port}\\n")
+sys.stdout.flush()
 sys.stdin.read()
 `;
 

@@ -142,7 +142,9 @@ export interface ConnectOptions {
   /**
    * An already connected TCP connection to adopt instead of connecting
    * (asyncio's `sock`). It belongs to the result from then on. It cannot be
-   * combined with options that concern connecting.
+   * combined with options that concern connecting. A closed connection cannot
+   * be told from an open one without using it, so it is returned as is: its
+   * first read or write then rejects with `Deno.errors.BadResource`.
    */
   conn?: Deno.TcpConn;
   /**
@@ -582,6 +584,21 @@ function connectTo(
   return Deno.connect(options);
 }
 
+/** One error for attempts that all lacked net permission. */
+function permissionError(
+  destination: string,
+  failures: readonly AttemptFailure[],
+): Error {
+  const addresses = failures.map((failure) => formatAddress(failure.address));
+  const where = addresses.join(", ");
+  return new Deno.errors.NotCapable(
+    `Cannot connect to ${destination} as net permission for ${
+      where === destination ? "it" : where
+    } is missing: run with --allow-net=${addresses.join(",")}`,
+    { cause: combineAttemptErrors(destination, failures, { allErrors: true }) },
+  );
+}
+
 /** Whether net permission is granted for `hostname:port`, or for all hosts. */
 function isGranted(hostname?: string, port?: number): boolean {
   const host = hostname === undefined
@@ -605,8 +622,9 @@ function isGranted(hostname?: string, port?: number): boolean {
  * it opened is left open.
  *
  * Net permission: it connects to the resolved addresses, so it needs
- * `--allow-net` for them (or for all). When only the host name is allowed, it
- * leaves the connection to `Deno.connect({ hostname })` and says so with a
+ * `--allow-net` for them (or for all). When only the host name is allowed
+ * (even for this port only, which does not allow looking it up), it leaves
+ * the connection to `Deno.connect({ hostname })` and says so with a
  * `fallback` event.
  *
  * @param options Where to connect, and how.
@@ -622,6 +640,9 @@ function isGranted(hostname?: string, port?: number): boolean {
  * @throws {Error} When the only attempt failed, or all failed alike: an error
  * of the original class (such as `Deno.errors.ConnectionRefused`) that names
  * every address tried.
+ * @throws {Deno.errors.NotCapable} If net permission is missing for looking
+ * the name up, or for every address (without `allErrors`): one error naming
+ * the addresses and the `--allow-net` value to grant.
  * @throws {unknown} `signal.reason` when `signal` aborts.
  *
  * @example Connect by name, racing IPv6 and IPv4
@@ -730,9 +751,14 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
 
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    return combineAttemptErrors(destination, failures.filter(Boolean), {
-      allErrors,
-    });
+    const failed = failures.filter(Boolean);
+    if (
+      !allErrors && failed.length > 0 &&
+      failed.every((f) => f.error instanceof Deno.errors.NotCapable)
+    ) {
+      return permissionError(destination, failed);
+    }
+    return combineAttemptErrors(destination, failed, { allErrors });
   }
 
   // [perf] A single address needs no race, nor an abort signal of its own.
@@ -761,7 +787,34 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
     ? AbortSignal.any([signal, controller.signal])
     : controller.signal;
   try {
-    const resolution = await resolve(hostname, family, checked.resolver, inner);
+    // Where Deno's net permission covers the name but not its look-up or its
+    // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
+    const mayFallBack = !localAddr && !checked.resolver && !isIP(hostname);
+    const fallbackDelay = Math.min(checked.delay, 2 ** 31 - 1);
+    const fallBack = (reason: string): Promise<Deno.TcpConn> => {
+      emit({ type: "fallback", reason });
+      return Deno.connect({
+        hostname,
+        port,
+        signal: inner,
+        autoSelectFamilyAttemptDelay: fallbackDelay,
+      });
+    };
+
+    let resolution: Resolution;
+    try {
+      resolution = await resolve(hostname, family, checked.resolver, inner);
+    } catch (error) {
+      if (
+        mayFallBack && error instanceof Deno.errors.NotCapable &&
+        isGranted(hostname, port)
+      ) {
+        return await fallBack(
+          `net permission covers ${destination} but not looking up '${hostname}'`,
+        );
+      }
+      throw error;
+    }
     let addresses = resolution.addresses;
     if (addresses.length === 0) {
       throw new Deno.errors.NotFound(
@@ -797,21 +850,14 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
     emit({ type: "resolved", hostname, addresses: targets });
 
     if (
-      !localAddr && !checked.resolver && !isIP(hostname) && !isGranted() &&
+      // [perf] One query when every host is allowed.
+      mayFallBack && !isGranted() &&
       !targets.every((t) => isGranted(t.hostname, port)) &&
       isGranted(hostname, port)
     ) {
-      emit({
-        type: "fallback",
-        reason:
-          `net permission covers ${destination} but not all of its addresses`,
-      });
-      return await Deno.connect({
-        hostname,
-        port,
-        signal: inner,
-        autoSelectFamilyAttemptDelay: Math.min(checked.delay, 2 ** 31 - 1),
-      });
+      return await fallBack(
+        `net permission covers ${destination} but not all of its addresses`,
+      );
     }
 
     const { more } = resolution;

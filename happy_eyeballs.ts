@@ -121,7 +121,8 @@ export interface StaggeredRaceOptions<T> {
   /**
    * Called with the value of each attempt that succeeded but did not win (a
    * tie, or a success that came after the race was settled). Use it to close
-   * the extra connection.
+   * the extra connection. An error it throws is reported with
+   * `reportError()` and does not disturb the race.
    *
    * @default {() => {}}
    */
@@ -280,8 +281,10 @@ export function staggeredRace<T>(
         if (settle) {
           try {
             dispose?.(value, index);
-          } catch {
-            // A failing dispose must not leave the race unsettled.
+          } catch (error) {
+            // A failing dispose must not leave the race unsettled, nor pass
+            // unnoticed.
+            reportError(error);
           }
         } else {
           finish(() => resolve({ ok: true, value, index, errors }), index);
@@ -292,7 +295,7 @@ export function staggeredRace<T>(
           errors[index] = error;
           // RFC 8305 §5: a failure of the newest attempt starts the next now.
           if (index === started - 1) startNext();
-          if (running === 0 && exhausted) {
+          if (running === 0 && exhausted && !settle) {
             finish(() => resolve({ ok: false, errors }));
           }
         }
@@ -306,7 +309,7 @@ export function staggeredRace<T>(
       controllers.push(controller);
       running++;
       if (list && started === list.length) exhausted = true;
-      if (!exhausted && delay <= MAX_TIMER_DELAY) {
+      if (!exhausted && delay > 0 && delay <= MAX_TIMER_DELAY) {
         timer = setTimeout(startNext, delay);
       }
       run(attempt, index, controller);
@@ -314,8 +317,16 @@ export function staggeredRace<T>(
 
     function startNext(): void {
       clearTimeout(timer);
+      if (list) {
+        // With no delay, start them all now: a chain of zero-delay timers
+        // would space them out by the timers' clamping (1 to 4 ms each).
+        do {
+          if (settle || exhausted) return;
+          start(list[started]!);
+        } while (delay === 0);
+        return;
+      }
       if (settle || exhausted || pulling) return;
-      if (list) return start(list[started]!);
       pulling = true;
       // A promise catches what next() throws as well as what it rejects with.
       new Promise<IteratorResult<Attempt<T>>>((pulled) =>
@@ -324,7 +335,12 @@ export function staggeredRace<T>(
         .then((pulled) => {
           pulling = false;
           if (settle) return;
-          if (!pulled.done) return start(pulled.value);
+          if (!pulled.done) {
+            start(pulled.value);
+            // With no delay, ask for the next one at once.
+            if (delay === 0) startNext();
+            return;
+          }
           exhausted = true;
           if (running === 0) finish(() => resolve({ ok: false, errors }));
           settleWhenIdle();

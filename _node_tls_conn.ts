@@ -1,0 +1,312 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// This module is browser incompatible.
+
+/**
+ * Internal: TLS with a client certificate over an existing `Deno.TcpConn`.
+ *
+ * `Deno.startTls` (Deno 2.9) has no `cert`/`key` options and silently drops
+ * them; only `Deno.connectTls`, which opens its own connection, sends a
+ * client certificate. `node:tls` does: `tls.connect({ socket })` accepts any
+ * duplex stream, so the TCP connection's web streams are wrapped in one and
+ * the resulting `TLSSocket` is adapted back to the `Deno.TlsConn` interface.
+ *
+ * @module
+ */
+
+import type { ConnectionOptions, TLSSocket } from "node:tls";
+
+/** What {@linkcode startTlsWithClientCertificate} needs. */
+export interface ClientCertificateTlsOptions {
+  /** Name to verify, and to send as SNI unless it is an IP address. */
+  serverName: string;
+  /** Skip the name check (the chain is still verified). */
+  unsafelyDisableHostnameVerification: boolean;
+  /** Extra trusted roots, added to the default ones. */
+  caCerts: string[] | undefined;
+  /** ALPN protocols to offer. */
+  alpnProtocols: string[] | undefined;
+  /** Client certificate chain (PEM). */
+  cert: string;
+  /** Client private key (PEM). */
+  key: string;
+}
+
+const IP_ADDRESS = /^[\d.]+$|:/;
+
+/**
+ * Checks that `cert` and `key` parse and belong together: otherwise
+ * `node:tls` fails later with a misleading "unsupported protocol".
+ *
+ * @param cert The client certificate (PEM).
+ * @param key Its private key (PEM).
+ * @param prefix Put before option names in error messages, such as `"tls."`.
+ * @throws {TypeError} If either does not parse, or they do not match.
+ */
+export async function checkClientCertificate(
+  cert: string,
+  key: string,
+  prefix: string,
+): Promise<void> {
+  const { createPrivateKey, X509Certificate } = await import("node:crypto");
+  let certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch (cause) {
+    throw new TypeError(
+      `Cannot start TLS as '${prefix}cert' must be a valid PEM certificate: current value does not parse (${
+        (cause as Error).message
+      })`,
+      { cause },
+    );
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (cause) {
+    throw new TypeError(
+      `Cannot start TLS as '${prefix}key' must be a valid PEM private key: current value does not parse`,
+      { cause },
+    );
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new TypeError(
+      `Cannot start TLS as '${prefix}key' must be the private key of '${prefix}cert': current value is another key`,
+    );
+  }
+}
+
+/**
+ * Starts TLS with a client certificate on `conn`, which it takes over. Like
+ * `Deno.startTls`, the handshake runs in the background; `handshake()` on the
+ * result waits for it.
+ *
+ * @param conn The TCP connection, owned from now on.
+ * @param options What to send and verify.
+ * @returns The TLS connection.
+ */
+export async function startTlsWithClientCertificate(
+  conn: Deno.TcpConn,
+  options: ClientCertificateTlsOptions,
+): Promise<Deno.TlsConn> {
+  const [tls, { Duplex }] = await Promise.all([
+    import("node:tls"),
+    import("node:stream"),
+  ]);
+  const { serverName } = options;
+  const connectOptions: ConnectionOptions = {
+    socket: Duplex.fromWeb({
+      readable: conn.readable,
+      writable: conn.writable,
+    }),
+    host: serverName,
+    cert: options.cert,
+    key: options.key,
+    rejectUnauthorized: true,
+  };
+  // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them.
+  if (options.caCerts) {
+    connectOptions.ca = [...tls.rootCertificates, ...options.caCerts];
+  }
+  // RFC 6066 forbids an IP address as SNI; Node warns about it.
+  if (!IP_ADDRESS.test(serverName)) connectOptions.servername = serverName;
+  if (options.alpnProtocols) {
+    connectOptions.ALPNProtocols = options.alpnProtocols;
+  }
+  if (options.unsafelyDisableHostnameVerification) {
+    connectOptions.checkServerIdentity = () => undefined;
+  }
+  return new NodeTlsConn(conn, tls.connect(connectOptions));
+}
+
+/** Maps a `node:tls` error to the `Deno.errors` class Deno.startTls uses. */
+function toDenoError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
+  const code = (error as { code?: unknown }).code;
+  const options = { cause: error };
+  switch (code) {
+    case "ECONNRESET":
+      return new Deno.errors.ConnectionReset(error.message, options);
+    case "EPIPE":
+      return new Deno.errors.BrokenPipe(error.message, options);
+    case "ERR_STREAM_PREMATURE_CLOSE":
+      return new Deno.errors.UnexpectedEof(error.message, options);
+  }
+  // Certificate and protocol errors: rustls reports them as InvalidData.
+  if (
+    typeof code === "string" &&
+    /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/.test(code)
+  ) {
+    return new Deno.errors.InvalidData(error.message, options);
+  }
+  return error;
+}
+
+/** A `node:tls` socket seen through the `Deno.TlsConn` interface. */
+class NodeTlsConn implements Deno.TlsConn {
+  #tcp: Deno.TcpConn;
+  #socket: TLSSocket;
+  #handshake: Promise<Deno.TlsHandshakeInfo>;
+  #leftover: Uint8Array | null = null;
+  #ended = false;
+  #closed = false;
+  #error: unknown = undefined;
+  #wake: (() => void) | undefined;
+  #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  #writable: WritableStream<Uint8Array<ArrayBufferLike>> | undefined;
+  readonly localAddr: Deno.NetAddr;
+  readonly remoteAddr: Deno.NetAddr;
+
+  constructor(tcp: Deno.TcpConn, socket: TLSSocket) {
+    this.#tcp = tcp;
+    this.#socket = socket;
+    this.localAddr = tcp.localAddr;
+    this.remoteAddr = tcp.remoteAddr;
+    const wake = () => {
+      const wake = this.#wake;
+      this.#wake = undefined;
+      wake?.();
+    };
+    socket.on("readable", wake);
+    socket.on("end", () => {
+      this.#ended = true;
+      wake();
+    });
+    socket.on("error", (error) => {
+      this.#error ??= toDenoError(error);
+      wake();
+    });
+    socket.on("close", wake);
+    this.#handshake = new Promise((resolve, reject) => {
+      socket.once("secureConnect", () => {
+        resolve({ alpnProtocol: socket.alpnProtocol || null });
+      });
+      socket.once("close", () => {
+        reject(
+          this.#error ??
+            new Deno.errors.UnexpectedEof(
+              "Connection closed before the TLS handshake completed",
+            ),
+        );
+      });
+    });
+    // Observed through handshake(), read() and write(); never unhandled.
+    this.#handshake.catch(() => {});
+  }
+
+  handshake(): Promise<Deno.TlsHandshakeInfo> {
+    return this.#handshake;
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    this.#checkOpen();
+    await this.#handshake;
+    if (p.byteLength === 0) return 0;
+    while (true) {
+      this.#checkOpen();
+      const chunk = this.#leftover ??
+        (this.#socket.read() as Uint8Array | null);
+      this.#leftover = null;
+      if (chunk !== null) {
+        const n = Math.min(p.byteLength, chunk.byteLength);
+        p.set(chunk.subarray(0, n));
+        if (n < chunk.byteLength) this.#leftover = chunk.subarray(n);
+        return n;
+      }
+      if (this.#error !== undefined) throw this.#error;
+      if (this.#ended || this.#socket.destroyed) return null;
+      await new Promise<void>((resolve) => this.#wake = resolve);
+      if (this.#closed) throw new Deno.errors.Interrupted("operation canceled");
+    }
+  }
+
+  async write(p: Uint8Array): Promise<number> {
+    this.#checkOpen();
+    await this.#handshake;
+    this.#checkOpen();
+    if (this.#error !== undefined) throw this.#error;
+    await new Promise<void>((resolve, reject) => {
+      this.#socket.write(p, (error) => {
+        if (error) reject(toDenoError(error));
+        else resolve();
+      });
+    });
+    return p.byteLength;
+  }
+
+  async closeWrite(): Promise<void> {
+    this.#checkOpen();
+    // Sends close_notify, then ends the TCP write side.
+    await new Promise<void>((resolve) => this.#socket.end(resolve));
+  }
+
+  close(): void {
+    this.#checkOpen();
+    this.#closed = true;
+    this.#socket.destroy();
+    try {
+      this.#tcp.close();
+    } catch {
+      // Already closed through the socket.
+    }
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  ref(): void {
+    this.#tcp.ref();
+  }
+
+  unref(): void {
+    this.#tcp.unref();
+  }
+
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    this.#readable ??= new ReadableStream({
+      type: "bytes",
+      autoAllocateChunkSize: 16_384,
+      pull: async (controller) => {
+        const request = controller.byobRequest!;
+        const view = request.view!;
+        try {
+          const n = await this.read(
+            new Uint8Array(view.buffer, view.byteOffset, view.byteLength),
+          );
+          if (n === null) {
+            // As Deno's own conn.readable does, end of stream closes.
+            this[Symbol.dispose]();
+            controller.close();
+            request.respond(0);
+          } else {
+            request.respond(n);
+          }
+        } catch (error) {
+          controller.error(error);
+          this[Symbol.dispose]();
+        }
+      },
+      cancel: () => this[Symbol.dispose](),
+    }) as ReadableStream<Uint8Array<ArrayBuffer>>;
+    return this.#readable;
+  }
+
+  get writable(): WritableStream<Uint8Array<ArrayBufferLike>> {
+    this.#writable ??= new WritableStream({
+      write: async (chunk) => {
+        await this.write(chunk);
+      },
+      close: () => this[Symbol.dispose](),
+      abort: () => this[Symbol.dispose](),
+    });
+    return this.#writable;
+  }
+
+  [Symbol.dispose](): void {
+    if (!this.#closed) this.close();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Deno.errors.BadResource("Bad resource ID");
+  }
+}

@@ -1,0 +1,371 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// This module is browser incompatible.
+
+/**
+ * Internal: validation of the TLS options shared by `connect()` and
+ * `upgradeTls()`. Not part of the public API.
+ *
+ * @module
+ */
+
+/** Default of `TlsOptions.handshakeTimeout`, in milliseconds (asyncio's). */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
+
+/** Default of `TlsOptions.shutdownTimeout`, in milliseconds (asyncio's). */
+export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
+
+/**
+ * Largest delay that `setTimeout` honours (about 24.8 days); larger values
+ * fire at once.
+ */
+export const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** The TLS options after validation, with defaults filled in. */
+export interface NormalizedTlsOptions {
+  /**
+   * The name to send (SNI) and verify, without brackets around an IPv6
+   * address; `undefined` when the caller must supply one (connect() uses the
+   * host name it was given).
+   */
+  serverName: string | undefined;
+  /** Whether to skip the name check (the chain is still verified). */
+  unsafelyDisableHostnameVerification: boolean;
+  /** Extra trusted root certificates (PEM), or `undefined` for none. */
+  caCerts: string[] | undefined;
+  /** ALPN protocols to offer, or `undefined` to send no ALPN extension. */
+  alpnProtocols: string[] | undefined;
+  /** Client certificate chain (PEM), set together with `key`. */
+  cert: string | undefined;
+  /** Client private key (PEM), set together with `cert`. */
+  key: string | undefined;
+  /** Milliseconds the handshake may take. */
+  handshakeTimeout: number;
+  /** Milliseconds `closeTls()` waits for the peer to close. */
+  shutdownTimeout: number;
+}
+
+/** The keys of `TlsOptions`, in the order in which they are documented. */
+export const TLS_OPTION_KEYS: readonly string[] = [
+  "serverName",
+  "unsafelyDisableHostnameVerification",
+  "caCerts",
+  "alpnProtocols",
+  "cert",
+  "key",
+  "handshakeTimeout",
+  "shutdownTimeout",
+];
+
+const ACTION = "Cannot start TLS";
+
+/**
+ * Validates the `tls` option of `connect()` and fills in the defaults. Call it
+ * before any network traffic: every error it throws is a programming error.
+ *
+ * @param value The `tls` option: `true` (all defaults) or a `TlsOptions`
+ * object.
+ * @returns The validated options, in a new object.
+ * @throws {TypeError} If `value` is not `true` or an object, has an unknown
+ * key, or an option has the wrong type or form.
+ * @throws {RangeError} If a timeout is not a positive finite number of
+ * milliseconds up to 2147483647, or an ALPN protocol is too long.
+ *
+ * @example Defaults
+ * ```ts ignore
+ * import { normalizeTlsOptions } from "./_tls_options.ts";
+ *
+ * const options = normalizeTlsOptions(true);
+ * options.handshakeTimeout; // 60_000
+ * ```
+ */
+export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
+  if (value === true) return parseTlsOptions({}, "tls.");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `${ACTION} as 'tls' must be true or an object of TLS options: current value is ${
+        show(value)
+      }`,
+    );
+  }
+  return parseTlsOptions(value as Record<string, unknown>, "tls.");
+}
+
+/**
+ * Validates TLS options whose keys are named `${prefix}${key}` in error
+ * messages. Keys in `extraKeys` are allowed and left to the caller.
+ *
+ * @param options The options object.
+ * @param prefix Put before each key in error messages, such as `"tls."`.
+ * @param extraKeys Other keys that the caller accepts.
+ * @returns The validated options, in a new object.
+ */
+export function parseTlsOptions(
+  options: Record<string, unknown>,
+  prefix: string,
+  extraKeys: readonly string[] = [],
+): NormalizedTlsOptions {
+  checkKeys(options, prefix, extraKeys);
+  const name = (key: string) => `'${prefix}${key}'`;
+
+  const serverName = parseServerName(options.serverName, name("serverName"));
+
+  const disable = options.unsafelyDisableHostnameVerification;
+  if (disable !== undefined && typeof disable !== "boolean") {
+    throw new TypeError(
+      `${ACTION} as ${
+        name("unsafelyDisableHostnameVerification")
+      } must be a boolean: current value is ${show(disable)}`,
+    );
+  }
+
+  const caCerts = parseStringArray(options.caCerts, name("caCerts"));
+  caCerts?.forEach((pem, i) =>
+    checkPem(pem, `${prefix}caCerts[${i}]`, "CERTIFICATE")
+  );
+
+  const alpnProtocols = parseStringArray(
+    options.alpnProtocols,
+    name("alpnProtocols"),
+  );
+  alpnProtocols?.forEach((protocol, i) => {
+    const bytes = new TextEncoder().encode(protocol).length;
+    if (bytes === 0 || bytes > 255) {
+      throw new RangeError(
+        `${ACTION} as '${prefix}alpnProtocols[${i}]' must be 1 to 255 bytes long: current value is ${
+          show(protocol)
+        }`,
+      );
+    }
+  });
+
+  const { cert, key } = options;
+  if (cert !== undefined) checkPem(cert, `${prefix}cert`, "CERTIFICATE");
+  // The key is never shown: it is a secret.
+  if (key !== undefined) checkPem(key, `${prefix}key`, "PRIVATE KEY", true);
+  if ((cert === undefined) !== (key === undefined)) {
+    const [missing, present] = cert === undefined
+      ? ["cert", "key"]
+      : ["key", "cert"];
+    throw new TypeError(
+      `${ACTION} as ${name(missing)} must be set when ${
+        name(present)
+      } is set: current value is undefined`,
+    );
+  }
+
+  return {
+    serverName,
+    unsafelyDisableHostnameVerification: disable ?? false,
+    caCerts: caCerts && caCerts.length > 0 ? caCerts : undefined,
+    alpnProtocols: alpnProtocols && alpnProtocols.length > 0
+      ? alpnProtocols
+      : undefined,
+    cert: cert as string | undefined,
+    key: key as string | undefined,
+    handshakeTimeout: parseTimeout(
+      options.handshakeTimeout,
+      name("handshakeTimeout"),
+      DEFAULT_HANDSHAKE_TIMEOUT,
+      ACTION,
+    ),
+    shutdownTimeout: parseTimeout(
+      options.shutdownTimeout,
+      name("shutdownTimeout"),
+      DEFAULT_SHUTDOWN_TIMEOUT,
+      ACTION,
+    ),
+  };
+}
+
+/**
+ * Validates a timeout in milliseconds: a positive finite number up to
+ * {@linkcode MAX_TIMEOUT}. `Infinity` is refused so that nothing can wait
+ * forever.
+ *
+ * @param value The option's value.
+ * @param name The option's name, quoted, for error messages.
+ * @param fallback Returned when `value` is `undefined`.
+ * @param action The start of error messages, such as `"Cannot start TLS"`.
+ * @returns The timeout.
+ */
+export function parseTimeout(
+  value: unknown,
+  name: string,
+  fallback: number,
+  action: string,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `${action} as ${name} must be a number of milliseconds: current value is ${
+        show(value)
+      }`,
+    );
+  }
+  if (!(value > 0 && value <= MAX_TIMEOUT)) {
+    throw new RangeError(
+      `${action} as ${name} must be a positive finite number of milliseconds up to ${MAX_TIMEOUT}: current value is ${value}`,
+    );
+  }
+  return value;
+}
+
+function checkKeys(
+  options: Record<string, unknown>,
+  prefix: string,
+  extraKeys: readonly string[],
+): void {
+  const known = [...TLS_OPTION_KEYS, ...extraKeys];
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  const described = unknown.map((key) => {
+    const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    return near
+      ? `'${prefix}${key}' (did you mean '${prefix}${near}'?)`
+      : `'${prefix}${key}'`;
+  });
+  const where = prefix ? `'${prefix.slice(0, -1)}'` : "the options";
+  throw new TypeError(
+    `${ACTION} as ${where} must have only known keys (${
+      known.join(", ")
+    }): current value has unknown ${described.join(", ")}`,
+  );
+}
+
+function parseServerName(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `${ACTION} as ${name} must be a string: current value is ${show(value)}`,
+    );
+  }
+  if (value === "") {
+    // asyncio turns server_hostname="" into "no hostname check"; Deno turns
+    // hostname "" into "localhost". Neither is what anyone means by accident.
+    throw new TypeError(
+      `${ACTION} as ${name} must be a non-empty host name or IP address (to skip the hostname check, leave it out and set 'unsafelyDisableHostnameVerification' to true): current value is ""`,
+    );
+  }
+  const unbracketed = value.startsWith("[") && value.endsWith("]")
+    ? value.slice(1, -1)
+    : value;
+  if (isIpv4(unbracketed) || isIpv6(unbracketed)) return unbracketed;
+  if (isDnsName(value)) return value;
+  let rule = "a host name or an IP address";
+  // deno-lint-ignore no-control-regex
+  if (/[\s\x00-\x1f\x7f]/.test(value)) {
+    rule += " without spaces or control characters";
+  } else if (/[^ -~]/.test(value)) {
+    rule += " in ASCII (write an internationalized name in its xn-- form)";
+  } else if (value.includes("/") || value.includes(":")) {
+    rule += " without a scheme, port or path";
+  }
+  throw new TypeError(
+    `${ACTION} as ${name} must be ${rule}: current value is ${show(value)}`,
+  );
+}
+
+/** A dotted-quad IPv4 address, as Rust's `Ipv4Addr` parses it. */
+function isIpv4(value: string): boolean {
+  return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+    .test(value);
+}
+
+function isIpv6(value: string): boolean {
+  if (!value.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(value)) return false;
+  try {
+    new URL(`http://[${value}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A DNS name that rustls accepts as a server name: at most 253 characters
+ * (plus a final dot), labels of 1 to 63 letters, digits, `-` and `_` that
+ * neither start nor end with `-`, and a last label that is not all digits.
+ */
+function isDnsName(value: string): boolean {
+  const name = value.endsWith(".") ? value.slice(0, -1) : value;
+  if (name.length === 0 || name.length > 253) return false;
+  const labels = name.split(".");
+  if (/^\d+$/.test(labels.at(-1)!)) return false;
+  return labels.every((label) =>
+    /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label)
+  );
+}
+
+function parseStringArray(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw new TypeError(
+      `${ACTION} as ${name} must be an array of strings: current value is ${
+        show(value)
+      }`,
+    );
+  }
+  return [...value];
+}
+
+function checkPem(
+  value: unknown,
+  path: string,
+  label: string,
+  secret = false,
+): void {
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `${ACTION} as '${path}' must be a PEM string: current value is ${
+        secret ? `of type ${describeType(value)}` : show(value)
+      }`,
+    );
+  }
+  // "-----BEGIN CERTIFICATE-----", "-----BEGIN EC PRIVATE KEY-----"...
+  if (!new RegExp(`-----BEGIN [A-Z0-9 ]*${label}-----`).test(value)) {
+    const hint = /^[^\n]{1,4096}\.(?:pem|crt|cer|key)$/i.test(value.trim())
+      ? " (it looks like a file name: pass the file's contents)"
+      : "";
+    throw new TypeError(
+      `${ACTION} as '${path}' must be PEM text containing "-----BEGIN ${
+        label === "PRIVATE KEY" ? "... PRIVATE KEY" : label
+      }-----"${hint}: current value is ${
+        secret ? `a string of ${value.length} characters` : show(value)
+      }`,
+    );
+  }
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/**
+ * Shows a value in an error message: strings quoted and cut at 60
+ * characters, arrays and objects by their type.
+ *
+ * @param value Any value.
+ * @returns A short description.
+ */
+export function show(value: unknown): string {
+  if (typeof value === "string") {
+    return JSON.stringify(
+      value.length > 60 ? `${value.slice(0, 57)}...` : value,
+    );
+  }
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol" || typeof value === "function") {
+    return typeof value;
+  }
+  if (Array.isArray(value)) {
+    return `[${value.slice(0, 4).map(show).join(", ")}${
+      value.length > 4 ? ", ..." : ""
+    }]`;
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.prototype.toString.call(value);
+  }
+  return String(value);
+}

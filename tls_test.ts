@@ -1,0 +1,1074 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Loopback only: every server listens on 127.0.0.1 or ::1.
+
+import assert from "node:assert/strict";
+import { createServer as createNodeTlsServer, type TLSSocket } from "node:tls";
+import {
+  closeTls,
+  type TlsEvent,
+  upgradeTls,
+  type UpgradeTlsOptions,
+} from "./tls.ts";
+import { normalizeTlsOptions } from "./_tls_options.ts";
+
+const read = (name: string) =>
+  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+const CA = read("ca.pem");
+const SERVER = { cert: read("server.pem"), key: read("server.key") };
+/** Valid for DNS:tls.test only: not for 127.0.0.1, not for localhost. */
+const NAME_ONLY = { cert: read("name_only.pem"), key: read("name_only.key") };
+/** Signed by an unrelated CA. */
+const OTHER = { cert: read("other_server.pem"), key: read("other_server.key") };
+const CLIENT = { cert: read("client.pem"), key: read("client.key") };
+const CLIENT_CA = read("client_ca.pem");
+
+const IPV6 = (() => {
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// --- helpers ---------------------------------------------------------------
+
+interface TestServer extends AsyncDisposable {
+  hostname: string;
+  port: number;
+  /** Every accepted connection. */
+  conns: Deno.Conn[];
+  /** Resolves with the next connection accepted. */
+  nextConn(): Promise<Deno.Conn>;
+}
+
+/**
+ * Runs `handler` for each connection of `listener`. Disposing closes the
+ * listener and every connection, and waits for every handler to finish.
+ */
+function serve<C extends Deno.Conn>(
+  listener: Deno.Listener<C>,
+  handler: (conn: C) => unknown = () => {},
+): TestServer {
+  const conns: C[] = [];
+  const tasks: Promise<unknown>[] = [];
+  const waiters: ((conn: C) => void)[] = [];
+  const loop = (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      waiters.shift()?.(conn);
+      tasks.push((async () => await handler(conn))().catch(() => {}));
+    }
+  })().catch(() => {});
+  const addr = listener.addr as Deno.NetAddr;
+  return {
+    hostname: addr.hostname,
+    port: addr.port,
+    conns,
+    nextConn: () => new Promise((resolve) => waiters.push(resolve)),
+    async [Symbol.asyncDispose]() {
+      try {
+        listener.close();
+      } catch { /* closed */ }
+      await loop;
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch { /* closed */ }
+      }
+      await Promise.all(tasks);
+    },
+  };
+}
+
+/** A TLS server: handshakes, echoes what it reads, closes at end of stream. */
+function echoServer(
+  options: { cert: string; key: string; alpnProtocols?: string[] },
+  hostname = "127.0.0.1",
+): TestServer {
+  return serve(
+    Deno.listenTls({ hostname, port: 0, ...options }),
+    async (conn) => {
+      const buffer = new Uint8Array(1024);
+      let n;
+      while ((n = await conn.read(buffer)) !== null) {
+        await conn.write(buffer.subarray(0, n));
+      }
+      conn.close();
+    },
+  );
+}
+
+/** A TCP server that accepts and never sends a byte. */
+function silentServer(): TestServer {
+  return serve(Deno.listen({ hostname: "127.0.0.1", port: 0 }));
+}
+
+function connectTo(server: TestServer): Promise<Deno.TcpConn> {
+  return Deno.connect({ hostname: server.hostname, port: server.port });
+}
+
+/** Awaits a rejection and returns the error, checking its class. */
+async function rejects<E>(
+  promise: Promise<unknown>,
+  // deno-lint-ignore no-explicit-any
+  ErrorClass?: abstract new (...args: any[]) => E,
+): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    if (ErrorClass) assert.ok(error instanceof ErrorClass, String(error));
+    return error as E;
+  }
+  throw new assert.AssertionError({ message: "Expected a rejection" });
+}
+
+/**
+ * Whether `conn` was closed: closing it again throws BadResource. (When it
+ * was open, it is closed now, and the assertion using this fails.)
+ */
+function isClosed(conn: Deno.Conn): boolean {
+  try {
+    conn.close();
+    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.BadResource;
+  }
+}
+
+async function echo(conn: Deno.Conn, text: string): Promise<string> {
+  await conn.write(new TextEncoder().encode(text));
+  const buffer = new Uint8Array(1024);
+  const n = await conn.read(buffer);
+  return new TextDecoder().decode(buffer.subarray(0, n ?? 0));
+}
+
+/** A node:tls server that requires a client certificate from CLIENT_CA. */
+async function mutualTlsServer(
+  server: { cert: string; key: string } = SERVER,
+): Promise<
+  AsyncDisposable & { port: number; authorized: Promise<boolean> }
+> {
+  const sockets = new Set<TLSSocket>();
+  const authorized = Promise.withResolvers<boolean>();
+  const tlsServer = createNodeTlsServer({
+    ...server,
+    ca: [CLIENT_CA],
+    requestCert: true,
+    rejectUnauthorized: true,
+    ALPNProtocols: ["h2", "http/1.1"],
+  }, (socket) => {
+    authorized.resolve(socket.authorized);
+    socket.end("hello");
+  });
+  tlsServer.on("secureConnection", (socket) => sockets.add(socket));
+  tlsServer.on("tlsClientError", () => authorized.resolve(false));
+  const listening = Promise.withResolvers<void>();
+  tlsServer.listen(0, "127.0.0.1", () => listening.resolve());
+  await listening.promise;
+  return {
+    port: (tlsServer.address() as { port: number }).port,
+    authorized: authorized.promise,
+    async [Symbol.asyncDispose]() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => tlsServer.close(resolve));
+    },
+  };
+}
+
+// --- success and verification ---------------------------------------------
+
+Deno.test("upgradeTls() verifies the server with caCerts and reports events", async () => {
+  await using server = echoServer(SERVER);
+  const events: TlsEvent[] = [];
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+    onEvent: (event) => events.push(event),
+  });
+  assert.deepEqual(events, [
+    { type: "tlsStarted", serverName: "localhost" },
+    { type: "tlsSucceeded", serverName: "localhost", alpnProtocol: null },
+  ]);
+  assert.equal(await echo(conn, "ping"), "ping");
+  assert.equal(await closeTls(conn), true);
+});
+
+Deno.test({
+  name: "upgradeTls() verifies an IPv6 address, brackets or not",
+  ignore: !IPV6,
+  fn: async () => {
+    await using server = echoServer(SERVER, "::1");
+    for (const serverName of ["::1", "[::1]"]) {
+      const events: TlsEvent[] = [];
+      const conn = await upgradeTls(await connectTo(server), {
+        serverName,
+        caCerts: [CA],
+        onEvent: (event) => events.push(event),
+      });
+      assert.equal(events[0]!.serverName, "::1");
+      assert.equal(await echo(conn, "six"), "six");
+      assert.equal(await closeTls(conn), true);
+    }
+  },
+});
+
+Deno.test("upgradeTls() rejects a certificate from an unknown issuer", async () => {
+  await using server = echoServer(OTHER);
+  for (const caCerts of [[CA], undefined]) {
+    const tcp = await connectTo(server);
+    const events: TlsEvent[] = [];
+    const error = await rejects(
+      upgradeTls(tcp, {
+        serverName: "localhost",
+        caCerts,
+        onEvent: (event) => events.push(event),
+      }),
+      Deno.errors.InvalidData,
+    );
+    assert.match(error.message, /UnknownIssuer/);
+    assert.ok(error.message.includes(`127.0.0.1:${server.port}`));
+    assert.ok(error.message.includes('"localhost"'));
+    assert.ok(error.cause instanceof Deno.errors.InvalidData);
+    assert.deepEqual(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
+    assert.equal((events[1] as { error: unknown }).error, error);
+    assert.ok(isClosed(tcp));
+  }
+});
+
+Deno.test("upgradeTls() serverName verifies a name that the address would not", async () => {
+  // NAME_ONLY is valid for tls.test only: not for 127.0.0.1.
+  await using server = echoServer(NAME_ONLY);
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "tls.test",
+    caCerts: [CA],
+  });
+  assert.equal(await echo(conn, "sni"), "sni");
+  assert.equal(await closeTls(conn), true);
+
+  const error = await rejects(
+    upgradeTls(await connectTo(server), {
+      serverName: "127.0.0.1",
+      caCerts: [CA],
+    }),
+    Deno.errors.InvalidData,
+  );
+  assert.match(error.message, /not valid for name/);
+});
+
+Deno.test("upgradeTls() rejects a wrong serverName", async () => {
+  await using server = echoServer(SERVER);
+  const error = await rejects(
+    upgradeTls(await connectTo(server), {
+      serverName: "wrong.test",
+      caCerts: [CA],
+    }),
+    Deno.errors.InvalidData,
+  );
+  assert.match(error.message, /"wrong\.test"/);
+  assert.match(error.message, /not valid for name/);
+});
+
+Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check only", async () => {
+  await using nameOnly = echoServer(NAME_ONLY);
+  // A mismatched name.
+  const conn = await upgradeTls(await connectTo(nameOnly), {
+    serverName: "wrong.test",
+    caCerts: [CA],
+    unsafelyDisableHostnameVerification: true,
+  });
+  assert.equal(await echo(conn, "a"), "a");
+  assert.equal(await closeTls(conn), true);
+
+  // No name at all: the peer's address stands in, and is not checked.
+  const events: TlsEvent[] = [];
+  const conn2 = await upgradeTls(await connectTo(nameOnly), {
+    caCerts: [CA],
+    unsafelyDisableHostnameVerification: true,
+    onEvent: (event) => events.push(event),
+  });
+  assert.equal(events[0]!.serverName, "127.0.0.1");
+  assert.equal(await closeTls(conn2), true);
+
+  // The chain is still verified.
+  await using other = echoServer(OTHER);
+  const error = await rejects(
+    upgradeTls(await connectTo(other), {
+      caCerts: [CA],
+      unsafelyDisableHostnameVerification: true,
+    }),
+    Deno.errors.InvalidData,
+  );
+  assert.match(error.message, /UnknownIssuer/);
+});
+
+Deno.test("upgradeTls() reports the protocol chosen through ALPN", async () => {
+  await using server = echoServer({
+    ...SERVER,
+    alpnProtocols: ["h2", "http/1.1"],
+  });
+  const events: TlsEvent[] = [];
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+    alpnProtocols: ["http/1.1", "h2"],
+    onEvent: (event) => events.push(event),
+  });
+  // The server's preference wins with rustls.
+  const chosen = (await conn.handshake()).alpnProtocol;
+  assert.ok(chosen === "h2" || chosen === "http/1.1");
+  assert.deepEqual(events[1], {
+    type: "tlsSucceeded",
+    serverName: "localhost",
+    alpnProtocol: chosen,
+  });
+  assert.equal(await closeTls(conn), true);
+
+  // Without ALPN on the client: null.
+  const conn2 = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+  });
+  assert.equal((await conn2.handshake()).alpnProtocol, null);
+  assert.equal(await closeTls(conn2), true);
+});
+
+// --- mutual TLS -------------------------------------------------------------
+
+Deno.test("upgradeTls() sends a client certificate to a server that requires one", async () => {
+  await using server = await mutualTlsServer();
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const events: TlsEvent[] = [];
+  const conn = await upgradeTls(tcp, {
+    serverName: "tls.test",
+    caCerts: [CA],
+    alpnProtocols: ["h2"],
+    ...CLIENT,
+    onEvent: (event) => events.push(event),
+  });
+  assert.deepEqual(events[1], {
+    type: "tlsSucceeded",
+    serverName: "tls.test",
+    alpnProtocol: "h2",
+  });
+  assert.deepEqual(await conn.handshake(), { alpnProtocol: "h2" });
+  assert.equal(await server.authorized, true);
+  assert.equal(await new Response(conn.readable).text(), "hello");
+  // As with Deno's own connections, the end of `readable` closed it.
+  assert.ok(isClosed(conn));
+  assert.equal(await closeTls(conn), false);
+});
+
+Deno.test("upgradeTls() without a client certificate: TLS 1.3 fails on the first read", async () => {
+  await using server = await mutualTlsServer();
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  // The client's side of a TLS 1.3 handshake completes before the server
+  // checks the (missing) certificate.
+  const conn = await upgradeTls(tcp, {
+    serverName: "localhost",
+    caCerts: [CA],
+  });
+  const error = await rejects(
+    conn.read(new Uint8Array(16)),
+    Deno.errors.InvalidData,
+  );
+  assert.match(error.message, /CertificateRequired/);
+  assert.equal(await server.authorized, false);
+  assert.equal(await closeTls(conn), false);
+});
+
+Deno.test("upgradeTls() with a client certificate still verifies the server", async () => {
+  await using other = await mutualTlsServer(OTHER);
+  const error = await rejects(
+    upgradeTls(
+      await Deno.connect({ hostname: "127.0.0.1", port: other.port }),
+      { serverName: "localhost", caCerts: [CA], ...CLIENT },
+    ),
+    Deno.errors.InvalidData,
+  );
+  assert.ok(error.message.includes(`127.0.0.1:${other.port}`));
+
+  await using server = await mutualTlsServer(NAME_ONLY);
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const error2 = await rejects(
+    upgradeTls(tcp, { serverName: "127.0.0.1", caCerts: [CA], ...CLIENT }),
+    Deno.errors.InvalidData,
+  );
+  assert.match(error2.message, /127\.0\.0\.1/);
+  assert.ok(isClosed(tcp));
+
+  // ...and can skip the name check.
+  await using server2 = await mutualTlsServer(NAME_ONLY);
+  const conn = await upgradeTls(
+    await Deno.connect({ hostname: "127.0.0.1", port: server2.port }),
+    {
+      caCerts: [CA],
+      unsafelyDisableHostnameVerification: true,
+      ...CLIENT,
+    },
+  );
+  assert.equal(await server2.authorized, true);
+  assert.equal(await closeTls(conn), true);
+});
+
+Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
+  await using server = silentServer();
+  const cases: [Partial<typeof CLIENT>, RegExp][] = [
+    [
+      { key: SERVER.key },
+      /^Cannot start TLS as 'key' must be the private key of 'cert': current value is another key$/,
+    ],
+    [
+      { key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" },
+      /^Cannot start TLS as 'key' must be a valid PEM private key/,
+    ],
+    [
+      {
+        cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+      },
+      /^Cannot start TLS as 'cert' must be a valid PEM certificate/,
+    ],
+  ];
+  for (const [override, pattern] of cases) {
+    const tcp = await connectTo(server);
+    const events: TlsEvent[] = [];
+    const error = await rejects(
+      upgradeTls(tcp, {
+        serverName: "localhost",
+        ...CLIENT,
+        ...override,
+        onEvent: (event) => events.push(event),
+      }),
+      TypeError,
+    );
+    assert.match(error.message, pattern);
+    assert.deepEqual(events, []);
+    assert.ok(isClosed(tcp));
+  }
+});
+
+Deno.test("upgradeTls() with a client certificate times out and closes", async () => {
+  await using server = silentServer();
+  const tcp = await connectTo(server);
+  const error = await rejects(
+    upgradeTls(tcp, {
+      serverName: "localhost",
+      ...CLIENT,
+      handshakeTimeout: 200,
+    }),
+    DOMException,
+  );
+  assert.equal(error.name, "TimeoutError");
+  assert.ok(isClosed(tcp));
+});
+
+// --- timeouts, failures, abort ----------------------------------------------
+
+Deno.test("upgradeTls() rejects at handshakeTimeout against a silent server", async () => {
+  await using server = silentServer();
+  const tcp = await connectTo(server);
+  const events: TlsEvent[] = [];
+  const start = performance.now();
+  const error = await rejects(
+    upgradeTls(tcp, {
+      serverName: "tls.test",
+      handshakeTimeout: 200,
+      onEvent: (event) => events.push(event),
+    }),
+    DOMException,
+  );
+  const elapsed = performance.now() - start;
+  assert.equal(error.name, "TimeoutError");
+  assert.equal(
+    error.message,
+    `TLS handshake with 127.0.0.1:${server.port} (server name "tls.test") timed out after 200 ms`,
+  );
+  assert.ok(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
+  assert.deepEqual(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
+  assert.ok(isClosed(tcp));
+});
+
+Deno.test("upgradeTls() canary: Deno keeps a timed-out socket open until the peer speaks", async () => {
+  // Deno.startTls runs the handshake in a task of its own that holds the
+  // socket until the handshake ends; closing the TlsConn does not end it.
+  // When this test fails, Deno has fixed it: update the docs of upgradeTls.
+  await using server = silentServer();
+  const tcp = await connectTo(server);
+  const accepted = server.nextConn();
+  const error = await rejects(
+    upgradeTls(tcp, { serverName: "tls.test", handshakeTimeout: 100 }),
+    DOMException,
+  );
+  assert.equal(error.name, "TimeoutError");
+  const conn = await accepted;
+  await conn.read(new Uint8Array(4096)); // The ClientHello.
+  const timer = Promise.withResolvers<"open">();
+  const id = setTimeout(() => timer.resolve("open"), 300);
+  const outcome = await Promise.race([
+    conn.read(new Uint8Array(4096)).then((n) => n === null ? "closed" : "data"),
+    timer.promise,
+  ]);
+  clearTimeout(id);
+  assert.equal(outcome, "open");
+  // Disposing the server closes `conn`, which ends Deno's handshake task.
+});
+
+Deno.test("upgradeTls() with a client certificate releases the socket on timeout", async () => {
+  await using server = silentServer();
+  const accepted = server.nextConn();
+  const error = await rejects(
+    upgradeTls(await connectTo(server), {
+      serverName: "tls.test",
+      ...CLIENT,
+      handshakeTimeout: 100,
+    }),
+    DOMException,
+  );
+  assert.equal(error.name, "TimeoutError");
+  // The server sees the end of the stream after the ClientHello.
+  const conn = await accepted;
+  while (await conn.read(new Uint8Array(4096)) !== null) { /* ClientHello */ }
+});
+
+Deno.test("upgradeTls() fails clearly when the server closes mid-handshake", async () => {
+  // Reads the ClientHello, then closes.
+  await using server = serve(
+    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+    async (conn) => {
+      await conn.read(new Uint8Array(65_536));
+      conn.close();
+    },
+  );
+  const error = await rejects(
+    upgradeTls(await connectTo(server), {
+      serverName: "localhost",
+      caCerts: [CA],
+    }),
+    Error,
+  );
+  assert.ok(
+    error instanceof Deno.errors.UnexpectedEof ||
+      error instanceof Deno.errors.ConnectionReset,
+    String(error),
+  );
+  assert.ok(
+    error.message.startsWith(
+      `TLS handshake with 127.0.0.1:${server.port} (server name "localhost") failed: `,
+    ),
+    error.message,
+  );
+  assert.ok(error.cause instanceof Error);
+});
+
+Deno.test("upgradeTls() rejects with signal.reason when aborted during the handshake", async () => {
+  await using server = silentServer();
+  const tcp = await connectTo(server);
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  const events: TlsEvent[] = [];
+  const promise = upgradeTls(tcp, {
+    serverName: "localhost",
+    signal: controller.signal,
+    onEvent: (event) => events.push(event),
+  });
+  await server.nextConn();
+  controller.abort(reason);
+  assert.equal(await rejects(promise), reason);
+  assert.deepEqual(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
+  assert.ok(isClosed(tcp));
+});
+
+Deno.test("upgradeTls() with an aborted signal closes the connection at once", async () => {
+  await using server = silentServer();
+  const tcp = await connectTo(server);
+  const events: TlsEvent[] = [];
+  const signal = AbortSignal.abort(new Error("too late"));
+  const error = await rejects(
+    upgradeTls(tcp, {
+      serverName: "localhost",
+      signal,
+      onEvent: (event) => events.push(event),
+    }),
+  );
+  assert.equal(error, signal.reason);
+  assert.deepEqual(events, []);
+  assert.ok(isClosed(tcp));
+});
+
+Deno.test("upgradeTls() keeps the Busy error of a connection being read", async () => {
+  let pending;
+  {
+    await using server = silentServer();
+    const tcp = await connectTo(server);
+    pending = tcp.read(new Uint8Array(16));
+    const error = await rejects(
+      upgradeTls(tcp, { serverName: "localhost" }),
+      Deno.errors.Busy,
+    );
+    assert.ok(error.message.includes(`127.0.0.1:${server.port}`));
+    assert.ok(isClosed(tcp));
+    // Deno took the connection out of its table, but the pending read holds
+    // the socket until the peer sends or closes: disposing the server does.
+  }
+  assert.equal(await pending, null);
+});
+
+Deno.test("upgradeTls() reports an exception thrown by onEvent and goes on", async () => {
+  await using server = echoServer(SERVER);
+  const reported: unknown[] = [];
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    reported.push(event.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    const hookError = new Error("faulty hook");
+    const conn = await upgradeTls(await connectTo(server), {
+      serverName: "localhost",
+      caCerts: [CA],
+      onEvent: () => {
+        throw hookError;
+      },
+    });
+    assert.deepEqual(reported, [hookError, hookError]);
+    assert.equal(await closeTls(conn), true);
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
+});
+
+// --- closeTls ---------------------------------------------------------------
+
+/** A TLS server that completes the handshake and then ignores the client. */
+function deafServer(): TestServer {
+  return serve(
+    Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...SERVER }),
+    (conn) => conn.handshake(),
+  );
+}
+
+Deno.test("closeTls() gives up at the timeout when the peer never closes", async () => {
+  await using server = deafServer();
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+  });
+  const start = performance.now();
+  assert.equal(await closeTls(conn, { timeout: 200 }), false);
+  const elapsed = performance.now() - start;
+  assert.ok(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
+  assert.ok(isClosed(conn));
+});
+
+Deno.test("closeTls() defaults to the shutdownTimeout of upgradeTls()", async () => {
+  await using server = deafServer();
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+    shutdownTimeout: 200,
+  });
+  const start = performance.now();
+  assert.equal(await closeTls(conn), false);
+  const elapsed = performance.now() - start;
+  assert.ok(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
+});
+
+Deno.test("closeTls() returns promptly when the peer closes", async () => {
+  await using server = echoServer(SERVER);
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+  });
+  assert.equal(await echo(conn, "bye"), "bye");
+  const start = performance.now();
+  assert.equal(await closeTls(conn, { timeout: 20_000 }), true);
+  assert.ok(performance.now() - start < 5_000);
+  assert.ok(isClosed(conn));
+});
+
+Deno.test("closeTls() discards what the peer still sends", async () => {
+  await using server = serve(
+    Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...SERVER }),
+    async (conn) => {
+      await conn.write(new Uint8Array(100_000));
+      while (await conn.read(new Uint8Array(1024)) !== null) { /* drain */ }
+      conn.close();
+    },
+  );
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+  });
+  assert.equal(await closeTls(conn, { timeout: 20_000 }), true);
+});
+
+Deno.test("closeTls() never throws on a closed connection", async () => {
+  await using server = echoServer(SERVER);
+  const conn = await upgradeTls(await connectTo(server), {
+    serverName: "localhost",
+    caCerts: [CA],
+  });
+  conn.close();
+  assert.equal(await closeTls(conn), false);
+  assert.equal(await closeTls(conn, { timeout: 1 }), false);
+});
+
+Deno.test("closeTls() validates its timeout and closes all the same", async () => {
+  await using server = echoServer(SERVER);
+  for (
+    const [timeout, ErrorClass] of [
+      [0, RangeError],
+      [-1, RangeError],
+      [NaN, RangeError],
+      [Infinity, RangeError],
+      [2 ** 31, RangeError],
+      ["100", TypeError],
+    ] as const
+  ) {
+    const conn = await upgradeTls(await connectTo(server), {
+      serverName: "localhost",
+      caCerts: [CA],
+    });
+    const error = await rejects(
+      // deno-lint-ignore no-explicit-any
+      closeTls(conn, { timeout: timeout as any }),
+      ErrorClass,
+    );
+    assert.match(
+      error.message,
+      /^Cannot close TLS connection as 'timeout' must be/,
+    );
+    assert.ok(isClosed(conn));
+  }
+});
+
+// --- validation -------------------------------------------------------------
+
+Deno.test("upgradeTls() closes the connection when its options are invalid", async () => {
+  await using server = silentServer();
+  const cases: [Record<string, unknown>, typeof TypeError, RegExp][] = [
+    [
+      {},
+      TypeError,
+      /'serverName' must be .*'unsafelyDisableHostnameVerification'/,
+    ],
+    [{ serverName: "" }, TypeError, /unsafelyDisableHostnameVerification/],
+    [
+      { serverName: "localhost", handshakeTimeout: 0 },
+      RangeError,
+      /'handshakeTimeout'/,
+    ],
+    [
+      { serverName: "localhost", signal: {} },
+      TypeError,
+      /'signal' must be an AbortSignal/,
+    ],
+    [
+      { serverName: "localhost", onEvent: 1 },
+      TypeError,
+      /'onEvent' must be a function/,
+    ],
+    [
+      { serverName: "localhost", servername: "x" },
+      TypeError,
+      /'servername' \(did you mean 'serverName'\?\)/,
+    ],
+  ];
+  for (const [options, ErrorClass, pattern] of cases) {
+    const tcp = await connectTo(server);
+    const events: TlsEvent[] = [];
+    const error = await rejects(
+      upgradeTls(
+        tcp,
+        {
+          onEvent: (e: TlsEvent) => events.push(e),
+          ...options,
+        } as UpgradeTlsOptions,
+      ),
+      ErrorClass,
+    );
+    assert.match(error.message, pattern);
+    assert.ok(isClosed(tcp), JSON.stringify(options));
+    assert.deepEqual(events, []);
+  }
+});
+
+Deno.test("normalizeTlsOptions() fills in the defaults", () => {
+  const defaults = {
+    serverName: undefined,
+    unsafelyDisableHostnameVerification: false,
+    caCerts: undefined,
+    alpnProtocols: undefined,
+    cert: undefined,
+    key: undefined,
+    handshakeTimeout: 60_000,
+    shutdownTimeout: 30_000,
+  };
+  assert.deepEqual(normalizeTlsOptions(true), defaults);
+  assert.deepEqual(normalizeTlsOptions({}), defaults);
+  assert.deepEqual(normalizeTlsOptions({ serverName: undefined }), defaults);
+  const caCerts = [CA];
+  const normalized = normalizeTlsOptions({
+    serverName: "[::1]",
+    unsafelyDisableHostnameVerification: true,
+    caCerts,
+    alpnProtocols: ["h2"],
+    ...CLIENT,
+    handshakeTimeout: 0.5,
+    shutdownTimeout: 2 ** 31 - 1,
+  });
+  assert.deepEqual(normalized, {
+    serverName: "::1",
+    unsafelyDisableHostnameVerification: true,
+    caCerts: [CA],
+    alpnProtocols: ["h2"],
+    ...CLIENT,
+    handshakeTimeout: 0.5,
+    shutdownTimeout: 2 ** 31 - 1,
+  });
+  assert.notEqual(normalized.caCerts, caCerts); // A copy.
+  assert.equal(normalizeTlsOptions({ caCerts: [] }).caCerts, undefined);
+  assert.equal(
+    normalizeTlsOptions({ alpnProtocols: [] }).alpnProtocols,
+    undefined,
+  );
+});
+
+Deno.test("normalizeTlsOptions() accepts the server names that rustls accepts", () => {
+  for (
+    const name of [
+      "localhost",
+      "LOCALHOST",
+      "localhost.",
+      "tls.test",
+      "foo_bar.example",
+      "xn--9ca.test",
+      "a-b.c-d",
+      "127.0.0.1",
+      "::1",
+      "0:0:0:0:0:0:0:1",
+      "::ffff:127.0.0.1",
+      `${"a".repeat(63)}.test`,
+    ]
+  ) {
+    assert.equal(
+      normalizeTlsOptions({ serverName: name }).serverName,
+      name,
+      name,
+    );
+  }
+});
+
+Deno.test("normalizeTlsOptions() throws on invalid options", () => {
+  const cases: [unknown, typeof TypeError, string | RegExp][] = [
+    [
+      false,
+      TypeError,
+      "Cannot start TLS as 'tls' must be true or an object of TLS options: current value is false",
+    ],
+    [undefined, TypeError, "current value is undefined"],
+    [null, TypeError, "current value is null"],
+    ["yes", TypeError, 'current value is "yes"'],
+    [[], TypeError, "current value is []"],
+    [
+      { ca: [] },
+      TypeError,
+      /'tls' must have only known keys .*: current value has unknown 'tls\.ca'$/,
+    ],
+    [
+      { servername: "a", foo: 1 },
+      TypeError,
+      "current value has unknown 'tls.servername' (did you mean 'tls.serverName'?), 'tls.foo'",
+    ],
+    [
+      { serverName: "" },
+      TypeError,
+      /^Cannot start TLS as 'tls\.serverName' must be a non-empty host name or IP address \(to skip the hostname check, leave it out and set 'unsafelyDisableHostnameVerification' to true\): current value is ""$/,
+    ],
+    [
+      { serverName: 42 },
+      TypeError,
+      "Cannot start TLS as 'tls.serverName' must be a string: current value is 42",
+    ],
+    [
+      { serverName: "a b" },
+      TypeError,
+      `Cannot start TLS as 'tls.serverName' must be a host name or an IP address without spaces or control characters: current value is "a b"`,
+    ],
+    [
+      { serverName: "tls.test\0" },
+      TypeError,
+      "without spaces or control characters",
+    ],
+    [
+      { serverName: " tls.test" },
+      TypeError,
+      "without spaces or control characters",
+    ],
+    [
+      { serverName: "é.test" },
+      TypeError,
+      "in ASCII (write an internationalized name in its xn-- form)",
+    ],
+    [
+      { serverName: "https://tls.test" },
+      TypeError,
+      "without a scheme, port or path",
+    ],
+    [
+      { serverName: "tls.test:443" },
+      TypeError,
+      "without a scheme, port or path",
+    ],
+    [
+      { serverName: "a..b" },
+      TypeError,
+      "must be a host name or an IP address: current value",
+    ],
+    [
+      { serverName: "-a.test" },
+      TypeError,
+      "must be a host name or an IP address",
+    ],
+    [
+      { serverName: "127.1" },
+      TypeError,
+      "must be a host name or an IP address",
+    ],
+    [
+      { serverName: "256.0.0.1" },
+      TypeError,
+      "must be a host name or an IP address",
+    ],
+    [
+      { serverName: `${"a".repeat(64)}.test` },
+      TypeError,
+      "must be a host name or an IP address",
+    ],
+    [
+      { serverName: "1::2::3" },
+      TypeError,
+      "must be a host name or an IP address",
+    ],
+    [
+      { unsafelyDisableHostnameVerification: "true" },
+      TypeError,
+      `Cannot start TLS as 'tls.unsafelyDisableHostnameVerification' must be a boolean: current value is "true"`,
+    ],
+    [{ caCerts: CA }, TypeError, "'tls.caCerts' must be an array of strings"],
+    [
+      { caCerts: [CA, 1] },
+      TypeError,
+      "'tls.caCerts' must be an array of strings",
+    ],
+    [
+      { caCerts: ["not pem"] },
+      TypeError,
+      `Cannot start TLS as 'tls.caCerts[0]' must be PEM text containing "-----BEGIN CERTIFICATE-----": current value is "not pem"`,
+    ],
+    [
+      { caCerts: ["./testdata/ca.pem"] },
+      TypeError,
+      "(it looks like a file name: pass the file's contents)",
+    ],
+    [
+      { caCerts: [CA, SERVER.key] },
+      TypeError,
+      "'tls.caCerts[1]' must be PEM text",
+    ],
+    [
+      { alpnProtocols: "h2" },
+      TypeError,
+      "'tls.alpnProtocols' must be an array of strings",
+    ],
+    [
+      { alpnProtocols: [""] },
+      RangeError,
+      "'tls.alpnProtocols[0]' must be 1 to 255 bytes long",
+    ],
+    [
+      { alpnProtocols: ["h2", "x".repeat(256)] },
+      RangeError,
+      "'tls.alpnProtocols[1]' must be 1 to 255 bytes long",
+    ],
+    [
+      { cert: CLIENT.cert },
+      TypeError,
+      "Cannot start TLS as 'tls.key' must be set when 'tls.cert' is set: current value is undefined",
+    ],
+    [
+      { key: CLIENT.key },
+      TypeError,
+      "Cannot start TLS as 'tls.cert' must be set when 'tls.key' is set: current value is undefined",
+    ],
+    [
+      { cert: 1, key: CLIENT.key },
+      TypeError,
+      "'tls.cert' must be a PEM string: current value is 1",
+    ],
+    [
+      { cert: CLIENT.key, key: CLIENT.key },
+      TypeError,
+      "'tls.cert' must be PEM text",
+    ],
+    [
+      { cert: CLIENT.cert, key: CLIENT.cert },
+      TypeError,
+      /'tls\.key' must be PEM text containing "-----BEGIN \.\.\. PRIVATE KEY-----": current value is a string of \d+ characters$/,
+    ],
+    [
+      { cert: CLIENT.cert, key: new Uint8Array(4) },
+      TypeError,
+      "'tls.key' must be a PEM string: current value is of type object",
+    ],
+    [
+      { handshakeTimeout: "100" },
+      TypeError,
+      `Cannot start TLS as 'tls.handshakeTimeout' must be a number of milliseconds: current value is "100"`,
+    ],
+    [
+      { handshakeTimeout: 0 },
+      RangeError,
+      "Cannot start TLS as 'tls.handshakeTimeout' must be a positive finite number of milliseconds up to 2147483647: current value is 0",
+    ],
+    [{ handshakeTimeout: -5 }, RangeError, "current value is -5"],
+    [{ handshakeTimeout: NaN }, RangeError, "current value is NaN"],
+    [{ handshakeTimeout: Infinity }, RangeError, "current value is Infinity"],
+    [{ handshakeTimeout: 2 ** 31 }, RangeError, "current value is 2147483648"],
+    [
+      { shutdownTimeout: 0 },
+      RangeError,
+      "'tls.shutdownTimeout' must be a positive finite number",
+    ],
+    [
+      { shutdownTimeout: null },
+      TypeError,
+      "'tls.shutdownTimeout' must be a number of milliseconds: current value is null",
+    ],
+  ];
+  for (const [value, ErrorClass, expected] of cases) {
+    assert.throws(() => normalizeTlsOptions(value), (error: Error) => {
+      assert.ok(
+        error instanceof ErrorClass,
+        `${error} for ${Deno.inspect(value)}`,
+      );
+      if (typeof expected === "string") {
+        assert.ok(
+          error.message.includes(expected),
+          `${error.message}\n  does not include\n${expected}`,
+        );
+      } else {
+        assert.match(error.message, expected);
+      }
+      return true;
+    });
+  }
+});
+
+Deno.test("normalizeTlsOptions() never shows a private key", () => {
+  const key = CLIENT.key.replace("PRIVATE KEY", "SECRET");
+  assert.throws(
+    () => normalizeTlsOptions({ cert: CLIENT.cert, key }),
+    (error: Error) => !error.message.includes(key.slice(40, 80)),
+  );
+});
