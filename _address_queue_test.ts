@@ -1,0 +1,73 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import { assertEquals } from "@std/assert";
+import { AddressQueue } from "./_address_queue.ts";
+
+async function take(queue: AddressQueue, count: number): Promise<string[]> {
+  const taken = [];
+  for (let i = 0; i < count; i++) {
+    const next = await queue.next();
+    if (next.done) break;
+    taken.push(next.value);
+  }
+  return taken;
+}
+
+Deno.test("AddressQueue hands out addresses in order, then waits for more", async () => {
+  const queue = new AddressQueue(["::1", "127.0.0.1"], 1);
+  assertEquals(await take(queue, 2), ["::1", "127.0.0.1"]);
+  let next: IteratorResult<string> | undefined;
+  const pending = queue.next().then((result) => next = result);
+  await Promise.resolve();
+  assertEquals(next, undefined);
+  assertEquals(queue.add(["::2"]), ["::2"]);
+  await pending;
+  assertEquals(next, { done: false, value: "::2" });
+  queue.close();
+  assertEquals(await queue.next(), { done: true, value: undefined });
+});
+
+Deno.test("AddressQueue folds late IPv6 answers in, IPv6 next after an IPv4 attempt", async () => {
+  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], 1);
+  assertEquals(await take(queue, 1), ["127.0.0.1"]);
+  assertEquals(queue.add(["::1", "::2"]), ["::1", "::2"]);
+  queue.close();
+  assertEquals(await take(queue, 10), ["::1", "127.0.0.2", "::2"]);
+});
+
+Deno.test("AddressQueue folds late IPv4 answers in, IPv4 next after an IPv6 attempt", async () => {
+  const queue = new AddressQueue(["::1", "::2", "::3"], 1);
+  assertEquals(await take(queue, 1), ["::1"]);
+  queue.add(["127.0.0.1", "127.0.0.2"]);
+  queue.close();
+  assertEquals(await take(queue, 10), [
+    "127.0.0.1",
+    "::2",
+    "127.0.0.2",
+    "::3",
+  ]);
+});
+
+Deno.test("AddressQueue ignores addresses it has already seen", async () => {
+  const queue = new AddressQueue(["::1", "127.0.0.1"], 1);
+  assertEquals(await take(queue, 1), ["::1"]);
+  assertEquals(queue.add(["::1", "127.0.0.1", "127.0.0.2"]), ["127.0.0.2"]);
+  queue.close();
+  assertEquals(await take(queue, 10), ["127.0.0.1", "127.0.0.2"]);
+});
+
+Deno.test("AddressQueue appends late answers when interleaving is off", async () => {
+  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], 0);
+  assertEquals(await take(queue, 1), ["127.0.0.1"]);
+  queue.add(["::1", "::2"]);
+  queue.close();
+  assertEquals(await take(queue, 10), ["127.0.0.2", "::1", "::2"]);
+});
+
+Deno.test("AddressQueue stops at return(): a waiting next() ends and additions are ignored", async () => {
+  const queue = new AddressQueue([], 1);
+  const waiting = queue.next();
+  assertEquals(await queue.return(), { done: true, value: undefined });
+  assertEquals(await waiting, { done: true, value: undefined });
+  assertEquals(queue.add(["::1"]), []);
+  assertEquals(await queue.next(), { done: true, value: undefined });
+});

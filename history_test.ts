@@ -1,0 +1,273 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import {
+  assert,
+  assertEquals,
+  assertNotStrictEquals,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
+import { delay } from "@std/async/delay";
+import { ConnectHistory } from "./history.ts";
+import { connect, type ConnectEvent } from "./connect.ts";
+import { acceptingServer, blackhole } from "./_testing.ts";
+
+const DESTINATION = "db.test:5432";
+
+Deno.test("ConnectHistory puts the remembered winner first and keeps the rest in order", () => {
+  const history = new ConnectHistory();
+  const addresses = ["::1", "::2", "127.0.0.1", "127.0.0.2"];
+  assertEquals(history.order(DESTINATION, addresses), addresses);
+  history.record(DESTINATION, "127.0.0.2", 1);
+  assertEquals(history.order(DESTINATION, addresses), [
+    "127.0.0.2",
+    "::1",
+    "::2",
+    "127.0.0.1",
+  ]);
+  // A winner that no longer resolves changes nothing.
+  assertEquals(history.order(DESTINATION, ["::3", "127.0.0.3"]), [
+    "::3",
+    "127.0.0.3",
+  ]);
+  // Always a new array.
+  history.record(DESTINATION, "::1", 1);
+  assertNotStrictEquals(history.order(DESTINATION, addresses), addresses);
+  // Other destinations are unaffected.
+  assertEquals(history.order("other.test:5432", addresses), addresses);
+});
+
+Deno.test("ConnectHistory smooths connect times as RFC 6298 does", () => {
+  const history = new ConnectHistory();
+  history.record(DESTINATION, "::1", 8);
+  assertEquals(history.get(DESTINATION), {
+    address: "::1",
+    connectTime: 8,
+    connectTimeVariation: 4,
+    samples: 1,
+    learnedAt: history.get(DESTINATION)!.learnedAt,
+  });
+  history.record(DESTINATION, "::1", 16);
+  const record = history.get(DESTINATION)!;
+  assertEquals(record.connectTime, 9); // 7/8 * 8 + 1/8 * 16
+  assertEquals(record.connectTimeVariation, 5); // 3/4 * 4 + 1/4 * 8
+  assertEquals(record.samples, 2);
+  // A new winner starts afresh.
+  history.record(DESTINATION, "127.0.0.1", 2);
+  assertEquals(history.get(DESTINATION)?.samples, 1);
+  assertEquals(history.get(DESTINATION)?.connectTime, 2);
+});
+
+Deno.test("ConnectHistory shortens the delay within RFC 8305's bounds", () => {
+  const history = new ConnectHistory({ minimumAttemptDelay: 10 });
+  // Nothing known: the configured delay.
+  assertEquals(history.attemptDelay(DESTINATION, "::1", 250), 250);
+  history.record(DESTINATION, "::1", 1);
+  // 1 + 4 * 0.5 = 3, raised to the minimum.
+  assertEquals(history.attemptDelay(DESTINATION, "::1", 250), 10);
+  // Only for the remembered winner.
+  assertEquals(history.attemptDelay(DESTINATION, "127.0.0.1", 250), 250);
+  // Never longer than the configured delay.
+  assertEquals(history.attemptDelay(DESTINATION, "::1", 5), 5);
+  assertEquals(history.attemptDelay(DESTINATION, "::1", 0), 0);
+
+  history.record(DESTINATION, "127.0.0.1", 40);
+  // 40 + 4 * 20 = 120.
+  assertEquals(history.attemptDelay(DESTINATION, "127.0.0.1", 250), 120);
+  history.record(DESTINATION, "::1", 5_000);
+  // At most 2 s, even when "strictly one after another" was asked for.
+  assertEquals(history.attemptDelay(DESTINATION, "::1", Infinity), 2_000);
+
+  // The default minimum is RFC 8305's recommended 100 ms.
+  const defaults = new ConnectHistory();
+  defaults.record(DESTINATION, "::1", 1);
+  assertEquals(defaults.attemptDelay(DESTINATION, "::1", 250), 100);
+});
+
+Deno.test("ConnectHistory forgets a winner after ttl, even one that keeps winning", async () => {
+  const history = new ConnectHistory({ ttl: 20 });
+  history.record(DESTINATION, "127.0.0.1", 1);
+  const { learnedAt } = history.get(DESTINATION)!;
+  // Winning again refines the record but does not extend its life.
+  history.record(DESTINATION, "127.0.0.1", 1);
+  assertEquals(history.get(DESTINATION)?.learnedAt, learnedAt);
+  await delay(40);
+  assertEquals(history.get(DESTINATION), undefined);
+  assertEquals(history.order(DESTINATION, ["::1", "127.0.0.1"]), [
+    "::1",
+    "127.0.0.1",
+  ]);
+  assertEquals(history.attemptDelay(DESTINATION, "127.0.0.1", 250), 250);
+  // An expired record is dropped when it is looked at.
+  assertEquals(history.size, 0);
+  // Long-lived records stay.
+  const lasting = new ConnectHistory({ ttl: 600_000 });
+  lasting.record(DESTINATION, "127.0.0.1", 1);
+  await delay(40);
+  assertEquals(lasting.get(DESTINATION)?.address, "127.0.0.1");
+});
+
+Deno.test("ConnectHistory keeps at most maxEntries, forgetting the least recently used", () => {
+  const history = new ConnectHistory({ maxEntries: 2 });
+  history.record("a:1", "::1", 1);
+  history.record("b:1", "::1", 1);
+  // Using a makes b the least recently used.
+  history.order("a:1", ["::1"]);
+  history.record("c:1", "::1", 1);
+  assertEquals(history.size, 2);
+  assertEquals(history.get("b:1"), undefined);
+  assert(history.get("a:1"));
+  assert(history.get("c:1"));
+  // Memory stays bounded however many destinations come.
+  for (let i = 0; i < 1_000; i++) history.record(`host${i}:1`, "::1", 1);
+  assertEquals(history.size, 2);
+});
+
+Deno.test("ConnectHistory returns copies, deletes and clears", () => {
+  const history = new ConnectHistory();
+  history.record(DESTINATION, "::1", 1);
+  history.get(DESTINATION)!.address = "127.0.0.9";
+  assertEquals(history.get(DESTINATION)?.address, "::1");
+  assertEquals(history.delete(DESTINATION), true);
+  assertEquals(history.delete(DESTINATION), false);
+  history.record("a:1", "::1", 1);
+  history.record("b:1", "::1", 1);
+  history.clear();
+  assertEquals(history.size, 0);
+});
+
+Deno.test("ConnectHistory rejects bad options and connect times", () => {
+  for (
+    const [options, message] of [
+      [{ maxEntries: 0 }, "'maxEntries' must be a positive integer"],
+      [{ maxEntries: 1.5 }, "'maxEntries' must be a positive integer"],
+      [{ ttl: 0 }, "'ttl' must be a positive number"],
+      [{ ttl: NaN }, "'ttl' must be a positive number"],
+      [{ minimumAttemptDelay: 9 }, "'minimumAttemptDelay' must be from 10"],
+      [{ minimumAttemptDelay: 2_001 }, "to 2000"],
+    ] as const
+  ) {
+    assertThrows(() => new ConnectHistory(options), RangeError, message);
+  }
+  assertThrows(
+    () => new ConnectHistory({ ttl: "1" as unknown as number }),
+    TypeError,
+    "'ttl' must be a number",
+  );
+  const history = new ConnectHistory();
+  for (const connectTime of [-1, NaN, Infinity]) {
+    assertThrows(
+      () => history.record(DESTINATION, "::1", connectTime),
+      RangeError,
+      "'connectTime' must be a non-negative finite number",
+    );
+  }
+});
+
+function attempts(events: ConnectEvent[]): string[] {
+  return events.flatMap((e) =>
+    "index" in e ? [`${e.type} ${e.index} ${e.address.hostname}`] : []
+  );
+}
+
+Deno.test("connect() with history skips a blackholed IPv6 address after the first race", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  await using hole = await blackhole("::1", server.port);
+  const history = new ConnectHistory();
+  const resolver = () => ["::1", "127.0.0.1"];
+  const first: ConnectEvent[] = [];
+  {
+    using conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      resolver,
+      history,
+      happyEyeballsDelay: 50,
+      onEvent: (event) => first.push(event),
+    });
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  }
+  assertEquals(attempts(first), [
+    "attemptStarted 0 ::1",
+    "attemptStarted 1 127.0.0.1",
+    "attemptWon 1 127.0.0.1",
+    "attemptCancelled 0 ::1",
+  ]);
+  assertEquals(history.get(`he.test:${hole.port}`)?.address, "127.0.0.1");
+
+  for (let i = 0; i < 3; i++) {
+    const events: ConnectEvent[] = [];
+    using conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      resolver,
+      history,
+      happyEyeballsDelay: 50,
+      onEvent: (event) => events.push(event),
+    });
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+    // The winner first: it connects before the blackhole is ever tried.
+    assertEquals(attempts(events), [
+      "attemptStarted 0 127.0.0.1",
+      "attemptWon 0 127.0.0.1",
+    ]);
+    const resolved = events[0];
+    assert(resolved?.type === "resolved");
+    assertEquals(resolved.addresses.map((a) => a.hostname), [
+      "127.0.0.1",
+      "::1",
+    ]);
+  }
+  assertEquals(history.get(`he.test:${server.port}`)?.samples, 4);
+});
+
+Deno.test("connect() with history moves on early from a remembered winner that went silent", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  await using hole = await blackhole("127.0.0.2", server.port);
+  const history = new ConnectHistory({ minimumAttemptDelay: 10 });
+  const destination = `he.test:${server.port}`;
+  // 127.0.0.2 once won in 1 ms; now it does not answer.
+  history.record(destination, hole.hostname, 1);
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "he.test",
+    port: server.port,
+    resolver: () => ["127.0.0.1", "127.0.0.2"],
+    history,
+    // Without history, the next attempt would wait a minute: the 10 ms
+    // estimate is what lets it start.
+    happyEyeballsDelay: 60_000,
+    signal: AbortSignal.timeout(20_000),
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  assertEquals(attempts(events), [
+    "attemptStarted 0 127.0.0.2",
+    "attemptStarted 1 127.0.0.1",
+    "attemptWon 1 127.0.0.1",
+    "attemptCancelled 0 127.0.0.2",
+  ]);
+  assertEquals(history.get(destination)?.address, "127.0.0.1");
+});
+
+Deno.test("connect() records a literal's connect time and rejects a bad history", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  {
+    using _conn = await connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+      history,
+    });
+  }
+  assertEquals(history.get(`127.0.0.1:${server.port}`)?.samples, 1);
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "127.0.0.1",
+        port: server.port,
+        history: {} as ConnectHistory,
+      }),
+    TypeError,
+    "Cannot connect as 'history' must be a ConnectHistory: current value is [object Object]",
+  );
+});
