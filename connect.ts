@@ -765,7 +765,7 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
   async function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
     try {
       return await attemptTo(address)(signal);
-    } catch (error) {
+    } catch {
       if (signal?.aborted) throw signal.reason;
       throw failure();
     }

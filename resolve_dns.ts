@@ -25,7 +25,7 @@
  *
  * @module
  */
-import type { Family, Resolver, ResolverOptions } from "./connect.ts";
+import type { Family, ResolverOptions } from "./connect.ts";
 
 /** Options for {@linkcode dnsResolver}. Times are in milliseconds. */
 export interface DnsResolverOptions {
@@ -47,8 +47,8 @@ export interface DnsResolverOptions {
 }
 
 /**
- * A {@linkcode Resolver} that yields addresses in batches, as they come: what
- * {@linkcode dnsResolver} makes.
+ * A resolver for `connect()` that yields addresses in batches, as they come:
+ * what {@linkcode dnsResolver} makes.
  */
 export type DnsResolver = (
   hostname: string,
@@ -154,7 +154,7 @@ async function* resolveBoth(
 }
 
 /**
- * Makes a {@linkcode Resolver} that resolves names as RFC 8305 §3 asks, for
+ * Makes a resolver that resolves names as RFC 8305 §3 asks, for
  * {@linkcode connect}'s `resolver` option.
  *
  * It sends the AAAA and A queries at once and yields batches of addresses as
