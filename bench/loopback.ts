@@ -1,0 +1,545 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// deno-lint-ignore-file no-console -- a benchmark: printing is its job.
+/**
+ * The loopback scenarios of `deno task bench`: `connect()` and `Deno.connect`
+ * (Deno's built-in Happy Eyeballs) side by side in the same run, on
+ * loopback only, printed as a Markdown table.
+ *
+ * Run it through `bench/main.ts`, which runs it where `he.test` resolves to
+ * `::1` and `127.0.0.1` and `he4.test` to `127.0.0.1` (a private /etc/hosts
+ * in a mount namespace), so that both clients resolve the same names. Without
+ * those names, the scenarios by name are skipped.
+ *
+ * Flags: `--quick` (a tenth of the iterations, to see that it runs),
+ * `--markdown=FILE` (also write the tables there).
+ *
+ * @module
+ */
+import { lookup } from "node:dns/promises";
+import { connect } from "../connect.ts";
+import { ConnectHistory } from "../history.ts";
+import { dnsResolver } from "../resolve_dns.ts";
+import { blackhole } from "../_testing.ts";
+import { dnsServer } from "../_testing_dns.ts";
+
+const QUICK = Deno.args.includes("--quick");
+const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))
+  ?.slice("--markdown=".length);
+/** The Connection Attempt Delay of both clients (Deno's default). */
+const DELAY = 250;
+const CONCURRENT = 500;
+
+function scaled(n: number): number {
+  return QUICK ? Math.max(3, Math.round(n / 10)) : n;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- fixtures
+
+interface Sink extends AsyncDisposable {
+  ports: number[];
+}
+
+/** The server: a process of its own that accepts and closes. */
+async function sink(count: number): Promise<Sink> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      new URL("_sink.ts", import.meta.url).href,
+      String(count),
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { value = "" } = await lines.read();
+  await lines.cancel();
+  const ports = value.trim().split(" ").map(Number);
+  return {
+    ports,
+    async [Symbol.asyncDispose]() {
+      await child.stdin.close();
+      await child.status;
+    },
+  };
+}
+
+/** Whether nothing listens on `[::1]:port`, so that connecting is refused. */
+function isFreeOnIpv6(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "::1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the names of bench/main.ts resolve as it arranged. */
+async function namesReady(): Promise<boolean> {
+  try {
+    const both = await lookup("he.test", { all: true, verbatim: true });
+    const four = await lookup("he4.test", { all: true, verbatim: true });
+    const has = (list: { address: string }[], a: string) =>
+      list.some((e) => e.address === a);
+    return has(both, "::1") && has(both, "127.0.0.1") &&
+      four.length === 1 && has(four, "127.0.0.1");
+  } catch {
+    return false;
+  }
+}
+
+function openFds(): number {
+  return [...Deno.readDirSync("/proc/self/fd")].length;
+}
+
+/** TCP sockets in SYN_SENT towards `[::1]:port`, of any process here. */
+function synSent(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  return Deno.readTextFileSync("/proc/net/tcp6").split("\n").slice(1)
+    .filter((line) => {
+      const fields = line.trim().split(/\s+/);
+      return fields[2]?.endsWith(`:${hexPort}`) && fields[3] === "02";
+    }).length;
+}
+
+// ------------------------------------------------------------------ stats
+
+interface Stats {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2
+    ? sorted[middle]!
+    : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return {
+    n: sorted.length,
+    median,
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
+  };
+}
+
+type Client = () => Promise<Deno.Conn>;
+
+/**
+ * Times `n` connections of each client, in a random order within each round
+ * so that neither is favoured by what ran just before; after a warm-up.
+ */
+async function paired(
+  n: number,
+  clients: Record<string, Client>,
+): Promise<Record<string, Stats>> {
+  const samples: Record<string, number[]> = {};
+  const warmUp = Math.min(50, Math.ceil(n / 10));
+  for (let round = -warmUp; round < n; round++) {
+    const order = Object.entries(clients)
+      .map((entry) => ({ entry, key: Math.random() }))
+      .sort((a, b) => a.key - b.key);
+    for (const { entry: [name, client] } of order) {
+      const start = performance.now();
+      const conn = await client();
+      const elapsed = performance.now() - start;
+      conn.close();
+      if (round >= 0) (samples[name] ??= []).push(elapsed);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => [name, stats(list)]),
+  );
+}
+
+// ----------------------------------------------------------------- report
+
+interface Row {
+  scenario: string;
+  client: string;
+  stats: Stats;
+  /** Our median over the other client's, on our row. */
+  ratio?: number;
+  target?: string;
+  met?: boolean;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function ms(value: number): string {
+  return value < 10 ? value.toFixed(3) : value.toFixed(1);
+}
+
+function compare(
+  scenario: string,
+  results: Record<string, Stats>,
+  ours: string,
+  theirs: string,
+  target: string,
+  met: (ours: Stats, theirs: Stats) => boolean,
+): void {
+  const a = results[ours]!;
+  const b = results[theirs]!;
+  rows.push({
+    scenario,
+    client: ours,
+    stats: a,
+    ratio: a.median / b.median,
+    target,
+    met: met(a, b),
+  });
+  rows.push({ scenario: "", client: theirs, stats: b });
+}
+
+function table(): string {
+  const lines = [
+    "| scenario | client | n | median ms | min ms | max ms | ratio | target | met |",
+    "| --- | --- | --: | --: | --: | --: | --: | --- | --- |",
+  ];
+  for (const row of rows) {
+    const { n, median, min, max } = row.stats;
+    lines.push(
+      `| ${row.scenario} | ${row.client} | ${n} | ${ms(median)} | ${
+        ms(min)
+      } | ${ms(max)} | ${
+        row.ratio === undefined ? "" : row.ratio.toFixed(2)
+      } | ${row.target ?? ""} | ${
+        row.met === undefined ? "" : row.met ? "yes" : "**no**"
+      } |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+// -------------------------------------------------------------- scenarios
+
+const OURS = "connect()";
+const DENO = "Deno.connect";
+
+async function healthy(names: boolean): Promise<void> {
+  await using server = await sink(1);
+  const port = server.ports[0]!;
+  const n = scaled(1_000);
+  const literal = await paired(n, {
+    [OURS]: () => connect({ hostname: "127.0.0.1", port }),
+    [DENO]: () => Deno.connect({ hostname: "127.0.0.1", port }),
+  });
+  compare(
+    "healthy: 127.0.0.1, sequential",
+    literal,
+    OURS,
+    DENO,
+    "≤ 1.05 × Deno",
+    (a, b) => a.median <= 1.05 * b.median,
+  );
+  if (!names) return;
+  const byName = await paired(n, {
+    [OURS]: () => connect({ hostname: "he4.test", port }),
+    [DENO]: () => Deno.connect({ hostname: "he4.test", port }),
+  });
+  compare(
+    "healthy: he4.test → 127.0.0.1, sequential",
+    byName,
+    OURS,
+    DENO,
+    "≤ 1.05 × Deno",
+    (a, b) => a.median <= 1.05 * b.median,
+  );
+}
+
+/** A sink port whose [::1] twin is blackholed. */
+async function blackholedTwin(): Promise<
+  { port: number } & AsyncDisposable
+> {
+  for (let tries = 0;; tries++) {
+    const server = await sink(1);
+    const port = server.ports[0]!;
+    try {
+      const hole = await blackhole("::1", port);
+      return {
+        port,
+        async [Symbol.asyncDispose]() {
+          await hole[Symbol.asyncDispose]();
+          await server[Symbol.asyncDispose]();
+        },
+      };
+    } catch (error) {
+      await server[Symbol.asyncDispose]();
+      if (tries === 5) throw error;
+    }
+  }
+}
+
+async function blackholed(names: boolean): Promise<void> {
+  await using twin = await blackholedTwin();
+  const { port } = twin;
+  const resolver = () => ["::1", "127.0.0.1"];
+  if (names) {
+    const results = await paired(scaled(20), {
+      [OURS]: () => connect({ hostname: "he.test", port }),
+      [DENO]: () => Deno.connect({ hostname: "he.test", port }),
+    });
+    compare(
+      "[::1] blackholed, 127.0.0.1 good: he.test",
+      results,
+      OURS,
+      DENO,
+      `≤ ${DELAY} + 5 ms`,
+      (a) => a.median <= DELAY + 5,
+    );
+  } else {
+    const results = await paired(scaled(20), {
+      [OURS]: () => connect({ hostname: "he.test", port, resolver }),
+    });
+    rows.push({
+      scenario: "[::1] blackholed, 127.0.0.1 good (resolver hook)",
+      client: OURS,
+      stats: results[OURS]!,
+      target: `≤ ${DELAY} + 5 ms`,
+      met: results[OURS]!.median <= DELAY + 5,
+    });
+  }
+
+  // Remembered winners: the blackhole costs the delay once, not every time.
+  if (names) {
+    const history = new ConnectHistory();
+    const results = await paired(scaled(100), {
+      [`${OURS} + history`]: () =>
+        connect({ hostname: "he.test", port, history }),
+      [DENO]: () => Deno.connect({ hostname: "he.test", port }),
+    });
+    compare(
+      "[::1] blackholed, repeated, with ConnectHistory",
+      results,
+      `${OURS} + history`,
+      DENO,
+      "< 5 ms each",
+      (a) => a.median < 5,
+    );
+  }
+}
+
+async function refused(names: boolean): Promise<void> {
+  let server = await sink(1);
+  // A port where nothing listens on [::1]: the first attempt is refused.
+  while (!isFreeOnIpv6(server.ports[0]!)) {
+    await server[Symbol.asyncDispose]();
+    server = await sink(1);
+  }
+  await using _server = server;
+  const port = server.ports[0]!;
+  if (!names) {
+    notes.push("refused scenario skipped: he.test does not resolve here");
+    return;
+  }
+  const results = await paired(scaled(200), {
+    [OURS]: () => connect({ hostname: "he.test", port }),
+    [DENO]: () => Deno.connect({ hostname: "he.test", port }),
+  });
+  compare(
+    "[::1] refused, 127.0.0.1 good: he.test",
+    results,
+    OURS,
+    DENO,
+    "< 5 ms",
+    (a) => a.median < 5,
+  );
+}
+
+interface Burst {
+  client: string;
+  wall: number;
+  failures: number;
+  heapPerRace: number;
+  rssPerRace: number;
+  fdsLeft: number;
+  synSentLeft: number;
+}
+
+/** `CONCURRENT` connections at once past a blackholed [::1]. */
+async function burst(
+  client: string,
+  port: number,
+  open: () => Promise<Deno.Conn>,
+): Promise<Burst> {
+  gc();
+  const fds = openFds();
+  const syn = synSent(port);
+  const before = Deno.memoryUsage();
+  const start = performance.now();
+  const pending = Array.from(
+    { length: CONCURRENT },
+    () => open().then((conn) => ({ conn }), (error) => ({ error })),
+  );
+  // Halfway through the delay, every race waits on the blackhole.
+  await sleep(DELAY / 2);
+  gc();
+  const peak = Deno.memoryUsage();
+  const results = await Promise.all(pending);
+  const wall = performance.now() - start;
+  let failures = 0;
+  for (const result of results) {
+    if ("conn" in result) result.conn.close();
+    else failures++;
+  }
+  return {
+    client,
+    wall,
+    failures,
+    heapPerRace: (peak.heapUsed - before.heapUsed) / CONCURRENT,
+    rssPerRace: (peak.rss - before.rss) / CONCURRENT,
+    fdsLeft: openFds() - fds,
+    synSentLeft: synSent(port) - syn,
+  };
+}
+
+async function concurrent(names: boolean): Promise<string> {
+  await using twin = await blackholedTwin();
+  const { port } = twin;
+  const clients: [string, () => Promise<Deno.Conn>][] = [
+    [
+      `${OURS} (resolver hook)`,
+      () =>
+        connect({
+          hostname: "he.test",
+          port,
+          resolver: () => ["::1", "127.0.0.1"],
+        }),
+    ],
+  ];
+  if (names) {
+    clients.push(
+      [OURS, () => connect({ hostname: "he.test", port })],
+      [DENO, () => Deno.connect({ hostname: "he.test", port })],
+    );
+  }
+  const rounds = QUICK ? 1 : 3;
+  const lines = [
+    `| client | races | rounds | failures | wall ms (median, max) | heap KB/race | RSS KB/race | fds left | SYN_SENT left | target | met |`,
+    "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --- | --- |",
+  ];
+  for (const [client, open] of clients) {
+    await burst(client, port, open); // Warm-up.
+    const bursts: Burst[] = [];
+    for (let i = 0; i < rounds; i++) {
+      bursts.push(await burst(client, port, open));
+    }
+    const wall = stats(bursts.map((b) => b.wall));
+    const failures = bursts.reduce((sum, b) => sum + b.failures, 0);
+    const left = (key: "fdsLeft" | "synSentLeft") =>
+      Math.max(...bursts.map((b) => b[key]));
+    const mean = (key: "heapPerRace" | "rssPerRace") =>
+      bursts.reduce((sum, b) => sum + b[key], 0) / bursts.length / 1024;
+    const met = failures === 0 && wall.max <= DELAY + 100 &&
+      left("fdsLeft") <= 0 && left("synSentLeft") <= 0;
+    lines.push(
+      `| ${client} | ${CONCURRENT} | ${rounds} | ${failures} | ${
+        ms(wall.median)
+      }, ${ms(wall.max)} | ${mean("heapPerRace").toFixed(1)} | ${
+        mean("rssPerRace").toFixed(1)
+      } | ${left("fdsLeft")} | ${left("synSentLeft")} | ${
+        client.startsWith(OURS)
+          ? `no failure, ≤ ${DELAY} + 100 ms, nothing left`
+          : ""
+      } | ${client.startsWith(OURS) ? (met ? "yes" : "**no**") : ""} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** RFC 8305 §3 with a slow AAAA answer: ours only (Deno takes no name server). */
+async function resolution(): Promise<void> {
+  await using server = await sink(1);
+  const port = server.ports[0]!;
+  await using dns = await dnsServer({
+    "slow6.test": {
+      A: { addresses: ["127.0.0.1"] },
+      AAAA: { addresses: ["::1"], delay: 300 },
+    },
+  });
+  const { nameServer } = dns;
+  const bothFirst = async (hostname: string) => {
+    // What a resolver that waits for both answers (getaddrinfo) does.
+    const [v6, v4] = await Promise.all([
+      Deno.resolveDns(hostname, "AAAA", { nameServer }).catch(() => []),
+      Deno.resolveDns(hostname, "A", { nameServer }).catch(() => []),
+    ]);
+    return [...v6, ...v4];
+  };
+  const results = await paired(scaled(20), {
+    "connect() + dnsResolver()": () =>
+      connect({
+        hostname: "slow6.test",
+        port,
+        resolver: dnsResolver({ nameServer }),
+      }),
+    "connect(), waiting for both answers": () =>
+      connect({ hostname: "slow6.test", port, resolver: bothFirst }),
+  });
+  compare(
+    "AAAA answer 300 ms late, A at once (loopback DNS)",
+    results,
+    "connect() + dnsResolver()",
+    "connect(), waiting for both answers",
+    "≈ Resolution Delay (50 ms)",
+    (a) => a.median < 50 + 10,
+  );
+}
+
+// ------------------------------------------------------------------- main
+
+function machine(): string {
+  let cpu = "unknown CPU";
+  try {
+    cpu = Deno.readTextFileSync("/proc/cpuinfo").match(
+      /model name\s*:\s*(.+)/,
+    )?.[1] ?? cpu;
+  } catch {
+    // Not Linux.
+  }
+  const memory = Deno.systemMemoryInfo().total / 2 ** 30;
+  return `${cpu}, ${navigator.hardwareConcurrency} cores, ${
+    memory.toFixed(0)
+  } GiB, ${Deno.build.os} ${Deno.osRelease()}, Deno ${Deno.version.deno} (V8 ${Deno.version.v8})`;
+}
+
+const names = Deno.env.get("HE_BENCH_NAMES") !== "0" && await namesReady();
+if (!names) {
+  notes.push(
+    "he.test and he4.test do not resolve here (run through `deno task bench`, as root): the scenarios by name were skipped",
+  );
+}
+console.log(`bench: ${machine()}`);
+console.log(`bench: ${QUICK ? "quick run" : "full run"}; delay ${DELAY} ms`);
+
+await healthy(names);
+await refused(names);
+await blackholed(names);
+await resolution();
+const bursts = await concurrent(names);
+
+const report = [
+  `Machine: ${machine()}.`,
+  "",
+  table(),
+  "",
+  `${CONCURRENT} concurrent connections past a blackholed [::1] (he.test):`,
+  "",
+  bursts,
+  ...(notes.length ? ["", ...notes.map((note) => `Note: ${note}`)] : []),
+].join("\n");
+console.log(`\n${report}\n`);
+if (MARKDOWN) await Deno.writeTextFile(MARKDOWN, `${report}\n`);
+const failed = rows.filter((row) => row.met === false).length;
+console.log(
+  `bench: ${
+    rows.filter((row) => row.met !== undefined).length - failed
+  } targets met, ${failed} missed (see the table)`,
+);

@@ -1,0 +1,108 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// deno-lint-ignore-file no-console -- a command-line tool: printing is its job.
+/**
+ * `deno task bench [--quick] [--markdown=FILE]`: every benchmark in one
+ * command.
+ *
+ * 1. The loopback scenarios (`bench/loopback.ts`), `connect()` side by side
+ *    with `Deno.connect`. So that both resolve the same names, they run in a
+ *    private mount namespace where a copy of /etc/hosts with `he.test` (`::1`
+ *    and `127.0.0.1`) and `he4.test` (`127.0.0.1`) is bind-mounted over
+ *    /etc/hosts (`unshare -m`, which needs root). Nothing outside the
+ *    namespace changes, and this is checked. Without root or `unshare`, the
+ *    scenarios by name are skipped and the rest runs as is.
+ * 2. The `deno bench` micro-benchmarks (`*_bench.ts`).
+ *
+ * The `@std` packages come from JSR, or from the offline stand-ins, as for
+ * the tests (`_tools/std_source.ts`).
+ *
+ * @module
+ */
+import { deno, ROOT, stdSource } from "../_tools/std_source.ts";
+
+const HOSTS = "/etc/hosts";
+const NAMES = [
+  "::1 he.test",
+  "127.0.0.1 he.test",
+  "127.0.0.1 he4.test",
+];
+
+async function canUnshare(): Promise<boolean> {
+  if (Deno.uid() !== 0) return false;
+  try {
+    const { success } = await new Deno.Command("unshare", {
+      args: ["-m", "true"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+const source = await stdSource();
+console.log(source.line);
+
+const loopback = [
+  Deno.execPath(),
+  "run",
+  "--allow-all",
+  "--v8-flags=--expose-gc",
+  ...source.flags,
+  new URL("loopback.ts", import.meta.url).pathname,
+  ...Deno.args,
+];
+
+const before = await Deno.readTextFile(HOSTS);
+let status: number;
+if (await canUnshare()) {
+  const dir = await Deno.makeTempDir({ prefix: "he_bench_" });
+  try {
+    const hosts = `${dir}/hosts`;
+    await Deno.writeTextFile(
+      hosts,
+      `${before.trimEnd()}\n${NAMES.join("\n")}\n`,
+    );
+    console.log(
+      `bench: in a mount namespace where ${hosts} is ${HOSTS} (${
+        NAMES.join(", ")
+      })`,
+    );
+    // `sh -c SCRIPT hosts argv...`: the script sees the file as $0 and the
+    // command as "$@". unshare makes the new namespace's mounts private.
+    ({ code: status } = await new Deno.Command("unshare", {
+      args: [
+        "-m",
+        "sh",
+        "-c",
+        'mount --bind "$0" /etc/hosts && exec "$@"',
+        hosts,
+        ...loopback,
+      ],
+      cwd: ROOT,
+    }).spawn().status);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+} else {
+  console.log(
+    "bench: no mount namespace (needs root and unshare): the scenarios by name are skipped",
+  );
+  ({ code: status } = await new Deno.Command(loopback[0]!, {
+    args: loopback.slice(1),
+    cwd: ROOT,
+    env: { HE_BENCH_NAMES: "0" },
+  }).spawn().status);
+}
+const after = await Deno.readTextFile(HOSTS);
+console.log(
+  after === before
+    ? `bench: ${HOSTS} outside the namespace is unchanged`
+    : `bench: ${HOSTS} CHANGED outside the namespace`,
+);
+if (after !== before) status ||= 1;
+
+console.log("\nbench: $ deno bench (micro-benchmarks)");
+const micro = await deno(["bench", "--allow-all", ...source.flags]);
+Deno.exit(status || micro);
