@@ -621,6 +621,13 @@ function isGranted(hostname?: string, port?: number): boolean {
  * and closed if it had connected: when the promise settles, nothing else that
  * it opened is left open.
  *
+ * A resolver may answer in batches (`dnsResolver` of
+ * `@happy-eyeballs/connect/resolve-dns` does, as RFC 8305 §3 asks): the race
+ * starts with the first batch and folds later ones into the attempts not yet
+ * started. A shared `history` (`ConnectHistory` of
+ * `@happy-eyeballs/connect/history`) puts the last winner first and may
+ * shorten the delay from its measured connect times.
+ *
  * Net permission: it connects to the resolved addresses, so it needs
  * `--allow-net` for them (or for all). When only the host name is allowed
  * (even for this port only, which does not allow looking it up), it leaves

@@ -209,7 +209,11 @@ function table(): string {
       `| ${row.scenario} | ${row.client} | ${n} | ${ms(median)} | ${
         ms(min)
       } | ${ms(max)} | ${
-        row.ratio === undefined ? "" : row.ratio.toFixed(2)
+        row.ratio === undefined
+          ? ""
+          : row.ratio < 0.1
+          ? row.ratio.toPrecision(2)
+          : row.ratio.toFixed(2)
       } | ${row.target ?? ""} | ${
         row.met === undefined ? "" : row.met ? "yes" : "**no**"
       } |`,
