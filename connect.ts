@@ -431,8 +431,16 @@ function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
   };
 }
 
+/** The family of an IP literal (checked before). */
 function familyOf(address: string): Family {
-  return isIP(address) === 6 ? 6 : 4;
+  // [perf] Cheaper than isIP(), whose regular expressions dominate the
+  // JavaScript cost of a connection.
+  return address.includes(":") ? 6 : 4;
+}
+
+/** [perf] `isIP()`, quick to say no to host names. */
+function ipVersion(value: string): number {
+  return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
 }
 
 /** The system resolver: getaddrinfo, in its own (RFC 6724) order. */
@@ -471,29 +479,33 @@ async function resolve(
   family: Family | undefined,
   resolver: Resolver | undefined,
   signal: AbortSignal,
-  all = false,
+  { all = false, cancellable = true }: {
+    /** [rfc8305-3] Wait for every batch of a resolver that streams. */
+    all?: boolean;
+    /** [perf] Whether `signal` may abort before the answer comes. */
+    cancellable?: boolean;
+  } = {},
 ): Promise<Resolution> {
-  if (isIP(hostname)) return { addresses: [hostname] };
+  if (ipVersion(hostname)) return { addresses: [hostname] };
+  // getaddrinfo cannot be cancelled: stop waiting for it instead.
+  const wait = <T>(answer: Promise<T>): Promise<T> =>
+    cancellable ? abortable(answer, signal) : answer;
   let found: readonly string[] | AsyncIterable<readonly string[]>;
   let more: AsyncIterator<readonly string[]> | undefined;
   try {
-    // getaddrinfo cannot be cancelled: stop waiting for it instead.
-    found = await abortable(
-      Promise.resolve(
-        resolver
-          ? resolver(hostname, { family, signal })
-          : systemResolve(hostname, family),
-      ),
-      signal,
-    );
+    found = await wait(Promise.resolve(
+      resolver
+        ? resolver(hostname, { family, signal })
+        : systemResolve(hostname, family),
+    ));
     // [rfc8305-3] A resolver that answers in batches: start with the first.
     if (isAsyncIterable<readonly string[]>(found)) {
       more = found[Symbol.asyncIterator]();
-      const first = await abortable(more.next(), signal);
+      const first = await wait(more.next());
       found = first.done ? [] : first.value;
       // Every batch, when all addresses are needed at once.
       while (all) {
-        const next = await abortable(more.next(), signal);
+        const next = await wait(more.next());
         if (next.done) break;
         found = [...found, ...next.value];
       }
@@ -522,7 +534,7 @@ function checkAddresses(
       const bare = typeof address === "string"
         ? address.replace(/^\[(.*)\]$/, "$1")
         : address;
-      if (typeof bare !== "string" || !isIP(bare)) {
+      if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
           `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
             JSON.stringify(address)
@@ -780,7 +792,7 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
 
   // [perf] An IP literal: nothing to resolve, nothing to race.
   if (
-    !localAddr && isIP(hostname) &&
+    !localAddr && ipVersion(hostname) &&
     (family === undefined || familyOf(hostname) === family)
   ) {
     const address = toTarget(hostname);
@@ -796,7 +808,8 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
   try {
     // Where Deno's net permission covers the name but not its look-up or its
     // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
-    const mayFallBack = !localAddr && !checked.resolver && !isIP(hostname);
+    const mayFallBack = !localAddr && !checked.resolver &&
+      !ipVersion(hostname);
     const fallbackDelay = Math.min(checked.delay, 2 ** 31 - 1);
     const fallBack = (reason: string): Promise<Deno.TcpConn> => {
       emit({ type: "fallback", reason });
@@ -810,7 +823,10 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
 
     let resolution: Resolution;
     try {
-      resolution = await resolve(hostname, family, checked.resolver, inner);
+      resolution = await resolve(hostname, family, checked.resolver, inner, {
+        // [perf] Only the caller's signal can abort while resolving.
+        cancellable: signal !== undefined,
+      });
     } catch (error) {
       if (
         mayFallBack && error instanceof Deno.errors.NotCapable &&
@@ -836,7 +852,7 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
         undefined,
         checked.resolver,
         inner,
-        true,
+        { all: true, cancellable: signal !== undefined },
       )).addresses;
       served = new Set(locals.map(familyOf));
       const usable = addresses.filter((a) => served!.has(familyOf(a)));

@@ -1,0 +1,50 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// What connect() itself costs per connection, in JavaScript: `Deno.connect` is
+// replaced by a stub that connects at once, so that only option checking,
+// ordering, events and the race's bookkeeping are measured (hot, in a loop).
+// The loopback scenarios of bench/loopback.ts measure the real thing.
+import { connect } from "./connect.ts";
+import { ConnectHistory } from "./history.ts";
+
+const conn = { close() {} } as unknown as Deno.TcpConn;
+const real = Deno.connect;
+// This file runs in an isolate of its own: the stub affects nothing else.
+(Deno as { connect: unknown }).connect = () => Promise.resolve(conn);
+
+Deno.bench("Deno.connect stub alone", { baseline: true }, async () => {
+  await Deno.connect({ hostname: "127.0.0.1", port: 80 });
+});
+Deno.bench("connect() an IP literal", async () => {
+  await connect({ hostname: "127.0.0.1", port: 80 });
+});
+Deno.bench("connect() one resolved address", async () => {
+  await connect({ hostname: "db.test", port: 80, resolver: () => ["::1"] });
+});
+Deno.bench("connect() two addresses, the first wins", async () => {
+  await connect({
+    hostname: "db.test",
+    port: 80,
+    resolver: () => ["::1", "127.0.0.1"],
+  });
+});
+const history = new ConnectHistory();
+Deno.bench("connect() two addresses, with history", async () => {
+  await connect({
+    hostname: "db.test",
+    port: 80,
+    resolver: () => ["::1", "127.0.0.1"],
+    history,
+  });
+});
+Deno.bench("connect() two addresses, with onEvent", async () => {
+  await connect({
+    hostname: "db.test",
+    port: 80,
+    resolver: () => ["::1", "127.0.0.1"],
+    onEvent: () => {},
+  });
+});
+
+globalThis.addEventListener("unload", () => {
+  (Deno as { connect: unknown }).connect = real;
+});
