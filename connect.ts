@@ -443,18 +443,28 @@ function ipVersion(value: string): number {
   return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
 }
 
-/** The system resolver: getaddrinfo, in its own (RFC 6724) order. */
-async function systemResolve(
+/** [perf] The look-ups under way, by family and name. */
+const lookups = new Map<string, Promise<string[]>>();
+
+/**
+ * The system resolver: getaddrinfo, in its own (RFC 6724) order. Concurrent
+ * look-ups of the same name share one getaddrinfo call ([perf]: as Go's
+ * resolver does); nothing is kept once it has answered.
+ */
+function systemResolve(
   hostname: string,
   family: Family | undefined,
 ): Promise<string[]> {
-  // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
-  const found = await lookup(hostname, {
-    all: true,
-    verbatim: true,
-    family: family ?? 0,
-  });
-  return found.map((entry) => entry.address);
+  const key = `${family ?? 0} ${hostname}`;
+  let found = lookups.get(key);
+  if (found === undefined) {
+    // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
+    found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
+      .then((entries) => entries.map((entry) => entry.address))
+      .finally(() => lookups.delete(key));
+    lookups.set(key, found);
+  }
+  return found;
 }
 
 /** What {@linkcode resolve} found. */

@@ -96,7 +96,8 @@ export function interleave<T>(
 /**
  * One attempt of a {@linkcode staggeredRace}: starts the work and settles
  * with its result. It must settle soon after `signal` aborts, and must close
- * whatever it opened when it gives up.
+ * whatever it opened when it gives up. Once the race is decided (or its own
+ * signal aborts), `signal` aborts with an `AbortError` `DOMException`.
  *
  * @typeParam T The value an attempt produces, such as a connection.
  */
@@ -152,6 +153,13 @@ export type StaggeredRaceResult<T> =
     /** The error of each attempt, by position. */
     errors: unknown[];
   };
+
+/**
+ * The reason every attempt still running is aborted with once the race is
+ * decided: one error made once ([perf]: `abort()` without a reason builds a
+ * new one, stack included, for every loser).
+ */
+const DECIDED = new DOMException("The race was decided", "AbortError");
 
 /** Largest delay `setTimeout` honours; larger values would fire at once. */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
@@ -249,7 +257,7 @@ export function staggeredRace<T>(
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       controllers.forEach((controller, i) => {
-        if (i !== keep) controller.abort();
+        if (i !== keep) controller.abort(DECIDED);
       });
       if (iterator && !exhausted) {
         exhausted = true;
