@@ -825,3 +825,32 @@ Deno.test("connect() faults: a closed conn is returned as is, and fails on first
     Deno.errors.BadResource,
   );
 });
+
+Deno.test("connect() serves concurrent connections to one name from a shared look-up", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const controller = new AbortController();
+  // One caller gives up while the look-up is under way: the others go on.
+  const quitter = connect({
+    hostname: "localhost",
+    port: server.port,
+    family: 4,
+    signal: controller.signal,
+  });
+  const conns = Array.from(
+    { length: 20 },
+    () => connect({ hostname: "localhost", port: server.port, family: 4 }),
+  );
+  controller.abort(new Error("gave up"));
+  await assertRejects(() => quitter, Error, "gave up");
+  for (const conn of await Promise.all(conns)) {
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+    conn.close();
+  }
+  // And one after the shared look-up has answered.
+  using again = await connect({
+    hostname: "localhost",
+    port: server.port,
+    family: 4,
+  });
+  assertEquals(again.remoteAddr.hostname, "127.0.0.1");
+});
