@@ -340,7 +340,21 @@ async function refused(names: boolean): Promise<void> {
   await using _server = server;
   const port = server.ports[0]!;
   if (!names) {
-    notes.push("refused scenario skipped: he.test does not resolve here");
+    const results = await paired(scaled(200), {
+      [OURS]: () =>
+        connect({
+          hostname: "he.test",
+          port,
+          resolver: () => ["::1", "127.0.0.1"],
+        }),
+    });
+    rows.push({
+      scenario: "[::1] refused, 127.0.0.1 good (resolver hook)",
+      client: OURS,
+      stats: results[OURS]!,
+      target: "< 5 ms",
+      met: results[OURS]!.median < 5,
+    });
     return;
   }
   const results = await paired(scaled(200), {
