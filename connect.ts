@@ -621,15 +621,20 @@ function permissionError(
   );
 }
 
+/**
+ * [perf] Net permission for all hosts, queried once: Deno updates the state of
+ * a status it handed out when the permission is revoked.
+ */
+let allHosts: Deno.PermissionStatus | undefined;
+
 /** Whether net permission is granted for `hostname:port`, or for all hosts. */
 function isGranted(hostname?: string, port?: number): boolean {
-  const host = hostname === undefined
-    ? undefined
-    : formatAddress({ hostname, port: port! });
-  const descriptor: Deno.NetPermissionDescriptor = host === undefined
-    ? { name: "net" }
-    : { name: "net", host };
-  return Deno.permissions.querySync(descriptor).state === "granted";
+  if (hostname === undefined) {
+    allHosts ??= Deno.permissions.querySync({ name: "net" });
+    return allHosts.state === "granted";
+  }
+  const host = formatAddress({ hostname, port: port! });
+  return Deno.permissions.querySync({ name: "net", host }).state === "granted";
 }
 
 /**
