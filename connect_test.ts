@@ -7,7 +7,13 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
-import { acceptingServer, blackhole, refusedPort } from "./_testing.ts";
+import {
+  acceptingServer,
+  blackhole,
+  refusedPort,
+  TEST_CA,
+  tlsServer,
+} from "./_testing.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {
@@ -828,47 +834,7 @@ Deno.test("connect() faults: a closed conn is returned as is, and fails on first
 
 // TLS on the winner -----------------------------------------------------------
 
-const readTestdata = (name: string) =>
-  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
-const CA = readTestdata("ca.pem");
-
-/** A TLS server (certificate for localhost, tls.test, 127.0.0.1, ::1). */
-function tlsServer(hostname = "127.0.0.1") {
-  const listener = Deno.listenTls({
-    hostname,
-    port: 0,
-    cert: readTestdata("server.pem"),
-    key: readTestdata("server.key"),
-    alpnProtocols: ["h2", "http/1.1"],
-  });
-  const conns: Deno.TlsConn[] = [];
-  const serving = (async () => {
-    try {
-      for await (const conn of listener) {
-        conns.push(conn);
-        // Complete the handshake; a failed one is the client's business.
-        conn.handshake().catch(() => {});
-      }
-    } catch {
-      // The listener was closed.
-    }
-  })();
-  return {
-    port: listener.addr.port,
-    conns,
-    async [Symbol.asyncDispose]() {
-      listener.close();
-      await serving;
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch {
-          // Already closed.
-        }
-      }
-    },
-  };
-}
+const CA = TEST_CA;
 
 Deno.test("connect() with tls races TCP, then handshakes on the winner", async () => {
   await using server = tlsServer("127.0.0.1");

@@ -53,6 +53,7 @@
  */
 
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
+import { formatAddress } from "./errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
@@ -523,12 +524,6 @@ function closeQuietly(conn: Deno.Conn): void {
   } catch {
     // Already closed.
   }
-}
-
-function formatAddress(addr: Deno.NetAddr): string {
-  return addr.hostname.includes(":")
-    ? `[${addr.hostname}]:${addr.port}`
-    : `${addr.hostname}:${addr.port}`;
 }
 
 function messageOf(error: unknown): string {
