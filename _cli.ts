@@ -176,11 +176,8 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       },
     });
   } catch (error) {
-    // Node's first sentence says it all: "Unknown option '--nope'".
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(
-      `Cannot parse the command line: ${message.split(". ")[0]}`,
-    );
+    throw new UsageError(`Cannot parse the command line: ${message}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";

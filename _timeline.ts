@@ -830,7 +830,13 @@ export class Timeline {
         out.push(`  ${this.#label(a)}  ${this.#why(a)}`);
       }
     }
-    return { out, err: [`${p.red("error")}: ${messageOf(result.error)}`] };
+    // A run that gave up rejected with its own signal's reason: say why.
+    const message = this.#stopped?.reason === "timeout"
+      ? `timed out after ${this.#settings.timeout} ms (--timeout)`
+      : this.#stopped?.reason === "interrupted"
+      ? "interrupted"
+      : messageOf(result.error);
+    return { out, err: [`${p.red("error")}: ${message}`] };
   }
 
   #winnerIndex(remote: Deno.NetAddr): number | undefined {

@@ -264,7 +264,8 @@ Deno.test("Timeline shows a timeout: what was pending, what was never tried", ()
   );
   const error = new DOMException("Signal timed out.", "TimeoutError");
   const result: RunResult = { ok: false, elapsed: 2002, error };
-  const { out } = timeline.finish(result);
+  const { out, err } = timeline.finish(result);
+  assertEquals(err, ["error: timed out after 2000 ms (--timeout)"]);
   assertEquals(out, [
     "Timed out after 2002.0 ms: could not connect to dual.test:443",
     "  #1 [::1]:443      still no answer after 2000.0 ms, when the timeout came: packets to it may be dropped on the way (a blackhole or a firewall)",
@@ -291,9 +292,10 @@ Deno.test("Timeline shows an interrupt during resolution", () => {
     " +5000.0 ms  interrupted: gave up, while resolving dual.test",
   ]);
   const result: RunResult = { ok: false, elapsed: 5001, error: new Error("x") };
-  assertEquals(timeline.finish(result).out, [
-    "Interrupted after 5001.0 ms: could not resolve dual.test",
-  ]);
+  assertEquals(timeline.finish(result), {
+    out: ["Interrupted after 5001.0 ms: could not resolve dual.test"],
+    err: ["error: interrupted"],
+  });
   assertEquals(timeline.report(result).error?.stage, "resolve");
 });
 
