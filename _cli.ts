@@ -288,6 +288,8 @@ export interface CliIo {
   colorError: boolean;
   /** Standard output is a terminal: show that it is still waiting. */
   live: boolean;
+  /** The width of the terminal, to keep the waiting line on one line. */
+  columns?: number | undefined;
 }
 
 /** What the demo adds to a run: things no command line can say. */
@@ -308,7 +310,20 @@ export interface CliOutcome {
 
 function writeAll(file: { writeSync(p: Uint8Array): number }, text: string) {
   let data = new TextEncoder().encode(text);
-  while (data.byteLength > 0) data = data.subarray(file.writeSync(data));
+  try {
+    while (data.byteLength > 0) data = data.subarray(file.writeSync(data));
+  } catch (error) {
+    // The reader went away (`| head`): nobody is left to tell.
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
+function terminalColumns(): number | undefined {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Standard output and error, in colour on a terminal unless `NO_COLOR`. */
@@ -320,6 +335,7 @@ export function terminalIo(): CliIo {
     color: wantsColor(live),
     colorError: wantsColor(Deno.stderr.isTerminal()),
     live,
+    columns: live ? terminalColumns() : undefined,
   };
 }
 
@@ -428,11 +444,11 @@ export async function runCli(
   }
   if (extras.handleInterrupt) {
     const interrupt = new AbortController();
-    cleanups.push(
-      onInterrupt(() =>
-        interrupt.abort(new DOMException("Interrupted", "AbortError"))
-      ),
-    );
+    cleanups.push(onInterrupt(() => {
+      // A second Ctrl-C does not wait for the attempts to wind down.
+      if (interrupt.signal.aborted) Deno.exit(130);
+      interrupt.abort(new DOMException("Interrupted", "AbortError"));
+    }));
     stopWith("interrupted", interrupt.signal);
   }
   if (live) {
@@ -440,7 +456,11 @@ export async function runCli(
       const text = timeline.waiting(now());
       if (text === undefined) return;
       const hint = extras.handleInterrupt ? "; Ctrl-C gives up" : "";
-      const line = `… ${text}${hint}`;
+      let line = `… ${text}${hint}`;
+      // One line only: erasing it must erase all of it.
+      if (io.columns && line.length >= io.columns) {
+        line = `${line.slice(0, Math.max(io.columns - 2, 1))}…`;
+      }
       if (header.length > 0) print([]);
       io.write(`\r\x1b[2K${io.color ? `\x1b[2m${line}\x1b[22m` : line}`);
       status = true;
