@@ -219,7 +219,7 @@ Deno.test({
     await using hole = await blackhole("127.0.0.1");
     const args = [hole.hostname, String(hole.port), "--timeout", "2500"];
     const colored = await runOnTerminal("cli.ts", args);
-    assertEquals(colored.code, 1);
+    assertEquals(colored.code, 1, colored.stdout + colored.stderr);
     assertMatch(colored.stdout, ANSI_COLOR);
     assertStringIncludes(
       colored.stdout,
@@ -228,7 +228,7 @@ Deno.test({
     assertStringIncludes(colored.stdout, "Ctrl-C gives up");
 
     const plain = await runOnTerminal("cli.ts", args, { NO_COLOR: "1" });
-    assertEquals(plain.code, 1);
+    assertEquals(plain.code, 1, plain.stdout + plain.stderr);
     assert(!ANSI_COLOR.test(plain.stdout), "NO_COLOR is respected");
     assertStringIncludes(plain.stdout, "still waiting for #1");
   },
