@@ -61,7 +61,14 @@ export async function blackhole(
     stderr: "inherit",
   }).spawn();
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const { value = "" } = await lines.read();
+  // Read the whole line: Python may write the port and its newline apart, and
+  // would die of a broken pipe if the reader were gone before the newline.
+  let value = "";
+  while (!value.includes("\n")) {
+    const chunk = await lines.read();
+    if (chunk.done) break;
+    value += chunk.value;
+  }
   await lines.cancel();
   const bound = Number(value.trim());
   if (!Number.isInteger(bound) || bound === 0) {
