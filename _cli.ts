@@ -15,7 +15,6 @@ import {
   type RunResult,
   type StopReason,
   Timeline,
-  type TimelineEvent,
   type TimelineSettings,
 } from "./_timeline.ts";
 import type { TlsOptions } from "./tls.ts";
