@@ -92,10 +92,14 @@ export async function runOnTerminal(
 ): Promise<Ran> {
   const command = [Deno.execPath(), ...denoArgs(script, args)]
     .map(shellQuote).join(" ");
+  // The parent's NO_COLOR (CI sets it) must not reach the child: a terminal
+  // run is there to see colours, unless the test itself sets NO_COLOR.
+  const { NO_COLOR: _, ...inherited } = Deno.env.toObject();
   return await new Deno.Command("script", {
     args: ["--quiet", "--return", "--command", command, "/dev/null"],
     cwd: ROOT,
-    env,
+    clearEnv: true,
+    env: { ...inherited, ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
