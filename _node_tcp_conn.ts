@@ -91,6 +91,11 @@ function netAddr(hostname: string | undefined, port: number | undefined) {
   };
 }
 
+/** Whether `conn` was made by {@linkcode connectFrom} (not by Deno.connect). */
+export function isNodeTcpConn(conn: Deno.TcpConn): boolean {
+  return conn instanceof NodeTcpConn;
+}
+
 /** A connected `node:net` socket with the interface of a `Deno.TcpConn`. */
 class NodeTcpConn implements Deno.TcpConn {
   readonly localAddr: Deno.NetAddr;

@@ -2,7 +2,10 @@
 // This module is browser incompatible.
 
 /**
- * Internal: TLS with a client certificate over an existing `Deno.TcpConn`.
+ * Internal: TLS through `node:tls` over an existing `Deno.TcpConn`, for what
+ * `Deno.startTls` cannot do: send a client certificate, or run over a
+ * connection that Deno did not open itself (a `localAddr` connection comes
+ * from `node:net`).
  *
  * `Deno.startTls` (Deno 2.9) has no `cert`/`key` options and silently drops
  * them; only `Deno.connectTls`, which opens its own connection, sends a
@@ -15,8 +18,8 @@
 
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 
-/** What {@linkcode startTlsWithClientCertificate} needs. */
-export interface ClientCertificateTlsOptions {
+/** What {@linkcode startNodeTls} needs. */
+export interface NodeTlsOptions {
   /** Name to verify, and to send as SNI unless it is an IP address. */
   serverName: string;
   /** Skip the name check (the chain is still verified). */
@@ -25,10 +28,10 @@ export interface ClientCertificateTlsOptions {
   caCerts: string[] | undefined;
   /** ALPN protocols to offer. */
   alpnProtocols: string[] | undefined;
-  /** Client certificate chain (PEM). */
-  cert: string;
-  /** Client private key (PEM). */
-  key: string;
+  /** Client certificate chain (PEM), if any. */
+  cert: string | undefined;
+  /** Client private key (PEM), if any. */
+  key: string | undefined;
 }
 
 const IP_ADDRESS = /^[\d.]+$|:/;
@@ -84,9 +87,9 @@ export async function checkClientCertificate(
  * @param options What to send and verify.
  * @returns The TLS connection.
  */
-export async function startTlsWithClientCertificate(
+export async function startNodeTls(
   conn: Deno.TcpConn,
-  options: ClientCertificateTlsOptions,
+  options: NodeTlsOptions,
 ): Promise<Deno.TlsConn> {
   const [tls, { Duplex }] = await Promise.all([
     import("node:tls"),

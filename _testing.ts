@@ -61,7 +61,14 @@ export async function blackhole(
     stderr: "inherit",
   }).spawn();
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const { value = "" } = await lines.read();
+  // Read the whole line: Python may write the port and its newline apart, and
+  // would die of a broken pipe if the reader were gone before the newline.
+  let value = "";
+  while (!value.includes("\n")) {
+    const chunk = await lines.read();
+    if (chunk.done) break;
+    value += chunk.value;
+  }
   await lines.cancel();
   const bound = Number(value.trim());
   if (!Number.isInteger(bound) || bound === 0) {
@@ -79,26 +86,30 @@ export async function blackhole(
   };
 }
 
-/**
- * Listens on `hostname:port` and accepts every connection, remembering the
- * remote address each came from, until disposed.
- */
-export function acceptingServer(
-  hostname = "127.0.0.1",
-  port = 0,
-): {
+/** A loopback server that accepts every connection until disposed. */
+export interface TestServer<C extends Deno.Conn = Deno.Conn>
+  extends AsyncDisposable {
+  /** The port it listens on. */
   port: number;
+  /** The connections accepted so far, in order. */
+  conns: C[];
+  /** The remote address of each accepted connection. */
   peers: Deno.NetAddr[];
-  [Symbol.asyncDispose](): Promise<void>;
-} {
-  const listener = Deno.listen({ hostname, port });
+}
+
+/** Accepts every connection of `listener` until disposed, then closes all. */
+function serve<C extends Deno.Conn>(
+  listener: Deno.Listener<C, Deno.NetAddr>,
+  onAccept: (conn: C) => void = () => {},
+): TestServer<C> {
+  const conns: C[] = [];
   const peers: Deno.NetAddr[] = [];
-  const conns: Deno.Conn[] = [];
   const accepting = (async () => {
     try {
       for await (const conn of listener) {
-        peers.push(conn.remoteAddr as Deno.NetAddr);
         conns.push(conn);
+        peers.push(conn.remoteAddr as Deno.NetAddr);
+        onAccept(conn);
       }
     } catch {
       // The listener was closed.
@@ -106,11 +117,48 @@ export function acceptingServer(
   })();
   return {
     port: listener.addr.port,
+    conns,
     peers,
     async [Symbol.asyncDispose]() {
       listener.close();
       await accepting;
-      for (const conn of conns) conn.close();
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch {
+          // Already closed by the test.
+        }
+      }
     },
   };
+}
+
+/** Listens on `hostname:port` (port `0`: any) and accepts every connection. */
+export function acceptingServer(
+  hostname = "127.0.0.1",
+  port = 0,
+): TestServer {
+  return serve(Deno.listen({ hostname, port }));
+}
+
+const readTestdata = (name: string) =>
+  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+
+/** The test CA that signed the certificate of {@linkcode tlsServer}. */
+export const TEST_CA: string = readTestdata("ca.pem");
+
+/**
+ * A TLS server whose certificate (from {@linkcode TEST_CA}) is valid for
+ * localhost, tls.test, 127.0.0.1 and ::1, offering ALPN h2 and http/1.1.
+ */
+export function tlsServer(hostname = "127.0.0.1"): TestServer<Deno.TlsConn> {
+  const listener = Deno.listenTls({
+    hostname,
+    port: 0,
+    cert: readTestdata("server.pem"),
+    key: readTestdata("server.key"),
+    alpnProtocols: ["h2", "http/1.1"],
+  });
+  // Complete each handshake; a failed one is the client's business.
+  return serve(listener, (conn) => void conn.handshake().catch(() => {}));
 }

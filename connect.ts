@@ -21,6 +21,17 @@ import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import { connectFrom } from "./_node_tcp_conn.ts";
 import {
+  type NormalizedTlsOptions,
+  normalizeTlsOptions,
+} from "./_tls_options.ts";
+import {
+  // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
+  type closeTls,
+  type TlsEvent,
+  type TlsOptions,
+  upgradeTls,
+} from "./tls.ts";
+import {
   type AttemptFailure,
   combineAttemptErrors,
   formatAddress,
@@ -127,8 +138,22 @@ export interface FallbackEvent extends ConnectEventBase {
   reason: string;
 }
 
+/**
+ * A step of the TLS handshake on the winning connection (see
+ * {@linkcode TlsEvent}): `tlsStarted`, then `tlsSucceeded` with the
+ * negotiated ALPN protocol, or `tlsFailed` with the error.
+ */
+export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
+  /** The peer address of the handshake. */
+  address: Deno.NetAddr;
+};
+
 /** Everything {@linkcode ConnectOptions.onEvent} can be told, in order. */
-export type ConnectEvent = ResolvedEvent | AttemptEvent | FallbackEvent;
+export type ConnectEvent =
+  | ResolvedEvent
+  | AttemptEvent
+  | FallbackEvent
+  | TlsConnectEvent;
 
 /** Options for {@linkcode connect}. Times are in milliseconds. */
 export interface ConnectOptions {
@@ -207,6 +232,15 @@ export interface ConnectOptions {
    */
   onEvent?: (event: ConnectEvent) => void;
   /**
+   * Run TLS on the winning connection (or on `conn`), as asyncio's `ssl`:
+   * `true` for Deno's default trust store, or the {@linkcode TlsOptions}.
+   * The race itself stays TCP-only. With `conn`, `tls.serverName` is
+   * required (there is no host name to verify).
+   *
+   * @default {false}
+   */
+  tls?: boolean | TlsOptions;
+  /**
    * Remembered winners, shared between calls (RFC 8305 §4 and §5, stateful
    * client): the address that won the last race to the same host name and
    * port is tried first, and the delay before the next attempt may be
@@ -216,6 +250,9 @@ export interface ConnectOptions {
    */
   history?: ConnectHistory;
 }
+
+/** {@linkcode ConnectOptions} that ask for TLS. */
+export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
 
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
   "hostname",
@@ -229,6 +266,7 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
   "signal",
   "resolver",
   "onEvent",
+  "tls",
   "history",
 ]);
 
@@ -307,6 +345,9 @@ function isTcpConn(value: unknown): value is Deno.TcpConn {
 
 /** The options of {@linkcode connect}, checked and with defaults filled in. */
 interface Checked {
+  /** The connection to adopt; then the connecting options are unset. */
+  conn: Deno.TcpConn | undefined;
+  tls: NormalizedTlsOptions | undefined;
   hostname: string;
   port: number;
   family: Family | undefined;
@@ -320,7 +361,7 @@ interface Checked {
   history: ConnectHistory | undefined;
 }
 
-function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
+function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
@@ -343,6 +384,9 @@ function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
   if (typeof allErrors !== "boolean") {
     invalid(TypeError, "allErrors", "a boolean", allErrors);
   }
+  const tls = o.tls === undefined || o.tls === false
+    ? undefined
+    : normalizeTlsOptions(o.tls);
 
   if (o.conn !== undefined) {
     if (!isTcpConn(o.conn)) {
@@ -356,7 +400,29 @@ function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
         }: the connection is already made`,
       );
     }
-    return { conn: o.conn };
+    if (
+      tls && tls.serverName === undefined &&
+      !tls.unsafelyDisableHostnameVerification
+    ) {
+      throw new TypeError(
+        "Cannot connect as 'tls.serverName' must be given with 'conn': there is no host name to verify",
+      );
+    }
+    return {
+      conn: o.conn,
+      tls,
+      hostname: "",
+      port: 0,
+      family: undefined,
+      delay: 0,
+      interleave: 0,
+      localAddr: undefined,
+      allErrors,
+      signal,
+      resolver: undefined,
+      onEvent,
+      history: undefined,
+    };
   }
 
   if (o.hostname === undefined) {
@@ -417,6 +483,8 @@ function checkOptions(options: unknown): Checked | { conn: Deno.TcpConn } {
   }
 
   return {
+    conn: undefined,
+    tls,
     hostname,
     port,
     family,
@@ -638,8 +706,8 @@ function isGranted(hostname?: string, port?: number): boolean {
 }
 
 /**
- * Opens a TCP connection the way asyncio's `loop.create_connection()` does,
- * with Happy Eyeballs v2 (RFC 8305).
+ * Opens a connection the way asyncio's `loop.create_connection()` does, with
+ * Happy Eyeballs v2 (RFC 8305), and TLS on the winner when `tls` is given.
  *
  * The host name is resolved (by the system resolver unless `resolver` is
  * given); the addresses are interleaved by family (`interleave`); then one
@@ -648,6 +716,12 @@ function isGranted(hostname?: string, port?: number): boolean {
  * and closed if it had connected: when the promise settles, nothing else that
  * it opened is left open.
  *
+ * Net permission: it connects to the resolved addresses, so it needs
+ * `--allow-net` for them (or for all). When only the host name is allowed
+ * (even for this port only, which does not allow looking it up), it leaves
+ * the connection to `Deno.connect({ hostname })` and says so with a
+ * `fallback` event.
+ *
  * A resolver may answer in batches (`dnsResolver` of
  * `@happy-eyeballs/connect/resolve-dns` does, as RFC 8305 §3 asks): the race
  * starts with the first batch and folds later ones into the attempts not yet
@@ -655,14 +729,13 @@ function isGranted(hostname?: string, port?: number): boolean {
  * `@happy-eyeballs/connect/history`) puts the last winner first and may
  * shorten the delay from its measured connect times.
  *
- * Net permission: it connects to the resolved addresses, so it needs
- * `--allow-net` for them (or for all). When only the host name is allowed
- * (even for this port only, which does not allow looking it up), it leaves
- * the connection to `Deno.connect({ hostname })` and says so with a
- * `fallback` event.
+ * With `tls`, the TLS handshake runs on the winning connection (or on
+ * `conn`) within `tls.handshakeTimeout`; close the result gracefully with
+ * {@linkcode closeTls}.
  *
  * @param options Where to connect, and how.
- * @returns The connection that won the race (or the adopted `conn`).
+ * @returns The TLS connection, after its handshake, when `tls` is given;
+ * otherwise the TCP connection that won the race (or the adopted `conn`).
  * @throws {TypeError} If an option has the wrong type, is unknown, or clashes
  * with `conn`; before any network traffic.
  * @throws {RangeError} If a number option is out of range; before any network
@@ -677,6 +750,10 @@ function isGranted(hostname?: string, port?: number): boolean {
  * @throws {Deno.errors.NotCapable} If net permission is missing for looking
  * the name up, or for every address (without `allErrors`): one error naming
  * the addresses and the `--allow-net` value to grant.
+ * @throws {DOMException} Named `TimeoutError` when the TLS handshake takes
+ * longer than `tls.handshakeTimeout`; the message names the peer.
+ * @throws {Deno.errors.InvalidData} When the TLS handshake fails (such as an
+ * unknown issuer or a name mismatch); the message names the peer.
  * @throws {unknown} `signal.reason` when `signal` aborts.
  *
  * @example Connect by name, racing IPv6 and IPv4
@@ -691,6 +768,40 @@ function isGranted(hostname?: string, port?: number): boolean {
  *   signal: AbortSignal.timeout(5_000),
  * });
  * using _ = await listener.accept();
+ * ```
+ *
+ * @example TLS with a private CA, ALPN and a server name override
+ * ```ts
+ * import { connect } from "@happy-eyeballs/connect/connect";
+ * import { closeTls } from "@happy-eyeballs/connect/tls";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const read = (name: string) =>
+ *   Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+ * using server = Deno.listenTls({
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   cert: read("server.pem"),
+ *   key: read("server.key"),
+ *   alpnProtocols: ["h2"],
+ * });
+ * const accepted = server.accept();
+ * const events: string[] = [];
+ * const conn = await connect({
+ *   hostname: "127.0.0.1",
+ *   port: server.addr.port,
+ *   tls: {
+ *     serverName: "tls.test",
+ *     caCerts: [read("ca.pem")],
+ *     alpnProtocols: ["h2"],
+ *   },
+ *   onEvent: (event) => events.push(event.type),
+ * });
+ * const peer = await accepted;
+ * assertEquals((await conn.handshake()).alpnProtocol, "h2");
+ * assertEquals(events.slice(-2), ["tlsStarted", "tlsSucceeded"]);
+ * peer.close();
+ * await closeTls(conn, { timeout: 1_000 });
  * ```
  *
  * @example Explain a failure
@@ -710,23 +821,39 @@ function isGranted(hostname?: string, port?: number): boolean {
  * );
  * ```
  */
-export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
+export function connect(options: ConnectTlsOptions): Promise<Deno.TlsConn>;
+/**
+ * Opens a TCP connection: see the overload with `tls`.
+ *
+ * @param options Where to connect, and how.
+ * @returns The connection that won the race (or the adopted `conn`).
+ */
+export function connect(
+  options: ConnectOptions & { tls?: false | undefined },
+): Promise<Deno.TcpConn>;
+/**
+ * Opens a TCP connection, with TLS when `options.tls` says so: see the
+ * overload with `tls`.
+ *
+ * @param options Where to connect, and how.
+ * @returns The connection.
+ */
+export function connect(
+  options: ConnectOptions,
+): Promise<Deno.TcpConn | Deno.TlsConn>;
+export async function connect(
+  options: ConnectOptions,
+): Promise<Deno.TcpConn | Deno.TlsConn> {
   const checked = checkOptions(options);
-  if ("conn" in checked) return checked.conn;
-  const {
-    hostname,
-    port,
-    family,
-    localAddr,
-    signal,
-    onEvent,
-    history,
-    allErrors,
-  } = checked;
+  const { signal, onEvent, tls } = checked;
   // [perf] Clock readings only for those who read them.
   const start = onEvent ? performance.now() : 0;
+  if (tls?.cert !== undefined && tls.key !== undefined) {
+    // A key that does not match its certificate fails now, not mid-handshake.
+    const { checkClientCertificate } = await import("./_node_tls_conn.ts");
+    await checkClientCertificate(tls.cert, tls.key, "tls.");
+  }
   signal?.throwIfAborted();
-  const destination = formatAddress({ hostname, port });
 
   function emit(event: WithoutElapsed<ConnectEvent>): void {
     if (!onEvent) return;
@@ -736,6 +863,27 @@ export async function connect(options: ConnectOptions): Promise<Deno.TcpConn> {
       reportError(error);
     }
   }
+
+  const tcp = checked.conn ?? await race(checked, emit);
+  if (!tls) return tcp;
+  return await upgradeTls(tcp, {
+    ...tls,
+    // A host name, or an IP literal checked against the certificate's IP SANs.
+    serverName: tls.serverName ??
+      (checked.conn ? undefined : checked.hostname),
+    signal,
+    onEvent: (event) => emit({ ...event, address: tcp.remoteAddr }),
+  });
+}
+
+/** Resolves, orders and races: the TCP part of {@linkcode connect}. */
+async function race(
+  checked: Checked,
+  emit: (event: WithoutElapsed<ConnectEvent>) => void,
+): Promise<Deno.TcpConn> {
+  const { hostname, port, family, localAddr, signal, history, allErrors } =
+    checked;
+  const destination = formatAddress({ hostname, port });
 
   function toTarget(address: string): Deno.NetAddr {
     return { transport: "tcp", hostname: address, port };

@@ -7,7 +7,13 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
-import { acceptingServer, blackhole, refusedPort } from "./_testing.ts";
+import {
+  acceptingServer,
+  blackhole,
+  refusedPort,
+  TEST_CA,
+  tlsServer,
+} from "./_testing.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {
@@ -853,4 +859,146 @@ Deno.test("connect() serves concurrent connections to one name from a shared loo
     family: 4,
   });
   assertEquals(again.remoteAddr.hostname, "127.0.0.1");
+});
+
+// TLS on the winner -----------------------------------------------------------
+
+const CA = TEST_CA;
+
+Deno.test("connect() with tls races TCP, then handshakes on the winner", async () => {
+  await using server = tlsServer("127.0.0.1");
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "tls.test",
+    port: server.port,
+    resolver: () => ["127.0.0.3", "127.0.0.1"], // The first refuses.
+    tls: { caCerts: [CA], alpnProtocols: ["h2"] },
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals((await conn.handshake()).alpnProtocol, "h2");
+  assertEquals(timeline(events), [
+    "resolved",
+    "attemptStarted 0",
+    "attemptFailed 0",
+    "attemptStarted 1",
+    "attemptWon 1",
+    "tlsStarted",
+    "tlsSucceeded",
+  ]);
+  const done = events.at(-1)!;
+  assert(done.type === "tlsSucceeded");
+  assertEquals(done.serverName, "tls.test");
+  assertEquals(done.alpnProtocol, "h2");
+  assertEquals(done.address.hostname, "127.0.0.1");
+});
+
+Deno.test("connect() with tls: true uses the default trust store", async () => {
+  await using server = tlsServer("127.0.0.1");
+  const error = await assertRejects(
+    () =>
+      connect({
+        hostname: "localhost",
+        port: server.port,
+        family: 4,
+        tls: true,
+      }),
+    Deno.errors.InvalidData,
+  );
+  assertStringIncludes(error.message, `127.0.0.1:${server.port}`);
+  assertStringIncludes(error.message, '"localhost"');
+});
+
+Deno.test("connect() verifies the host name unless told otherwise", async () => {
+  await using server = tlsServer("127.0.0.1");
+  const options = {
+    hostname: "elsewhere.test",
+    port: server.port,
+    resolver: () => ["127.0.0.1"],
+  };
+  await assertRejects(
+    () => connect({ ...options, tls: { caCerts: [CA] } }),
+    Deno.errors.InvalidData,
+  );
+  using conn = await connect({
+    ...options,
+    tls: { caCerts: [CA], unsafelyDisableHostnameVerification: true },
+  });
+  await conn.handshake();
+});
+
+Deno.test("connect() upgrades an adopted conn, given a serverName", async () => {
+  await using server = tlsServer("127.0.0.1");
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  using conn = await connect({
+    conn: tcp,
+    tls: { serverName: "tls.test", caCerts: [CA] },
+  });
+  await conn.handshake();
+  using other = await Deno.connect({
+    hostname: "127.0.0.1",
+    port: server.port,
+  });
+  await assertRejects(
+    () => connect({ conn: other, tls: { caCerts: [CA] } }),
+    TypeError,
+    "'tls.serverName' must be given with 'conn'",
+  );
+});
+
+Deno.test("connect() runs TLS over a localAddr connection", async () => {
+  await using server = tlsServer("127.0.0.1");
+  using conn = await connect({
+    hostname: "127.0.0.1",
+    port: server.port,
+    localAddr: { hostname: "127.0.0.8" },
+    tls: { caCerts: [CA], alpnProtocols: ["http/1.1"] },
+  });
+  assertEquals((await conn.handshake()).alpnProtocol, "http/1.1");
+  assertEquals(conn.localAddr.hostname, "127.0.0.8");
+  assertEquals(server.conns[0]?.remoteAddr.hostname, "127.0.0.8");
+  await conn.write(new TextEncoder().encode("hello"));
+  const buffer = new Uint8Array(5);
+  assertEquals(await server.conns[0]!.read(buffer), 5);
+  assertEquals(new TextDecoder().decode(buffer), "hello");
+});
+
+Deno.test("connect() gives up on a silent TLS server at handshakeTimeout", async () => {
+  await using silent = acceptingServer("127.0.0.1");
+  const error = await assertRejects(
+    () =>
+      connect({
+        hostname: "127.0.0.1",
+        port: silent.port,
+        tls: { serverName: "tls.test", handshakeTimeout: 100 },
+      }),
+    DOMException,
+  );
+  assertEquals(error.name, "TimeoutError");
+  assertStringIncludes(error.message, `127.0.0.1:${silent.port}`);
+});
+
+Deno.test("connect() checks TLS options before any look-up", async () => {
+  const { resolver, calls } = fixedResolver(["127.0.0.1"]);
+  const base = { hostname: "x.test", port: 443, resolver };
+  await assertRejects(
+    () => connect({ ...base, tls: { serverName: "" } }),
+    TypeError,
+    "unsafelyDisableHostnameVerification",
+  );
+  await assertRejects(
+    () => connect({ ...base, tls: { handshakeTimeout: 0 } }),
+    RangeError,
+    "'tls.handshakeTimeout'",
+  );
+  await assertRejects(
+    () => connect({ ...base, tls: "yes" as unknown as true }),
+    TypeError,
+    "'tls'",
+  );
+  await assertRejects(
+    () => connect({ ...base, tls: { caCerts: "pem" as unknown as string[] } }),
+    TypeError,
+    "'tls.caCerts'",
+  );
+  assertEquals(calls, []);
 });

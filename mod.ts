@@ -25,3 +25,4 @@
 export * from "./connect.ts";
 export * from "./errors.ts";
 export * from "./happy_eyeballs.ts";
+export * from "./tls.ts";

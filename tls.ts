@@ -52,6 +52,8 @@
  * @module
  */
 
+import { isNodeTcpConn } from "./_node_tcp_conn.ts";
+import { formatAddress } from "./errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
@@ -379,16 +381,11 @@ export async function upgradeTls(
   let tlsConn: Deno.TlsConn | undefined;
   let handshake: Promise<Deno.TlsHandshakeInfo> | undefined;
   try {
-    if (tlsOptions.cert !== undefined && tlsOptions.key !== undefined) {
-      const { startTlsWithClientCertificate } = await import(
-        "./_node_tls_conn.ts"
-      );
-      tlsConn = await startTlsWithClientCertificate(conn, {
-        ...tlsOptions,
-        serverName,
-        cert: tlsOptions.cert,
-        key: tlsOptions.key,
-      });
+    // Deno.startTls neither sends a client certificate nor takes a socket it
+    // did not open itself (a `localAddr` connection comes from node:net).
+    if (tlsOptions.cert !== undefined || isNodeTcpConn(conn)) {
+      const { startNodeTls } = await import("./_node_tls_conn.ts");
+      tlsConn = await startNodeTls(conn, { ...tlsOptions, serverName });
     } else {
       tlsConn = await Deno.startTls(conn, {
         hostname: serverName,
@@ -527,12 +524,6 @@ function closeQuietly(conn: Deno.Conn): void {
   } catch {
     // Already closed.
   }
-}
-
-function formatAddress(addr: Deno.NetAddr): string {
-  return addr.hostname.includes(":")
-    ? `[${addr.hostname}]:${addr.port}`
-    : `${addr.hostname}:${addr.port}`;
 }
 
 function messageOf(error: unknown): string {

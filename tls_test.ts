@@ -1,7 +1,16 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // Loopback only: every server listens on 127.0.0.1 or ::1.
 
-import assert from "node:assert/strict";
+import {
+  assert,
+  assertEquals,
+  AssertionError,
+  assertMatch,
+  assertNotStrictEquals,
+  assertStrictEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { createServer as createNodeTlsServer, type TLSSocket } from "node:tls";
 import {
   closeTls,
@@ -117,10 +126,10 @@ async function rejects<E>(
   try {
     await promise;
   } catch (error) {
-    if (ErrorClass) assert.ok(error instanceof ErrorClass, String(error));
+    if (ErrorClass) assert(error instanceof ErrorClass, String(error));
     return error as E;
   }
-  throw new assert.AssertionError({ message: "Expected a rejection" });
+  throw new AssertionError("Expected a rejection");
 }
 
 /**
@@ -186,12 +195,12 @@ Deno.test("upgradeTls() verifies the server with caCerts and reports events", as
     caCerts: [CA],
     onEvent: (event) => events.push(event),
   });
-  assert.deepEqual(events, [
+  assertEquals(events, [
     { type: "tlsStarted", serverName: "localhost" },
     { type: "tlsSucceeded", serverName: "localhost", alpnProtocol: null },
   ]);
-  assert.equal(await echo(conn, "ping"), "ping");
-  assert.equal(await closeTls(conn), true);
+  assertStrictEquals(await echo(conn, "ping"), "ping");
+  assertStrictEquals(await closeTls(conn), true);
 });
 
 Deno.test({
@@ -206,9 +215,9 @@ Deno.test({
         caCerts: [CA],
         onEvent: (event) => events.push(event),
       });
-      assert.equal(events[0]!.serverName, "::1");
-      assert.equal(await echo(conn, "six"), "six");
-      assert.equal(await closeTls(conn), true);
+      assertStrictEquals(events[0]!.serverName, "::1");
+      assertStrictEquals(await echo(conn, "six"), "six");
+      assertStrictEquals(await closeTls(conn), true);
     }
   },
 });
@@ -226,13 +235,13 @@ Deno.test("upgradeTls() rejects a certificate from an unknown issuer", async () 
       }),
       Deno.errors.InvalidData,
     );
-    assert.match(error.message, /UnknownIssuer/);
-    assert.ok(error.message.includes(`127.0.0.1:${server.port}`));
-    assert.ok(error.message.includes('"localhost"'));
-    assert.ok(error.cause instanceof Deno.errors.InvalidData);
-    assert.deepEqual(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
-    assert.equal((events[1] as { error: unknown }).error, error);
-    assert.ok(isClosed(tcp));
+    assertMatch(error.message, /UnknownIssuer/);
+    assert(error.message.includes(`127.0.0.1:${server.port}`));
+    assert(error.message.includes('"localhost"'));
+    assert(error.cause instanceof Deno.errors.InvalidData);
+    assertEquals(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
+    assertStrictEquals((events[1] as { error: unknown }).error, error);
+    assert(isClosed(tcp));
   }
 });
 
@@ -243,8 +252,8 @@ Deno.test("upgradeTls() serverName verifies a name that the address would not", 
     serverName: "tls.test",
     caCerts: [CA],
   });
-  assert.equal(await echo(conn, "sni"), "sni");
-  assert.equal(await closeTls(conn), true);
+  assertStrictEquals(await echo(conn, "sni"), "sni");
+  assertStrictEquals(await closeTls(conn), true);
 
   const error = await rejects(
     upgradeTls(await connectTo(server), {
@@ -253,7 +262,7 @@ Deno.test("upgradeTls() serverName verifies a name that the address would not", 
     }),
     Deno.errors.InvalidData,
   );
-  assert.match(error.message, /not valid for name/);
+  assertMatch(error.message, /not valid for name/);
 });
 
 Deno.test("upgradeTls() rejects a wrong serverName", async () => {
@@ -265,8 +274,8 @@ Deno.test("upgradeTls() rejects a wrong serverName", async () => {
     }),
     Deno.errors.InvalidData,
   );
-  assert.match(error.message, /"wrong\.test"/);
-  assert.match(error.message, /not valid for name/);
+  assertMatch(error.message, /"wrong\.test"/);
+  assertMatch(error.message, /not valid for name/);
 });
 
 Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check only", async () => {
@@ -277,8 +286,8 @@ Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check
     caCerts: [CA],
     unsafelyDisableHostnameVerification: true,
   });
-  assert.equal(await echo(conn, "a"), "a");
-  assert.equal(await closeTls(conn), true);
+  assertStrictEquals(await echo(conn, "a"), "a");
+  assertStrictEquals(await closeTls(conn), true);
 
   // No name at all: the peer's address stands in, and is not checked.
   const events: TlsEvent[] = [];
@@ -287,8 +296,8 @@ Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check
     unsafelyDisableHostnameVerification: true,
     onEvent: (event) => events.push(event),
   });
-  assert.equal(events[0]!.serverName, "127.0.0.1");
-  assert.equal(await closeTls(conn2), true);
+  assertStrictEquals(events[0]!.serverName, "127.0.0.1");
+  assertStrictEquals(await closeTls(conn2), true);
 
   // The chain is still verified.
   await using other = echoServer(OTHER);
@@ -299,7 +308,7 @@ Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check
     }),
     Deno.errors.InvalidData,
   );
-  assert.match(error.message, /UnknownIssuer/);
+  assertMatch(error.message, /UnknownIssuer/);
 });
 
 Deno.test("upgradeTls() reports the protocol chosen through ALPN", async () => {
@@ -316,21 +325,21 @@ Deno.test("upgradeTls() reports the protocol chosen through ALPN", async () => {
   });
   // The server's preference wins with rustls.
   const chosen = (await conn.handshake()).alpnProtocol;
-  assert.ok(chosen === "h2" || chosen === "http/1.1");
-  assert.deepEqual(events[1], {
+  assert(chosen === "h2" || chosen === "http/1.1");
+  assertEquals(events[1], {
     type: "tlsSucceeded",
     serverName: "localhost",
     alpnProtocol: chosen,
   });
-  assert.equal(await closeTls(conn), true);
+  assertStrictEquals(await closeTls(conn), true);
 
   // Without ALPN on the client: null.
   const conn2 = await upgradeTls(await connectTo(server), {
     serverName: "localhost",
     caCerts: [CA],
   });
-  assert.equal((await conn2.handshake()).alpnProtocol, null);
-  assert.equal(await closeTls(conn2), true);
+  assertStrictEquals((await conn2.handshake()).alpnProtocol, null);
+  assertStrictEquals(await closeTls(conn2), true);
 });
 
 // --- mutual TLS -------------------------------------------------------------
@@ -346,17 +355,17 @@ Deno.test("upgradeTls() sends a client certificate to a server that requires one
     ...CLIENT,
     onEvent: (event) => events.push(event),
   });
-  assert.deepEqual(events[1], {
+  assertEquals(events[1], {
     type: "tlsSucceeded",
     serverName: "tls.test",
     alpnProtocol: "h2",
   });
-  assert.deepEqual(await conn.handshake(), { alpnProtocol: "h2" });
-  assert.equal(await server.authorized, true);
-  assert.equal(await new Response(conn.readable).text(), "hello");
+  assertEquals(await conn.handshake(), { alpnProtocol: "h2" });
+  assertStrictEquals(await server.authorized, true);
+  assertStrictEquals(await new Response(conn.readable).text(), "hello");
   // As with Deno's own connections, the end of `readable` closed it.
-  assert.ok(isClosed(conn));
-  assert.equal(await closeTls(conn), false);
+  assert(isClosed(conn));
+  assertStrictEquals(await closeTls(conn), false);
 });
 
 Deno.test("upgradeTls() without a client certificate: TLS 1.3 fails on the first read", async () => {
@@ -372,9 +381,9 @@ Deno.test("upgradeTls() without a client certificate: TLS 1.3 fails on the first
     conn.read(new Uint8Array(16)),
     Deno.errors.InvalidData,
   );
-  assert.match(error.message, /CertificateRequired/);
-  assert.equal(await server.authorized, false);
-  assert.equal(await closeTls(conn), false);
+  assertMatch(error.message, /CertificateRequired/);
+  assertStrictEquals(await server.authorized, false);
+  assertStrictEquals(await closeTls(conn), false);
 });
 
 Deno.test("upgradeTls() with a client certificate still verifies the server", async () => {
@@ -386,7 +395,7 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
     ),
     Deno.errors.InvalidData,
   );
-  assert.ok(error.message.includes(`127.0.0.1:${other.port}`));
+  assert(error.message.includes(`127.0.0.1:${other.port}`));
 
   await using server = await mutualTlsServer(NAME_ONLY);
   const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
@@ -394,8 +403,8 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
     upgradeTls(tcp, { serverName: "127.0.0.1", caCerts: [CA], ...CLIENT }),
     Deno.errors.InvalidData,
   );
-  assert.match(error2.message, /127\.0\.0\.1/);
-  assert.ok(isClosed(tcp));
+  assertMatch(error2.message, /127\.0\.0\.1/);
+  assert(isClosed(tcp));
 
   // ...and can skip the name check.
   await using server2 = await mutualTlsServer(NAME_ONLY);
@@ -407,8 +416,8 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
       ...CLIENT,
     },
   );
-  assert.equal(await server2.authorized, true);
-  assert.equal(await closeTls(conn), true);
+  assertStrictEquals(await server2.authorized, true);
+  assertStrictEquals(await closeTls(conn), true);
 });
 
 Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
@@ -441,9 +450,9 @@ Deno.test("upgradeTls() refuses a client key that does not match the certificate
       }),
       TypeError,
     );
-    assert.match(error.message, pattern);
-    assert.deepEqual(events, []);
-    assert.ok(isClosed(tcp));
+    assertMatch(error.message, pattern);
+    assertEquals(events, []);
+    assert(isClosed(tcp));
   }
 });
 
@@ -458,8 +467,8 @@ Deno.test("upgradeTls() with a client certificate times out and closes", async (
     }),
     DOMException,
   );
-  assert.equal(error.name, "TimeoutError");
-  assert.ok(isClosed(tcp));
+  assertStrictEquals(error.name, "TimeoutError");
+  assert(isClosed(tcp));
 });
 
 // --- timeouts, failures, abort ----------------------------------------------
@@ -478,14 +487,14 @@ Deno.test("upgradeTls() rejects at handshakeTimeout against a silent server", as
     DOMException,
   );
   const elapsed = performance.now() - start;
-  assert.equal(error.name, "TimeoutError");
-  assert.equal(
+  assertStrictEquals(error.name, "TimeoutError");
+  assertStrictEquals(
     error.message,
     `TLS handshake with 127.0.0.1:${server.port} (server name "tls.test") timed out after 200 ms`,
   );
-  assert.ok(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
-  assert.deepEqual(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
-  assert.ok(isClosed(tcp));
+  assert(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
+  assertEquals(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
+  assert(isClosed(tcp));
 });
 
 Deno.test("upgradeTls() canary: Deno keeps a timed-out socket open until the peer speaks", async () => {
@@ -499,7 +508,7 @@ Deno.test("upgradeTls() canary: Deno keeps a timed-out socket open until the pee
     upgradeTls(tcp, { serverName: "tls.test", handshakeTimeout: 100 }),
     DOMException,
   );
-  assert.equal(error.name, "TimeoutError");
+  assertStrictEquals(error.name, "TimeoutError");
   const conn = await accepted;
   await conn.read(new Uint8Array(4096)); // The ClientHello.
   const timer = Promise.withResolvers<"open">();
@@ -509,7 +518,7 @@ Deno.test("upgradeTls() canary: Deno keeps a timed-out socket open until the pee
     timer.promise,
   ]);
   clearTimeout(id);
-  assert.equal(outcome, "open");
+  assertStrictEquals(outcome, "open");
   // Disposing the server closes `conn`, which ends Deno's handshake task.
 });
 
@@ -524,7 +533,7 @@ Deno.test("upgradeTls() with a client certificate releases the socket on timeout
     }),
     DOMException,
   );
-  assert.equal(error.name, "TimeoutError");
+  assertStrictEquals(error.name, "TimeoutError");
   // The server sees the end of the stream after the ClientHello.
   const conn = await accepted;
   while (await conn.read(new Uint8Array(4096)) !== null) { /* ClientHello */ }
@@ -546,18 +555,18 @@ Deno.test("upgradeTls() fails clearly when the server closes mid-handshake", asy
     }),
     Error,
   );
-  assert.ok(
+  assert(
     error instanceof Deno.errors.UnexpectedEof ||
       error instanceof Deno.errors.ConnectionReset,
     String(error),
   );
-  assert.ok(
+  assert(
     error.message.startsWith(
       `TLS handshake with 127.0.0.1:${server.port} (server name "localhost") failed: `,
     ),
     error.message,
   );
-  assert.ok(error.cause instanceof Error);
+  assert(error.cause instanceof Error);
 });
 
 Deno.test("upgradeTls() rejects with signal.reason when aborted during the handshake", async () => {
@@ -573,9 +582,9 @@ Deno.test("upgradeTls() rejects with signal.reason when aborted during the hands
   });
   await server.nextConn();
   controller.abort(reason);
-  assert.equal(await rejects(promise), reason);
-  assert.deepEqual(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
-  assert.ok(isClosed(tcp));
+  assertStrictEquals(await rejects(promise), reason);
+  assertEquals(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
+  assert(isClosed(tcp));
 });
 
 Deno.test("upgradeTls() with an aborted signal closes the connection at once", async () => {
@@ -590,9 +599,9 @@ Deno.test("upgradeTls() with an aborted signal closes the connection at once", a
       onEvent: (event) => events.push(event),
     }),
   );
-  assert.equal(error, signal.reason);
-  assert.deepEqual(events, []);
-  assert.ok(isClosed(tcp));
+  assertStrictEquals(error, signal.reason);
+  assertEquals(events, []);
+  assert(isClosed(tcp));
 });
 
 Deno.test("upgradeTls() keeps the Busy error of a connection being read", async () => {
@@ -605,12 +614,12 @@ Deno.test("upgradeTls() keeps the Busy error of a connection being read", async 
       upgradeTls(tcp, { serverName: "localhost" }),
       Deno.errors.Busy,
     );
-    assert.ok(error.message.includes(`127.0.0.1:${server.port}`));
-    assert.ok(isClosed(tcp));
+    assert(error.message.includes(`127.0.0.1:${server.port}`));
+    assert(isClosed(tcp));
     // Deno took the connection out of its table, but the pending read holds
     // the socket until the peer sends or closes: disposing the server does.
   }
-  assert.equal(await pending, null);
+  assertStrictEquals(await pending, null);
 });
 
 Deno.test("upgradeTls() reports an exception thrown by onEvent and goes on", async () => {
@@ -630,8 +639,8 @@ Deno.test("upgradeTls() reports an exception thrown by onEvent and goes on", asy
         throw hookError;
       },
     });
-    assert.deepEqual(reported, [hookError, hookError]);
-    assert.equal(await closeTls(conn), true);
+    assertEquals(reported, [hookError, hookError]);
+    assertStrictEquals(await closeTls(conn), true);
   } finally {
     globalThis.removeEventListener("error", onError);
   }
@@ -654,10 +663,10 @@ Deno.test("closeTls() gives up at the timeout when the peer never closes", async
     caCerts: [CA],
   });
   const start = performance.now();
-  assert.equal(await closeTls(conn, { timeout: 200 }), false);
+  assertStrictEquals(await closeTls(conn, { timeout: 200 }), false);
   const elapsed = performance.now() - start;
-  assert.ok(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
-  assert.ok(isClosed(conn));
+  assert(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
+  assert(isClosed(conn));
 });
 
 Deno.test("closeTls() defaults to the shutdownTimeout of upgradeTls()", async () => {
@@ -668,9 +677,9 @@ Deno.test("closeTls() defaults to the shutdownTimeout of upgradeTls()", async ()
     shutdownTimeout: 200,
   });
   const start = performance.now();
-  assert.equal(await closeTls(conn), false);
+  assertStrictEquals(await closeTls(conn), false);
   const elapsed = performance.now() - start;
-  assert.ok(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
+  assert(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
 });
 
 Deno.test("closeTls() returns promptly when the peer closes", async () => {
@@ -679,11 +688,11 @@ Deno.test("closeTls() returns promptly when the peer closes", async () => {
     serverName: "localhost",
     caCerts: [CA],
   });
-  assert.equal(await echo(conn, "bye"), "bye");
+  assertStrictEquals(await echo(conn, "bye"), "bye");
   const start = performance.now();
-  assert.equal(await closeTls(conn, { timeout: 20_000 }), true);
-  assert.ok(performance.now() - start < 5_000);
-  assert.ok(isClosed(conn));
+  assertStrictEquals(await closeTls(conn, { timeout: 20_000 }), true);
+  assert(performance.now() - start < 5_000);
+  assert(isClosed(conn));
 });
 
 Deno.test("closeTls() discards what the peer still sends", async () => {
@@ -699,7 +708,7 @@ Deno.test("closeTls() discards what the peer still sends", async () => {
     serverName: "localhost",
     caCerts: [CA],
   });
-  assert.equal(await closeTls(conn, { timeout: 20_000 }), true);
+  assertStrictEquals(await closeTls(conn, { timeout: 20_000 }), true);
 });
 
 Deno.test("closeTls() never throws on a closed connection", async () => {
@@ -709,8 +718,8 @@ Deno.test("closeTls() never throws on a closed connection", async () => {
     caCerts: [CA],
   });
   conn.close();
-  assert.equal(await closeTls(conn), false);
-  assert.equal(await closeTls(conn, { timeout: 1 }), false);
+  assertStrictEquals(await closeTls(conn), false);
+  assertStrictEquals(await closeTls(conn, { timeout: 1 }), false);
 });
 
 Deno.test("closeTls() validates its timeout and closes all the same", async () => {
@@ -734,11 +743,11 @@ Deno.test("closeTls() validates its timeout and closes all the same", async () =
       closeTls(conn, { timeout: timeout as any }),
       ErrorClass,
     );
-    assert.match(
+    assertMatch(
       error.message,
       /^Cannot close TLS connection as 'timeout' must be/,
     );
-    assert.ok(isClosed(conn));
+    assert(isClosed(conn));
   }
 });
 
@@ -787,9 +796,9 @@ Deno.test("upgradeTls() closes the connection when its options are invalid", asy
       ),
       ErrorClass,
     );
-    assert.match(error.message, pattern);
-    assert.ok(isClosed(tcp), JSON.stringify(options));
-    assert.deepEqual(events, []);
+    assertMatch(error.message, pattern);
+    assert(isClosed(tcp), JSON.stringify(options));
+    assertEquals(events, []);
   }
 });
 
@@ -804,9 +813,9 @@ Deno.test("normalizeTlsOptions() fills in the defaults", () => {
     handshakeTimeout: 60_000,
     shutdownTimeout: 30_000,
   };
-  assert.deepEqual(normalizeTlsOptions(true), defaults);
-  assert.deepEqual(normalizeTlsOptions({}), defaults);
-  assert.deepEqual(normalizeTlsOptions({ serverName: undefined }), defaults);
+  assertEquals(normalizeTlsOptions(true), defaults);
+  assertEquals(normalizeTlsOptions({}), defaults);
+  assertEquals(normalizeTlsOptions({ serverName: undefined }), defaults);
   const caCerts = [CA];
   const normalized = normalizeTlsOptions({
     serverName: "[::1]",
@@ -817,7 +826,7 @@ Deno.test("normalizeTlsOptions() fills in the defaults", () => {
     handshakeTimeout: 0.5,
     shutdownTimeout: 2 ** 31 - 1,
   });
-  assert.deepEqual(normalized, {
+  assertEquals(normalized, {
     serverName: "::1",
     unsafelyDisableHostnameVerification: true,
     caCerts: [CA],
@@ -826,9 +835,9 @@ Deno.test("normalizeTlsOptions() fills in the defaults", () => {
     handshakeTimeout: 0.5,
     shutdownTimeout: 2 ** 31 - 1,
   });
-  assert.notEqual(normalized.caCerts, caCerts); // A copy.
-  assert.equal(normalizeTlsOptions({ caCerts: [] }).caCerts, undefined);
-  assert.equal(
+  assertNotStrictEquals(normalized.caCerts, caCerts); // A copy.
+  assertStrictEquals(normalizeTlsOptions({ caCerts: [] }).caCerts, undefined);
+  assertStrictEquals(
     normalizeTlsOptions({ alpnProtocols: [] }).alpnProtocols,
     undefined,
   );
@@ -851,7 +860,7 @@ Deno.test("normalizeTlsOptions() accepts the server names that rustls accepts", 
       `${"a".repeat(63)}.test`,
     ]
   ) {
-    assert.equal(
+    assertStrictEquals(
       normalizeTlsOptions({ serverName: name }).serverName,
       name,
       name,
@@ -1047,28 +1056,23 @@ Deno.test("normalizeTlsOptions() throws on invalid options", () => {
     ],
   ];
   for (const [value, ErrorClass, expected] of cases) {
-    assert.throws(() => normalizeTlsOptions(value), (error: Error) => {
-      assert.ok(
-        error instanceof ErrorClass,
-        `${error} for ${Deno.inspect(value)}`,
-      );
-      if (typeof expected === "string") {
-        assert.ok(
-          error.message.includes(expected),
-          `${error.message}\n  does not include\n${expected}`,
-        );
-      } else {
-        assert.match(error.message, expected);
-      }
-      return true;
-    });
+    const error = assertThrows(() => normalizeTlsOptions(value)) as Error;
+    assert(
+      error instanceof ErrorClass,
+      `${error} for ${Deno.inspect(value)}`,
+    );
+    if (typeof expected === "string") {
+      assertStringIncludes(error.message, expected);
+    } else {
+      assertMatch(error.message, expected);
+    }
   }
 });
 
 Deno.test("normalizeTlsOptions() never shows a private key", () => {
   const key = CLIENT.key.replace("PRIVATE KEY", "SECRET");
-  assert.throws(
-    () => normalizeTlsOptions({ cert: CLIENT.cert, key }),
-    (error: Error) => !error.message.includes(key.slice(40, 80)),
-  );
+  const error = assertThrows(() =>
+    normalizeTlsOptions({ cert: CLIENT.cert, key })
+  ) as Error;
+  assert(!error.message.includes(key.slice(40, 80)));
 });

@@ -1,0 +1,559 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import { assert, assertEquals, assertMatch } from "@std/assert";
+import { stripAnsi } from "./_colors.ts";
+import {
+  classify,
+  type RunResult,
+  Timeline,
+  type TimelineEvent,
+  type TimelineSettings,
+} from "./_timeline.ts";
+
+const V6: Deno.NetAddr = { transport: "tcp", hostname: "::1", port: 443 };
+const V4: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 443 };
+const LOCAL: Deno.NetAddr = {
+  transport: "tcp",
+  hostname: "127.0.0.1",
+  port: 5555,
+};
+
+const SETTINGS: TimelineSettings = {
+  hostname: "dual.test",
+  port: 443,
+  delay: 250,
+  interleave: 1,
+  allErrors: false,
+};
+
+const refused = () => new Deno.errors.ConnectionRefused("Connection refused");
+
+/** Feeds `events` to a new timeline; returns it and every line printed. */
+function feed(
+  events: TimelineEvent[],
+  settings: TimelineSettings = SETTINGS,
+  color = false,
+) {
+  const timeline = new Timeline(settings, { color });
+  const lines = [...timeline.header()];
+  for (const event of events) lines.push(...timeline.add(event));
+  return { timeline, lines };
+}
+
+const resolved: TimelineEvent = {
+  type: "resolved",
+  elapsed: 1.25,
+  hostname: "dual.test",
+  addresses: [V6, V4],
+};
+
+const raceWonBySecond: TimelineEvent[] = [
+  resolved,
+  { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+  { type: "attemptStarted", elapsed: 251.5, index: 1, address: V4 },
+  { type: "attemptWon", elapsed: 252, index: 1, address: V4 },
+  { type: "attemptCancelled", elapsed: 252.5, index: 0, address: V6 },
+];
+
+const won: RunResult = {
+  ok: true,
+  elapsed: 253,
+  remoteAddr: V4,
+  localAddr: LOCAL,
+};
+
+Deno.test("Timeline shows a race that the second address wins", () => {
+  const { timeline, lines } = feed(raceWonBySecond);
+  const { out, err } = timeline.finish(won);
+  assertEquals([...lines, ...out], [
+    "Connecting to dual.test:443 (a new attempt every 250 ms, or at once when the latest fails)",
+    "Resolved dual.test in 1.3 ms to 2 addresses, in the order they will be tried:",
+    "  #1 [::1]:443      IPv6",
+    "  #2 127.0.0.1:443  IPv4",
+    "    +1.5 ms  #1 [::1]:443      started",
+    "  +251.5 ms  #2 127.0.0.1:443  started, as #1 had no answer after 250.0 ms",
+    "  +252.0 ms  #2 127.0.0.1:443  connected in 0.5 ms: won",
+    "  +252.5 ms  #1 [::1]:443      cancelled after 251.0 ms: #2 won",
+    "Connected to 127.0.0.1:443 (#2 of 2) from 127.0.0.1:5555 in 253.0 ms",
+  ]);
+  assertEquals(err, []);
+});
+
+Deno.test("Timeline reports a won race as JSON", () => {
+  const { timeline } = feed(raceWonBySecond);
+  const report = timeline.report(won);
+  assertEquals(report.ok, true);
+  assertEquals(report.resolved, {
+    elapsed: 1.25,
+    hostname: "dual.test",
+    addresses: [
+      { address: "[::1]:443", hostname: "::1", port: 443, family: 6 },
+      { address: "127.0.0.1:443", hostname: "127.0.0.1", port: 443, family: 4 },
+    ],
+  });
+  assertEquals(report.attempts[0], {
+    index: 0,
+    address: "[::1]:443",
+    hostname: "::1",
+    port: 443,
+    family: 6,
+    outcome: "cancelled",
+    started: 1.5,
+    startedBecause: "first",
+    ended: 252.5,
+    duration: 251,
+    error: null,
+  });
+  assertEquals(report.attempts[1]!.outcome, "won");
+  assertEquals(report.attempts[1]!.startedBecause, "delay");
+  assertEquals(report.connected, {
+    address: "127.0.0.1:443",
+    localAddress: "127.0.0.1:5555",
+    index: 1,
+  });
+  assertEquals(report.error, null);
+  assertEquals(report.stopped, null);
+  assertEquals(report.elapsed, 253);
+});
+
+Deno.test("Timeline report has stable field names and survives JSON", () => {
+  const { timeline } = feed(raceWonBySecond, { ...SETTINGS, delay: Infinity });
+  const report = timeline.report(won);
+  assertEquals(JSON.parse(JSON.stringify(report)), report);
+  assertEquals(Object.keys(report), [
+    "ok",
+    "host",
+    "port",
+    "settings",
+    "resolved",
+    "fallback",
+    "attempts",
+    "tls",
+    "connected",
+    "stopped",
+    "error",
+    "elapsed",
+  ]);
+  assertEquals(Object.keys(report.settings), [
+    "delay",
+    "interleave",
+    "family",
+    "localAddr",
+    "timeout",
+    "allErrors",
+    "tls",
+  ]);
+  assertEquals(report.settings.delay, null);
+});
+
+Deno.test("Timeline says when an attempt starts at once after a failure", () => {
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 3,
+      index: 0,
+      address: V6,
+      error: new Deno.errors.NetworkUnreachable("Network is unreachable"),
+    },
+    { type: "attemptStarted", elapsed: 3.1, index: 1, address: V4 },
+    { type: "attemptWon", elapsed: 4, index: 1, address: V4 },
+  ]);
+  assertEquals(lines.slice(-3), [
+    "    +3.0 ms  #1 [::1]:443      network unreachable after 1.0 ms",
+    "    +3.1 ms  #2 127.0.0.1:443  started at once, as #1 failed",
+    "    +4.0 ms  #2 127.0.0.1:443  connected in 0.9 ms: won",
+  ]);
+  const report = timeline.report({ ...won, elapsed: 5 });
+  assertEquals(
+    report.attempts.map((a) => [a.outcome, a.startedBecause, a.error?.kind]),
+    [["failed", "first", "unreachable"], ["won", "failure", undefined]],
+  );
+});
+
+Deno.test("Timeline explains every address when all attempts fail", () => {
+  const error = new Error("Cannot connect to dual.test:443 at ...");
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 2.5,
+      index: 0,
+      address: V6,
+      error: refused(),
+    },
+    { type: "attemptStarted", elapsed: 2.6, index: 1, address: V4 },
+    {
+      type: "attemptFailed",
+      elapsed: 3,
+      index: 1,
+      address: V4,
+      error: new Error("something odd"),
+    },
+  ]);
+  assertEquals(lines.slice(-3), [
+    "    +2.5 ms  #1 [::1]:443      refused after 0.5 ms",
+    "    +2.6 ms  #2 127.0.0.1:443  started at once, as #1 failed",
+    "    +3.0 ms  #2 127.0.0.1:443  failed after 0.4 ms: something odd",
+  ]);
+  const result: RunResult = { ok: false, elapsed: 3.5, error };
+  const { out, err } = timeline.finish(result);
+  assertEquals(out, [
+    "Failed after 3.5 ms: could not connect to dual.test:443",
+    "  #1 [::1]:443      refused after 0.5 ms: nothing listens on that port there, or a firewall rejects the connection",
+    "  #2 127.0.0.1:443  failed after 0.4 ms: something odd",
+  ]);
+  assertEquals(err, ["error: Cannot connect to dual.test:443 at ..."]);
+  const report = timeline.report(result);
+  assertEquals(report.ok, false);
+  assertEquals(report.error, {
+    name: "Error",
+    message: "Cannot connect to dual.test:443 at ...",
+    code: null,
+    stage: "connect",
+    errors: [],
+  });
+  assertEquals(report.attempts[0]!.error, {
+    name: "ConnectionRefused",
+    message: "Connection refused",
+    code: null,
+    kind: "refused",
+  });
+});
+
+Deno.test("Timeline lists the errors inside an AggregateError", () => {
+  const { timeline } = feed([resolved]);
+  const cause = Object.assign(new Error("refused"), { code: "ECONNREFUSED" });
+  const inner = new Deno.errors.ConnectionRefused("at [::1]:443", { cause });
+  const report = timeline.report({
+    ok: false,
+    elapsed: 1,
+    error: new AggregateError([inner], "all failed"),
+  });
+  assertEquals(report.error?.errors, [
+    {
+      name: "ConnectionRefused",
+      message: "at [::1]:443",
+      code: "ECONNREFUSED",
+    },
+  ]);
+});
+
+Deno.test("Timeline shows a timeout: what was pending, what was never tried", () => {
+  const settings = { ...SETTINGS, delay: Infinity, timeout: 2000 };
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+  ], settings);
+  assertEquals(
+    lines[0],
+    "Connecting to dual.test:443 (one attempt at a time; giving up after 2000 ms)",
+  );
+  assertEquals(timeline.stop("timeout", 2000.5), [
+    " +2000.5 ms  timeout: gave up after 2000 ms (--timeout), with #1 [::1]:443 still pending",
+  ]);
+  assertEquals(
+    timeline.add({
+      type: "attemptCancelled",
+      elapsed: 2001.5,
+      index: 0,
+      address: V6,
+    }),
+    [" +2001.5 ms  #1 [::1]:443      abandoned after 2000.0 ms without an answer"],
+  );
+  const error = new DOMException("Signal timed out.", "TimeoutError");
+  const result: RunResult = { ok: false, elapsed: 2002, error };
+  const { out, err } = timeline.finish(result);
+  assertEquals(err, ["error: timed out after 2000 ms (--timeout)"]);
+  assertEquals(out, [
+    "Timed out after 2002.0 ms: could not connect to dual.test:443",
+    "  #1 [::1]:443      still no answer after 2000.0 ms, when the timeout came: packets to it may be dropped on the way (a blackhole or a firewall)",
+    "  #2 127.0.0.1:443  not tried: the timeout came first",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(report.stopped, {
+    reason: "timeout",
+    elapsed: 2000.5,
+    pending: [0],
+  });
+  assertEquals(report.attempts.map((a) => a.outcome), [
+    "abandoned",
+    "notStarted",
+  ]);
+  assertEquals(report.attempts[1]!.started, null);
+  assertEquals(report.error?.name, "TimeoutError");
+  assertEquals(report.error?.stage, "connect");
+});
+
+Deno.test("Timeline shows an interrupt during resolution", () => {
+  const { timeline } = feed([]);
+  assertEquals(timeline.stop("interrupted", 5000), [
+    " +5000.0 ms  interrupted: gave up, while resolving dual.test",
+  ]);
+  const result: RunResult = { ok: false, elapsed: 5001, error: new Error("x") };
+  assertEquals(timeline.finish(result), {
+    out: ["Interrupted after 5001.0 ms: could not resolve dual.test"],
+    err: ["error: interrupted"],
+  });
+  assertEquals(timeline.report(result).error?.stage, "resolve");
+});
+
+Deno.test("Timeline says when a resolution fails", () => {
+  const { timeline } = feed([]);
+  const error = new Deno.errors.NotFound(
+    "Cannot resolve 'dual.test': NXDOMAIN",
+  );
+  const result: RunResult = { ok: false, elapsed: 9, error };
+  assertEquals(timeline.finish(result), {
+    out: ["Failed after 9.0 ms: could not resolve dual.test"],
+    err: ["error: Cannot resolve 'dual.test': NXDOMAIN"],
+  });
+  const report = timeline.report(result);
+  assertEquals(report.resolved, null);
+  assertEquals(report.attempts, []);
+  assertEquals(report.error?.stage, "resolve");
+});
+
+Deno.test("Timeline needs no look-up for an IP address", () => {
+  const { lines } = feed([
+    {
+      type: "resolved",
+      elapsed: 0.5,
+      hostname: "::1",
+      addresses: [V6],
+    },
+  ], { ...SETTINGS, hostname: "[::1]" });
+  assertEquals(lines, [
+    "Connecting to [::1]:443 (a new attempt every 250 ms, or at once when the latest fails)",
+    "No look-up: ::1 is an IP address (+0.5 ms)",
+  ]);
+});
+
+Deno.test("Timeline describes the settings", () => {
+  const { lines } = feed([], {
+    ...SETTINGS,
+    delay: 0,
+    interleave: 2,
+    family: 6,
+    localAddr: { hostname: "::1", port: 5000 },
+    tls: { serverName: "example.test", alpnProtocols: ["h2"], caFiles: [] },
+  });
+  assertEquals(lines, [
+    "Connecting to dual.test:443 (all attempts at once; IPv6 only; 2 addresses of the first family first; from [::1]:5000; then TLS for example.test offering h2)",
+  ]);
+});
+
+const TLS_SETTINGS: TimelineSettings = {
+  ...SETTINGS,
+  tls: { alpnProtocols: ["h2", "http/1.1"], caFiles: ["ca.pem"] },
+};
+
+const connectedThenTls: TimelineEvent[] = [
+  { ...resolved, addresses: [V4] },
+  { type: "attemptStarted", elapsed: 1.5, index: 0, address: V4 },
+  { type: "attemptWon", elapsed: 2, index: 0, address: V4 },
+  { type: "tlsStarted", elapsed: 2.5, address: V4, serverName: "dual.test" },
+];
+
+Deno.test("Timeline shows the TLS handshake and its ALPN protocol", () => {
+  const { timeline, lines } = feed([
+    ...connectedThenTls,
+    {
+      type: "tlsSucceeded",
+      elapsed: 10,
+      address: V4,
+      serverName: "dual.test",
+      alpnProtocol: "h2",
+    },
+  ], TLS_SETTINGS);
+  assertEquals(lines.slice(-2), [
+    "    +2.5 ms  TLS handshake with 127.0.0.1:443 started, server name dual.test",
+    "   +10.0 ms  TLS handshake done in 7.5 ms, ALPN protocol h2",
+  ]);
+  const result: RunResult = { ...won, elapsed: 10.5 };
+  assertEquals(timeline.finish(result).out, [
+    "Connected to 127.0.0.1:443 (#1 of 1) from 127.0.0.1:5555 with TLS (ALPN h2) in 10.5 ms",
+  ]);
+  assertEquals(timeline.report(result).tls, {
+    address: "127.0.0.1:443",
+    serverName: "dual.test",
+    started: 2.5,
+    ended: 10,
+    duration: 7.5,
+    ok: true,
+    alpnProtocol: "h2",
+    error: null,
+  });
+});
+
+Deno.test("Timeline says when no ALPN protocol was agreed", () => {
+  const { lines } = feed([
+    ...connectedThenTls,
+    {
+      type: "tlsSucceeded",
+      elapsed: 10,
+      address: V4,
+      serverName: "dual.test",
+      alpnProtocol: null,
+    },
+  ], TLS_SETTINGS);
+  assertEquals(
+    lines.at(-1),
+    "   +10.0 ms  TLS handshake done in 7.5 ms, no ALPN protocol agreed",
+  );
+});
+
+Deno.test("Timeline shows a failed TLS handshake", () => {
+  const error = new Error("invalid peer certificate: UnknownIssuer");
+  const { timeline, lines } = feed([
+    ...connectedThenTls,
+    {
+      type: "tlsFailed",
+      elapsed: 5,
+      address: V4,
+      serverName: "dual.test",
+      error,
+    },
+  ], TLS_SETTINGS);
+  assertEquals(
+    lines.at(-1),
+    "    +5.0 ms  TLS handshake failed after 2.5 ms: invalid peer certificate: UnknownIssuer",
+  );
+  const result: RunResult = { ok: false, elapsed: 6, error };
+  assertEquals(timeline.finish(result).out, [
+    "Failed after 6.0 ms: the TLS handshake with 127.0.0.1:443 failed",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(report.error?.stage, "tls");
+  assertEquals(report.tls?.ok, false);
+  assertEquals(report.tls?.error?.message, error.message);
+});
+
+Deno.test("Timeline shows a fallback to Deno.connect", () => {
+  const { timeline, lines } = feed([
+    resolved,
+    {
+      type: "fallback",
+      elapsed: 2,
+      reason:
+        "net permission covers dual.test:443 but not all of its addresses",
+    },
+  ]);
+  assertMatch(lines.at(-1)!, /^ +\+2\.0 ms {2}fallback: net permission covers/);
+  const report = timeline.report(won);
+  assertEquals(report.fallback?.reason.startsWith("net permission"), true);
+  // The winner is found by its address, since no attempt event named it.
+  assertEquals(report.connected?.index, 1);
+  assertEquals(
+    timeline.waiting(1500),
+    "still waiting for Deno.connect() (1.5 s)",
+  );
+  timeline.finish(won);
+  assertEquals(timeline.waiting(1600), undefined);
+});
+
+Deno.test("Timeline ignores events it does not know", () => {
+  const { lines } = feed([
+    { type: "somethingNew", elapsed: 1 } as unknown as TimelineEvent,
+  ]);
+  assertEquals(lines.length, 1);
+});
+
+Deno.test("Timeline.waiting() speaks up after a second of waiting", () => {
+  const { timeline } = feed([]);
+  assertEquals(timeline.waiting(900), undefined);
+  assertEquals(timeline.waiting(1200), "still resolving dual.test (1.2 s)");
+  timeline.add(resolved);
+  timeline.add({
+    type: "attemptStarted",
+    elapsed: 1300,
+    index: 0,
+    address: V6,
+  });
+  assertEquals(timeline.waiting(2000), undefined);
+  assertEquals(
+    timeline.waiting(2400),
+    "still waiting for #1 [::1]:443 (1.1 s)",
+  );
+  timeline.add({
+    type: "attemptStarted",
+    elapsed: 2450,
+    index: 1,
+    address: V4,
+  });
+  assertEquals(
+    timeline.waiting(2500),
+    "still waiting for #1 [::1]:443 (1.2 s), #2 127.0.0.1:443 (0.1 s)",
+  );
+  timeline.add({ type: "attemptWon", elapsed: 2600, index: 1, address: V4 });
+  timeline.add({
+    type: "attemptCancelled",
+    elapsed: 2601,
+    index: 0,
+    address: V6,
+  });
+  timeline.add({
+    type: "tlsStarted",
+    elapsed: 2700,
+    address: V4,
+    serverName: "x",
+  });
+  assertEquals(timeline.waiting(3000), undefined);
+  assertEquals(
+    timeline.waiting(3800),
+    "still waiting for the TLS handshake (1.1 s)",
+  );
+  timeline.finish(won);
+  assertEquals(timeline.waiting(9000), undefined);
+});
+
+Deno.test("Timeline.waiting() stops once the run gave up", () => {
+  const { timeline } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1, index: 0, address: V6 },
+  ]);
+  assert(timeline.waiting(1500) !== undefined);
+  timeline.stop("timeout", 1600);
+  assertEquals(timeline.waiting(1700), undefined);
+});
+
+Deno.test("Timeline colours only when asked to", () => {
+  const events = [
+    ...raceWonBySecond.slice(0, 2),
+    {
+      type: "attemptFailed",
+      elapsed: 2,
+      index: 0,
+      address: V6,
+      error: refused(),
+    },
+    ...raceWonBySecond.slice(2),
+  ] as TimelineEvent[];
+  const plain = feed(events);
+  const colored = feed(events, SETTINGS, true);
+  assert(plain.lines.every((line) => !line.includes("\x1b")));
+  assert(colored.lines.some((line) => line.includes("\x1b[32m")));
+  assert(colored.lines.some((line) => line.includes("\x1b[31m")));
+  assertEquals(colored.lines.map(stripAnsi), plain.lines);
+  const out = colored.timeline.finish(won).out;
+  assertEquals(out.map(stripAnsi), plain.timeline.finish(won).out);
+});
+
+Deno.test("classify() names the usual failures", () => {
+  const e = Deno.errors;
+  const cases: [unknown, string][] = [
+    [new e.ConnectionRefused("x"), "refused"],
+    [new e.TimedOut("x"), "timedOut"],
+    [new e.NetworkUnreachable("x"), "unreachable"],
+    [new e.ConnectionReset("x"), "reset"],
+    [new e.AddrNotAvailable("x"), "addressNotAvailable"],
+    [new e.AddrInUse("x"), "addressInUse"],
+    [new e.NotCapable("x"), "permission"],
+    [new e.PermissionDenied("x"), "permission"],
+    [new Error("x"), "other"],
+    ["a string", "other"],
+  ];
+  for (const [error, kind] of cases) assertEquals(classify(error).kind, kind);
+  assertEquals(classify("a string").short, "a string");
+});

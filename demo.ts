@@ -1,0 +1,109 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+/**
+ * `deno task demo`: what this module is for, in a few seconds, with no
+ * network at all.
+ *
+ * It stands up a loopback scenario: a made-up name that resolves (through the
+ * resolver hook of `connect()`) to `::1`, whose packets go unanswered (like a
+ * broken IPv6 route), and to `127.0.0.1`, where a server accepts connections.
+ * Then it runs the command-line tool (the same code as `cli.ts`) against it
+ * twice: with Happy Eyeballs, then strictly one address at a time with a short
+ * timeout. It exits by itself, and leaves nothing running.
+ *
+ * Not published: it needs `_testing.ts` (and Python, for the blackhole).
+ *
+ * @module
+ */
+import { acceptingServer, type Blackhole, blackhole } from "./_testing.ts";
+import { type CliOutcome, runCli, terminalIo } from "./_cli.ts";
+import { palette } from "./_colors.ts";
+
+const NAME = "broken-ipv6.test";
+const TIMEOUT_MS = 2000;
+
+type Server = ReturnType<typeof acceptingServer>;
+
+/** A server on 127.0.0.1 and a blackhole on [::1], on the same port. */
+async function scenario(): Promise<{ server: Server; hole: Blackhole }> {
+  for (let tries = 1;; tries++) {
+    const server = acceptingServer("127.0.0.1");
+    try {
+      return { server, hole: await blackhole("::1", server.port) };
+    } catch (error) {
+      // That port may be taken on [::1]: try another one.
+      await server[Symbol.asyncDispose]();
+      if (tries === 5) throw error;
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const io = terminalIo();
+  const p = palette(io.color);
+  const say = (text = "") => io.write(`${text}\n`);
+
+  const { server, hole } = await scenario();
+  await using _server = server;
+  await using _hole = hole;
+  const port = server.port;
+  const resolver = (hostname: string) =>
+    hostname === NAME ? ["::1", "127.0.0.1"] : [];
+
+  say(p.bold("Happy Eyeballs demo: a host with a broken IPv6 address"));
+  say();
+  say(`${NAME} resolves (through connect()'s resolver hook) to:`);
+  say(`  [::1]:${port}      packets go unanswered, like a broken IPv6 route`);
+  say(`  127.0.0.1:${port}  a server that accepts connections`);
+  say("All on this machine: no network is used.");
+
+  const run = async (
+    title: string,
+    args: string[],
+  ): Promise<CliOutcome> => {
+    say();
+    say(p.bold(title));
+    say(p.dim(`$ deno run -A cli.ts ${args.join(" ")}`));
+    return await runCli(args, io, { resolver });
+  };
+
+  const raced = await run(
+    "1. With Happy Eyeballs (the default): a new attempt every 250 ms",
+    [NAME, String(port)],
+  );
+  const serial = await run(
+    `2. Strictly one address at a time, giving up after ${TIMEOUT_MS} ms`,
+    [NAME, String(port), "--delay", "Infinity", "--timeout", `${TIMEOUT_MS}`],
+  );
+
+  const won = raced.report?.connected;
+  const stopped = serial.report?.stopped;
+  if (
+    raced.code !== 0 || won?.address !== `127.0.0.1:${port}` ||
+    serial.code !== 1 || stopped?.reason !== "timeout"
+  ) {
+    io.writeError(
+      `error: the demo did not go as expected: exit codes ${raced.code} and ${serial.code}\n`,
+    );
+    return 1;
+  }
+  say();
+  say(p.bold("What it shows"));
+  say(
+    `With Happy Eyeballs, the IPv4 address connected in ${
+      raced.report!.elapsed.toFixed(0)
+    } ms, though [::1] never answered.`,
+  );
+  say(
+    `One at a time, it was still waiting for [::1] when the ${TIMEOUT_MS} ms timeout came, and 127.0.0.1 was never tried;`,
+  );
+  say(
+    "without a timeout, it would wait for the system to give up: often minutes.",
+  );
+  say();
+  say(`Try it on a real host: deno run -A cli.ts example.com 443 --tls`);
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main());
+}
