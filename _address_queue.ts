@@ -5,11 +5,6 @@
 // next address only when an attempt is due.
 import { interleave } from "./happy_eyeballs.ts";
 
-/** The family of an IP literal. */
-function familyOf(address: string): number {
-  return address.includes(":") ? 6 : 4;
-}
-
 /**
  * An async iterator of addresses to attempt, fed with batches of addresses as
  * they are resolved. `next()` waits while no address is pending and more may
@@ -18,6 +13,7 @@ function familyOf(address: string): number {
 export class AddressQueue implements AsyncIterableIterator<string> {
   #pending: string[];
   #seen: Set<string>;
+  #familyOf: (address: string) => number;
   #firstFamilyCount: number;
   #lastFamily: number | undefined;
   #closed = false;
@@ -25,12 +21,18 @@ export class AddressQueue implements AsyncIterableIterator<string> {
 
   /**
    * @param ordered The first addresses, already in attempt order.
+   * @param familyOf The family of an address.
    * @param firstFamilyCount `connect()`'s `interleave`: `0` appends late
    * addresses in the resolver's order instead of alternating families.
    */
-  constructor(ordered: readonly string[], firstFamilyCount: number) {
+  constructor(
+    ordered: readonly string[],
+    familyOf: (address: string) => number,
+    firstFamilyCount: number,
+  ) {
     this.#pending = [...ordered];
     this.#seen = new Set(ordered);
+    this.#familyOf = familyOf;
     this.#firstFamilyCount = firstFamilyCount;
   }
 
@@ -48,6 +50,7 @@ export class AddressQueue implements AsyncIterableIterator<string> {
     if (this.#firstFamilyCount === 0) {
       this.#pending = all;
     } else {
+      const familyOf = this.#familyOf;
       const last = this.#lastFamily;
       this.#pending = interleave([
         ...all.filter((address) => familyOf(address) !== last),
@@ -89,7 +92,7 @@ export class AddressQueue implements AsyncIterableIterator<string> {
     const address = this.#pending.shift();
     if (address !== undefined) {
       this.#waiting = undefined;
-      this.#lastFamily = familyOf(address);
+      this.#lastFamily = this.#familyOf(address);
       waiting({ done: false, value: address });
     } else if (this.#closed) {
       this.#waiting = undefined;

@@ -2,6 +2,8 @@
 import { assertEquals } from "@std/assert";
 import { AddressQueue } from "./_address_queue.ts";
 
+const familyOf = (address: string) => address.includes(":") ? 6 : 4;
+
 async function take(queue: AddressQueue, count: number): Promise<string[]> {
   const taken = [];
   for (let i = 0; i < count; i++) {
@@ -13,7 +15,7 @@ async function take(queue: AddressQueue, count: number): Promise<string[]> {
 }
 
 Deno.test("AddressQueue hands out addresses in order, then waits for more", async () => {
-  const queue = new AddressQueue(["::1", "127.0.0.1"], 1);
+  const queue = new AddressQueue(["::1", "127.0.0.1"], familyOf, 1);
   assertEquals(await take(queue, 2), ["::1", "127.0.0.1"]);
   let next: IteratorResult<string> | undefined;
   const pending = queue.next().then((result) => next = result);
@@ -27,7 +29,7 @@ Deno.test("AddressQueue hands out addresses in order, then waits for more", asyn
 });
 
 Deno.test("AddressQueue folds late IPv6 answers in, IPv6 next after an IPv4 attempt", async () => {
-  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], 1);
+  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], familyOf, 1);
   assertEquals(await take(queue, 1), ["127.0.0.1"]);
   assertEquals(queue.add(["::1", "::2"]), ["::1", "::2"]);
   queue.close();
@@ -35,7 +37,7 @@ Deno.test("AddressQueue folds late IPv6 answers in, IPv6 next after an IPv4 atte
 });
 
 Deno.test("AddressQueue folds late IPv4 answers in, IPv4 next after an IPv6 attempt", async () => {
-  const queue = new AddressQueue(["::1", "::2", "::3"], 1);
+  const queue = new AddressQueue(["::1", "::2", "::3"], familyOf, 1);
   assertEquals(await take(queue, 1), ["::1"]);
   queue.add(["127.0.0.1", "127.0.0.2"]);
   queue.close();
@@ -48,7 +50,7 @@ Deno.test("AddressQueue folds late IPv4 answers in, IPv4 next after an IPv6 atte
 });
 
 Deno.test("AddressQueue ignores addresses it has already seen", async () => {
-  const queue = new AddressQueue(["::1", "127.0.0.1"], 1);
+  const queue = new AddressQueue(["::1", "127.0.0.1"], familyOf, 1);
   assertEquals(await take(queue, 1), ["::1"]);
   assertEquals(queue.add(["::1", "127.0.0.1", "127.0.0.2"]), ["127.0.0.2"]);
   queue.close();
@@ -56,7 +58,7 @@ Deno.test("AddressQueue ignores addresses it has already seen", async () => {
 });
 
 Deno.test("AddressQueue appends late answers when interleaving is off", async () => {
-  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], 0);
+  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], familyOf, 0);
   assertEquals(await take(queue, 1), ["127.0.0.1"]);
   queue.add(["::1", "::2"]);
   queue.close();
@@ -64,7 +66,7 @@ Deno.test("AddressQueue appends late answers when interleaving is off", async ()
 });
 
 Deno.test("AddressQueue stops at return(): a waiting next() ends and additions are ignored", async () => {
-  const queue = new AddressQueue([], 1);
+  const queue = new AddressQueue([], familyOf, 1);
   const waiting = queue.next();
   assertEquals(await queue.return(), { done: true, value: undefined });
   assertEquals(await waiting, { done: true, value: undefined });

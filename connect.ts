@@ -1056,7 +1056,7 @@ async function race(
     // [rfc8305-3] Later batches are folded into the attempts not yet started;
     // the race takes each address only when its attempt is due.
     if (more) {
-      const queue = new AddressQueue(ordered, checked.interleave);
+      const queue = new AddressQueue(ordered, familyOf, checked.interleave);
       (async () => {
         try {
           for (

@@ -67,7 +67,7 @@ Deno.bench("staggeredRace() async iterable: 9 failures, then a win", {
 Deno.bench("AddressQueue: fold 2 late IPv6 into 2 IPv4, take all", {
   group: "fold-in",
 }, async () => {
-  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], 1);
+  const queue = new AddressQueue(["127.0.0.1", "127.0.0.2"], familyOf, 1);
   await queue.next();
   queue.add(["::1", "::2"]);
   queue.close();
