@@ -26,3 +26,5 @@ export * from "./connect.ts";
 export * from "./errors.ts";
 export * from "./happy_eyeballs.ts";
 export * from "./tls.ts";
+export * from "./history.ts";
+export * from "./resolve_dns.ts";
