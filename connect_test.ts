@@ -676,6 +676,7 @@ async function runWithPermissions(
   flags: string[],
   code: string,
   args: string[] = [],
+  wrapper: string[] = [],
 ): Promise<unknown[]> {
   const imports: Record<string, string> = {};
   for (const specifier of ["@std/async/abortable", "@std/async/deadline"]) {
@@ -688,8 +689,10 @@ async function runWithPermissions(
   const importMap = `data:application/json,${
     encodeURIComponent(JSON.stringify({ imports }))
   }`;
-  const child = new Deno.Command(Deno.execPath(), {
+  const [program, ...before] = [...wrapper, Deno.execPath()];
+  const child = new Deno.Command(program!, {
     args: [
+      ...before,
       "run",
       "--no-config",
       "--no-prompt",
@@ -1001,4 +1004,69 @@ Deno.test("connect() checks TLS options before any look-up", async () => {
     "'tls.caCerts'",
   );
   assertEquals(calls, []);
+});
+
+// The system resolver on a name with several addresses ------------------------
+
+/** Whether this process may make a mount namespace (root, with unshare). */
+function canUnshare(): boolean {
+  try {
+    return Deno.uid() === 0 &&
+      new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync()
+        .success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name:
+    "connect() races every address of a name from /etc/hosts, in the system's order",
+  ignore: !canUnshare(),
+  async fn() {
+    await using server = acceptingServer("127.0.0.1");
+    // Nothing listens on [::1] at this port: refused, then 127.0.0.1 wins.
+    const hosts = await Deno.makeTempFile({ suffix: ".hosts" });
+    try {
+      await Deno.writeTextFile(
+        hosts,
+        "127.0.0.1 localhost\n::1 multi.test\n127.0.0.1 multi.test\n",
+      );
+      // A private mount namespace: /etc/hosts changes for the child alone.
+      const [result] = await runWithPermissions(
+        ["--allow-net", "--allow-read"],
+        `const events = [];
+const conn = await connect({
+  hostname: "multi.test",
+  port: Number(Deno.args[0]),
+  onEvent: (e) => events.push(e.type === "resolved"
+    ? e.addresses.map((a) => a.hostname).join(" ")
+    : \`\${e.type} \${e.address?.hostname}\`),
+});
+console.log(JSON.stringify({ remote: conn.remoteAddr.hostname, events }));
+conn.close();`,
+        [String(server.port)],
+        [
+          "unshare",
+          "-m",
+          "sh",
+          "-c",
+          'mount --bind "$0" /etc/hosts && exec "$@"',
+          hosts,
+        ],
+      );
+      assertEquals(result, {
+        remote: "127.0.0.1",
+        events: [
+          "::1 127.0.0.1",
+          "attemptStarted ::1",
+          "attemptFailed ::1",
+          "attemptStarted 127.0.0.1",
+          "attemptWon 127.0.0.1",
+        ],
+      });
+    } finally {
+      await Deno.remove(hosts);
+    }
+  },
 });
