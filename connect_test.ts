@@ -358,6 +358,62 @@ Deno.test("connect() rejects bad options before any look-up", async (t) => {
     ["port 0", { hostname: "x.test", port: 0 }, RangeError, "'port'"],
     ["port 65536", { hostname: "x.test", port: 65536 }, RangeError, "'port'"],
     ["port 1.5", { hostname: "x.test", port: 1.5 }, RangeError, "'port'"],
+    [
+      "port Infinity",
+      { hostname: "x.test", port: Infinity },
+      RangeError,
+      "'port'",
+    ],
+    ["port huge", { hostname: "x.test", port: 1e20 }, RangeError, "'port'"],
+    ["port NaN", { hostname: "x.test", port: NaN }, RangeError, "'port'"],
+    [
+      "hostname not a string",
+      { hostname: 127, port: 80 },
+      TypeError,
+      "'hostname'",
+    ],
+    [
+      "hostname in bad brackets",
+      { hostname: "[x.test]", port: 80 },
+      TypeError,
+      "'hostname'",
+    ],
+    [
+      "family as string",
+      { hostname: "x.test", port: 80, family: "4" },
+      TypeError,
+      "'family'",
+    ],
+    [
+      "interleave Infinity",
+      { hostname: "x.test", port: 80, interleave: Infinity },
+      RangeError,
+      "'interleave'",
+    ],
+    [
+      "delay -Infinity",
+      { hostname: "x.test", port: 80, happyEyeballsDelay: -Infinity },
+      RangeError,
+      "'happyEyeballsDelay'",
+    ],
+    [
+      "localAddr hostname with space",
+      { hostname: "x.test", port: 80, localAddr: { hostname: "a b" } },
+      TypeError,
+      "'localAddr.hostname'",
+    ],
+    [
+      "localAddr unknown key",
+      { hostname: "x.test", port: 80, localAddr: { host: "127.0.0.1" } },
+      TypeError,
+      "'localAddr'",
+    ],
+    [
+      "two unknown options",
+      { hostname: "x.test", port: 80, timeout: 5, ssl: true },
+      TypeError,
+      "'timeout', 'ssl'",
+    ],
     ["empty hostname", { hostname: "", port: 80 }, TypeError, "'hostname'"],
     [
       "hostname with space",
@@ -470,6 +526,13 @@ Deno.test("connect() rejects bad options before any look-up", async (t) => {
       );
     });
   }
+  await t.step("options not an object", async () => {
+    await assertRejects(
+      () => connect(null as unknown as ConnectOptions),
+      TypeError,
+      "'options'",
+    );
+  });
   assertEquals(calls, []);
 });
 
