@@ -6,6 +6,7 @@ import { abortable } from "@std/async/abortable";
 import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import type { Family, Resolver } from "./connect.ts";
+import { isAsyncIterable } from "./_async_iterable.ts";
 
 /** The family of an IP literal (checked before). */
 export function familyOf(address: string): Family {
@@ -49,11 +50,6 @@ export interface Resolution {
   addresses: string[];
   /** [rfc8305-3] The batches still to come, from a resolver that streams. */
   more?: AsyncIterator<readonly string[]> | undefined;
-}
-
-function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
-  return typeof (value as Partial<AsyncIterable<T>> | null)
-    ?.[Symbol.asyncIterator] === "function";
 }
 
 /**

@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { isAsyncIterable } from "./_async_iterable.ts";
 
 /**
  * Orders items so that address families alternate, as RFC 8305 §4 asks.
@@ -369,11 +370,4 @@ export function staggeredRace<T>(
       startNext();
     }
   });
-}
-
-function isAsyncIterable<T>(
-  value: readonly T[] | AsyncIterable<T>,
-): value is AsyncIterable<T> {
-  return typeof (value as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] ===
-    "function";
 }
