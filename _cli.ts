@@ -10,6 +10,7 @@ import {
   type Resolver,
 } from "./connect.ts";
 import { stripAnsi, wantsColor } from "./_colors.ts";
+import { messageOf } from "./_errors.ts";
 import {
   type Report,
   type RunResult,
@@ -155,8 +156,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       },
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Cannot parse the command line: ${message}`);
+    throw new UsageError(`Cannot parse the command line: ${messageOf(error)}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -325,7 +325,7 @@ async function readCaFiles(files: string[]): Promise<string[]> {
     } catch (error) {
       throw new UsageError(
         `Cannot read the file of '--ca' ${JSON.stringify(file)}: ${
-          error instanceof Error ? error.message : error
+          messageOf(error)
         }`,
       );
     }

@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import type { Family, Resolver } from "./connect.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
+import { messageOf } from "./_errors.ts";
 
 /** The family of an IP literal (checked before). */
 export function familyOf(address: string): Family {
@@ -133,7 +134,6 @@ export function checkAddresses(
 
 function resolutionError(hostname: string, cause: unknown): Error {
   const code = (cause as { code?: unknown } | null)?.code;
-  const detail = cause instanceof Error ? cause.message : String(cause);
   if (code === "EPERM" || cause instanceof Deno.errors.NotCapable) {
     return new Deno.errors.NotCapable(
       `Cannot resolve '${hostname}' as net permission for it is missing: run with --allow-net=${hostname}`,
@@ -141,7 +141,7 @@ function resolutionError(hostname: string, cause: unknown): Error {
     );
   }
   return new Deno.errors.NotFound(
-    `Cannot resolve '${hostname}': ${detail}`,
+    `Cannot resolve '${hostname}': ${messageOf(cause)}`,
     { cause },
   );
 }

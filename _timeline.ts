@@ -5,6 +5,7 @@
 import { isIP } from "node:net";
 import type { ConnectEvent, Family, ResolvedEvent } from "./connect.ts";
 import { formatAddress } from "./errors.ts";
+import { messageOf } from "./_errors.ts";
 import { type Palette, palette } from "./_colors.ts";
 
 /** Every event the timeline understands: those of `connect()`. */
@@ -247,10 +248,6 @@ export interface Lines {
 
 const TIME_WIDTH = 11; // "+99999.9 ms"
 const WAITING_AFTER_MS = 1000;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
