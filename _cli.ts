@@ -382,17 +382,7 @@ export async function runCli(
     throw error;
   }
 
-  const settings: TimelineSettings = {
-    hostname: cli.hostname,
-    port: cli.port,
-    delay: cli.delay,
-    interleave: cli.interleave,
-    family: cli.family,
-    localAddr: cli.localAddr,
-    timeout: cli.timeout,
-    allErrors: cli.allErrors,
-    tls: cli.tls,
-  };
+  const settings: TimelineSettings = cli;
   const timeline = new Timeline(settings, { color: io.color });
   const human = !cli.json;
   const live = human && io.live;

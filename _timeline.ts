@@ -2,10 +2,10 @@
 // The connection timeline of the command-line tool: events of `connect()` in,
 // lines for a person and one JSON report out. Pure: no I/O, no clock; every
 // time comes from the events (`elapsed`) or from the caller.
-import { isIP } from "node:net";
 import type { ConnectEvent, Family, ResolvedEvent } from "./connect.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf } from "./_errors.ts";
+import { familyOf, ipVersion } from "./_resolve.ts";
 import { type Palette, palette } from "./_colors.ts";
 
 /** Every event the timeline understands: those of `connect()`. */
@@ -261,10 +261,6 @@ function seconds(value: number): string {
   return `${(value / 1000).toFixed(1)} s`;
 }
 
-function familyOf(hostname: string): Family {
-  return isIP(hostname) === 6 ? 6 : 4;
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "es"}`;
 }
@@ -458,7 +454,7 @@ export class Timeline {
             `#${a.index + 1} ${formatAddress(a.address)}`.length
           ),
         );
-        if (isIP(event.hostname)) {
+        if (ipVersion(event.hostname)) {
           return [
             `No look-up: ${event.hostname} is an IP address ${
               p.dim(`(+${ms(event.elapsed)})`)
