@@ -225,7 +225,6 @@ export function checkOptions(options: unknown): Checked {
   if (resolver !== undefined && typeof resolver !== "function") {
     invalid(TypeError, "resolver", "a function", resolver);
   }
-  // [history]
   if (o.history !== undefined && !(o.history instanceof ConnectHistory)) {
     invalid(TypeError, "history", "a ConnectHistory", o.history);
   }

@@ -11,23 +11,23 @@ import { messageOf } from "./_errors.ts";
 
 /** The family of an IP literal (checked before). */
 export function familyOf(address: string): Family {
-  // [perf] Cheaper than isIP(), whose regular expressions dominate the
-  // JavaScript cost of a connection.
+  // Cheaper than isIP(), whose regular expressions dominate the JavaScript
+  // cost of a connection.
   return address.includes(":") ? 6 : 4;
 }
 
-/** [perf] `isIP()`, quick to say no to host names. */
+/** `isIP()`, quick to say no to host names (see {@linkcode familyOf}). */
 export function ipVersion(value: string): number {
   return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
 }
 
-/** [perf] The look-ups under way, by family and name. */
+/** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<string[]>>();
 
 /**
  * The system resolver: getaddrinfo, in its own (RFC 6724) order. Concurrent
- * look-ups of the same name share one getaddrinfo call ([perf]: as Go's
- * resolver does); nothing is kept once it has answered.
+ * look-ups of the same name share one getaddrinfo call (as Go's resolver
+ * does); nothing is kept once it has answered.
  */
 function systemResolve(
   hostname: string,
@@ -49,7 +49,7 @@ function systemResolve(
 export interface Resolution {
   /** The addresses (of the first batch, from a resolver that streams). */
   addresses: string[];
-  /** [rfc8305-3] The batches still to come, from a resolver that streams. */
+  /** The batches still to come, from a resolver that streams (RFC 8305 §3). */
   more?: AsyncIterator<readonly string[]> | undefined;
 }
 
@@ -63,9 +63,12 @@ export async function resolve(
   resolver: Resolver | undefined,
   signal: AbortSignal,
   { all = false, cancellable = true }: {
-    /** [rfc8305-3] Wait for every batch of a resolver that streams. */
+    /** Wait for every batch of a resolver that streams. */
     all?: boolean;
-    /** [perf] Whether `signal` may abort before the answer comes. */
+    /**
+     * Whether `signal` may abort before the answer comes; if not, waits are
+     * not made abortable, which costs.
+     */
     cancellable?: boolean;
   } = {},
 ): Promise<Resolution> {
@@ -81,7 +84,7 @@ export async function resolve(
         ? resolver(hostname, { family, signal })
         : systemResolve(hostname, family),
     ));
-    // [rfc8305-3] A resolver that answers in batches: start with the first.
+    // A resolver that answers in batches: start with the first.
     if (isAsyncIterable<readonly string[]>(found)) {
       more = found[Symbol.asyncIterator]();
       const first = await wait(more.next());

@@ -261,7 +261,10 @@ type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
 /** A signal that never aborts. */
 const NEVER = new AbortController().signal;
 
-/** [perf] The reason of every abort once `connect()` has settled. */
+/**
+ * The reason of every abort once `connect()` has settled: one error made once,
+ * as `abort()` without a reason would build one, stack included, every time.
+ */
 const SETTLED = new DOMException("The connection was settled", "AbortError");
 
 /** One attempt: from the local address of the same family, if one is set. */
@@ -285,7 +288,7 @@ function connectTo(
     // One literal address: no racing inside our race.
     autoSelectFamily: false,
   };
-  // [perf] Deno does extra work for a signal: pass one only when there is.
+  // Deno does extra work for a signal: pass one only when there is one.
   if (signal) options.signal = signal;
   return Deno.connect(options);
 }
@@ -306,8 +309,8 @@ function permissionError(
 }
 
 /**
- * [perf] Net permission for all hosts, queried once: Deno updates the state of
- * a status it handed out when the permission is revoked.
+ * Net permission for all hosts, queried once: Deno updates the state of a
+ * status it handed out when the permission is revoked.
  */
 let allHosts: Deno.PermissionStatus | undefined;
 
@@ -462,7 +465,7 @@ export async function connect(
 ): Promise<Deno.TcpConn | Deno.TlsConn> {
   const checked = checkOptions(options);
   const { signal, onEvent, tls } = checked;
-  // [perf] Clock readings only for those who read them.
+  // Clock readings only for those who read them.
   const start = onEvent ? performance.now() : 0;
   if (tls?.cert !== undefined && tls.key !== undefined) {
     // A key that does not match its certificate fails now, not mid-handshake.
@@ -535,7 +538,6 @@ async function race(
       // a runner-up, closed by `dispose` below.
       if (winner === undefined) {
         winner = index;
-        // [history] Remember the winner and how long it took.
         history?.record(
           destination,
           address.hostname,
@@ -559,7 +561,7 @@ async function race(
     return combineAttemptErrors(destination, failed, { allErrors });
   }
 
-  // [perf] A single address needs no race, nor an abort signal of its own.
+  // A single address needs no race, nor an abort signal of its own.
   async function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
     try {
       return await attemptTo(address)(signal);
@@ -569,7 +571,7 @@ async function race(
     }
   }
 
-  // [perf] An IP literal: nothing to resolve, nothing to race.
+  // An IP literal: nothing to resolve, nothing to race.
   if (
     !localAddr && ipVersion(hostname) &&
     (family === undefined || familyOf(hostname) === family)
@@ -603,7 +605,7 @@ async function race(
     let resolution: Resolution;
     try {
       resolution = await resolve(hostname, family, checked.resolver, inner, {
-        // [perf] Only the caller's signal can abort while resolving.
+        // Only the caller's signal can abort while resolving.
         cancellable: signal !== undefined,
       });
     } catch (error) {
@@ -645,14 +647,15 @@ async function race(
       addresses = usable;
     }
 
-    // [history] The remembered winner comes first.
+    // The remembered winner first, then the families interleaved (RFC 8305
+    // §4: history may rank addresses before interleaving).
     if (history) addresses = history.order(destination, addresses);
     const ordered = interleave(addresses, familyOf, checked.interleave);
     const targets: Deno.NetAddr[] = ordered.map(toTarget);
     emit({ type: "resolved", hostname, addresses: targets });
 
     if (
-      // [perf] One query when every host is allowed.
+      // One query when every host is allowed.
       mayFallBack && !isGranted() &&
       !targets.every((t) => isGranted(t.hostname, port)) &&
       isGranted(hostname, port)
@@ -663,14 +666,14 @@ async function race(
     }
 
     const { more } = resolution;
-    // [perf] One address, and no more to come: nothing to race.
+    // One address, and no more to come: nothing to race.
     if (targets.length === 1 && !more) return await connectOnly(targets[0]!);
 
     let attempts:
       | readonly Attempt<Deno.TcpConn>[]
       | AsyncIterable<Attempt<Deno.TcpConn>> = targets.map(attemptTo);
-    // [rfc8305-3] Later batches are folded into the attempts not yet started;
-    // the race takes each address only when its attempt is due.
+    // RFC 8305 §3: later batches are folded into the attempts not yet
+    // started; the race takes each address only when its attempt is due.
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
       (async () => {
@@ -710,7 +713,7 @@ async function race(
       };
     }
 
-    // [history] A remembered fast winner may shorten the delay.
+    // A remembered fast winner may shorten the delay.
     const delay =
       history?.attemptDelay(destination, ordered[0]!, checked.delay) ??
         checked.delay;
@@ -725,8 +728,7 @@ async function race(
     if (result.ok) return result.value;
     throw failure();
   } finally {
-    // [perf] A reason made once: `abort()` would build an error (and its
-    // stack) on every call.
+    // Stops the resolver, its late batches, and what is left of the race.
     controller.abort(SETTLED);
   }
 }

@@ -157,8 +157,8 @@ export type StaggeredRaceResult<T> =
 
 /**
  * The reason every attempt still running is aborted with once the race is
- * decided: one error made once ([perf]: `abort()` without a reason builds a
- * new one, stack included, for every loser).
+ * decided: one error made once (`abort()` without a reason builds a new one,
+ * stack included, for every loser).
  */
 const DECIDED = new DOMException("The race was decided", "AbortError");
 
