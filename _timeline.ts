@@ -266,7 +266,7 @@ function plural(n: number, word: string): string {
 }
 
 /** Describes a thrown value as JSON. */
-export function errorReport(error: unknown): ErrorReport {
+function errorReport(error: unknown): ErrorReport {
   const name = error instanceof Error || error instanceof DOMException
     ? error.name
     : typeof error;
