@@ -10,6 +10,7 @@ import {
   type Resolver,
 } from "./connect.ts";
 import { stripAnsi, wantsColor } from "./_colors.ts";
+import { messageOf } from "./_errors.ts";
 import {
   type Report,
   type RunResult,
@@ -20,7 +21,7 @@ import {
 import type { TlsOptions } from "./tls.ts";
 
 /** How to call the tool, in its usage message. */
-export const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
+const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
 
 /** The usage message (`--help`). */
 export const USAGE = `Usage: ${COMMAND} HOST PORT [options]
@@ -155,8 +156,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       },
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Cannot parse the command line: ${message}`);
+    throw new UsageError(`Cannot parse the command line: ${messageOf(error)}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -325,7 +325,7 @@ async function readCaFiles(files: string[]): Promise<string[]> {
     } catch (error) {
       throw new UsageError(
         `Cannot read the file of '--ca' ${JSON.stringify(file)}: ${
-          error instanceof Error ? error.message : error
+          messageOf(error)
         }`,
       );
     }
@@ -382,17 +382,7 @@ export async function runCli(
     throw error;
   }
 
-  const settings: TimelineSettings = {
-    hostname: cli.hostname,
-    port: cli.port,
-    delay: cli.delay,
-    interleave: cli.interleave,
-    family: cli.family,
-    localAddr: cli.localAddr,
-    timeout: cli.timeout,
-    allErrors: cli.allErrors,
-    tls: cli.tls,
-  };
+  const settings: TimelineSettings = cli;
   const timeline = new Timeline(settings, { color: io.color });
   const human = !cli.json;
   const live = human && io.live;

@@ -3,6 +3,7 @@
 // end, but Deno's `node:net` can (the server sees the bound address), so this
 // drives one `node:net` socket per attempt and dresses it as a Deno.TcpConn.
 import net from "node:net";
+import { type ErrorClass, fromNodeError } from "./_errors.ts";
 
 /** An address to connect to or to bind. */
 export interface Endpoint {
@@ -10,33 +11,25 @@ export interface Endpoint {
   port: number;
 }
 
-type ErrorClass = new (message?: string, options?: ErrorOptions) => Error;
-
 /** Node's error codes and the Deno error classes they stand for. */
-const DENO_ERROR_BY_CODE: Record<string, ErrorClass> = {
-  ECONNREFUSED: Deno.errors.ConnectionRefused,
-  ECONNRESET: Deno.errors.ConnectionReset,
-  ECONNABORTED: Deno.errors.ConnectionAborted,
-  EADDRINUSE: Deno.errors.AddrInUse,
-  EADDRNOTAVAIL: Deno.errors.AddrNotAvailable,
-  ETIMEDOUT: Deno.errors.TimedOut,
-  ENETUNREACH: Deno.errors.NetworkUnreachable,
-  EHOSTUNREACH: Deno.errors.NetworkUnreachable,
-  EPIPE: Deno.errors.BrokenPipe,
-  EACCES: Deno.errors.PermissionDenied,
-  EPERM: Deno.errors.PermissionDenied,
-  EINVAL: TypeError,
-};
+const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
+  ["ECONNREFUSED", Deno.errors.ConnectionRefused],
+  ["ECONNRESET", Deno.errors.ConnectionReset],
+  ["ECONNABORTED", Deno.errors.ConnectionAborted],
+  ["EADDRINUSE", Deno.errors.AddrInUse],
+  ["EADDRNOTAVAIL", Deno.errors.AddrNotAvailable],
+  ["ETIMEDOUT", Deno.errors.TimedOut],
+  ["ENETUNREACH", Deno.errors.NetworkUnreachable],
+  ["EHOSTUNREACH", Deno.errors.NetworkUnreachable],
+  ["EPIPE", Deno.errors.BrokenPipe],
+  ["EACCES", Deno.errors.PermissionDenied],
+  ["EPERM", Deno.errors.PermissionDenied],
+  ["EINVAL", TypeError],
+]);
 
 /** Gives a `node:net` error the class Deno would have thrown for it. */
-export function toDenoError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
-  const code = (error as { code?: unknown }).code;
-  const DenoError = typeof code === "string"
-    ? DENO_ERROR_BY_CODE[code]
-    : undefined;
-  return DenoError ? new DenoError(error.message, { cause: error }) : error;
+function toDenoError(error: unknown): unknown {
+  return fromNodeError(error, (code) => DENO_ERROR_BY_CODE.get(code));
 }
 
 /**

@@ -17,6 +17,7 @@
  */
 
 import type { ConnectionOptions, TLSSocket } from "node:tls";
+import { type ErrorClass, fromNodeError } from "./_errors.ts";
 
 /** What {@linkcode startNodeTls} needs. */
 export interface NodeTlsOptions {
@@ -121,28 +122,24 @@ export async function startNodeTls(
   return new NodeTlsConn(conn, tls.connect(connectOptions));
 }
 
+/** Node's error codes and the `Deno.errors` classes Deno.startTls uses. */
+const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
+  ["ECONNRESET", Deno.errors.ConnectionReset],
+  ["EPIPE", Deno.errors.BrokenPipe],
+  ["ERR_STREAM_PREMATURE_CLOSE", Deno.errors.UnexpectedEof],
+]);
+
+/** Certificate and protocol errors: rustls reports them as InvalidData. */
+const INVALID_DATA_CODE = /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/;
+
 /** Maps a `node:tls` error to the `Deno.errors` class Deno.startTls uses. */
 function toDenoError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
-  const code = (error as { code?: unknown }).code;
-  const options = { cause: error };
-  switch (code) {
-    case "ECONNRESET":
-      return new Deno.errors.ConnectionReset(error.message, options);
-    case "EPIPE":
-      return new Deno.errors.BrokenPipe(error.message, options);
-    case "ERR_STREAM_PREMATURE_CLOSE":
-      return new Deno.errors.UnexpectedEof(error.message, options);
-  }
-  // Certificate and protocol errors: rustls reports them as InvalidData.
-  if (
-    typeof code === "string" &&
-    /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/.test(code)
-  ) {
-    return new Deno.errors.InvalidData(error.message, options);
-  }
-  return error;
+  return fromNodeError(
+    error,
+    (code) =>
+      DENO_ERROR_BY_CODE.get(code) ??
+        (INVALID_DATA_CODE.test(code) ? Deno.errors.InvalidData : undefined),
+  );
 }
 
 /** A `node:tls` socket seen through the `Deno.TlsConn` interface. */

@@ -10,7 +10,7 @@ export const ROOT: URL = new URL(".", import.meta.url);
  * JSR cannot be reached, the tests run with the import map of the offline
  * `@std` stand-ins (`_tools/offline_std/`), and so must the child.
  */
-export function importFlags(): string[] {
+function importFlags(): string[] {
   const resolved = import.meta.resolve("@std/async/abortable");
   if (!resolved.startsWith("file:")) return [];
   // The stand-in lives at <map dir>/async/abortable.ts.

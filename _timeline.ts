@@ -2,9 +2,10 @@
 // The connection timeline of the command-line tool: events of `connect()` in,
 // lines for a person and one JSON report out. Pure: no I/O, no clock; every
 // time comes from the events (`elapsed`) or from the caller.
-import { isIP } from "node:net";
 import type { ConnectEvent, Family, ResolvedEvent } from "./connect.ts";
 import { formatAddress } from "./errors.ts";
+import { messageOf } from "./_errors.ts";
+import { familyOf, ipVersion } from "./_resolve.ts";
 import { type Palette, palette } from "./_colors.ts";
 
 /** Every event the timeline understands: those of `connect()`. */
@@ -248,10 +249,6 @@ export interface Lines {
 const TIME_WIDTH = 11; // "+99999.9 ms"
 const WAITING_AFTER_MS = 1000;
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
@@ -264,16 +261,12 @@ function seconds(value: number): string {
   return `${(value / 1000).toFixed(1)} s`;
 }
 
-function familyOf(hostname: string): Family {
-  return isIP(hostname) === 6 ? 6 : 4;
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "es"}`;
 }
 
 /** Describes a thrown value as JSON. */
-export function errorReport(error: unknown): ErrorReport {
+function errorReport(error: unknown): ErrorReport {
   const name = error instanceof Error || error instanceof DOMException
     ? error.name
     : typeof error;
@@ -461,7 +454,7 @@ export class Timeline {
             `#${a.index + 1} ${formatAddress(a.address)}`.length
           ),
         );
-        if (isIP(event.hostname)) {
+        if (ipVersion(event.hostname)) {
           return [
             `No look-up: ${event.hostname} is an IP address ${
               p.dim(`(+${ms(event.elapsed)})`)

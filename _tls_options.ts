@@ -9,7 +9,7 @@
  */
 
 /** Default of `TlsOptions.handshakeTimeout`, in milliseconds (asyncio's). */
-export const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
+const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
 /** Default of `TlsOptions.shutdownTimeout`, in milliseconds (asyncio's). */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
@@ -45,7 +45,7 @@ export interface NormalizedTlsOptions {
 }
 
 /** The keys of `TlsOptions`, in the order in which they are documented. */
-export const TLS_OPTION_KEYS: readonly string[] = [
+const TLS_OPTION_KEYS: readonly string[] = [
   "serverName",
   "unsafelyDisableHostnameVerification",
   "caCerts",

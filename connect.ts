@@ -16,14 +16,7 @@
  *
  * @module
  */
-import { abortable } from "@std/async/abortable";
-import { isIP } from "node:net";
-import { lookup } from "node:dns/promises";
 import { connectFrom } from "./_node_tcp_conn.ts";
-import {
-  type NormalizedTlsOptions,
-  normalizeTlsOptions,
-} from "./_tls_options.ts";
 import {
   // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
   type closeTls,
@@ -37,8 +30,16 @@ import {
   formatAddress,
 } from "./errors.ts";
 import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
-import { ConnectHistory } from "./history.ts"; // [history]
-import { AddressQueue } from "./_address_queue.ts"; // [rfc8305-3]
+import type { ConnectHistory } from "./history.ts";
+import { AddressQueue } from "./_address_queue.ts";
+import { type Checked, checkOptions } from "./_connect_options.ts";
+import {
+  checkAddresses,
+  familyOf,
+  ipVersion,
+  type Resolution,
+  resolve,
+} from "./_resolve.ts";
 
 /** An IP address family: `4` for IPv4, `6` for IPv6. */
 export type Family = 4 | 6;
@@ -254,398 +255,16 @@ export interface ConnectOptions {
 /** {@linkcode ConnectOptions} that ask for TLS. */
 export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
 
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
-  "hostname",
-  "port",
-  "conn",
-  "family",
-  "happyEyeballsDelay",
-  "interleave",
-  "localAddr",
-  "allErrors",
-  "signal",
-  "resolver",
-  "onEvent",
-  "tls",
-  "history",
-]);
-
-/** Options that only make sense when this module makes the connection. */
-const CONNECTING_OPTIONS = [
-  "hostname",
-  "port",
-  "family",
-  "localAddr",
-  "happyEyeballsDelay",
-  "interleave",
-  "resolver",
-  "history",
-] as const;
-
-const MAX_HOSTNAME_LENGTH = 253;
-
 /** An event as made, before `elapsed` is stamped on it. */
 type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
-
-function invalid(
-  Class: typeof TypeError | typeof RangeError,
-  option: string,
-  rule: string,
-  value: unknown,
-): never {
-  const shown = typeof value === "string"
-    ? JSON.stringify(value)
-    : typeof value === "function"
-    ? "a function"
-    : String(value);
-  throw new Class(
-    `Cannot connect as '${option}' must be ${rule}: current value is ${shown}`,
-  );
-}
-
-function checkHostname(option: string, value: unknown): string {
-  if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  const bare = value.startsWith("[") && value.endsWith("]")
-    ? value.slice(1, -1)
-    : value;
-  if (
-    bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
-    // deno-lint-ignore no-control-regex
-    /[\s\x00-\x1f\x7f/\\@]/.test(bare)
-  ) {
-    invalid(
-      TypeError,
-      option,
-      `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`,
-      value,
-    );
-  }
-  if (bare !== value && isIP(bare) !== 6) {
-    invalid(TypeError, option, "an IPv6 address when in brackets", value);
-  }
-  return bare;
-}
-
-function checkPort(option: string, value: unknown, min: number): number {
-  if (typeof value !== "number") invalid(TypeError, option, "a number", value);
-  if (!Number.isInteger(value) || value < min || value > 65535) {
-    invalid(RangeError, option, `an integer from ${min} to 65535`, value);
-  }
-  return value;
-}
-
-function isTcpConn(value: unknown): value is Deno.TcpConn {
-  if (typeof value !== "object" || value === null) return false;
-  const conn = value as Partial<Deno.TcpConn>;
-  return typeof conn.read === "function" &&
-    typeof conn.write === "function" &&
-    typeof conn.close === "function" &&
-    conn.remoteAddr?.transport === "tcp";
-}
-
-/** The options of {@linkcode connect}, checked and with defaults filled in. */
-interface Checked {
-  /** The connection to adopt; then the connecting options are unset. */
-  conn: Deno.TcpConn | undefined;
-  tls: NormalizedTlsOptions | undefined;
-  hostname: string;
-  port: number;
-  family: Family | undefined;
-  delay: number;
-  interleave: number;
-  localAddr: { hostname: string; port: number } | undefined;
-  allErrors: boolean;
-  signal: AbortSignal | undefined;
-  resolver: Resolver | undefined;
-  onEvent: ((event: ConnectEvent) => void) | undefined;
-  history: ConnectHistory | undefined;
-}
-
-function checkOptions(options: unknown): Checked {
-  if (typeof options !== "object" || options === null) {
-    invalid(TypeError, "options", "an object", options);
-  }
-  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.has(key));
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `Cannot connect as options must be known: unknown option${
-        unknown.length > 1 ? "s" : ""
-      } ${unknown.map((key) => `'${key}'`).join(", ")}`,
-    );
-  }
-  const o = options as ConnectOptions;
-  const { signal, onEvent, allErrors = false } = o;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    invalid(TypeError, "signal", "an AbortSignal", signal);
-  }
-  if (onEvent !== undefined && typeof onEvent !== "function") {
-    invalid(TypeError, "onEvent", "a function", onEvent);
-  }
-  if (typeof allErrors !== "boolean") {
-    invalid(TypeError, "allErrors", "a boolean", allErrors);
-  }
-  const tls = o.tls === undefined || o.tls === false
-    ? undefined
-    : normalizeTlsOptions(o.tls);
-
-  if (o.conn !== undefined) {
-    if (!isTcpConn(o.conn)) {
-      invalid(TypeError, "conn", "a connected Deno.TcpConn", o.conn);
-    }
-    const clash = CONNECTING_OPTIONS.filter((key) => o[key] !== undefined);
-    if (clash.length > 0) {
-      throw new TypeError(
-        `Cannot connect as 'conn' must not be combined with ${
-          clash.map((key) => `'${key}'`).join(", ")
-        }: the connection is already made`,
-      );
-    }
-    if (
-      tls && tls.serverName === undefined &&
-      !tls.unsafelyDisableHostnameVerification
-    ) {
-      throw new TypeError(
-        "Cannot connect as 'tls.serverName' must be given with 'conn': there is no host name to verify",
-      );
-    }
-    return {
-      conn: o.conn,
-      tls,
-      hostname: "",
-      port: 0,
-      family: undefined,
-      delay: 0,
-      interleave: 0,
-      localAddr: undefined,
-      allErrors,
-      signal,
-      resolver: undefined,
-      onEvent,
-      history: undefined,
-    };
-  }
-
-  if (o.hostname === undefined) {
-    invalid(TypeError, "hostname", "given unless 'conn' is", o.hostname);
-  }
-  const hostname = checkHostname("hostname", o.hostname);
-  if (o.port === undefined) {
-    invalid(TypeError, "port", "given unless 'conn' is", o.port);
-  }
-  const port = checkPort("port", o.port, 1);
-
-  const { family, happyEyeballsDelay = 250, interleave = 1, resolver } = o;
-  if (family !== undefined && family !== 4 && family !== 6) {
-    invalid(TypeError, "family", "4 or 6", family);
-  }
-  if (typeof happyEyeballsDelay !== "number") {
-    invalid(TypeError, "happyEyeballsDelay", "a number", happyEyeballsDelay);
-  }
-  if (Number.isNaN(happyEyeballsDelay) || happyEyeballsDelay < 0) {
-    invalid(
-      RangeError,
-      "happyEyeballsDelay",
-      "a non-negative number or Infinity",
-      happyEyeballsDelay,
-    );
-  }
-  if (typeof interleave !== "number") {
-    invalid(TypeError, "interleave", "a number", interleave);
-  }
-  if (!Number.isInteger(interleave) || interleave < 0) {
-    invalid(RangeError, "interleave", "a non-negative integer", interleave);
-  }
-  if (resolver !== undefined && typeof resolver !== "function") {
-    invalid(TypeError, "resolver", "a function", resolver);
-  }
-  // [history]
-  if (o.history !== undefined && !(o.history instanceof ConnectHistory)) {
-    invalid(TypeError, "history", "a ConnectHistory", o.history);
-  }
-
-  let localAddr: Checked["localAddr"];
-  if (o.localAddr !== undefined) {
-    const local: unknown = o.localAddr;
-    if (typeof local !== "object" || local === null) {
-      invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
-    }
-    const extra = Object.keys(local).filter((key) =>
-      key !== "hostname" && key !== "port" && key !== "transport"
-    );
-    if (extra.length > 0) {
-      invalid(TypeError, "localAddr", "{ hostname, port? }", extra.join(", "));
-    }
-    const { hostname, port = 0 } = local as LocalAddr;
-    localAddr = {
-      hostname: checkHostname("localAddr.hostname", hostname),
-      port: checkPort("localAddr.port", port, 0),
-    };
-  }
-
-  return {
-    conn: undefined,
-    tls,
-    hostname,
-    port,
-    family,
-    delay: happyEyeballsDelay,
-    interleave,
-    localAddr,
-    allErrors,
-    signal,
-    resolver,
-    onEvent,
-    history: o.history,
-  };
-}
-
-/** The family of an IP literal (checked before). */
-function familyOf(address: string): Family {
-  // [perf] Cheaper than isIP(), whose regular expressions dominate the
-  // JavaScript cost of a connection.
-  return address.includes(":") ? 6 : 4;
-}
-
-/** [perf] `isIP()`, quick to say no to host names. */
-function ipVersion(value: string): number {
-  return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
-}
-
-/** [perf] The look-ups under way, by family and name. */
-const lookups = new Map<string, Promise<string[]>>();
-
-/**
- * The system resolver: getaddrinfo, in its own (RFC 6724) order. Concurrent
- * look-ups of the same name share one getaddrinfo call ([perf]: as Go's
- * resolver does); nothing is kept once it has answered.
- */
-function systemResolve(
-  hostname: string,
-  family: Family | undefined,
-): Promise<string[]> {
-  const key = `${family ?? 0} ${hostname}`;
-  let found = lookups.get(key);
-  if (found === undefined) {
-    // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
-    found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
-      .then((entries) => entries.map((entry) => entry.address))
-      .finally(() => lookups.delete(key));
-    lookups.set(key, found);
-  }
-  return found;
-}
-
-/** What {@linkcode resolve} found. */
-interface Resolution {
-  /** The addresses (of the first batch, from a resolver that streams). */
-  addresses: string[];
-  /** [rfc8305-3] The batches still to come, from a resolver that streams. */
-  more?: AsyncIterator<readonly string[]> | undefined;
-}
-
-function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
-  return typeof (value as Partial<AsyncIterable<T>> | null)
-    ?.[Symbol.asyncIterator] === "function";
-}
-
-/**
- * Resolves `hostname` to distinct IP literals of the wanted family. A literal
- * needs no look-up. Failures name the host.
- */
-async function resolve(
-  hostname: string,
-  family: Family | undefined,
-  resolver: Resolver | undefined,
-  signal: AbortSignal,
-  { all = false, cancellable = true }: {
-    /** [rfc8305-3] Wait for every batch of a resolver that streams. */
-    all?: boolean;
-    /** [perf] Whether `signal` may abort before the answer comes. */
-    cancellable?: boolean;
-  } = {},
-): Promise<Resolution> {
-  if (ipVersion(hostname)) return { addresses: [hostname] };
-  // getaddrinfo cannot be cancelled: stop waiting for it instead.
-  const wait = <T>(answer: Promise<T>): Promise<T> =>
-    cancellable ? abortable(answer, signal) : answer;
-  let found: readonly string[] | AsyncIterable<readonly string[]>;
-  let more: AsyncIterator<readonly string[]> | undefined;
-  try {
-    found = await wait(Promise.resolve(
-      resolver
-        ? resolver(hostname, { family, signal })
-        : systemResolve(hostname, family),
-    ));
-    // [rfc8305-3] A resolver that answers in batches: start with the first.
-    if (isAsyncIterable<readonly string[]>(found)) {
-      more = found[Symbol.asyncIterator]();
-      const first = await wait(more.next());
-      found = first.done ? [] : first.value;
-      // Every batch, when all addresses are needed at once.
-      while (all) {
-        const next = await wait(more.next());
-        if (next.done) break;
-        found = [...found, ...next.value];
-      }
-    }
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    throw resolutionError(hostname, error);
-  }
-  signal.throwIfAborted();
-  return { addresses: checkAddresses(hostname, family, found), more };
-}
-
-/** Distinct IP literals of the wanted family, from a resolver's answer. */
-function checkAddresses(
-  hostname: string,
-  family: Family | undefined,
-  found: unknown,
-): string[] {
-  if (!Array.isArray(found)) {
-    throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
-    );
-  }
-  const addresses = [
-    ...new Set(found.map((address) => {
-      const bare = typeof address === "string"
-        ? address.replace(/^\[(.*)\]$/, "$1")
-        : address;
-      if (typeof bare !== "string" || !ipVersion(bare)) {
-        throw new TypeError(
-          `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
-            JSON.stringify(address)
-          }`,
-        );
-      }
-      return bare;
-    })),
-  ];
-  return family === undefined
-    ? addresses
-    : addresses.filter((address) => familyOf(address) === family);
-}
-
-function resolutionError(hostname: string, cause: unknown): Error {
-  const code = (cause as { code?: unknown } | null)?.code;
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  if (code === "EPERM" || cause instanceof Deno.errors.NotCapable) {
-    return new Deno.errors.NotCapable(
-      `Cannot resolve '${hostname}' as net permission for it is missing: run with --allow-net=${hostname}`,
-      { cause },
-    );
-  }
-  return new Deno.errors.NotFound(
-    `Cannot resolve '${hostname}': ${detail}`,
-    { cause },
-  );
-}
 
 /** A signal that never aborts. */
 const NEVER = new AbortController().signal;
 
-/** [perf] The reason of every abort once `connect()` has settled. */
+/**
+ * The reason of every abort once `connect()` has settled: one error made once,
+ * as `abort()` without a reason would build one, stack included, every time.
+ */
 const SETTLED = new DOMException("The connection was settled", "AbortError");
 
 /** One attempt: from the local address of the same family, if one is set. */
@@ -669,7 +288,7 @@ function connectTo(
     // One literal address: no racing inside our race.
     autoSelectFamily: false,
   };
-  // [perf] Deno does extra work for a signal: pass one only when there is.
+  // Deno does extra work for a signal: pass one only when there is one.
   if (signal) options.signal = signal;
   return Deno.connect(options);
 }
@@ -690,8 +309,8 @@ function permissionError(
 }
 
 /**
- * [perf] Net permission for all hosts, queried once: Deno updates the state of
- * a status it handed out when the permission is revoked.
+ * Net permission for all hosts, queried once: Deno updates the state of a
+ * status it handed out when the permission is revoked.
  */
 let allHosts: Deno.PermissionStatus | undefined;
 
@@ -846,7 +465,7 @@ export async function connect(
 ): Promise<Deno.TcpConn | Deno.TlsConn> {
   const checked = checkOptions(options);
   const { signal, onEvent, tls } = checked;
-  // [perf] Clock readings only for those who read them.
+  // Clock readings only for those who read them.
   const start = onEvent ? performance.now() : 0;
   if (tls?.cert !== undefined && tls.key !== undefined) {
     // A key that does not match its certificate fails now, not mid-handshake.
@@ -919,7 +538,6 @@ async function race(
       // a runner-up, closed by `dispose` below.
       if (winner === undefined) {
         winner = index;
-        // [history] Remember the winner and how long it took.
         history?.record(
           destination,
           address.hostname,
@@ -943,7 +561,7 @@ async function race(
     return combineAttemptErrors(destination, failed, { allErrors });
   }
 
-  // [perf] A single address needs no race, nor an abort signal of its own.
+  // A single address needs no race, nor an abort signal of its own.
   async function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
     try {
       return await attemptTo(address)(signal);
@@ -953,7 +571,7 @@ async function race(
     }
   }
 
-  // [perf] An IP literal: nothing to resolve, nothing to race.
+  // An IP literal: nothing to resolve, nothing to race.
   if (
     !localAddr && ipVersion(hostname) &&
     (family === undefined || familyOf(hostname) === family)
@@ -987,7 +605,7 @@ async function race(
     let resolution: Resolution;
     try {
       resolution = await resolve(hostname, family, checked.resolver, inner, {
-        // [perf] Only the caller's signal can abort while resolving.
+        // Only the caller's signal can abort while resolving.
         cancellable: signal !== undefined,
       });
     } catch (error) {
@@ -1029,14 +647,15 @@ async function race(
       addresses = usable;
     }
 
-    // [history] The remembered winner comes first.
+    // The remembered winner first, then the families interleaved (RFC 8305
+    // §4: history may rank addresses before interleaving).
     if (history) addresses = history.order(destination, addresses);
     const ordered = interleave(addresses, familyOf, checked.interleave);
     const targets: Deno.NetAddr[] = ordered.map(toTarget);
     emit({ type: "resolved", hostname, addresses: targets });
 
     if (
-      // [perf] One query when every host is allowed.
+      // One query when every host is allowed.
       mayFallBack && !isGranted() &&
       !targets.every((t) => isGranted(t.hostname, port)) &&
       isGranted(hostname, port)
@@ -1047,14 +666,14 @@ async function race(
     }
 
     const { more } = resolution;
-    // [perf] One address, and no more to come: nothing to race.
+    // One address, and no more to come: nothing to race.
     if (targets.length === 1 && !more) return await connectOnly(targets[0]!);
 
     let attempts:
       | readonly Attempt<Deno.TcpConn>[]
       | AsyncIterable<Attempt<Deno.TcpConn>> = targets.map(attemptTo);
-    // [rfc8305-3] Later batches are folded into the attempts not yet started;
-    // the race takes each address only when its attempt is due.
+    // RFC 8305 §3: later batches are folded into the attempts not yet
+    // started; the race takes each address only when its attempt is due.
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
       (async () => {
@@ -1094,7 +713,7 @@ async function race(
       };
     }
 
-    // [history] A remembered fast winner may shorten the delay.
+    // A remembered fast winner may shorten the delay.
     const delay =
       history?.attemptDelay(destination, ordered[0]!, checked.delay) ??
         checked.delay;
@@ -1109,8 +728,7 @@ async function race(
     if (result.ok) return result.value;
     throw failure();
   } finally {
-    // [perf] A reason made once: `abort()` would build an error (and its
-    // stack) on every call.
+    // Stops the resolver, its late batches, and what is left of the race.
     controller.abort(SETTLED);
   }
 }

@@ -548,8 +548,7 @@ Deno.test("connect() refuses conn combined with connecting options", async () =>
 
 // ---------------------------------------------------------------------------
 // Faults: a peer that resets, a name that does not resolve, a busy local
-// port, missing net permission, a closed connection. Kept together at the
-// end of the file.
+// port, missing net permission, a closed connection.
 // ---------------------------------------------------------------------------
 
 // Accepts connections and resets each (SO_LINGER 0) at once, or after its

@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { messageOf, wrapError } from "./_errors.ts";
 
 /** The failure of one connection attempt. */
 export interface AttemptFailure {
@@ -72,15 +73,6 @@ export function formatAddress(
     : `${hostname}:${port}`;
 }
 
-/** The message of a thrown value, whatever it is. */
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-const DENO_ERROR_CLASSES: ReadonlySet<unknown> = new Set(
-  Object.values(Deno.errors),
-);
-
 /**
  * Makes an error that says which address `cause` is about, keeping `cause`'s
  * class when it is one of `Deno.errors.*` (so that `instanceof` checks keep
@@ -103,15 +95,7 @@ const DENO_ERROR_CLASSES: ReadonlySet<unknown> = new Set(
  * ```
  */
 export function attemptError(cause: unknown, where: string): Error {
-  const message = `Cannot connect to ${where}: ${messageOf(cause)}`;
-  if (cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)) {
-    const DenoError = cause.constructor as new (
-      message: string,
-      options: ErrorOptions,
-    ) => Error;
-    return new DenoError(message, { cause });
-  }
-  return new Error(message, { cause });
+  return wrapError(cause, `Cannot connect to ${where}: ${messageOf(cause)}`);
 }
 
 /**

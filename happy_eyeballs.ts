@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { isAsyncIterable } from "./_async_iterable.ts";
 
 /**
  * Orders items so that address families alternate, as RFC 8305 §4 asks.
@@ -156,8 +157,8 @@ export type StaggeredRaceResult<T> =
 
 /**
  * The reason every attempt still running is aborted with once the race is
- * decided: one error made once ([perf]: `abort()` without a reason builds a
- * new one, stack included, for every loser).
+ * decided: one error made once (`abort()` without a reason builds a new one,
+ * stack included, for every loser).
  */
 const DECIDED = new DOMException("The race was decided", "AbortError");
 
@@ -369,11 +370,4 @@ export function staggeredRace<T>(
       startNext();
     }
   });
-}
-
-function isAsyncIterable<T>(
-  value: readonly T[] | AsyncIterable<T>,
-): value is AsyncIterable<T> {
-  return typeof (value as Partial<AsyncIterable<T>>)[Symbol.asyncIterator] ===
-    "function";
 }

@@ -55,6 +55,12 @@ export type DnsResolver = (
   options: ResolverOptions,
 ) => AsyncIterable<string[]>;
 
+/** The record type that holds the addresses of a family. */
+const RECORD_TYPE: Readonly<Record<Family, "A" | "AAAA">> = {
+  4: "A",
+  6: "AAAA",
+};
+
 /** The outcome of one query: its addresses, or why there are none. */
 interface Answer {
   type: "A" | "AAAA";
@@ -224,9 +230,8 @@ export function dnsResolver(options: DnsResolverOptions = {}): DnsResolver {
     hostname: string,
     { family, signal }: ResolverOptions,
   ): AsyncIterable<string[]> => {
-    const only: Record<Family, "A" | "AAAA"> = { 4: "A", 6: "AAAA" };
     return family === undefined
       ? resolveBoth(hostname, resolutionDelay, nameServer, signal)
-      : resolveFamily(hostname, only[family], nameServer, signal);
+      : resolveFamily(hostname, RECORD_TYPE[family], nameServer, signal);
   };
 }

@@ -54,6 +54,7 @@
 
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
 import { formatAddress } from "./errors.ts";
+import { messageOf, wrapError } from "./_errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
@@ -524,21 +525,4 @@ function closeQuietly(conn: Deno.Conn): void {
   } catch {
     // Already closed.
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * A new error with `message` and `error` as its cause, of the same
- * `Deno.errors` class as `error` so that `instanceof` checks still work.
- */
-function wrapError(error: unknown, message: string): Error {
-  const ErrorClass = error instanceof Error
-    ? Object.values(Deno.errors).find((c) => error.constructor === c)
-    : undefined;
-  return ErrorClass
-    ? new ErrorClass(message, { cause: error })
-    : new Error(message, { cause: error });
 }

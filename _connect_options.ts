@@ -1,0 +1,266 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// The options of connect(): checked before any network traffic, with the
+// defaults filled in, so that the race itself deals only with valid values.
+import { isIP } from "node:net";
+import {
+  type NormalizedTlsOptions,
+  normalizeTlsOptions,
+} from "./_tls_options.ts";
+import { ConnectHistory } from "./history.ts";
+import type {
+  ConnectEvent,
+  ConnectOptions,
+  Family,
+  LocalAddr,
+  Resolver,
+} from "./connect.ts";
+
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
+  "hostname",
+  "port",
+  "conn",
+  "family",
+  "happyEyeballsDelay",
+  "interleave",
+  "localAddr",
+  "allErrors",
+  "signal",
+  "resolver",
+  "onEvent",
+  "tls",
+  "history",
+]);
+
+/** Options that only make sense when connect() makes the connection. */
+const CONNECTING_OPTIONS = [
+  "hostname",
+  "port",
+  "family",
+  "localAddr",
+  "happyEyeballsDelay",
+  "interleave",
+  "resolver",
+  "history",
+] as const;
+
+const MAX_HOSTNAME_LENGTH = 253;
+
+function invalid(
+  Class: typeof TypeError | typeof RangeError,
+  option: string,
+  rule: string,
+  value: unknown,
+): never {
+  const shown = typeof value === "string"
+    ? JSON.stringify(value)
+    : typeof value === "function"
+    ? "a function"
+    : String(value);
+  throw new Class(
+    `Cannot connect as '${option}' must be ${rule}: current value is ${shown}`,
+  );
+}
+
+function checkHostname(option: string, value: unknown): string {
+  if (typeof value !== "string") invalid(TypeError, option, "a string", value);
+  const bare = value.startsWith("[") && value.endsWith("]")
+    ? value.slice(1, -1)
+    : value;
+  if (
+    bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
+    // deno-lint-ignore no-control-regex
+    /[\s\x00-\x1f\x7f/\\@]/.test(bare)
+  ) {
+    invalid(
+      TypeError,
+      option,
+      `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`,
+      value,
+    );
+  }
+  if (bare !== value && isIP(bare) !== 6) {
+    invalid(TypeError, option, "an IPv6 address when in brackets", value);
+  }
+  return bare;
+}
+
+function checkPort(option: string, value: unknown, min: number): number {
+  if (typeof value !== "number") invalid(TypeError, option, "a number", value);
+  if (!Number.isInteger(value) || value < min || value > 65535) {
+    invalid(RangeError, option, `an integer from ${min} to 65535`, value);
+  }
+  return value;
+}
+
+function isTcpConn(value: unknown): value is Deno.TcpConn {
+  if (typeof value !== "object" || value === null) return false;
+  const conn = value as Partial<Deno.TcpConn>;
+  return typeof conn.read === "function" &&
+    typeof conn.write === "function" &&
+    typeof conn.close === "function" &&
+    conn.remoteAddr?.transport === "tcp";
+}
+
+/** The options of `connect()`, checked and with defaults filled in. */
+export interface Checked {
+  /** The connection to adopt; then the connecting options are unset. */
+  conn: Deno.TcpConn | undefined;
+  tls: NormalizedTlsOptions | undefined;
+  hostname: string;
+  port: number;
+  family: Family | undefined;
+  delay: number;
+  interleave: number;
+  localAddr: { hostname: string; port: number } | undefined;
+  allErrors: boolean;
+  signal: AbortSignal | undefined;
+  resolver: Resolver | undefined;
+  onEvent: ((event: ConnectEvent) => void) | undefined;
+  history: ConnectHistory | undefined;
+}
+
+/**
+ * Checks the options of `connect()`, before any network traffic.
+ *
+ * @param options What `connect()` was given.
+ * @returns The options, checked and with defaults filled in.
+ * @throws {TypeError} If an option has the wrong type, is unknown, or clashes
+ * with `conn`.
+ * @throws {RangeError} If a number option is out of range.
+ */
+export function checkOptions(options: unknown): Checked {
+  if (typeof options !== "object" || options === null) {
+    invalid(TypeError, "options", "an object", options);
+  }
+  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.has(key));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `Cannot connect as options must be known: unknown option${
+        unknown.length > 1 ? "s" : ""
+      } ${unknown.map((key) => `'${key}'`).join(", ")}`,
+    );
+  }
+  const o = options as ConnectOptions;
+  const { signal, onEvent, allErrors = false } = o;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    invalid(TypeError, "signal", "an AbortSignal", signal);
+  }
+  if (onEvent !== undefined && typeof onEvent !== "function") {
+    invalid(TypeError, "onEvent", "a function", onEvent);
+  }
+  if (typeof allErrors !== "boolean") {
+    invalid(TypeError, "allErrors", "a boolean", allErrors);
+  }
+  const tls = o.tls === undefined || o.tls === false
+    ? undefined
+    : normalizeTlsOptions(o.tls);
+
+  if (o.conn !== undefined) {
+    if (!isTcpConn(o.conn)) {
+      invalid(TypeError, "conn", "a connected Deno.TcpConn", o.conn);
+    }
+    const clash = CONNECTING_OPTIONS.filter((key) => o[key] !== undefined);
+    if (clash.length > 0) {
+      throw new TypeError(
+        `Cannot connect as 'conn' must not be combined with ${
+          clash.map((key) => `'${key}'`).join(", ")
+        }: the connection is already made`,
+      );
+    }
+    if (
+      tls && tls.serverName === undefined &&
+      !tls.unsafelyDisableHostnameVerification
+    ) {
+      throw new TypeError(
+        "Cannot connect as 'tls.serverName' must be given with 'conn': there is no host name to verify",
+      );
+    }
+    return {
+      conn: o.conn,
+      tls,
+      hostname: "",
+      port: 0,
+      family: undefined,
+      delay: 0,
+      interleave: 0,
+      localAddr: undefined,
+      allErrors,
+      signal,
+      resolver: undefined,
+      onEvent,
+      history: undefined,
+    };
+  }
+
+  if (o.hostname === undefined) {
+    invalid(TypeError, "hostname", "given unless 'conn' is", o.hostname);
+  }
+  const hostname = checkHostname("hostname", o.hostname);
+  if (o.port === undefined) {
+    invalid(TypeError, "port", "given unless 'conn' is", o.port);
+  }
+  const port = checkPort("port", o.port, 1);
+
+  const { family, happyEyeballsDelay = 250, interleave = 1, resolver } = o;
+  if (family !== undefined && family !== 4 && family !== 6) {
+    invalid(TypeError, "family", "4 or 6", family);
+  }
+  if (typeof happyEyeballsDelay !== "number") {
+    invalid(TypeError, "happyEyeballsDelay", "a number", happyEyeballsDelay);
+  }
+  if (Number.isNaN(happyEyeballsDelay) || happyEyeballsDelay < 0) {
+    invalid(
+      RangeError,
+      "happyEyeballsDelay",
+      "a non-negative number or Infinity",
+      happyEyeballsDelay,
+    );
+  }
+  if (typeof interleave !== "number") {
+    invalid(TypeError, "interleave", "a number", interleave);
+  }
+  if (!Number.isInteger(interleave) || interleave < 0) {
+    invalid(RangeError, "interleave", "a non-negative integer", interleave);
+  }
+  if (resolver !== undefined && typeof resolver !== "function") {
+    invalid(TypeError, "resolver", "a function", resolver);
+  }
+  if (o.history !== undefined && !(o.history instanceof ConnectHistory)) {
+    invalid(TypeError, "history", "a ConnectHistory", o.history);
+  }
+
+  let localAddr: Checked["localAddr"];
+  if (o.localAddr !== undefined) {
+    const local: unknown = o.localAddr;
+    if (typeof local !== "object" || local === null) {
+      invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
+    }
+    const extra = Object.keys(local).filter((key) =>
+      key !== "hostname" && key !== "port" && key !== "transport"
+    );
+    if (extra.length > 0) {
+      invalid(TypeError, "localAddr", "{ hostname, port? }", extra.join(", "));
+    }
+    const { hostname, port = 0 } = local as LocalAddr;
+    localAddr = {
+      hostname: checkHostname("localAddr.hostname", hostname),
+      port: checkPort("localAddr.port", port, 0),
+    };
+  }
+
+  return {
+    conn: undefined,
+    tls,
+    hostname,
+    port,
+    family,
+    delay: happyEyeballsDelay,
+    interleave,
+    localAddr,
+    allErrors,
+    signal,
+    resolver,
+    onEvent,
+    history: o.history,
+  };
+}

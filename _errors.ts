@@ -1,0 +1,49 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Error helpers shared by the connection layers: every error they make keeps
+// the class of `Deno.errors` that Deno itself would have thrown, so that
+// `instanceof Deno.errors.ConnectionRefused` and the like work as they do
+// with `Deno.connect`, and keeps the original error as `cause`.
+
+/** A constructor of errors, such as `Deno.errors.ConnectionRefused`. */
+export type ErrorClass = new (
+  message?: string,
+  options?: ErrorOptions,
+) => Error;
+
+const DENO_ERROR_CLASSES: ReadonlySet<unknown> = new Set(
+  Object.values(Deno.errors),
+);
+
+/** The message of a thrown value, whatever it is. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A new error with `message` and `cause` as its cause: of `cause`'s class
+ * when that is one of `Deno.errors.*`, else a plain `Error`.
+ */
+export function wrapError(cause: unknown, message: string): Error {
+  const ErrorClass =
+    cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)
+      ? cause.constructor as ErrorClass
+      : Error;
+  return new ErrorClass(message, { cause });
+}
+
+/**
+ * Gives an error of `node:net` or `node:tls` the `Deno.errors` class that
+ * `classOf` finds for its `code`, with the same message and the error as
+ * `cause`. Anything else, and an error that already is one of
+ * `Deno.errors.*`, is returned as it is.
+ */
+export function fromNodeError(
+  error: unknown,
+  classOf: (code: string) => ErrorClass | undefined,
+): unknown {
+  if (!(error instanceof Error)) return error;
+  if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
+  const code = (error as { code?: unknown }).code;
+  const DenoError = typeof code === "string" ? classOf(code) : undefined;
+  return DenoError ? new DenoError(error.message, { cause: error }) : error;
+}

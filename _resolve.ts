@@ -1,0 +1,150 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Resolving the host name of connect() to IP literals: by the system resolver
+// (getaddrinfo) or by the caller's `resolver`, which may answer in batches
+// (RFC 8305 §3). Failures name the host.
+import { abortable } from "@std/async/abortable";
+import { isIP } from "node:net";
+import { lookup } from "node:dns/promises";
+import type { Family, Resolver } from "./connect.ts";
+import { isAsyncIterable } from "./_async_iterable.ts";
+import { messageOf } from "./_errors.ts";
+
+/** The family of an IP literal (checked before). */
+export function familyOf(address: string): Family {
+  // Cheaper than isIP(), whose regular expressions dominate the JavaScript
+  // cost of a connection.
+  return address.includes(":") ? 6 : 4;
+}
+
+/** `isIP()`, quick to say no to host names (see {@linkcode familyOf}). */
+export function ipVersion(value: string): number {
+  return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
+}
+
+/** The look-ups under way, by family and name. */
+const lookups = new Map<string, Promise<string[]>>();
+
+/**
+ * The system resolver: getaddrinfo, in its own (RFC 6724) order. Concurrent
+ * look-ups of the same name share one getaddrinfo call (as Go's resolver
+ * does); nothing is kept once it has answered.
+ */
+function systemResolve(
+  hostname: string,
+  family: Family | undefined,
+): Promise<string[]> {
+  const key = `${family ?? 0} ${hostname}`;
+  let found = lookups.get(key);
+  if (found === undefined) {
+    // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
+    found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
+      .then((entries) => entries.map((entry) => entry.address))
+      .finally(() => lookups.delete(key));
+    lookups.set(key, found);
+  }
+  return found;
+}
+
+/** What {@linkcode resolve} found. */
+export interface Resolution {
+  /** The addresses (of the first batch, from a resolver that streams). */
+  addresses: string[];
+  /** The batches still to come, from a resolver that streams (RFC 8305 §3). */
+  more?: AsyncIterator<readonly string[]> | undefined;
+}
+
+/**
+ * Resolves `hostname` to distinct IP literals of the wanted family. A literal
+ * needs no look-up. Failures name the host.
+ */
+export async function resolve(
+  hostname: string,
+  family: Family | undefined,
+  resolver: Resolver | undefined,
+  signal: AbortSignal,
+  { all = false, cancellable = true }: {
+    /** Wait for every batch of a resolver that streams. */
+    all?: boolean;
+    /**
+     * Whether `signal` may abort before the answer comes; if not, waits are
+     * not made abortable, which costs.
+     */
+    cancellable?: boolean;
+  } = {},
+): Promise<Resolution> {
+  if (ipVersion(hostname)) return { addresses: [hostname] };
+  // getaddrinfo cannot be cancelled: stop waiting for it instead.
+  const wait = <T>(answer: Promise<T>): Promise<T> =>
+    cancellable ? abortable(answer, signal) : answer;
+  let found: readonly string[] | AsyncIterable<readonly string[]>;
+  let more: AsyncIterator<readonly string[]> | undefined;
+  try {
+    found = await wait(Promise.resolve(
+      resolver
+        ? resolver(hostname, { family, signal })
+        : systemResolve(hostname, family),
+    ));
+    // A resolver that answers in batches: start with the first.
+    if (isAsyncIterable<readonly string[]>(found)) {
+      more = found[Symbol.asyncIterator]();
+      const first = await wait(more.next());
+      found = first.done ? [] : first.value;
+      // Every batch, when all addresses are needed at once.
+      while (all) {
+        const next = await wait(more.next());
+        if (next.done) break;
+        found = [...found, ...next.value];
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw resolutionError(hostname, error);
+  }
+  signal.throwIfAborted();
+  return { addresses: checkAddresses(hostname, family, found), more };
+}
+
+/** Distinct IP literals of the wanted family, from a resolver's answer. */
+export function checkAddresses(
+  hostname: string,
+  family: Family | undefined,
+  found: unknown,
+): string[] {
+  if (!Array.isArray(found)) {
+    throw new TypeError(
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
+    );
+  }
+  const addresses = [
+    ...new Set(found.map((address) => {
+      const bare = typeof address === "string"
+        ? address.replace(/^\[(.*)\]$/, "$1")
+        : address;
+      if (typeof bare !== "string" || !ipVersion(bare)) {
+        throw new TypeError(
+          `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
+            JSON.stringify(address)
+          }`,
+        );
+      }
+      return bare;
+    })),
+  ];
+  return family === undefined
+    ? addresses
+    : addresses.filter((address) => familyOf(address) === family);
+}
+
+function resolutionError(hostname: string, cause: unknown): Error {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === "EPERM" || cause instanceof Deno.errors.NotCapable) {
+    return new Deno.errors.NotCapable(
+      `Cannot resolve '${hostname}' as net permission for it is missing: run with --allow-net=${hostname}`,
+      { cause },
+    );
+  }
+  return new Deno.errors.NotFound(
+    `Cannot resolve '${hostname}': ${messageOf(cause)}`,
+    { cause },
+  );
+}
