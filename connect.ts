@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { MAX_TIMEOUT } from "./_tls_options.ts";
 import { connectFrom } from "./_node_tcp_conn.ts";
 import {
   // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
@@ -591,7 +592,9 @@ async function race(
     // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
     const mayFallBack = !localAddr && !checked.resolver &&
       !ipVersion(hostname);
-    const fallbackDelay = Math.min(checked.delay, 2 ** 31 - 1);
+    // Deno treats a huge delay (our Infinity: strictly in turn) as "never
+    // start the next attempt"; clamp to the largest timer it honours.
+    const fallbackDelay = Math.min(checked.delay, MAX_TIMEOUT);
     const fallBack = (reason: string): Promise<Deno.TcpConn> => {
       emit({ type: "fallback", reason });
       return Deno.connect({
