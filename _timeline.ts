@@ -699,10 +699,11 @@ export class Timeline {
     if (n === 0) return [];
     // Was the race waiting for an address? It was if every address known
     // had been tried, and the newest attempt had failed or had no answer
-    // after the delay: then the next attempt starts because of this batch.
+    // after the delay: then the next attempt starts because of this batch
+    // (or of an earlier one, if it has not started yet).
     const untried = this.#ordered().length - this.#attempts.length;
     const newest = this.#attempts.at(-1);
-    this.#answerAwaited = untried === 0 && newest?.started !== undefined &&
+    this.#answerAwaited ||= untried === 0 && newest?.started !== undefined &&
       (newest.outcome === "failed" ||
         (newest.outcome === undefined &&
           event.elapsed - newest.started >= this.#settings.delay));
