@@ -2,7 +2,12 @@
 // The connection timeline of the command-line tool: events of `connect()` in,
 // lines for a person and one JSON report out. Pure: no I/O, no clock; every
 // time comes from the events (`elapsed`) or from the caller.
-import type { ConnectEvent, Family, ResolvedEvent } from "./connect.ts";
+import type {
+  AttemptEvent,
+  ConnectEvent,
+  Family,
+  ResolvedEvent,
+} from "./connect.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf } from "./_errors.ts";
 import { familyOf, ipVersion } from "./_resolve.ts";
@@ -113,9 +118,24 @@ export type AttemptOutcome =
   | "abandoned"
   | "notStarted";
 
+/** Why an attempt started when it did. */
+export type StartReason = "first" | "delay" | "failure" | "lateAnswer";
+
+/** A batch of addresses that came after the first one, as JSON. */
+export interface LateAnswerReport {
+  /** When it came (ms). */
+  elapsed: number;
+  /** The addresses it added, in the resolver's order. */
+  addresses: AddressReport[];
+}
+
 /** One resolved address and its attempt, as JSON. */
 export interface AttemptReport extends AddressReport {
-  /** The position in the attempt order, from 0. */
+  /**
+   * The position in the attempt order, from 0: the `index` of its attempt
+   * events; for an address never tried, its place after every tried one, in
+   * the order resolved.
+   */
   index: number;
   /** What became of it. */
   outcome: AttemptOutcome;
@@ -123,9 +143,11 @@ export interface AttemptReport extends AddressReport {
   started: number | null;
   /**
    * Why it started then: `first`; `delay` (the previous one was still
-   * pending after the delay); `failure` (the previous one had just failed).
+   * pending after the delay); `failure` (the previous one had just failed);
+   * `lateAnswer` (every address known had been tried, and a later batch of
+   * the resolver brought this one).
    */
-  startedBecause: "first" | "delay" | "failure" | null;
+  startedBecause: StartReason | null;
   /** When it ended (ms), or `null` if it was still pending. */
   ended: number | null;
   /** `ended - started`, or `null`. */
@@ -179,13 +201,26 @@ export interface Report {
   };
   /** The resolution, or `null` if it did not complete. */
   resolved: {
+    /** When the first batch came (ms). */
     elapsed: number;
     hostname: string;
+    /**
+     * Every address: the first batch in attempt order, then those of each
+     * later batch.
+     */
     addresses: AddressReport[];
+    /**
+     * The later batches of a resolver that answers in batches (RFC 8305 §3),
+     * in the order they came; absent when there was a single one.
+     */
+    late?: LateAnswerReport[];
   } | null;
   /** Set when the race was left to `Deno.connect` (net permission). */
   fallback: { elapsed: number; reason: string } | null;
-  /** One entry per resolved address, in attempt order. */
+  /**
+   * One entry per resolved address, in attempt order: the attempts in the
+   * order they started, then the addresses never tried.
+   */
   attempts: AttemptReport[];
   /** The TLS handshake, or `null` when none started. */
   tls: TlsReport | null;
@@ -222,7 +257,7 @@ interface AttemptState {
   index: number;
   address: Deno.NetAddr;
   started?: number;
-  startedBecause?: "first" | "delay" | "failure";
+  startedBecause?: StartReason;
   ended?: number;
   outcome?: Exclude<AttemptOutcome, "notStarted">;
   error?: unknown;
@@ -236,6 +271,11 @@ interface TlsState {
   ok?: boolean;
   alpnProtocol: string | null;
   error?: unknown;
+}
+
+function isAttemptEvent(event: TimelineEvent): event is AttemptEvent {
+  return event.type === "attemptStarted" || event.type === "attemptFailed" ||
+    event.type === "attemptWon" || event.type === "attemptCancelled";
 }
 
 /** Lines for the two output streams. */
@@ -383,15 +423,23 @@ function describeSettings(s: TimelineSettings): string {
 export class Timeline {
   #settings: TimelineSettings;
   #p: Palette;
+  /** The first batch of addresses. */
   #resolved: ResolvedEvent | undefined;
+  /** The later batches (RFC 8305 §3), in the order they came. */
+  #late: ResolvedEvent[] = [];
+  /** Every address resolved, in the order resolved. */
+  #known: Deno.NetAddr[] = [];
   #fallback: { elapsed: number; reason: string } | undefined;
+  /** The attempts named by attempt events, by `index` (start order). */
   #attempts: AttemptState[] = [];
+  /** Whether the latest batch came while the race waited for an address. */
+  #answerAwaited = false;
   #winner: number | undefined;
   #tls: TlsState | undefined;
   #stopped:
     | { reason: StopReason; elapsed: number; pending: number[] }
     | undefined;
-  #last: TimelineEvent | undefined;
+  #lastAttempt: AttemptEvent | undefined;
   #labelWidth = 0;
   #done = false;
 
@@ -425,7 +473,43 @@ export class Timeline {
   }
 
   #attempt(index: number, address: Deno.NetAddr): AttemptState {
-    return this.#attempts[index] ??= { index, address };
+    const attempt = this.#attempts[index] ??= { index, address };
+    this.#widen([attempt]);
+    return attempt;
+  }
+
+  /** Widens the label column to fit these attempts; it never narrows. */
+  #widen(attempts: AttemptState[]): void {
+    this.#labelWidth = Math.max(
+      this.#labelWidth,
+      ...attempts.map((a) =>
+        `#${a.index + 1} ${formatAddress(a.address)}`.length
+      ),
+    );
+  }
+
+  /**
+   * Every address, in attempt order: the attempts in the order they started,
+   * then the addresses not tried (yet), in the order resolved. With a single
+   * batch, that is the order of the `resolved` event.
+   */
+  #ordered(): AttemptState[] {
+    // `filter` skips the indexes no event named.
+    const tried = this.#attempts.filter(() => true);
+    const triedCount = new Map<string, number>();
+    for (const a of tried) {
+      const key = formatAddress(a.address);
+      triedCount.set(key, (triedCount.get(key) ?? 0) + 1);
+    }
+    let index = this.#attempts.length;
+    const untried: AttemptState[] = [];
+    for (const address of this.#known) {
+      const key = formatAddress(address);
+      const count = triedCount.get(key) ?? 0;
+      if (count > 0) triedCount.set(key, count - 1);
+      else untried.push({ index: index++, address });
+    }
+    return [...tried, ...untried];
   }
 
   /**
@@ -436,7 +520,7 @@ export class Timeline {
    */
   add(event: TimelineEvent): string[] {
     const lines = this.#add(event);
-    this.#last = event;
+    if (isAttemptEvent(event)) this.#lastAttempt = event;
     return lines;
   }
 
@@ -444,16 +528,11 @@ export class Timeline {
     const p = this.#p;
     switch (event.type) {
       case "resolved": {
+        if (this.#resolved) return this.#lateAnswer(event);
         this.#resolved = event;
-        event.addresses.forEach((address, index) =>
-          this.#attempt(index, address)
-        );
-        this.#labelWidth = Math.max(
-          0,
-          ...this.#attempts.map((a) =>
-            `#${a.index + 1} ${formatAddress(a.address)}`.length
-          ),
-        );
+        this.#known.push(...event.addresses);
+        const ordered = this.#ordered();
+        this.#widen(ordered);
         if (ipVersion(event.hostname)) {
           return [
             `No look-up: ${event.hostname} is an IP address ${
@@ -466,7 +545,7 @@ export class Timeline {
           `Resolved ${event.hostname} in ${ms(event.elapsed)} to ${
             plural(n, "address")
           }${n === 1 ? ":" : ", in the order they will be tried:"}`,
-          ...this.#attempts.map((a) =>
+          ...ordered.map((a) =>
             `  ${this.#label(a)}  ${
               p.dim(`IPv${familyOf(a.address.hostname)}`)
             }`
@@ -487,10 +566,15 @@ export class Timeline {
         const a = this.#attempt(event.index, event.address);
         a.started = event.elapsed;
         let why: string;
-        const last = this.#last;
+        const last = this.#lastAttempt;
+        const awaited = this.#answerAwaited;
+        this.#answerAwaited = false;
         if (event.index === 0) {
           a.startedBecause = "first";
           why = "started";
+        } else if (awaited) {
+          a.startedBecause = "lateAnswer";
+          why = "started at once, as a late answer brought it";
         } else if (
           last?.type === "attemptFailed" && last.index === event.index - 1
         ) {
@@ -607,6 +691,33 @@ export class Timeline {
       default:
         return [];
     }
+  }
+
+  /** A later batch of addresses (RFC 8305 §3): only the new ones. */
+  #lateAnswer(event: ResolvedEvent): string[] {
+    const n = event.addresses.length;
+    if (n === 0) return [];
+    // Was the race waiting for an address? It was if every address known
+    // had been tried, and the newest attempt had failed or had no answer
+    // after the delay: then the next attempt starts because of this batch
+    // (or of an earlier one, if it has not started yet).
+    const untried = this.#ordered().length - this.#attempts.length;
+    const newest = this.#attempts.at(-1);
+    this.#answerAwaited ||= untried === 0 && newest?.started !== undefined &&
+      (newest.outcome === "failed" ||
+        (newest.outcome === undefined &&
+          event.elapsed - newest.started >= this.#settings.delay));
+    this.#late.push(event);
+    this.#known.push(...event.addresses);
+    this.#widen(this.#ordered());
+    return [
+      this.#line(
+        event.elapsed,
+        `late answer: ${n} more address${n === 1 ? "" : "es"}: ${
+          event.addresses.map(formatAddress).join(", ")
+        }`,
+      ),
+    ];
   }
 
   #tlsFor(event: TlsEndEvent): TlsState {
@@ -756,7 +867,7 @@ export class Timeline {
       const index = this.#winnerIndex(result.remoteAddr);
       const of = index === undefined
         ? ""
-        : ` (#${index + 1} of ${this.#attempts.length})`;
+        : ` (#${index + 1} of ${this.#ordered().length})`;
       const tls = this.#tls?.ok
         ? ` with TLS${
           this.#tls.alpnProtocol !== null
@@ -790,7 +901,7 @@ export class Timeline {
       p.bold(p.red(`${verdict} after ${ms(result.elapsed)}: ${what}`)),
     ];
     if (stage === "connect") {
-      for (const a of this.#attempts) {
+      for (const a of this.#ordered()) {
         out.push(`  ${this.#label(a)}  ${this.#why(a)}`);
       }
     }
@@ -805,10 +916,8 @@ export class Timeline {
 
   #winnerIndex(remote: Deno.NetAddr): number | undefined {
     if (this.#winner !== undefined) return this.#winner;
-    const found = this.#attempts.findIndex((a) =>
-      a.address.hostname === remote.hostname
-    );
-    return found === -1 ? undefined : found;
+    return this.#ordered().find((a) => a.address.hostname === remote.hostname)
+      ?.index;
   }
 
   /**
@@ -870,7 +979,13 @@ export class Timeline {
         ? {
           elapsed: round(this.#resolved.elapsed),
           hostname: this.#resolved.hostname,
-          addresses: this.#resolved.addresses.map(address),
+          addresses: this.#known.map(address),
+          ...(this.#late.length > 0 && {
+            late: this.#late.map((batch) => ({
+              elapsed: round(batch.elapsed),
+              addresses: batch.addresses.map(address),
+            })),
+          }),
         }
         : null,
       fallback: this.#fallback
@@ -879,7 +994,7 @@ export class Timeline {
           reason: this.#fallback.reason,
         }
         : null,
-      attempts: this.#attempts.map((a) => ({
+      attempts: this.#ordered().map((a) => ({
         index: a.index,
         ...address(a.address),
         outcome: a.outcome ?? "notStarted",

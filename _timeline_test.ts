@@ -557,3 +557,173 @@ Deno.test("classify() names the usual failures", () => {
   for (const [error, kind] of cases) assertEquals(classify(error).kind, kind);
   assertEquals(classify("a string").short, "a string");
 });
+
+// RFC 8305 §3: a resolver that answers in batches. `connect()` emits one
+// `resolved` event per batch; a later one carries only the new addresses,
+// which are folded into the attempts not yet started.
+const V4B: Deno.NetAddr = {
+  transport: "tcp",
+  hostname: "127.0.0.2",
+  port: 443,
+};
+const V4C: Deno.NetAddr = {
+  transport: "tcp",
+  hostname: "127.0.0.3",
+  port: 443,
+};
+
+Deno.test("Timeline folds a late answer in before the second attempt", () => {
+  // The A answer came first; the AAAA answer came after the first attempt
+  // started, and its address went before the untried IPv4 one.
+  const { timeline, lines } = feed([
+    { ...resolved, elapsed: 50.5, addresses: [V4, V4B] },
+    { type: "attemptStarted", elapsed: 50.7, index: 0, address: V4 },
+    { type: "resolved", elapsed: 53.1, hostname: "dual.test", addresses: [V6] },
+    { type: "attemptStarted", elapsed: 300.7, index: 1, address: V6 },
+    { type: "attemptWon", elapsed: 301.2, index: 1, address: V6 },
+    { type: "attemptCancelled", elapsed: 301.5, index: 0, address: V4 },
+  ]);
+  const result: RunResult = { ...won, elapsed: 302, remoteAddr: V6 };
+  assertEquals([...lines.slice(1), ...timeline.finish(result).out], [
+    "Resolved dual.test in 50.5 ms to 2 addresses, in the order they will be tried:",
+    "  #1 127.0.0.1:443  IPv4",
+    "  #2 127.0.0.2:443  IPv4",
+    "   +50.7 ms  #1 127.0.0.1:443  started",
+    "   +53.1 ms  late answer: 1 more address: [::1]:443",
+    "  +300.7 ms  #2 [::1]:443      started, as #1 had no answer after 250.0 ms",
+    "  +301.2 ms  #2 [::1]:443      connected in 0.5 ms: won",
+    "  +301.5 ms  #1 127.0.0.1:443  cancelled after 250.8 ms: #2 won",
+    "Connected to [::1]:443 (#2 of 3) from 127.0.0.1:5555 in 302.0 ms",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(report.resolved?.elapsed, 50.5);
+  assertEquals(
+    report.resolved?.addresses.map((a) => a.address),
+    ["127.0.0.1:443", "127.0.0.2:443", "[::1]:443"],
+  );
+  assertEquals(report.resolved?.late, [
+    {
+      elapsed: 53.1,
+      addresses: [
+        { address: "[::1]:443", hostname: "::1", port: 443, family: 6 },
+      ],
+    },
+  ]);
+  assertEquals(
+    report.attempts.map((a) => [a.index, a.address, a.outcome]),
+    [
+      [0, "127.0.0.1:443", "cancelled"],
+      [1, "[::1]:443", "won"],
+      [2, "127.0.0.2:443", "notStarted"],
+    ],
+  );
+  assertEquals(report.connected?.index, 1);
+});
+
+Deno.test("Timeline shows the addresses of a late answer tried, one winning", () => {
+  // The only address of the first batch fails; the race waits for more.
+  const { timeline, lines } = feed([
+    { ...resolved, elapsed: 1, addresses: [V6] },
+    { type: "attemptStarted", elapsed: 1.2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 1.5,
+      index: 0,
+      address: V6,
+      error: refused(),
+    },
+    {
+      type: "resolved",
+      elapsed: 53.1,
+      hostname: "dual.test",
+      addresses: [V4, V4B],
+    },
+    { type: "attemptStarted", elapsed: 53.2, index: 1, address: V4 },
+    {
+      type: "attemptFailed",
+      elapsed: 53.5,
+      index: 1,
+      address: V4,
+      error: refused(),
+    },
+    { type: "attemptStarted", elapsed: 53.6, index: 2, address: V4B },
+    { type: "attemptWon", elapsed: 54, index: 2, address: V4B },
+  ]);
+  const result: RunResult = { ...won, elapsed: 54.5, remoteAddr: V4B };
+  assertEquals([...lines.slice(1), ...timeline.finish(result).out], [
+    "Resolved dual.test in 1.0 ms to 1 address:",
+    "  #1 [::1]:443  IPv6",
+    // The column widens for the longer labels of the late addresses.
+    "    +1.2 ms  #1 [::1]:443  started",
+    "    +1.5 ms  #1 [::1]:443  refused after 0.3 ms",
+    "   +53.1 ms  late answer: 2 more addresses: 127.0.0.1:443, 127.0.0.2:443",
+    "   +53.2 ms  #2 127.0.0.1:443  started at once, as a late answer brought it",
+    "   +53.5 ms  #2 127.0.0.1:443  refused after 0.3 ms",
+    "   +53.6 ms  #3 127.0.0.2:443  started at once, as #2 failed",
+    "   +54.0 ms  #3 127.0.0.2:443  connected in 0.4 ms: won",
+    "Connected to 127.0.0.2:443 (#3 of 3) from 127.0.0.1:5555 in 54.5 ms",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(
+    report.attempts.map((
+      a,
+    ) => [a.index, a.address, a.outcome, a.startedBecause]),
+    [
+      [0, "[::1]:443", "failed", "first"],
+      [1, "127.0.0.1:443", "failed", "lateAnswer"],
+      [2, "127.0.0.2:443", "won", "failure"],
+    ],
+  );
+  assertEquals(report.resolved?.addresses.length, 3);
+  assertEquals(report.resolved?.late?.[0]?.addresses.length, 2);
+  assertEquals(report.connected?.index, 2);
+});
+
+Deno.test("Timeline reports the addresses of a late answer never tried", () => {
+  const settings = { ...SETTINGS, delay: Infinity, timeout: 2000 };
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+    {
+      type: "resolved",
+      elapsed: 40,
+      hostname: "dual.test",
+      addresses: [V4B, V4C],
+    },
+  ], settings);
+  assertEquals(
+    lines.at(-1),
+    "   +40.0 ms  late answer: 2 more addresses: 127.0.0.2:443, 127.0.0.3:443",
+  );
+  timeline.stop("timeout", 2000.5);
+  timeline.add({
+    type: "attemptCancelled",
+    elapsed: 2001,
+    index: 0,
+    address: V6,
+  });
+  const result: RunResult = {
+    ok: false,
+    elapsed: 2002,
+    error: new DOMException("Signal timed out.", "TimeoutError"),
+  };
+  assertEquals(timeline.finish(result).out, [
+    "Timed out after 2002.0 ms: could not connect to dual.test:443",
+    "  #1 [::1]:443      still no answer after 1999.5 ms, when the timeout came: packets to it may be dropped on the way (a blackhole or a firewall)",
+    "  #2 127.0.0.1:443  not tried: the timeout came first",
+    "  #3 127.0.0.2:443  not tried: the timeout came first",
+    "  #4 127.0.0.3:443  not tried: the timeout came first",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(
+    report.attempts.map((a) => [a.index, a.address, a.outcome, a.started]),
+    [
+      [0, "[::1]:443", "abandoned", 1.5],
+      [1, "127.0.0.1:443", "notStarted", null],
+      [2, "127.0.0.2:443", "notStarted", null],
+      [3, "127.0.0.3:443", "notStarted", null],
+    ],
+  );
+  assertEquals(report.resolved?.late?.map((batch) => batch.elapsed), [40]);
+  assertEquals(report.stopped?.pending, [0]);
+});

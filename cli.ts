@@ -35,17 +35,24 @@
  *   (ms or `null`), `allErrors`, `tls` (`null`, or `{ serverName,
  *   alpnProtocols, caFiles }`).
  * - `resolved`: `null` if resolution did not finish, else `{ elapsed,
- *   hostname, addresses: [{ address, hostname, port, family }] }`, in attempt
- *   order.
+ *   hostname, addresses: [{ address, hostname, port, family }] }`: `elapsed`
+ *   is when the first batch of addresses came, `addresses` lists that batch in
+ *   attempt order, then the addresses of any later batch. With a resolver
+ *   that answers in batches (RFC 8305 §3), `late` lists the later ones, in the
+ *   order they came: `[{ elapsed, addresses }]`, each with only the new
+ *   addresses (their attempts were folded into those not yet started); it is
+ *   absent when there was a single batch.
  * - `fallback`: `null`, or `{ elapsed, reason }` when the race was left to
  *   `Deno.connect` (a net permission for the name but not its addresses).
- * - `attempts`: one per resolved address, in attempt order: `{ index,
- *   address, hostname, port, family, outcome, started, startedBecause, ended,
- *   duration, error }`. `outcome` is `won`, `failed`, `cancelled` (another
- *   attempt won), `abandoned` (still pending when the run gave up) or
- *   `notStarted`. `startedBecause` is `first`, `delay` (the previous attempt
- *   had no answer after the delay) or `failure` (the previous attempt had
- *   just failed). `error` is `null` or `{ name, message, code, kind }`, `kind`
+ * - `attempts`: one per resolved address, in attempt order (the attempts in
+ *   the order they started, then the addresses never tried, numbered after
+ *   them in the order resolved): `{ index, address, hostname, port, family,
+ *   outcome, started, startedBecause, ended, duration, error }`. `outcome` is
+ *   `won`, `failed`, `cancelled` (another attempt won), `abandoned` (still
+ *   pending when the run gave up) or `notStarted`. `startedBecause` is
+ *   `first`, `delay` (the previous attempt had no answer after the delay),
+ *   `failure` (the previous attempt had just failed) or `lateAnswer` (every
+ *   address had been tried, and a later batch of the resolver brought it). `error` is `null` or `{ name, message, code, kind }`, `kind`
  *   being `refused`, `timedOut`, `unreachable`, `reset`,
  *   `addressNotAvailable`, `addressInUse`, `permission` or `other`.
  * - `tls`: `null`, or `{ address, serverName, started, ended, duration, ok,
