@@ -47,6 +47,26 @@ export interface Blackhole extends AsyncDisposable {
 }
 
 /**
+ * Reads the first line a helper process prints (such as the port it bound),
+ * then stops reading its output.
+ */
+export async function firstLine(
+  stdout: ReadableStream<Uint8Array>,
+): Promise<string> {
+  const lines = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  // Read the whole line: Python may write the port and its newline apart, and
+  // would die of a broken pipe if the reader were gone before the newline.
+  let value = "";
+  while (!value.includes("\n")) {
+    const chunk = await lines.read();
+    if (chunk.done) break;
+    value += chunk.value;
+  }
+  await lines.cancel();
+  return value.trim();
+}
+
+/**
  * Makes `hostname:port` a blackhole (port `0`: any free port). Dispose of it
  * to stop the helper process.
  */
@@ -60,17 +80,7 @@ export async function blackhole(
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  // Read the whole line: Python may write the port and its newline apart, and
-  // would die of a broken pipe if the reader were gone before the newline.
-  let value = "";
-  while (!value.includes("\n")) {
-    const chunk = await lines.read();
-    if (chunk.done) break;
-    value += chunk.value;
-  }
-  await lines.cancel();
-  const bound = Number(value.trim());
+  const bound = Number(await firstLine(child.stdout));
   if (!Number.isInteger(bound) || bound === 0) {
     await child.stdin.close();
     await child.status;

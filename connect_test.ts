@@ -10,6 +10,7 @@ import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import {
   acceptingServer,
   blackhole,
+  firstLine,
   refusedPort,
   TEST_CA,
   tlsServer,
@@ -559,7 +560,7 @@ host, port, when = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 server = socket.socket(socket.AF_INET)
 server.bind((host, port))
 server.listen(16)
-sys.stdout.write(f"{server.getsockname()[1]}\\n")  # One write: see _testing.ts.
+sys.stdout.write(f"{server.getsockname()[1]}\\n")
 sys.stdout.flush()
 while True:
     conn, _ = server.accept()
@@ -581,11 +582,9 @@ async function resettingServer(
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const { value = "" } = await lines.read();
-  await lines.cancel();
+  const bound = Number(await firstLine(child.stdout));
   return {
-    port: Number(value.trim()),
+    port: bound,
     async [Symbol.asyncDispose]() {
       child.kill("SIGKILL");
       await child.status;

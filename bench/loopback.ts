@@ -19,7 +19,7 @@ import { lookup } from "node:dns/promises";
 import { connect } from "../connect.ts";
 import { ConnectHistory } from "../history.ts";
 import { dnsResolver } from "../resolve_dns.ts";
-import { blackhole } from "../_testing.ts";
+import { blackhole, firstLine } from "../_testing.ts";
 import { dnsServer } from "../_testing_dns.ts";
 
 const QUICK = Deno.args.includes("--quick");
@@ -55,10 +55,7 @@ async function sink(count: number): Promise<Sink> {
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const { value = "" } = await lines.read();
-  await lines.cancel();
-  const ports = value.trim().split(" ").map(Number);
+  const ports = (await firstLine(child.stdout)).split(" ").map(Number);
   return {
     ports,
     async [Symbol.asyncDispose]() {
