@@ -19,7 +19,7 @@ import { lookup } from "node:dns/promises";
 import { connect } from "../connect.ts";
 import { ConnectHistory } from "../history.ts";
 import { dnsResolver } from "../resolve_dns.ts";
-import { blackhole, firstLine } from "../_testing.ts";
+import { acceptingServer, blackhole, firstLine } from "../_testing.ts";
 import { dnsServer } from "../_testing_dns.ts";
 
 const QUICK = Deno.args.includes("--quick");
@@ -82,8 +82,11 @@ async function namesReady(): Promise<boolean> {
     const four = await lookup("he4.test", { all: true, verbatim: true });
     const has = (list: { address: string }[], a: string) =>
       list.some((e) => e.address === a);
+    const slow = await lookup("slow.test", { all: true, verbatim: true });
     return has(both, "::1") && has(both, "127.0.0.1") &&
-      four.length === 1 && has(four, "127.0.0.1");
+      four.length === 1 && has(four, "127.0.0.1") &&
+      slow.map((e) => e.address).join(" ") ===
+        "127.0.0.8 127.0.0.10 127.0.0.11 127.0.0.9";
   } catch {
     return false;
   }
@@ -508,6 +511,30 @@ async function resolution(): Promise<void> {
   );
 }
 
+/**
+ * A blackholed first address, then two refused ones, then a good one: the
+ * refusals start the next attempt at once here (asyncio's rule), while
+ * Deno.connect starts one only when no attempt is pending.
+ */
+async function blackholedThenRefused(names: boolean): Promise<void> {
+  if (!names) return;
+  await using server = acceptingServer("127.0.0.9");
+  await using _hole = await blackhole("127.0.0.8", server.port);
+  const { port } = server;
+  const results = await paired(scaled(10), {
+    [OURS]: () => connect({ hostname: "slow.test", port }),
+    [DENO]: () => Deno.connect({ hostname: "slow.test", port }),
+  });
+  compare(
+    "blackholed, refused, refused, good: slow.test",
+    results,
+    OURS,
+    DENO,
+    `≤ ${DELAY} + 5 ms`,
+    (a) => a.median <= DELAY + 5,
+  );
+}
+
 // ------------------------------------------------------------------- main
 
 function machine(): string {
@@ -537,6 +564,7 @@ console.log(`bench: ${QUICK ? "quick run" : "full run"}; delay ${DELAY} ms`);
 await healthy(names);
 await refused(names);
 await blackholed(names);
+await blackholedThenRefused(names);
 await resolution();
 const bursts = await concurrent(names);
 

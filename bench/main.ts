@@ -25,6 +25,12 @@ const NAMES = [
   "::1 he.test",
   "127.0.0.1 he.test",
   "127.0.0.1 he4.test",
+  // Blackholed, refused, refused, good. The last octets share as many leading
+  // bits with 127.0.0.1 as each other, so getaddrinfo keeps this order.
+  "127.0.0.8 slow.test",
+  "127.0.0.10 slow.test",
+  "127.0.0.11 slow.test",
+  "127.0.0.9 slow.test",
 ];
 
 async function canUnshare(): Promise<boolean> {
