@@ -172,3 +172,24 @@ export function tlsServer(hostname = "127.0.0.1"): TestServer<Deno.TlsConn> {
   // Complete each handshake; a failed one is the client's business.
   return serve(listener, (conn) => void conn.handshake().catch(() => {}));
 }
+
+/**
+ * Runs `fn` while collecting what `reportError()` reports (instead of letting
+ * it end the process), and returns the reported errors in order.
+ */
+export async function collectReportedErrors(
+  fn: () => Promise<void>,
+): Promise<unknown[]> {
+  const reported: unknown[] = [];
+  const onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    reported.push(event.error);
+  };
+  globalThis.addEventListener("error", onError);
+  try {
+    await fn();
+  } finally {
+    globalThis.removeEventListener("error", onError);
+  }
+  return reported;
+}

@@ -12,6 +12,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import fc from "fast-check";
+import { collectReportedErrors } from "./_testing.ts";
 import FakeTimers from "@sinonjs/fake-timers";
 import {
   type Attempt,
@@ -777,17 +778,7 @@ Deno.test("staggeredRace() counts a synchronous throw as a failure and goes on a
 });
 
 Deno.test("staggeredRace() survives a throwing dispose, reports it and still disposes of the others", async () => {
-  const reported: unknown[] = [];
-  const onError = (event: ErrorEvent) => {
-    event.preventDefault();
-    reported.push(event.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
-    await throwingDisposeRace();
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
+  const reported = await collectReportedErrors(throwingDisposeRace);
   assertStrictEquals(reported.length, 2);
   assert(reported.every((e) => (e as Error).message === "dispose failed"));
 });
