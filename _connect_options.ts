@@ -5,7 +5,9 @@ import { isIP } from "node:net";
 import {
   type NormalizedTlsOptions,
   normalizeTlsOptions,
+  show,
 } from "./_tls_options.ts";
+import { ownOptions } from "./_own_options.ts";
 import { ConnectHistory } from "./history.ts";
 import type {
   ConnectEvent,
@@ -51,11 +53,7 @@ function invalid(
   rule: string,
   value: unknown,
 ): never {
-  const shown = typeof value === "string"
-    ? JSON.stringify(value)
-    : typeof value === "function"
-    ? "a function"
-    : String(value);
+  const shown = typeof value === "function" ? "a function" : show(value);
   throw new Class(
     `Cannot connect as '${option}' must be ${rule}: current value is ${shown}`,
   );
@@ -120,7 +118,9 @@ export interface Checked {
 }
 
 /**
- * Checks the options of `connect()`, before any network traffic.
+ * Checks the options of `connect()`, before any network traffic. Only the
+ * caller's own properties count, each read once (also in `tls` and
+ * `localAddr`): what a polluted `Object.prototype` holds is ignored.
  *
  * @param options What `connect()` was given.
  * @returns The options, checked and with defaults filled in.
@@ -132,7 +132,8 @@ export function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
-  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.has(key));
+  const o = ownOptions(options) as ConnectOptions;
+  const unknown = Object.keys(o).filter((key) => !OPTION_NAMES.has(key));
   if (unknown.length > 0) {
     throw new TypeError(
       `Cannot connect as options must be known: unknown option${
@@ -140,7 +141,6 @@ export function checkOptions(options: unknown): Checked {
       } ${unknown.map((key) => `'${key}'`).join(", ")}`,
     );
   }
-  const o = options as ConnectOptions;
   const { signal, onEvent, allErrors = false } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     invalid(TypeError, "signal", "an AbortSignal", signal);
@@ -235,13 +235,14 @@ export function checkOptions(options: unknown): Checked {
     if (typeof local !== "object" || local === null) {
       invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
     }
-    const extra = Object.keys(local).filter((key) =>
+    const own = ownOptions(local);
+    const extra = Object.keys(own).filter((key) =>
       key !== "hostname" && key !== "port" && key !== "transport"
     );
     if (extra.length > 0) {
       invalid(TypeError, "localAddr", "{ hostname, port? }", extra.join(", "));
     }
-    const { hostname, port = 0 } = local as LocalAddr;
+    const { hostname, port = 0 } = own as Partial<LocalAddr>;
     localAddr = {
       hostname: checkHostname("localAddr.hostname", hostname),
       port: checkPort("localAddr.port", port, 0),

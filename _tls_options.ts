@@ -8,6 +8,8 @@
  * @module
  */
 
+import { ownElements, ownOptions } from "./_own_options.ts";
+
 /** Default of `TlsOptions.handshakeTimeout`, in milliseconds (asyncio's). */
 const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
@@ -59,6 +61,16 @@ const TLS_OPTION_KEYS: readonly string[] = [
 const ACTION = "Cannot start TLS";
 
 /**
+ * Labels of the PEM blocks that a certificate option may hold. A label is
+ * the text between "-----BEGIN " and "-----".
+ */
+const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([
+  "CERTIFICATE",
+  "TRUSTED CERTIFICATE",
+  "X509 CERTIFICATE",
+]);
+
+/**
  * Validates the `tls` option of `connect()` and fills in the defaults. Call it
  * before any network traffic: every error it throws is a programming error.
  *
@@ -79,7 +91,7 @@ const ACTION = "Cannot start TLS";
  * ```
  */
 export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
-  if (value === true) return parseTlsOptions({}, "tls.");
+  if (value === true) return parseTlsOptions(Object.create(null), "tls.");
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(
       `${ACTION} as 'tls' must be true or an object of TLS options: current value is ${
@@ -87,14 +99,19 @@ export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
       }`,
     );
   }
-  return parseTlsOptions(value as Record<string, unknown>, "tls.");
+  return parseTlsOptions(ownOptions(value), "tls.");
 }
 
 /**
  * Validates TLS options whose keys are named `${prefix}${key}` in error
  * messages. Keys in `extraKeys` are allowed and left to the caller.
  *
- * @param options The options object.
+ * No message shows any part of `cert`, `key` or `caCerts`: a key passed
+ * where a certificate goes is a secret all the same. Messages name the option
+ * and the kinds of PEM block found instead.
+ *
+ * @param options The caller's own options, each read once (see
+ * {@linkcode ownOptions}).
  * @param prefix Put before each key in error messages, such as `"tls."`.
  * @param extraKeys Other keys that the caller accepts.
  * @returns The validated options, in a new object.
@@ -118,14 +135,13 @@ export function parseTlsOptions(
     );
   }
 
-  const caCerts = parseStringArray(options.caCerts, name("caCerts"));
-  caCerts?.forEach((pem, i) =>
-    checkPem(pem, `${prefix}caCerts[${i}]`, "CERTIFICATE")
-  );
+  const caCerts = parseStringArray(options.caCerts, name("caCerts"), true);
+  caCerts?.forEach((pem, i) => checkPem(pem, `${prefix}caCerts[${i}]`, false));
 
   const alpnProtocols = parseStringArray(
     options.alpnProtocols,
     name("alpnProtocols"),
+    false,
   );
   alpnProtocols?.forEach((protocol, i) => {
     const bytes = new TextEncoder().encode(protocol).length;
@@ -139,9 +155,8 @@ export function parseTlsOptions(
   });
 
   const { cert, key } = options;
-  if (cert !== undefined) checkPem(cert, `${prefix}cert`, "CERTIFICATE");
-  // The key is never shown: it is a secret.
-  if (key !== undefined) checkPem(key, `${prefix}key`, "PRIVATE KEY", true);
+  if (cert !== undefined) checkPem(cert, `${prefix}cert`, false);
+  if (key !== undefined) checkPem(key, `${prefix}key`, true);
   if ((cert === undefined) !== (key === undefined)) {
     const [missing, present] = cert === undefined
       ? ["cert", "key"]
@@ -296,44 +311,76 @@ function isDnsName(value: string): boolean {
   );
 }
 
-function parseStringArray(value: unknown, name: string): string[] | undefined {
+function parseStringArray(
+  value: unknown,
+  name: string,
+  secret: boolean,
+): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+  const copy = ownElements(value);
+  if (copy === undefined || !copy.every((v) => typeof v === "string")) {
     throw new TypeError(
       `${ACTION} as ${name} must be an array of strings: current value is ${
-        show(value)
+        secret ? describeArray(value) : show(value)
       }`,
     );
   }
-  return [...value];
+  return copy as string[];
 }
 
-function checkPem(
-  value: unknown,
-  path: string,
-  label: string,
-  secret = false,
-): void {
+/** An array described by its length and the types of its elements. */
+function describeArray(value: unknown): string {
+  const copy = ownElements(value);
+  if (copy === undefined) {
+    return Array.isArray(value) ? "an array with holes" : describeType(value);
+  }
+  return `an array of ${[...new Set(copy.map(describeType))].join(", ")}`;
+}
+
+/** The labels of the PEM blocks in `text`, such as "CERTIFICATE". */
+function pemLabels(text: string): string[] {
+  return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,64})-----/g)].map((m) =>
+    m[1]!
+  );
+}
+
+/**
+ * Checks that a certificate option (`isKey` false) holds certificates only,
+ * and that a key option holds a private key. Messages never show the text.
+ */
+function checkPem(value: unknown, path: string, isKey: boolean): void {
+  const expected = isKey ? "a private key" : "a certificate";
+  const rule = `PEM text of ${expected}`;
   if (typeof value !== "string") {
     throw new TypeError(
-      `${ACTION} as '${path}' must be a PEM string: current value is ${
-        secret ? `of type ${describeType(value)}` : show(value)
+      `${ACTION} as '${path}' must be ${rule}: current value is of type ${
+        describeType(value)
       }`,
     );
   }
-  // "-----BEGIN CERTIFICATE-----", "-----BEGIN EC PRIVATE KEY-----"...
-  if (!new RegExp(`-----BEGIN [A-Z0-9 ]*${label}-----`).test(value)) {
+  const labels = pemLabels(value);
+  const wrong = labels.find((label) =>
+    isKey ? !label.endsWith("PRIVATE KEY") : !CERTIFICATE_LABELS.has(label)
+  );
+  if (wrong !== undefined) {
+    throw new TypeError(
+      `${ACTION} as '${path}' must be ${rule}: current value has ${
+        article(wrong)
+      } ${wrong} block where ${expected} was expected`,
+    );
+  }
+  if (labels.length === 0) {
     const hint = /^[^\n]{1,4096}\.(?:pem|crt|cer|key)$/i.test(value.trim())
       ? " (it looks like a file name: pass the file's contents)"
       : "";
     throw new TypeError(
-      `${ACTION} as '${path}' must be PEM text containing "-----BEGIN ${
-        label === "PRIVATE KEY" ? "... PRIVATE KEY" : label
-      }-----"${hint}: current value is ${
-        secret ? `a string of ${value.length} characters` : show(value)
-      }`,
+      `${ACTION} as '${path}' must be ${rule}: current value is a string of ${value.length} characters with no PEM block${hint}`,
     );
   }
+}
+
+function article(label: string): string {
+  return /^[AEIOU]/.test(label) ? "an" : "a";
 }
 
 function describeType(value: unknown): string {
@@ -344,12 +391,21 @@ function describeType(value: unknown): string {
 
 /**
  * Shows a value in an error message: strings quoted and cut at 60
- * characters, arrays and objects by their type.
+ * characters, arrays and objects by their type. PEM text (a certificate, or
+ * a key given by mistake) is never shown: only the kinds of its blocks.
  *
  * @param value Any value.
  * @returns A short description.
  */
 export function show(value: unknown): string {
+  if (typeof value === "string" && value.includes("-----BEGIN")) {
+    const labels = [...new Set(pemLabels(value))];
+    return labels.length === 0
+      ? `a string of ${value.length} characters`
+      : `PEM text with ${
+        labels.map((l) => `${article(l)} ${l}`).join(", ")
+      } block${labels.length > 1 ? "s" : ""}`;
+  }
   if (typeof value === "string") {
     return JSON.stringify(
       value.length > 60 ? `${value.slice(0, 57)}...` : value,

@@ -55,6 +55,7 @@
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf, wrapError } from "./_errors.ts";
+import { ownOptions } from "./_own_options.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
@@ -309,12 +310,10 @@ export async function upgradeTls(
         }`,
       );
     }
-    tlsOptions = parseTlsOptions(
-      options as unknown as Record<string, unknown>,
-      "",
-      UPGRADE_KEYS,
-    );
-    ({ signal, onEvent } = options);
+    // Only the caller's own options, each read once.
+    const own = ownOptions(options);
+    tlsOptions = parseTlsOptions(own, "", UPGRADE_KEYS);
+    ({ signal, onEvent } = own as UpgradeTlsOptions);
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError(
         `Cannot start TLS as 'signal' must be an AbortSignal: current value is ${
@@ -479,7 +478,7 @@ export async function closeTls(
       );
     }
     timeout = parseTimeout(
-      options.timeout,
+      ownOptions(options).timeout,
       "'timeout'",
       shutdownTimeouts.get(conn) ?? DEFAULT_SHUTDOWN_TIMEOUT,
       "Cannot close TLS connection",

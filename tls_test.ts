@@ -967,7 +967,7 @@ Deno.test("normalizeTlsOptions() throws on invalid options", () => {
     [
       { caCerts: ["not pem"] },
       TypeError,
-      `Cannot start TLS as 'tls.caCerts[0]' must be PEM text containing "-----BEGIN CERTIFICATE-----": current value is "not pem"`,
+      "Cannot start TLS as 'tls.caCerts[0]' must be PEM text of a certificate: current value is a string of 7 characters with no PEM block",
     ],
     [
       { caCerts: ["./testdata/ca.pem"] },
@@ -977,7 +977,7 @@ Deno.test("normalizeTlsOptions() throws on invalid options", () => {
     [
       { caCerts: [CA, SERVER.key] },
       TypeError,
-      "'tls.caCerts[1]' must be PEM text",
+      "'tls.caCerts[1]' must be PEM text of a certificate: current value has a PRIVATE KEY block where a certificate was expected",
     ],
     [
       { alpnProtocols: "h2" },
@@ -1007,22 +1007,22 @@ Deno.test("normalizeTlsOptions() throws on invalid options", () => {
     [
       { cert: 1, key: CLIENT.key },
       TypeError,
-      "'tls.cert' must be a PEM string: current value is 1",
+      "'tls.cert' must be PEM text of a certificate: current value is of type number",
     ],
     [
       { cert: CLIENT.key, key: CLIENT.key },
       TypeError,
-      "'tls.cert' must be PEM text",
+      "'tls.cert' must be PEM text of a certificate: current value has a PRIVATE KEY block where a certificate was expected",
     ],
     [
       { cert: CLIENT.cert, key: CLIENT.cert },
       TypeError,
-      /'tls\.key' must be PEM text containing "-----BEGIN \.\.\. PRIVATE KEY-----": current value is a string of \d+ characters$/,
+      "'tls.key' must be PEM text of a private key: current value has a CERTIFICATE block where a private key was expected",
     ],
     [
       { cert: CLIENT.cert, key: new Uint8Array(4) },
       TypeError,
-      "'tls.key' must be a PEM string: current value is of type object",
+      "'tls.key' must be PEM text of a private key: current value is of type object",
     ],
     [
       { handshakeTimeout: "100" },
