@@ -3,6 +3,7 @@
 // (getaddrinfo) or by the caller's `resolver`, which may answer in batches
 // (RFC 8305 §3). Failures name the host.
 import { abortable } from "@std/async/abortable";
+import { delay } from "@std/async/delay";
 import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import type { Family, Resolver } from "./connect.ts";
@@ -20,6 +21,14 @@ export function familyOf(address: string): Family {
 export function ipVersion(value: string): number {
   return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
 }
+
+/**
+ * The most addresses that one name may bring, counted as they come
+ * (duplicates included): what a resolver answers beyond them is ignored.
+ * RFC 8305 sets no bound; memory needs one, against a resolver that never
+ * stops answering.
+ */
+export const MAX_ADDRESSES = 64;
 
 /** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<string[]>>();
@@ -76,7 +85,7 @@ export async function resolve(
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
-  let found: readonly string[] | AsyncIterable<readonly string[]>;
+  let found: unknown;
   let more: AsyncIterator<readonly string[]> | undefined;
   try {
     found = await wait(Promise.resolve(
@@ -90,18 +99,91 @@ export async function resolve(
       const first = await wait(more.next());
       found = first.done ? [] : first.value;
       // Every batch, when all addresses are needed at once.
-      while (all) {
-        const next = await wait(more.next());
-        if (next.done) break;
-        found = [...found, ...next.value];
+      if (all) {
+        const batches = [firstOf(found)];
+        const iterator = more;
+        more = undefined;
+        await readBatches(
+          iterator,
+          signal,
+          MAX_ADDRESSES - batches[0]!.length,
+          (batch) => batches.push(batch),
+          wait,
+        );
+        found = batches.flat();
       }
     }
   } catch (error) {
+    closeBatches(more);
     if (signal.aborted) throw signal.reason;
     throw resolutionError(hostname, error);
   }
-  signal.throwIfAborted();
-  return { addresses: checkAddresses(hostname, family, found), more };
+  if (signal.aborted) {
+    closeBatches(more);
+    throw signal.reason;
+  }
+  let addresses;
+  try {
+    addresses = checkAddresses(hostname, family, firstOf(found));
+  } catch (error) {
+    closeBatches(more);
+    throw error;
+  }
+  return { addresses, more };
+}
+
+/** At most {@linkcode MAX_ADDRESSES} of an answer; not an array as it is. */
+function firstOf(found: unknown): readonly unknown[] {
+  return Array.isArray(found) && found.length > MAX_ADDRESSES
+    ? found.slice(0, MAX_ADDRESSES)
+    : found as readonly unknown[];
+}
+
+/**
+ * Reads the batches still to come from a resolver that answers in batches,
+ * until it is done, `signal` aborts, or `room` more addresses have come; then
+ * closes it. Between two batches it lets timers, I/O and the signal run: a
+ * resolver that answers without ever waiting would otherwise starve them.
+ *
+ * @param more The batches still to come.
+ * @param signal Stops the reading; it then rejects with `signal.reason`.
+ * @param room How many more addresses may come; the rest is ignored.
+ * @param onBatch Called with each batch (at most `room` addresses in all).
+ * @param wait Wraps each wait for a batch (to make it abortable).
+ */
+export async function readBatches(
+  more: AsyncIterator<readonly string[]>,
+  signal: AbortSignal,
+  room: number,
+  onBatch: (batch: readonly unknown[]) => void,
+  wait: <T>(answer: Promise<T>) => Promise<T> = (answer) => answer,
+): Promise<void> {
+  try {
+    while (room > 0) {
+      await delay(0, { signal });
+      const next = await wait(more.next());
+      signal.throwIfAborted();
+      if (next.done) return;
+      const batch: unknown = next.value;
+      if (!Array.isArray(batch)) {
+        // checkAddresses() says what is wrong with it.
+        onBatch(batch as readonly unknown[]);
+        return;
+      }
+      const kept = batch.length > room ? batch.slice(0, room) : batch;
+      room -= kept.length;
+      onBatch(kept);
+    }
+  } finally {
+    closeBatches(more);
+  }
+}
+
+/** Tells a resolver that answers in batches that no more are wanted. */
+export function closeBatches(more: AsyncIterator<unknown> | undefined): void {
+  if (more === undefined) return;
+  // return() may throw, reject, or be missing: none of it matters here.
+  new Promise((done) => done(more.return?.())).catch(() => {});
 }
 
 /** Distinct IP literals of the wanted family, from a resolver's answer. */

@@ -35,9 +35,17 @@ import type { ConnectHistory } from "./history.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
 import {
+  CallbackFailure,
+  delayByHistory,
+  orderByHistory,
+} from "./_callbacks.ts";
+import {
   checkAddresses,
+  closeBatches,
   familyOf,
   ipVersion,
+  MAX_ADDRESSES,
+  readBatches,
   type Resolution,
   resolve,
 } from "./_resolve.ts";
@@ -227,8 +235,11 @@ export interface ConnectOptions {
   resolver?: Resolver;
   /**
    * Called synchronously with each step of the connection: resolution, every
-   * attempt's start and end. Errors it throws are reported with
-   * `reportError()` and do not affect the connection.
+   * attempt's start and end, the TLS handshake. If it throws, the connection
+   * attempt stops: everything opened is closed, no more events are sent, and
+   * {@linkcode connect} rejects with the error thrown (the same for the
+   * methods of `history`). It may abort `signal`; `connect()` then rejects
+   * with `signal.reason`, even from the `attemptWon` event.
    *
    * @default {undefined}
    */
@@ -466,6 +477,8 @@ export async function connect(
 ): Promise<Deno.TcpConn | Deno.TlsConn> {
   const checked = checkOptions(options);
   const { signal, onEvent, tls } = checked;
+  // The first error thrown by onEvent or the history stops the call.
+  const callbacks = new CallbackFailure();
   // Clock readings only for those who read them.
   const start = onEvent ? performance.now() : 0;
   if (tls?.cert !== undefined && tls.key !== undefined) {
@@ -475,16 +488,15 @@ export async function connect(
   }
   signal?.throwIfAborted();
 
+  const stamp = (event: WithoutElapsed<ConnectEvent>) =>
+    ({ ...event, elapsed: performance.now() - start }) as ConnectEvent;
   function emit(event: WithoutElapsed<ConnectEvent>): void {
-    if (!onEvent) return;
-    try {
-      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent);
-    } catch (error) {
-      reportError(error);
+    if (onEvent && !callbacks.failed) {
+      callbacks.call(() => onEvent(stamp(event)));
     }
   }
 
-  const tcp = checked.conn ?? await race(checked, emit);
+  const tcp = checked.conn ?? await race(checked, emit, callbacks);
   if (!tls) return tcp;
   return await upgradeTls(tcp, {
     ...tls,
@@ -492,7 +504,11 @@ export async function connect(
     serverName: tls.serverName ??
       (checked.conn ? undefined : checked.hostname),
     signal,
-    onEvent: (event) => emit({ ...event, address: tcp.remoteAddr }),
+    // upgradeTls() stops on an error thrown by onEvent, as the race does.
+    ...(onEvent && {
+      onEvent: (event: TlsEvent) =>
+        onEvent(stamp({ ...event, address: tcp.remoteAddr })),
+    }),
   });
 }
 
@@ -500,13 +516,15 @@ export async function connect(
 async function race(
   checked: Checked,
   emit: (event: WithoutElapsed<ConnectEvent>) => void,
+  callbacks: CallbackFailure,
 ): Promise<Deno.TcpConn> {
   const { hostname, port, family, localAddr, signal, history, allErrors } =
     checked;
   const destination = formatAddress({ hostname, port });
 
+  // Frozen: onEvent is given these, and must not change where to connect.
   function toTarget(address: string): Deno.NetAddr {
-    return { transport: "tcp", hostname: address, port };
+    return Object.freeze({ transport: "tcp", hostname: address, port });
   }
 
   let locals: string[] = [];
@@ -522,6 +540,7 @@ async function race(
     return async (attemptSignal) => {
       const index = attempted.push(address) - 1;
       emit({ type: "attemptStarted", index, address });
+      callbacks.throwIfFailed();
       const begun = history ? performance.now() : 0;
       let conn: Deno.TcpConn;
       try {
@@ -539,12 +558,20 @@ async function race(
       // a runner-up, closed by `dispose` below.
       if (winner === undefined) {
         winner = index;
-        history?.record(
-          destination,
-          address.hostname,
-          performance.now() - begun,
-        );
+        if (history) {
+          const connectTime = performance.now() - begun;
+          callbacks.call(() =>
+            history.record(destination, address.hostname, connectTime)
+          );
+        }
         emit({ type: "attemptWon", index, address });
+        // The history or onEvent threw, or onEvent aborted the signal: this
+        // connection is no longer the result.
+        if (callbacks.failed || attemptSignal?.aborted) {
+          conn.close();
+          emit({ type: "attemptCancelled", index, address });
+          throw callbacks.failed ? callbacks.error : attemptSignal!.reason;
+        }
       }
       return conn;
     };
@@ -567,6 +594,7 @@ async function race(
     try {
       return await attemptTo(address)(signal);
     } catch {
+      callbacks.throwIfFailed();
       if (signal?.aborted) throw signal.reason;
       throw failure();
     }
@@ -587,6 +615,8 @@ async function race(
   const inner = signal
     ? AbortSignal.any([signal, controller.signal])
     : controller.signal;
+  callbacks.abortOnFailure(controller);
+  let more: AsyncIterator<readonly string[]> | undefined;
   try {
     // Where Deno's net permission covers the name but not its look-up or its
     // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
@@ -597,6 +627,7 @@ async function race(
     const fallbackDelay = Math.min(checked.delay, MAX_TIMEOUT);
     const fallBack = (reason: string): Promise<Deno.TcpConn> => {
       emit({ type: "fallback", reason });
+      callbacks.throwIfFailed();
       return Deno.connect({
         hostname,
         port,
@@ -622,6 +653,7 @@ async function race(
       }
       throw error;
     }
+    more = resolution.more;
     let addresses = resolution.addresses;
     if (addresses.length === 0) {
       throw new Deno.errors.NotFound(
@@ -652,10 +684,13 @@ async function race(
 
     // The remembered winner first, then the families interleaved (RFC 8305
     // §4: history may rank addresses before interleaving).
-    if (history) addresses = history.order(destination, addresses);
+    if (history) addresses = orderByHistory(history, destination, addresses);
     const ordered = interleave(addresses, familyOf, checked.interleave);
-    const targets: Deno.NetAddr[] = ordered.map(toTarget);
-    emit({ type: "resolved", hostname, addresses: targets });
+    const targets: readonly Deno.NetAddr[] = Object.freeze(
+      ordered.map(toTarget),
+    );
+    emit({ type: "resolved", hostname, addresses: targets as Deno.NetAddr[] });
+    callbacks.throwIfFailed();
 
     if (
       // One query when every host is allowed.
@@ -668,7 +703,6 @@ async function race(
       );
     }
 
-    const { more } = resolution;
     // One address, and no more to come: nothing to race.
     if (targets.length === 1 && !more) return await connectOnly(targets[0]!);
 
@@ -679,30 +713,28 @@ async function race(
     // started; the race takes each address only when its attempt is due.
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
-      (async () => {
-        try {
-          for (
-            let next = await more.next();
-            !next.done && !inner.aborted;
-            next = await more.next()
-          ) {
-            let found = checkAddresses(hostname, family, next.value);
-            if (served) found = found.filter((a) => served.has(familyOf(a)));
-            const fresh = queue.add(found);
-            if (fresh.length > 0) {
-              emit({
-                type: "resolved",
-                hostname,
-                addresses: fresh.map(toTarget),
-              });
-            }
+      readBatches(
+        more,
+        inner,
+        MAX_ADDRESSES - resolution.addresses.length,
+        (batch) => {
+          let found = checkAddresses(hostname, family, batch);
+          if (served) found = found.filter((a) => served!.has(familyOf(a)));
+          const fresh = queue.add(found);
+          if (fresh.length > 0) {
+            emit({
+              type: "resolved",
+              hostname,
+              addresses: Object.freeze(fresh.map(toTarget)) as Deno.NetAddr[],
+            });
           }
-        } catch {
-          // Late answers are a bonus: the race goes on with what it has.
-        } finally {
-          queue.close();
-        }
-      })();
+        },
+      )
+        // Late answers are a bonus: the race goes on with what it has.
+        .catch(() => {})
+        .finally(() => queue.close());
+      // readBatches() closes it.
+      more = undefined;
       attempts = {
         [Symbol.asyncIterator]: () => ({
           next: async () => {
@@ -717,9 +749,9 @@ async function race(
     }
 
     // A remembered fast winner may shorten the delay.
-    const delay =
-      history?.attemptDelay(destination, ordered[0]!, checked.delay) ??
-        checked.delay;
+    const delay = history
+      ? delayByHistory(history, destination, ordered[0]!, checked.delay)
+      : checked.delay;
     const result = await staggeredRace<Deno.TcpConn>(attempts, {
       delay,
       signal: inner,
@@ -728,10 +760,18 @@ async function race(
         emit({ type: "attemptCancelled", index, address: attempted[index]! });
       },
     });
-    if (result.ok) return result.value;
+    if (result.ok) {
+      // onEvent threw, or aborted the signal, once the race was decided.
+      if (callbacks.failed || signal?.aborted) {
+        result.value.close();
+        throw callbacks.failed ? callbacks.error : signal!.reason;
+      }
+      return result.value;
+    }
     throw failure();
   } finally {
     // Stops the resolver, its late batches, and what is left of the race.
     controller.abort(SETTLED);
+    closeBatches(more);
   }
 }

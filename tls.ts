@@ -187,9 +187,11 @@ export interface UpgradeTlsOptions extends TlsOptions {
    */
   signal?: AbortSignal | undefined;
   /**
-   * Called synchronously with each {@linkcode TlsEvent}. An exception it
-   * throws does not change the outcome of the upgrade; it is reported with
-   * `reportError()`, as an exception in an event listener is.
+   * Called synchronously with each {@linkcode TlsEvent}. If it throws, the
+   * upgrade stops: the connection is closed, no more events are sent, and
+   * {@linkcode upgradeTls} rejects with the error thrown. It may abort
+   * `signal`, even from `tlsSucceeded`: the upgrade then rejects with
+   * `signal.reason` and the connection is closed.
    *
    * @default {undefined}
    */
@@ -347,13 +349,6 @@ export async function upgradeTls(
   }
 
   const serverName = tlsOptions.serverName ?? conn.remoteAddr.hostname;
-  const emit = (event: TlsEvent) => {
-    try {
-      onEvent?.(event);
-    } catch (error) {
-      reportError(error);
-    }
-  };
   const describe = `TLS handshake with ${peer} (server name ${
     JSON.stringify(serverName)
   })`;
@@ -377,10 +372,23 @@ export async function upgradeTls(
     );
   }, tlsOptions.handshakeTimeout);
 
-  emit({ type: "tlsStarted", serverName });
+  // The first error that onEvent throws stops the upgrade; no more events.
+  let thrown: { error: unknown } | undefined;
+  const emit = (event: TlsEvent) => {
+    if (!onEvent || thrown) return;
+    try {
+      onEvent(event);
+    } catch (error) {
+      thrown = { error };
+      stop.abort(error);
+    }
+  };
+
   let tlsConn: Deno.TlsConn | undefined;
   let handshake: Promise<Deno.TlsHandshakeInfo> | undefined;
   try {
+    emit({ type: "tlsStarted", serverName });
+    stop.signal.throwIfAborted();
     // Deno.startTls neither sends a client certificate nor takes a socket it
     // did not open itself (a `localAddr` connection comes from node:net).
     if (tlsOptions.cert !== undefined || isNodeTcpConn(conn)) {
@@ -400,8 +408,10 @@ export async function upgradeTls(
     stop.signal.throwIfAborted();
     handshake = tlsConn.handshake();
     const { alpnProtocol } = await Promise.race([handshake, stopped]);
-    shutdownTimeouts.set(tlsConn, tlsOptions.shutdownTimeout);
     emit({ type: "tlsSucceeded", serverName, alpnProtocol });
+    // onEvent threw, or aborted the signal: the connection is not the result.
+    stop.signal.throwIfAborted();
+    shutdownTimeouts.set(tlsConn, tlsOptions.shutdownTimeout);
     return tlsConn;
   } catch (cause) {
     closeQuietly(tlsConn ?? conn);
@@ -412,7 +422,7 @@ export async function upgradeTls(
       ? cause
       : wrapError(cause, `${describe} failed: ${messageOf(cause)}`);
     emit({ type: "tlsFailed", serverName, error });
-    throw error;
+    throw thrown ? thrown.error : error;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);

@@ -623,21 +623,47 @@ Deno.test("upgradeTls() keeps the Busy error of a connection being read", async 
   assertStrictEquals(await pending, null);
 });
 
-Deno.test("upgradeTls() reports an exception thrown by onEvent and goes on", async () => {
-  await using server = echoServer(SERVER);
-  const hookError = new Error("faulty hook");
-  const reported = await collectReportedErrors(async () => {
-    const conn = await upgradeTls(await connectTo(server), {
-      serverName: "localhost",
-      caCerts: [CA],
-      onEvent: () => {
-        throw hookError;
-      },
+Deno.test("upgradeTls() fails with the error that onEvent throws, and closes", async (t) => {
+  for (const at of ["tlsStarted", "tlsSucceeded"] as const) {
+    await t.step(at, async () => {
+      await using server = echoServer(SERVER);
+      const tcp = await connectTo(server);
+      const hookError = new Error("faulty hook");
+      const events: string[] = [];
+      const reported = await collectReportedErrors(async () => {
+        const error = await rejects(upgradeTls(tcp, {
+          serverName: "localhost",
+          caCerts: [CA],
+          onEvent: (event) => {
+            events.push(event.type);
+            if (event.type === at) throw hookError;
+          },
+        }));
+        assertStrictEquals(error, hookError);
+      });
+      // Nothing reported, no event after the one that threw, and closed.
+      assertEquals(reported, []);
+      assertEquals(events.at(-1), at);
+      assert(isClosed(tcp));
     });
-    // Both events were reported, and the handshake went on regardless.
-    assertStrictEquals(await closeTls(conn), true);
-  });
-  assertEquals(reported, [hookError, hookError]);
+  }
+});
+
+Deno.test("upgradeTls() rejects with signal.reason when onEvent aborts on tlsSucceeded", async () => {
+  await using server = echoServer(SERVER);
+  const tcp = await connectTo(server);
+  const controller = new AbortController();
+  const reason = new Error("enough");
+  const error = await rejects(upgradeTls(tcp, {
+    serverName: "localhost",
+    caCerts: [CA],
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === "tlsSucceeded") controller.abort(reason);
+    },
+  }));
+  assertStrictEquals(error, reason);
+  assert(isClosed(tcp));
 });
 
 // --- closeTls ---------------------------------------------------------------

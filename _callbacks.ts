@@ -1,0 +1,94 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// The caller's code that connect() runs (onEvent, the history's methods) may
+// throw or answer nonsense. Such a failure stops the call: connect() rejects
+// with the first error thrown, as it was thrown, once everything it opened is
+// closed; an answer it cannot use is a TypeError that names the method.
+import type { ConnectHistory } from "./history.ts";
+
+/**
+ * The first error thrown by the caller's code during one `connect()` call.
+ * Once there is one, the call stops: `onAbort` is told, and no more events
+ * are sent.
+ */
+export class CallbackFailure {
+  #failed = false;
+  #error: unknown;
+  #onFailure: ((error: unknown) => void) | undefined;
+
+  /** Whether a callback has thrown. */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  /** What the first callback to throw threw. */
+  get error(): unknown {
+    return this.#error;
+  }
+
+  /** Calls `callback`; if it throws, records the error and stops the call. */
+  call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Records `error`, unless one came first, and stops the call. */
+  fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#error = error;
+    this.#onFailure?.(error);
+  }
+
+  /** Aborts `controller` with the error when a callback fails. */
+  abortOnFailure(controller: AbortController): void {
+    if (this.#failed) controller.abort(this.#error);
+    else this.#onFailure = (error) => controller.abort(error);
+  }
+
+  /** Throws the recorded error, if any. */
+  throwIfFailed(): void {
+    if (this.#failed) throw this.#error;
+  }
+}
+
+/**
+ * `history.order()`, checked: it must return the addresses it was given, in
+ * any order (a history cannot add an address that was not resolved).
+ */
+export function orderByHistory(
+  history: ConnectHistory,
+  destination: string,
+  addresses: readonly string[],
+): string[] {
+  const ordered: unknown = history.order(destination, addresses);
+  if (
+    !Array.isArray(ordered) || ordered.length !== addresses.length ||
+    new Set([...ordered, ...addresses]).size !== addresses.length
+  ) {
+    throw new TypeError(
+      "Cannot connect as 'history.order()' must return the addresses it was given, reordered: it returned something else",
+    );
+  }
+  return ordered;
+}
+
+/** `history.attemptDelay()`, checked: a non-negative number of ms. */
+export function delayByHistory(
+  history: ConnectHistory,
+  destination: string,
+  address: string,
+  delay: number,
+): number {
+  const shortened: unknown = history.attemptDelay(destination, address, delay);
+  if (typeof shortened !== "number" || !(shortened >= 0)) {
+    throw new TypeError(
+      `Cannot connect as 'history.attemptDelay()' must return a non-negative number of milliseconds: current value is ${
+        typeof shortened === "number" ? shortened : typeof shortened
+      }`,
+    );
+  }
+  return shortened;
+}
