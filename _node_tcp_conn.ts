@@ -51,10 +51,11 @@ export function connectFrom(
       // One literal address: no racing inside our race.
       autoSelectFamily: false,
     });
+    let settled = false;
     function settle(): void {
+      settled = true;
       signal.removeEventListener("abort", onAbort);
       socket.off("connect", onConnect);
-      socket.off("error", onError);
     }
     function onAbort(): void {
       settle();
@@ -66,13 +67,17 @@ export function connectFrom(
       resolve(new NodeTcpConn(socket));
     }
     function onError(error: Error): void {
+      // A socket destroyed on abort may still report its failed connect: an
+      // "error" without a listener would be an uncaught exception.
+      if (settled) return;
       settle();
+      socket.off("error", onError);
       socket.destroy();
       reject(toDenoError(error));
     }
     signal.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", onConnect);
-    socket.once("error", onError);
+    socket.on("error", onError);
   });
 }
 

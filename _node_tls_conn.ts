@@ -97,6 +97,9 @@ export async function startNodeTls(
     import("node:stream"),
   ]);
   const { serverName } = options;
+  // Every option that bears on verification is an own property, even when
+  // undefined: node:tls would otherwise read one that polluted code put on
+  // Object.prototype (such as a `checkServerIdentity` that accepts anything).
   const connectOptions: ConnectionOptions = {
     socket: Duplex.fromWeb({
       readable: conn.readable,
@@ -106,19 +109,23 @@ export async function startNodeTls(
     cert: options.cert,
     key: options.key,
     rejectUnauthorized: true,
+    // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them.
+    ca: options.caCerts
+      ? [...tls.rootCertificates, ...options.caCerts]
+      : undefined,
+    // RFC 6066 forbids an IP address as SNI; Node warns about it.
+    servername: IP_ADDRESS.test(serverName) ? undefined : serverName,
+    ALPNProtocols: options.alpnProtocols,
+    checkServerIdentity: options.unsafelyDisableHostnameVerification
+      ? () => undefined
+      : tls.checkServerIdentity,
+    secureContext: undefined,
+    pskCallback: undefined,
+    minVersion: undefined,
+    maxVersion: undefined,
+    ciphers: undefined,
+    session: undefined,
   };
-  // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them.
-  if (options.caCerts) {
-    connectOptions.ca = [...tls.rootCertificates, ...options.caCerts];
-  }
-  // RFC 6066 forbids an IP address as SNI; Node warns about it.
-  if (!IP_ADDRESS.test(serverName)) connectOptions.servername = serverName;
-  if (options.alpnProtocols) {
-    connectOptions.ALPNProtocols = options.alpnProtocols;
-  }
-  if (options.unsafelyDisableHostnameVerification) {
-    connectOptions.checkServerIdentity = () => undefined;
-  }
   return new NodeTlsConn(conn, tls.connect(connectOptions));
 }
 

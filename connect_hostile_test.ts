@@ -1,0 +1,626 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// connect() against hostile and careless callers: options with throwing
+// getters, Proxies and polluted prototypes; callbacks that throw or abort at
+// every point; resolvers that never stop answering. Whatever happens, the
+// call settles, surfaces the caller's own error, and leaves nothing open (the
+// ops and resources sanitizers are on). Loopback only.
+import {
+  assert,
+  assertEquals,
+  assertInstanceOf,
+  assertLessOrEqual,
+  assertRejects,
+  assertStrictEquals,
+  assertStringIncludes,
+} from "@std/assert";
+import { deadline } from "@std/async/deadline";
+import fc from "fast-check";
+import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
+import { ConnectHistory } from "./history.ts";
+import {
+  acceptingServer,
+  collectReportedErrors,
+  refusedPort,
+  TEST_CA,
+  type TestServer,
+  tlsServer,
+} from "./_testing.ts";
+
+const IPV6 = (() => {
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** A resolver that records the names it is asked for. */
+function recordingResolver(addresses: string[]) {
+  const calls: string[] = [];
+  return {
+    calls,
+    resolver: (hostname: string) => {
+      calls.push(hostname);
+      return addresses;
+    },
+  };
+}
+
+/**
+ * Checks that every connection `server` accepted, except the peer of
+ * `kept`, was closed by the client: its read ends (end of stream or reset).
+ */
+async function assertPeersClosed(server: TestServer, kept?: Deno.Conn) {
+  const keptPort = (kept?.localAddr as Deno.NetAddr | undefined)?.port;
+  for (const [i, conn] of server.conns.entries()) {
+    if (server.peers[i]!.port === keptPort) continue;
+    const read = conn.read(new Uint8Array(16)).catch(() => null);
+    assertEquals(
+      await deadline(read, 2_000).catch(() => "still open"),
+      null,
+      `the connection from port ${server.peers[i]!.port} was left open`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Options: only the caller's own properties, each read once
+// ---------------------------------------------------------------------------
+
+/** Runs `fn` with `values` set on Object.prototype, then removes them. */
+function polluted<T>(values: Record<string, unknown>, fn: () => T): T {
+  const proto = Object.prototype as Record<string, unknown>;
+  for (const [key, value] of Object.entries(values)) {
+    Object.defineProperty(proto, key, {
+      value,
+      configurable: true,
+      enumerable: false,
+      writable: true,
+    });
+  }
+  try {
+    return fn();
+  } finally {
+    for (const key of Object.keys(values)) delete proto[key];
+  }
+}
+
+Deno.test("connect() ignores a resolver inherited from a polluted Object.prototype", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const { resolver, calls } = recordingResolver(["127.0.0.2"]);
+  // connect() reads its options at once: the pollution may end after the call.
+  using conn = await polluted(
+    { resolver },
+    () => connect({ hostname: "localhost", port: server.port, family: 4 }),
+  );
+  assertEquals(calls, []);
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+});
+
+Deno.test("connect() ignores unsafelyDisableHostnameVerification inherited from Object.prototype", async () => {
+  await using server = tlsServer("127.0.0.1");
+  for (const tls of [{ caCerts: [TEST_CA], serverName: "wrong.test" }]) {
+    await assertRejects(
+      () =>
+        polluted(
+          { unsafelyDisableHostnameVerification: true },
+          () => connect({ hostname: "127.0.0.1", port: server.port, tls }),
+        ),
+      Deno.errors.InvalidData,
+      "wrong.test",
+    );
+  }
+});
+
+Deno.test("connect() ignores a localAddr inherited from Object.prototype", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  using conn = await polluted(
+    { localAddr: { hostname: "127.0.0.9" }, hostname: "127.0.0.3" },
+    () => connect({ hostname: "127.0.0.1", port: server.port }),
+  );
+  assertEquals(conn.localAddr.hostname, "127.0.0.1");
+});
+
+/** Options whose `key` is a getter that throws `error`. */
+function throwingGetter(
+  options: Record<string, unknown>,
+  key: string,
+  error: unknown,
+): Record<string, unknown> {
+  return Object.defineProperty({ ...options }, key, {
+    enumerable: true,
+    get() {
+      throw error;
+    },
+  });
+}
+
+Deno.test("connect() refuses hostile options before any look-up or traffic", async (t) => {
+  const { resolver, calls } = recordingResolver(["127.0.0.1"]);
+  const port = refusedPort();
+  const base = { hostname: "x.test", port, resolver };
+  const boom = new Error("getter");
+  const KEY = Deno.readTextFileSync(
+    new URL("./testdata/client.key", import.meta.url),
+  );
+  const cases: [
+    string,
+    () => unknown,
+    (new (...args: never[]) => unknown) | unknown,
+    string?,
+  ][] = [
+    ["a getter that throws", () => throwingGetter(base, "port", boom), boom],
+    [
+      "a tls getter that throws",
+      () => ({ ...base, tls: throwingGetter({}, "caCerts", boom) }),
+      boom,
+    ],
+    [
+      "a localAddr getter that throws",
+      () => ({ ...base, localAddr: throwingGetter({}, "hostname", boom) }),
+      boom,
+    ],
+    [
+      "a Proxy whose ownKeys throws",
+      () =>
+        new Proxy(base, {
+          ownKeys() {
+            throw boom;
+          },
+        }),
+      boom,
+    ],
+    [
+      "a Proxy whose get throws",
+      () =>
+        new Proxy(base, {
+          get() {
+            throw boom;
+          },
+        }),
+      boom,
+    ],
+    [
+      "a caCerts array whose elements throw",
+      () => ({
+        ...base,
+        tls: {
+          caCerts: new Proxy([TEST_CA], {
+            get(target, key) {
+              if (key === "0") throw boom;
+              return Reflect.get(target, key);
+            },
+          }),
+        },
+      }),
+      boom,
+    ],
+    [
+      "a caCerts array with holes",
+      // deno-lint-ignore no-sparse-arrays
+      () => ({ ...base, tls: { caCerts: [, TEST_CA] } }),
+      TypeError,
+      "'tls.caCerts' must be an array of strings: current value is an array with holes",
+    ],
+    [
+      "a history Proxy whose prototype trap throws",
+      () => ({
+        ...base,
+        history: new Proxy(new ConnectHistory(), {
+          getPrototypeOf() {
+            throw boom;
+          },
+        }),
+      }),
+      boom,
+    ],
+    [
+      "a String object as hostname",
+      () => ({ ...base, hostname: new String("x.test") }),
+      TypeError,
+      "'hostname' must be a string: current value is [object String]",
+    ],
+    [
+      "a Number object as port",
+      () => ({ ...base, port: new Number(80) }),
+      TypeError,
+      "'port' must be a number",
+    ],
+    [
+      "a private key as hostname",
+      () => ({ ...base, hostname: KEY }),
+      TypeError,
+      "current value is PEM text with a PRIVATE KEY block",
+    ],
+    [
+      "a private key as tls",
+      () => ({ ...base, tls: KEY }),
+      TypeError,
+      "current value is PEM text with a PRIVATE KEY block",
+    ],
+    [
+      "a private key in caCerts next to a number",
+      () => ({ ...base, tls: { caCerts: [KEY, 1] } }),
+      TypeError,
+      "current value is an array of string, number",
+    ],
+  ];
+  for (const [name, make, expected, includes] of cases) {
+    await t.step(name, async () => {
+      const error = await connect(make() as ConnectOptions).then(
+        () => undefined,
+        (error) => error,
+      );
+      if (typeof expected === "function") {
+        assertInstanceOf(error, expected as new () => Error);
+        if (includes) assertStringIncludes(error.message, includes);
+      } else {
+        assertStrictEquals(error, expected);
+      }
+      if (error instanceof Error) {
+        assert(!error.message.includes(KEY.split("\n")[1]!.slice(0, 16)));
+      }
+    });
+  }
+  assertEquals(calls, []);
+});
+
+Deno.test("connect() reads each option once", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const reads = new Map<PropertyKey, number>();
+  const options = new Proxy({
+    hostname: "127.0.0.1",
+    port: server.port,
+    tls: false,
+    happyEyeballsDelay: 10,
+  }, {
+    get(target, key, receiver) {
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  using _ = await connect(options);
+  assertEquals(Object.fromEntries(reads), {
+    hostname: 1,
+    port: 1,
+    tls: 1,
+    happyEyeballsDelay: 1,
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Callbacks that throw or abort
+// ---------------------------------------------------------------------------
+
+Deno.test("connect() fails with the error of a history whose record() throws, and closes the winner", async (t) => {
+  const hostnames = {
+    "an IP literal": ["127.0.0.1", undefined],
+    "a race": ["x.test", () => ["127.0.0.2", "127.0.0.1"]],
+  } as const;
+  for (const [name, [hostname, resolver]] of Object.entries(hostnames)) {
+    await t.step(name, async () => {
+      await using server = acceptingServer("127.0.0.1");
+      const error = new Error("record");
+      class Throwing extends ConnectHistory {
+        override record(): void {
+          throw error;
+        }
+      }
+      const history = new ConnectHistory();
+      const proxy = new Proxy(history, {
+        get(target, key) {
+          if (key === "record") return Throwing.prototype.record;
+          const value = Reflect.get(target, key);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      for (const h of [new Throwing(), proxy]) {
+        const rejected = await connect({
+          hostname,
+          port: server.port,
+          history: h,
+          happyEyeballsDelay: 0,
+          ...(resolver && { resolver }),
+        }).catch((e) => e);
+        assertStrictEquals(rejected, error);
+      }
+      await assertPeersClosed(server);
+    });
+  }
+});
+
+Deno.test("connect() refuses a history whose order() adds or drops addresses", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  history.order = () => ["127.0.0.1", "192.0.2.1"];
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "x.test",
+        port: server.port,
+        resolver: () => ["127.0.0.1", "127.0.0.2"],
+        history,
+      }),
+    TypeError,
+    "'history.order()' must return the addresses it was given",
+  );
+  assertEquals(server.conns.length, 0);
+});
+
+Deno.test("connect() fails with the error that onEvent throws, reports nothing, and closes everything", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const error = new Error("onEvent");
+  const reported = await collectReportedErrors(async () => {
+    for (const hostname of ["127.0.0.1", "x.test"]) {
+      const events: string[] = [];
+      const rejected = await connect({
+        hostname,
+        port: server.port,
+        resolver: () => ["127.0.0.2", "127.0.0.1"],
+        happyEyeballsDelay: 0,
+        onEvent: (event) => {
+          events.push(event.type);
+          if (event.type === "attemptWon") throw error;
+        },
+      }).catch((e) => e);
+      assertStrictEquals(rejected, error);
+      // No event after the one that threw.
+      assertEquals(events.at(-1), "attemptWon");
+    }
+  });
+  assertEquals(reported, []);
+  await assertPeersClosed(server);
+});
+
+Deno.test("connect() rejects with signal.reason when onEvent aborts on attemptWon", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  for (const hostname of ["127.0.0.1", "x.test"]) {
+    const controller = new AbortController();
+    const reason = new Error("changed my mind");
+    const rejected = await connect({
+      hostname,
+      port: server.port,
+      resolver: () => ["127.0.0.2", "127.0.0.1"],
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === "attemptWon") controller.abort(reason);
+      },
+    }).catch((e) => e);
+    assertStrictEquals(rejected, reason);
+  }
+  await assertPeersClosed(server);
+});
+
+Deno.test("connect() gives onEvent frozen addresses: it cannot change where to connect", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const port = refusedPort();
+  const rejected = await connect({
+    hostname: "x.test",
+    port,
+    resolver: () => ["127.0.0.2"],
+    onEvent: (event) => {
+      if (event.type === "resolved") {
+        (event.addresses[0] as { port: number }).port = server.port;
+      }
+    },
+  }).catch((e) => e);
+  // Writing to a frozen object throws in a module: the call fails with it.
+  assertInstanceOf(rejected, TypeError);
+  assertEquals(server.conns.length, 0);
+});
+
+type Thrower =
+  | { kind: "onEvent"; at: number; abort: boolean }
+  | { kind: "record" | "order" | "attemptDelay" }
+  | { kind: "resolver"; at: number };
+
+Deno.test("connect() property: a callback that throws or aborts at any point surfaces as itself and leaves nothing open", async () => {
+  await using plain = acceptingServer("127.0.0.1");
+  await using secure = tlsServer("127.0.0.1");
+  const reported = await collectReportedErrors(async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({
+            kind: fc.constant("onEvent" as const),
+            at: fc.nat(12),
+            abort: fc.boolean(),
+          }),
+          fc.record({
+            kind: fc.constantFrom(
+              "record" as const,
+              "order" as const,
+              "attemptDelay" as const,
+            ),
+          }),
+          fc.record({ kind: fc.constant("resolver" as const), at: fc.nat(3) }),
+        ),
+        fc.constantFrom("literal", "array", "batches"),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom(0, 5),
+        async (thrower: Thrower, resolution, tls, local, delay) => {
+          const server = tls ? secure : plain;
+          const thrown = new Error(`${thrower.kind} threw`);
+          const controller = new AbortController();
+          let threw = false;
+          let events = 0;
+          const history = new ConnectHistory();
+          if (thrower.kind !== "onEvent" && thrower.kind !== "resolver") {
+            history[thrower.kind] = () => {
+              threw = true;
+              throw thrown;
+            };
+          }
+          // 127.0.0.2 and [::1] refuse: nothing listens there on that port.
+          const addresses = [
+            "127.0.0.2",
+            ...(IPV6 ? ["::1"] : []),
+            "127.0.0.1",
+          ];
+          async function* batches() {
+            for (const [i, address] of addresses.entries()) {
+              if (thrower.kind === "resolver" && thrower.at === i) {
+                threw = true;
+                throw thrown;
+              }
+              yield [address];
+            }
+          }
+          const options: ConnectOptions = {
+            hostname: resolution === "literal" ? "127.0.0.1" : "x.test",
+            port: server.port,
+            happyEyeballsDelay: delay,
+            signal: controller.signal,
+            history,
+            onEvent: (_event: ConnectEvent) => {
+              if (thrower.kind === "onEvent" && events++ === thrower.at) {
+                threw = true;
+                if (thrower.abort) controller.abort(thrown);
+                else throw thrown;
+              }
+            },
+          };
+          if (resolution !== "literal") {
+            options.resolver = () => {
+              if (resolution === "batches") return batches();
+              if (thrower.kind === "resolver") {
+                threw = true;
+                throw thrown;
+              }
+              return addresses;
+            };
+          }
+          if (local) options.localAddr = { hostname: "127.0.0.1" };
+          if (tls) options.tls = { caCerts: [TEST_CA], serverName: "tls.test" };
+          const result = await connect(options).then(
+            (conn) => ({ conn }),
+            (error) => ({ error }),
+          );
+          // A late batch that throws is ignored, by contract: the race goes
+          // on with the addresses it has, and may fail for want of others.
+          const ignored = thrower.kind === "resolver" &&
+            resolution === "batches" && thrower.at > 0;
+          if ("conn" in result) {
+            assert(
+              !threw || ignored,
+              `connected although ${thrower.kind} threw`,
+            );
+            await assertPeersClosed(plain, result.conn);
+            result.conn.close();
+          } else if (ignored) {
+            assertInstanceOf(result.error, Deno.errors.ConnectionRefused);
+          } else {
+            assert(threw, `failed with ${result.error}`);
+            if (thrower.kind === "resolver") {
+              assertInstanceOf(result.error, Deno.errors.NotFound);
+              assertStrictEquals(result.error.cause, thrown);
+            } else {
+              assertStrictEquals(result.error, thrown);
+            }
+          }
+          await assertPeersClosed(plain);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+  assertEquals(reported, []);
+});
+
+// ---------------------------------------------------------------------------
+// Resolvers that never stop answering
+// ---------------------------------------------------------------------------
+
+Deno.test("connect() lets timers run between the batches of a resolver that never waits", async () => {
+  const port = refusedPort();
+  let fired = false;
+  const timer = setTimeout(() => fired = true, 0);
+  let batches = 0;
+  let firedAt: number | undefined;
+  let closed = false;
+  async function* forever() {
+    try {
+      while (true) {
+        batches++;
+        if (fired) firedAt ??= batches;
+        yield ["127.0.0.1"];
+      }
+    } finally {
+      closed = true;
+    }
+  }
+  await assertRejects(
+    () => connect({ hostname: "x.test", port, resolver: forever }),
+    Deno.errors.ConnectionRefused,
+  );
+  clearTimeout(timer);
+  // The timer ran after the first batch or so, not after the last.
+  assert(firedAt !== undefined && firedAt <= 3, `timer ran at ${firedAt}`);
+  assert(closed, "the resolver was not closed");
+});
+
+Deno.test("connect() considers at most 64 addresses from a resolver that never stops", async (t) => {
+  const port = refusedPort();
+  function* loopback(): Generator<string, never> {
+    for (let i = 2;; i++) yield `127.0.${i >> 8}.${i & 255}`;
+  }
+  await t.step("in batches", async () => {
+    let attempts = 0;
+    const addresses = loopback();
+    await assertRejects(
+      () =>
+        connect({
+          hostname: "x.test",
+          port,
+          happyEyeballsDelay: 0,
+          resolver: async function* () {
+            while (true) yield [addresses.next().value as string];
+          },
+          onEvent: (event) => {
+            if (event.type === "attemptStarted") attempts++;
+          },
+        }),
+      Deno.errors.ConnectionRefused,
+    );
+    assertLessOrEqual(attempts, 64);
+  });
+  await t.step("in one huge answer", async () => {
+    const addresses = loopback();
+    const all = Array.from(
+      { length: 10_000 },
+      () => addresses.next().value as string,
+    );
+    const resolved: number[] = [];
+    await assertRejects(() =>
+      connect({
+        hostname: "x.test",
+        port,
+        happyEyeballsDelay: 0,
+        resolver: () => all,
+        onEvent: (event) => {
+          if (event.type === "resolved") resolved.push(event.addresses.length);
+        },
+      })
+    );
+    assertEquals(resolved, [64]);
+  });
+  await t.step("for a localAddr name", async () => {
+    await using server = acceptingServer("127.0.0.1");
+    let batches = 0;
+    using conn = await connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+      localAddr: { hostname: "local.test" },
+      resolver: async function* () {
+        while (true) {
+          batches++;
+          yield ["127.0.0.1"];
+        }
+      },
+    });
+    assertEquals(conn.localAddr.hostname, "127.0.0.1");
+    assertLessOrEqual(batches, 64);
+  });
+});
