@@ -2,13 +2,8 @@
 // The command-line tool behind cli.ts and demo.ts: parses the arguments, runs
 // connect() with an event hook, and prints the timeline (see _timeline.ts).
 import { parseArgs } from "node:util";
-import {
-  connect,
-  type ConnectOptions,
-  type Family,
-  type LocalAddr,
-  type Resolver,
-} from "./connect.ts";
+import { connect, type ConnectOptions } from "./connect.ts";
+import type { Family, LocalAddr, Resolver, TlsOptions } from "./types.ts";
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { wantsColor } from "./_colors.ts";
 import { messageOf } from "./_errors.ts";
@@ -19,7 +14,6 @@ import {
   Timeline,
   type TimelineSettings,
 } from "./_timeline.ts";
-import type { TlsOptions } from "./tls.ts";
 
 /** How to call the tool, in its usage message. */
 const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";

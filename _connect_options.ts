@@ -7,15 +7,10 @@ import {
   normalizeTlsOptions,
 } from "./_tls_options.ts";
 import { ConnectHistory } from "./history.ts";
-import type {
-  ConnectEvent,
-  ConnectOptions,
-  Family,
-  LocalAddr,
-  Resolver,
-} from "./connect.ts";
+import type { ConnectEvent, Family, LocalAddr, Resolver } from "./types.ts";
 
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
+/** The options of `connect()` (the keys of `ConnectOptions`). */
+const OPTION_KEYS = [
   "hostname",
   "port",
   "conn",
@@ -29,7 +24,12 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
   "onEvent",
   "tls",
   "history",
-]);
+] as const;
+
+/** What `connect()` was given: any value for each option, until checked. */
+type Given = { readonly [K in typeof OPTION_KEYS[number]]?: unknown };
+
+const OPTION_NAMES: ReadonlySet<string> = new Set(OPTION_KEYS);
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [
@@ -140,7 +140,7 @@ export function checkOptions(options: unknown): Checked {
       } ${unknown.map((key) => `'${key}'`).join(", ")}`,
     );
   }
-  const o = options as ConnectOptions;
+  const o = options as Given;
   const { signal, onEvent, allErrors = false } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     invalid(TypeError, "signal", "an AbortSignal", signal);
@@ -187,7 +187,7 @@ export function checkOptions(options: unknown): Checked {
       allErrors,
       signal,
       resolver: undefined,
-      onEvent,
+      onEvent: onEvent as Checked["onEvent"],
       history: undefined,
     };
   }
@@ -259,8 +259,8 @@ export function checkOptions(options: unknown): Checked {
     localAddr,
     allErrors,
     signal,
-    resolver,
-    onEvent,
+    resolver: resolver as Resolver | undefined,
+    onEvent: onEvent as Checked["onEvent"],
     history: o.history,
   };
 }

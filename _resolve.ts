@@ -5,7 +5,7 @@
 import { abortable } from "@std/async/abortable";
 import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
-import type { Family, Resolver } from "./connect.ts";
+import type { Family, Resolver } from "./types.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
 

@@ -7,7 +7,7 @@ import type {
   ConnectEvent,
   Family,
   ResolvedEvent,
-} from "./connect.ts";
+} from "./types.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf } from "./_errors.ts";
 import { familyOf, ipVersion } from "./_resolve.ts";

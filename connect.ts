@@ -21,15 +21,17 @@ import { connectFrom } from "./_node_tcp_conn.ts";
 import {
   // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
   type closeTls,
-  type TlsEvent,
-  type TlsOptions,
   upgradeTls,
 } from "./tls.ts";
-import {
-  type AttemptFailure,
-  combineAttemptErrors,
-  formatAddress,
-} from "./errors.ts";
+import { combineAttemptErrors, formatAddress } from "./errors.ts";
+import type {
+  AttemptFailure,
+  ConnectEvent,
+  Family,
+  LocalAddr,
+  Resolver,
+  TlsOptions,
+} from "./types.ts";
 import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
 import type { ConnectHistory } from "./history.ts";
 import { AddressQueue } from "./_address_queue.ts";
@@ -42,120 +44,18 @@ import {
   resolve,
 } from "./_resolve.ts";
 
-/** An IP address family: `4` for IPv4, `6` for IPv6. */
-export type Family = 4 | 6;
-
-/** A local address to bind, for {@linkcode ConnectOptions.localAddr}. */
-export interface LocalAddr {
-  /** An IP address, or a name that resolves to one. */
-  hostname: string;
-  /**
-   * The local port; `0` lets the system choose one.
-   *
-   * @default {0}
-   */
-  port?: number;
-}
-
-/** What a {@linkcode Resolver} is given besides the host name. */
-export interface ResolverOptions {
-  /** The only family wanted, or `undefined` for both. */
-  family: Family | undefined;
-  /** Aborts when the connection is no longer wanted. */
-  signal: AbortSignal;
-}
-
-/**
- * Resolves a host name to IP addresses (literals such as `"::1"` or
- * `"127.0.0.1"`), in the order in which they should be tried before
- * interleaving. It replaces the system resolver.
- *
- * It may also return an async iterable of batches of addresses, for answers
- * that come at different times (RFC 8305 §3, as `dnsResolver` of
- * `@happy-eyeballs/connect/resolve-dns` does): the race starts with the first
- * batch, and each later batch is folded into the attempts not yet started. An
- * error after the first batch is ignored. Once {@linkcode connect} settles,
- * `signal` aborts and later batches are ignored.
- */
-export type Resolver = (
-  hostname: string,
-  options: ResolverOptions,
-) =>
-  | readonly string[]
-  | Promise<readonly string[]>
-  | AsyncIterable<readonly string[]>;
-
-/** The fields every {@linkcode ConnectEvent} has. */
-export interface ConnectEventBase {
-  /** Milliseconds since {@linkcode connect} was called. */
-  elapsed: number;
-}
-
-/**
- * The host name was resolved; the addresses are in attempt order. With a
- * resolver that answers in batches (RFC 8305 §3), one event comes for each
- * batch that brings new addresses; later ones are folded into the attempts not
- * yet started.
- */
-export interface ResolvedEvent extends ConnectEventBase {
-  /** The kind of event. */
-  type: "resolved";
-  /** The host name that was resolved. */
-  hostname: string;
-  /**
-   * The addresses that will be tried, in the order they will be tried (for a
-   * later batch: the new addresses, in the resolver's order).
-   */
-  addresses: Deno.NetAddr[];
-}
-
-/** A connection attempt started, failed, won, or was cancelled. */
-export interface AttemptEvent extends ConnectEventBase {
-  /**
-   * The kind of event:
-   * - `attemptStarted`: the attempt began to connect;
-   * - `attemptFailed`: it failed, for `error`;
-   * - `attemptWon`: it connected first, and is the result;
-   * - `attemptCancelled`: another attempt won (or the signal aborted) and this
-   *   one was stopped; if it had connected, it was closed.
-   */
-  type: "attemptStarted" | "attemptFailed" | "attemptWon" | "attemptCancelled";
-  /** The position of the attempt in the attempt order, from 0. */
-  index: number;
-  /** The address the attempt connects to. */
-  address: Deno.NetAddr;
-  /** Why the attempt failed, for `attemptFailed` only. */
-  error?: unknown;
-}
-
-/**
- * The addresses could not be raced, because Deno's net permission covers the
- * host name but not its addresses, so the connection was left to
- * `Deno.connect({ hostname })` and its own Happy Eyeballs.
- */
-export interface FallbackEvent extends ConnectEventBase {
-  /** The kind of event. */
-  type: "fallback";
-  /** Why the race was left to `Deno.connect`. */
-  reason: string;
-}
-
-/**
- * A step of the TLS handshake on the winning connection (see
- * {@linkcode TlsEvent}): `tlsStarted`, then `tlsSucceeded` with the
- * negotiated ALPN protocol, or `tlsFailed` with the error.
- */
-export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
-  /** The peer address of the handshake. */
-  address: Deno.NetAddr;
-};
-
-/** Everything {@linkcode ConnectOptions.onEvent} can be told, in order. */
-export type ConnectEvent =
-  | ResolvedEvent
-  | AttemptEvent
-  | FallbackEvent
-  | TlsConnectEvent;
+export type {
+  AttemptEvent,
+  ConnectEvent,
+  ConnectEventBase,
+  FallbackEvent,
+  Family,
+  LocalAddr,
+  ResolvedEvent,
+  Resolver,
+  ResolverOptions,
+  TlsConnectEvent,
+} from "./types.ts";
 
 /** Options for {@linkcode connect}. Times are in milliseconds. */
 export interface ConnectOptions {

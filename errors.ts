@@ -29,14 +29,9 @@
  * @module
  */
 import { messageOf, wrapError } from "./_errors.ts";
+import type { AttemptFailure } from "./types.ts";
 
-/** The failure of one connection attempt. */
-export interface AttemptFailure {
-  /** The address the attempt connected to. */
-  address: Deno.NetAddr;
-  /** Why it failed, as thrown. */
-  error: unknown;
-}
+export type { AttemptFailure } from "./types.ts";
 
 /** Options for {@linkcode combineAttemptErrors}. */
 export interface CombineAttemptErrorsOptions {

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import type { Family, ResolverOptions } from "./connect.ts";
+import type { Family, ResolverOptions } from "./types.ts";
 
 /** Options for {@linkcode dnsResolver}. Times are in milliseconds. */
 export interface DnsResolverOptions {
