@@ -1,12 +1,13 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The options of connect(): checked before any network traffic, with the
 // defaults filled in, so that the race itself deals only with valid values.
-import { isIP } from "node:net";
 import {
   type NormalizedTlsOptions,
   normalizeTlsOptions,
 } from "./_tls_options.ts";
 import { ConnectHistory } from "./history.ts";
+import { ipVersion, unbracket } from "./_ip.ts";
+import { checkKnownKeys, show } from "./_show.ts";
 import type { ConnectEvent, Family, LocalAddr, Resolver } from "./types.ts";
 
 /** The options of `connect()` (the keys of `ConnectOptions`). */
@@ -29,7 +30,7 @@ const OPTION_KEYS = [
 /** What `connect()` was given: any value for each option, until checked. */
 type Given = { readonly [K in typeof OPTION_KEYS[number]]?: unknown };
 
-const OPTION_NAMES: ReadonlySet<string> = new Set(OPTION_KEYS);
+const ACTION = "Cannot connect";
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [
@@ -43,6 +44,9 @@ const CONNECTING_OPTIONS = [
   "history",
 ] as const;
 
+/** The keys of `localAddr`: a `Deno.NetAddr` may be given as it is. */
+const LOCAL_ADDR_KEYS = ["hostname", "port", "transport"];
+
 const MAX_HOSTNAME_LENGTH = 253;
 
 function invalid(
@@ -51,21 +55,14 @@ function invalid(
   rule: string,
   value: unknown,
 ): never {
-  const shown = typeof value === "string"
-    ? JSON.stringify(value)
-    : typeof value === "function"
-    ? "a function"
-    : String(value);
   throw new Class(
-    `Cannot connect as '${option}' must be ${rule}: current value is ${shown}`,
+    `${ACTION} as '${option}' must be ${rule}: current value is ${show(value)}`,
   );
 }
 
 function checkHostname(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  const bare = value.startsWith("[") && value.endsWith("]")
-    ? value.slice(1, -1)
-    : value;
+  const bare = unbracket(value);
   if (
     bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
     // deno-lint-ignore no-control-regex
@@ -78,7 +75,7 @@ function checkHostname(option: string, value: unknown): string {
       value,
     );
   }
-  if (bare !== value && isIP(bare) !== 6) {
+  if (bare !== value && ipVersion(bare) !== 6) {
     invalid(TypeError, option, "an IPv6 address when in brackets", value);
   }
   return bare;
@@ -132,14 +129,7 @@ export function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
-  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.has(key));
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `Cannot connect as options must be known: unknown option${
-        unknown.length > 1 ? "s" : ""
-      } ${unknown.map((key) => `'${key}'`).join(", ")}`,
-    );
-  }
+  checkKnownKeys(ACTION, options, OPTION_KEYS);
   const o = options as Given;
   const { signal, onEvent, allErrors = false } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -235,12 +225,7 @@ export function checkOptions(options: unknown): Checked {
     if (typeof local !== "object" || local === null) {
       invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
     }
-    const extra = Object.keys(local).filter((key) =>
-      key !== "hostname" && key !== "port" && key !== "transport"
-    );
-    if (extra.length > 0) {
-      invalid(TypeError, "localAddr", "{ hostname, port? }", extra.join(", "));
-    }
+    checkKnownKeys(ACTION, local, LOCAL_ADDR_KEYS, "localAddr.");
     const { hostname, port = 0 } = local as LocalAddr;
     localAddr = {
       hostname: checkHostname("localAddr.hostname", hostname),

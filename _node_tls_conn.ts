@@ -18,6 +18,7 @@
 
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { type ErrorClass, fromNodeError } from "./_errors.ts";
+import { ipVersion } from "./_ip.ts";
 
 /** What {@linkcode startNodeTls} needs. */
 export interface NodeTlsOptions {
@@ -34,8 +35,6 @@ export interface NodeTlsOptions {
   /** Client private key (PEM), if any. */
   key: string | undefined;
 }
-
-const IP_ADDRESS = /^[\d.]+$|:/;
 
 /**
  * Checks that `cert` and `key` parse and belong together: otherwise
@@ -112,7 +111,7 @@ export async function startNodeTls(
     connectOptions.ca = [...tls.rootCertificates, ...options.caCerts];
   }
   // RFC 6066 forbids an IP address as SNI; Node warns about it.
-  if (!IP_ADDRESS.test(serverName)) connectOptions.servername = serverName;
+  if (ipVersion(serverName) === 0) connectOptions.servername = serverName;
   if (options.alpnProtocols) {
     connectOptions.ALPNProtocols = options.alpnProtocols;
   }

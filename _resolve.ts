@@ -3,23 +3,12 @@
 // (getaddrinfo) or by the caller's `resolver`, which may answer in batches
 // (RFC 8305 §3). Failures name the host.
 import { abortable } from "@std/async/abortable";
-import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import type { Family, Resolver } from "./types.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
-
-/** The family of an IP literal (checked before). */
-export function familyOf(address: string): Family {
-  // Cheaper than isIP(), whose regular expressions dominate the JavaScript
-  // cost of a connection.
-  return address.includes(":") ? 6 : 4;
-}
-
-/** `isIP()`, quick to say no to host names (see {@linkcode familyOf}). */
-export function ipVersion(value: string): number {
-  return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
-}
+import { show } from "./_show.ts";
+import { familyOf, ipVersion, unbracket } from "./_ip.ts";
 
 /** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<string[]>>();
@@ -112,18 +101,18 @@ export function checkAddresses(
 ): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+        show(found)
+      }`,
     );
   }
   const addresses = [
     ...new Set(found.map((address) => {
-      const bare = typeof address === "string"
-        ? address.replace(/^\[(.*)\]$/, "$1")
-        : address;
+      const bare = typeof address === "string" ? unbracket(address) : address;
       if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
           `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
-            JSON.stringify(address)
+            show(address)
           }`,
         );
       }

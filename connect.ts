@@ -36,13 +36,8 @@ import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
 import type { ConnectHistory } from "./history.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
-import {
-  checkAddresses,
-  familyOf,
-  ipVersion,
-  type Resolution,
-  resolve,
-} from "./_resolve.ts";
+import { checkAddresses, type Resolution, resolve } from "./_resolve.ts";
+import { familyOf, ipVersion } from "./_ip.ts";
 
 export type {
   AttemptEvent,

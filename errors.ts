@@ -29,6 +29,7 @@
  * @module
  */
 import { messageOf, wrapError } from "./_errors.ts";
+import { joinHostPort } from "./_ip.ts";
 import type { AttemptFailure } from "./types.ts";
 
 export type { AttemptFailure } from "./types.ts";
@@ -62,10 +63,7 @@ export interface CombineAttemptErrorsOptions {
 export function formatAddress(
   address: { hostname: string; port: number },
 ): string {
-  const { hostname, port } = address;
-  return hostname.includes(":")
-    ? `[${hostname}]:${port}`
-    : `${hostname}:${port}`;
+  return joinHostPort(address.hostname, address.port);
 }
 
 /**

@@ -23,6 +23,7 @@
  * @module
  */
 import { isAsyncIterable } from "./_async_iterable.ts";
+import { show } from "./_show.ts";
 
 /**
  * Orders items so that address families alternate, as RFC 8305 §4 asks.
@@ -70,7 +71,9 @@ export function interleave<T>(
 ): T[] {
   if (!Number.isInteger(firstFamilyCount) || firstFamilyCount < 0) {
     throw new RangeError(
-      `Cannot interleave addresses as 'interleave' must be a non-negative integer: current value is ${firstFamilyCount}`,
+      `Cannot interleave addresses as 'interleave' must be a non-negative integer: current value is ${
+        show(firstFamilyCount)
+      }`,
     );
   }
   if (firstFamilyCount === 0) return [...items];
@@ -230,7 +233,9 @@ export function staggeredRace<T>(
   const { delay = 250, signal, dispose } = options;
   if (typeof delay !== "number" || Number.isNaN(delay) || delay < 0) {
     throw new RangeError(
-      `Cannot race attempts as 'delay' must be a non-negative number: current value is ${delay}`,
+      `Cannot race attempts as 'delay' must be a non-negative number: current value is ${
+        show(delay)
+      }`,
     );
   }
   if (signal?.aborted) return Promise.reject(signal.reason);

@@ -26,6 +26,7 @@
  * @module
  */
 import type { Family, ResolverOptions } from "./types.ts";
+import { show } from "./_show.ts";
 
 /** Options for {@linkcode dnsResolver}. Times are in milliseconds. */
 export interface DnsResolverOptions {
@@ -209,12 +210,16 @@ export function dnsResolver(options: DnsResolverOptions = {}): DnsResolver {
   const { resolutionDelay = 50, nameServer } = options;
   if (typeof resolutionDelay !== "number") {
     throw new TypeError(
-      `Cannot create a DNS resolver as 'resolutionDelay' must be a number: current value is ${resolutionDelay}`,
+      `Cannot create a DNS resolver as 'resolutionDelay' must be a number: current value is ${
+        show(resolutionDelay)
+      }`,
     );
   }
   if (!(resolutionDelay >= 0 && resolutionDelay <= 2 ** 31 - 1)) {
     throw new RangeError(
-      `Cannot create a DNS resolver as 'resolutionDelay' must be a non-negative finite number: current value is ${resolutionDelay}`,
+      `Cannot create a DNS resolver as 'resolutionDelay' must be a non-negative finite number: current value is ${
+        show(resolutionDelay)
+      }`,
     );
   }
   if (
@@ -223,7 +228,9 @@ export function dnsResolver(options: DnsResolverOptions = {}): DnsResolver {
       typeof nameServer.ipAddr !== "string")
   ) {
     throw new TypeError(
-      `Cannot create a DNS resolver as 'nameServer' must be an object { ipAddr, port? }: current value is ${nameServer}`,
+      `Cannot create a DNS resolver as 'nameServer' must be an object { ipAddr, port? }: current value is ${
+        show(nameServer)
+      }`,
     );
   }
   return (

@@ -59,8 +59,8 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
   parseTlsOptions,
-  show,
 } from "./_tls_options.ts";
+import { show } from "./_show.ts";
 import type { TlsEvent, TlsOptions } from "./types.ts";
 
 export type { TlsEvent, TlsOptions } from "./types.ts";
