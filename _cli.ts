@@ -7,6 +7,7 @@ import type { Family, LocalAddr, Resolver, TlsOptions } from "./types.ts";
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { wantsColor } from "./_colors.ts";
 import { messageOf } from "./_errors.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 import {
   type Report,
   type RunResult,
@@ -76,7 +77,6 @@ export interface CliArgs {
 
 const DEFAULT_DELAY = 250;
 const DEFAULT_INTERLEAVE = 1;
-const MAX_TIMEOUT = 2 ** 31 - 1;
 const WAITING_REFRESH_MS = 200;
 
 function bad(option: string, rule: string, value: string): never {

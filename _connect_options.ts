@@ -4,6 +4,7 @@
 import {
   type NormalizedTlsOptions,
   normalizeTlsOptions,
+  parseServerName,
 } from "./_tls_options.ts";
 import { ConnectHistory } from "./history.ts";
 import { ipVersion, unbracket } from "./_ip.ts";
@@ -231,6 +232,12 @@ export function checkOptions(options: unknown): Checked {
       hostname: checkHostname("localAddr.hostname", hostname),
       port: checkPort("localAddr.port", port, 0),
     };
+  }
+
+  // The host name is the server name unless one is given: checked now,
+  // before any connection is made.
+  if (tls && tls.serverName === undefined) {
+    tls.serverName = parseServerName(hostname, "'hostname'");
   }
 
   return {

@@ -3,33 +3,12 @@
 // end, but Deno's `node:net` can (the server sees the bound address), so this
 // drives one `node:net` socket per attempt and dresses it as a Deno.TcpConn.
 import net from "node:net";
-import { type ErrorClass, fromNodeError } from "./_errors.ts";
+import { mapError } from "./_map_error.ts";
 
 /** An address to connect to or to bind. */
 export interface Endpoint {
   hostname: string;
   port: number;
-}
-
-/** Node's error codes and the Deno error classes they stand for. */
-const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
-  ["ECONNREFUSED", Deno.errors.ConnectionRefused],
-  ["ECONNRESET", Deno.errors.ConnectionReset],
-  ["ECONNABORTED", Deno.errors.ConnectionAborted],
-  ["EADDRINUSE", Deno.errors.AddrInUse],
-  ["EADDRNOTAVAIL", Deno.errors.AddrNotAvailable],
-  ["ETIMEDOUT", Deno.errors.TimedOut],
-  ["ENETUNREACH", Deno.errors.NetworkUnreachable],
-  ["EHOSTUNREACH", Deno.errors.NetworkUnreachable],
-  ["EPIPE", Deno.errors.BrokenPipe],
-  ["EACCES", Deno.errors.PermissionDenied],
-  ["EPERM", Deno.errors.PermissionDenied],
-  ["EINVAL", TypeError],
-]);
-
-/** Gives a `node:net` error the class Deno would have thrown for it. */
-function toDenoError(error: unknown): unknown {
-  return fromNodeError(error, (code) => DENO_ERROR_BY_CODE.get(code));
 }
 
 /**
@@ -68,7 +47,7 @@ export function connectFrom(
     function onError(error: Error): void {
       settle();
       socket.destroy();
-      reject(toDenoError(error));
+      reject(mapError(error));
     }
     signal.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", onConnect);
@@ -121,7 +100,7 @@ class NodeTcpConn implements Deno.TcpConn {
         });
         socket.once("error", (error) => {
           try {
-            controller.error(toDenoError(error));
+            controller.error(mapError(error));
           } catch {
             // Already closed.
           }
@@ -169,7 +148,7 @@ class NodeTcpConn implements Deno.TcpConn {
     const copy = p.slice();
     return new Promise((resolve, reject) => {
       this.#socket.write(copy, (error) => {
-        if (error) reject(toDenoError(error));
+        if (error) reject(mapError(error));
         else resolve(copy.byteLength);
       });
     });

@@ -10,18 +10,13 @@
 
 import { ipVersion, unbracket } from "./_ip.ts";
 import { checkKnownKeys, show } from "./_show.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 
 /** Default of `TlsOptions.handshakeTimeout`, in milliseconds (asyncio's). */
 const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
 /** Default of `TlsOptions.shutdownTimeout`, in milliseconds (asyncio's). */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
-
-/**
- * Largest delay that `setTimeout` honours (about 24.8 days); larger values
- * fire at once.
- */
-export const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** The TLS options after validation, with defaults filled in. */
 export interface NormalizedTlsOptions {
@@ -213,7 +208,18 @@ export function parseTimeout(
   return value;
 }
 
-function parseServerName(value: unknown, name: string): string | undefined {
+/**
+ * Checks a server name: a host name or an IP address (brackets dropped).
+ *
+ * @param value The name, or `undefined`.
+ * @param name The option's name, quoted, for error messages.
+ * @returns The name to send and verify, or `undefined`.
+ * @throws {TypeError} If it is not a valid server name.
+ */
+export function parseServerName(
+  value: unknown,
+  name: string,
+): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
     throw new TypeError(

@@ -16,13 +16,11 @@
  *
  * @module
  */
-import { MAX_TIMEOUT } from "./_tls_options.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 import { connectFrom } from "./_node_tcp_conn.ts";
-import {
-  // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
-  type closeTls,
-  upgradeTls,
-} from "./tls.ts";
+// deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
+import type { closeTls } from "./tls.ts";
+import { handshake } from "./_handshake.ts";
 import { combineAttemptErrors, formatAddress } from "./errors.ts";
 import type {
   AttemptFailure,
@@ -381,14 +379,12 @@ export async function connect(
 
   const tcp = checked.conn ?? await race(checked, emit);
   if (!tls) return tcp;
-  return await upgradeTls(tcp, {
-    ...tls,
-    // A host name, or an IP literal checked against the certificate's IP SANs.
-    serverName: tls.serverName ??
-      (checked.conn ? undefined : checked.hostname),
+  return await handshake(
+    tcp,
+    tls,
     signal,
-    onEvent: (event) => emit({ ...event, address: tcp.remoteAddr }),
-  });
+    (event) => emit({ ...event, address: tcp.remoteAddr }),
+  );
 }
 
 /** Resolves, orders and races: the TCP part of {@linkcode connect}. */

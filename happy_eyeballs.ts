@@ -24,6 +24,7 @@
  */
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { show } from "./_show.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 
 /**
  * Orders items so that address families alternate, as RFC 8305 §4 asks.
@@ -164,9 +165,6 @@ export type StaggeredRaceResult<T> =
  * stack included, for every loser).
  */
 const DECIDED = new DOMException("The race was decided", "AbortError");
-
-/** Largest delay `setTimeout` honours; larger values would fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /**
  * Runs attempts with staggered starts and settles with the first success
@@ -323,7 +321,7 @@ export function staggeredRace<T>(
       controllers.push(controller);
       running++;
       if (list && started === list.length) exhausted = true;
-      if (!exhausted && delay > 0 && delay <= MAX_TIMER_DELAY) {
+      if (!exhausted && delay > 0 && delay <= MAX_TIMEOUT) {
         timer = setTimeout(startNext, delay);
       }
       run(attempt, index, controller);

@@ -52,9 +52,9 @@
  * @module
  */
 
-import { isNodeTcpConn } from "./_node_tcp_conn.ts";
+import { delay } from "@std/async/delay";
+import { closeQuietly, handshake, shutdownTimeoutOf } from "./_handshake.ts";
 import { formatAddress } from "./errors.ts";
-import { messageOf, wrapError } from "./_errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
@@ -95,9 +95,6 @@ export interface CloseTlsOptions {
    */
   timeout?: number;
 }
-
-/** The `shutdownTimeout` of each connection made by {@linkcode upgradeTls}. */
-const shutdownTimeouts = new WeakMap<Deno.TlsConn, number>();
 
 const UPGRADE_KEYS = ["signal", "onEvent"];
 
@@ -185,12 +182,12 @@ export async function upgradeTls(
   conn: Deno.TcpConn,
   options: UpgradeTlsOptions,
 ): Promise<Deno.TlsConn> {
-  let peer: string;
   let tlsOptions;
   let signal: AbortSignal | undefined;
   let onEvent: ((event: TlsEvent) => void) | undefined;
   try {
-    peer = formatAddress(conn.remoteAddr);
+    // Something that is not a connection fails here, and is closed.
+    formatAddress(conn.remoteAddr);
     if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `Cannot start TLS as 'options' must be an object: current value is ${
@@ -236,77 +233,13 @@ export async function upgradeTls(
     throw error;
   }
 
-  const serverName = tlsOptions.serverName ?? conn.remoteAddr.hostname;
-  const emit = (event: TlsEvent) => {
+  return await handshake(conn, tlsOptions, signal, (event) => {
     try {
       onEvent?.(event);
     } catch (error) {
       reportError(error);
     }
-  };
-  const describe = `TLS handshake with ${peer} (server name ${
-    JSON.stringify(serverName)
-  })`;
-
-  // Settles only by rejecting: on timeout or abort.
-  const stop = new AbortController();
-  const stopped = new Promise<never>((_, reject) => {
-    stop.signal.addEventListener("abort", () => reject(stop.signal.reason), {
-      once: true,
-    });
   });
-  stopped.catch(() => {});
-  const onAbort = () => stop.abort(signal!.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => {
-    stop.abort(
-      new DOMException(
-        `${describe} timed out after ${tlsOptions.handshakeTimeout} ms`,
-        "TimeoutError",
-      ),
-    );
-  }, tlsOptions.handshakeTimeout);
-
-  emit({ type: "tlsStarted", serverName });
-  let tlsConn: Deno.TlsConn | undefined;
-  let handshake: Promise<Deno.TlsHandshakeInfo> | undefined;
-  try {
-    // Deno.startTls neither sends a client certificate nor takes a socket it
-    // did not open itself (a `localAddr` connection comes from node:net).
-    if (tlsOptions.cert !== undefined || isNodeTcpConn(conn)) {
-      const { startNodeTls } = await import("./_node_tls_conn.ts");
-      tlsConn = await startNodeTls(conn, { ...tlsOptions, serverName });
-    } else {
-      tlsConn = await Deno.startTls(conn, {
-        hostname: serverName,
-        caCerts: tlsOptions.caCerts ?? [],
-        ...(tlsOptions.alpnProtocols
-          ? { alpnProtocols: tlsOptions.alpnProtocols }
-          : {}),
-        unsafelyDisableHostnameVerification:
-          tlsOptions.unsafelyDisableHostnameVerification,
-      });
-    }
-    stop.signal.throwIfAborted();
-    handshake = tlsConn.handshake();
-    const { alpnProtocol } = await Promise.race([handshake, stopped]);
-    shutdownTimeouts.set(tlsConn, tlsOptions.shutdownTimeout);
-    emit({ type: "tlsSucceeded", serverName, alpnProtocol });
-    return tlsConn;
-  } catch (cause) {
-    closeQuietly(tlsConn ?? conn);
-    // Closing cancels the handshake; let it settle so that no operation
-    // outlives the call.
-    await handshake?.catch(() => {});
-    const error = stop.signal.aborted && cause === stop.signal.reason
-      ? cause
-      : wrapError(cause, `${describe} failed: ${messageOf(cause)}`);
-    emit({ type: "tlsFailed", serverName, error });
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  }
 }
 
 /**
@@ -370,7 +303,7 @@ export async function closeTls(
     timeout = parseTimeout(
       options.timeout,
       "'timeout'",
-      shutdownTimeouts.get(conn) ?? DEFAULT_SHUTDOWN_TIMEOUT,
+      shutdownTimeoutOf(conn) ?? DEFAULT_SHUTDOWN_TIMEOUT,
       "Cannot close TLS connection",
     );
   } catch (error) {
@@ -378,18 +311,19 @@ export async function closeTls(
     throw error;
   }
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      // Closing also cancels the pending write or read below.
-      closeQuietly(conn);
-      resolve(false);
-    }, timeout);
+  // Aborted in `finally`: it clears the timer of `expired`.
+  const settled = new AbortController();
+  const expired = delay(timeout, { signal: settled.signal }).then(() => {
+    // Closing also cancels the pending write or read of `drain`.
+    closeQuietly(conn);
+    return false;
   });
   try {
     return await Promise.race([drain(conn), expired]);
   } finally {
-    clearTimeout(timer);
+    settled.abort();
+    // The abort rejects `expired`: nothing waits for it any more.
+    expired.catch(() => {});
     closeQuietly(conn);
   }
 }
@@ -405,13 +339,5 @@ async function drain(conn: Deno.TlsConn): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
   }
 }
