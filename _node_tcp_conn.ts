@@ -2,7 +2,8 @@
 // Connecting from a chosen local address. `Deno.connect` cannot bind the local
 // end, but Deno's `node:net` can (the server sees the bound address), so this
 // drives one `node:net` socket per attempt and dresses it as a Deno.TcpConn.
-import net from "node:net";
+// `node:net` is loaded on the first such attempt, not when this is imported.
+import type { Socket } from "node:net";
 import { mapError } from "./_map_error.ts";
 
 /** An address to connect to or to bind. */
@@ -15,13 +16,15 @@ export interface Endpoint {
  * Connects from `local` to `remote`, both IP literals of the same family.
  * Rejects with `signal.reason` when `signal` aborts, destroying the socket.
  */
-export function connectFrom(
+export async function connectFrom(
   remote: Endpoint,
   local: Endpoint,
   signal: AbortSignal,
 ): Promise<Deno.TcpConn> {
   signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
+  const net = await import("node:net");
+  signal.throwIfAborted();
+  return await new Promise((resolve, reject) => {
     const socket = net.connect({
       host: remote.hostname,
       port: remote.port,
@@ -74,12 +77,12 @@ class NodeTcpConn implements Deno.TcpConn {
   readonly remoteAddr: Deno.NetAddr;
   readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;
   readonly writable: WritableStream<Uint8Array<ArrayBufferLike>>;
-  #socket: net.Socket;
+  #socket: Socket;
   #closed = false;
   #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
   #leftover: Uint8Array | undefined;
 
-  constructor(socket: net.Socket) {
+  constructor(socket: Socket) {
     this.#socket = socket;
     this.localAddr = netAddr(socket.localAddress, socket.localPort);
     this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort);

@@ -16,12 +16,11 @@
  *
  * @module
  */
-import { MAX_TIMEOUT } from "./_timer.ts";
-import { connectFrom } from "./_node_tcp_conn.ts";
 // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
 import type { closeTls } from "./tls.ts";
-import { handshake } from "./_handshake.ts";
 import { combineAttemptErrors, formatAddress } from "./errors.ts";
+import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
+import type { ConnectHistory } from "./history.ts";
 import type {
   AttemptFailure,
   ConnectEvent,
@@ -30,11 +29,18 @@ import type {
   Resolver,
   TlsOptions,
 } from "./types.ts";
-import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
-import type { ConnectHistory } from "./history.ts";
-import { AddressQueue } from "./_address_queue.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
-import { checkAddresses, type Resolution, resolve } from "./_resolve.ts";
+import { resolveTargets, type Targets } from "./_resolve.ts";
+import { AddressQueue } from "./_address_queue.ts";
+import {
+  addressesFallback,
+  fallBack,
+  lookupFallback,
+  mayFallBack,
+  permissionError,
+} from "./_permission.ts";
+import { dial, type LocalAddresses } from "./_dial.ts";
+import { handshake } from "./_handshake.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
 
 export type {
@@ -152,71 +158,11 @@ export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
 /** An event as made, before `elapsed` is stamped on it. */
 type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
 
-/** A signal that never aborts. */
-const NEVER = new AbortController().signal;
-
 /**
  * The reason of every abort once `connect()` has settled: one error made once,
  * as `abort()` without a reason would build one, stack included, every time.
  */
 const SETTLED = new DOMException("The connection was settled", "AbortError");
-
-/** One attempt: from the local address of the same family, if one is set. */
-function connectTo(
-  address: Deno.NetAddr,
-  locals: readonly string[],
-  localAddr: { port: number } | undefined,
-  signal: AbortSignal | undefined,
-): Promise<Deno.TcpConn> {
-  const local = locals.find((l) => familyOf(l) === familyOf(address.hostname));
-  if (local !== undefined && localAddr) {
-    return connectFrom(
-      address,
-      { hostname: local, port: localAddr.port },
-      signal ?? NEVER,
-    );
-  }
-  const options: Deno.ConnectOptions = {
-    hostname: address.hostname,
-    port: address.port,
-    // One literal address: no racing inside our race.
-    autoSelectFamily: false,
-  };
-  // Deno does extra work for a signal: pass one only when there is one.
-  if (signal) options.signal = signal;
-  return Deno.connect(options);
-}
-
-/** One error for attempts that all lacked net permission. */
-function permissionError(
-  destination: string,
-  failures: readonly AttemptFailure[],
-): Error {
-  const addresses = failures.map((failure) => formatAddress(failure.address));
-  const where = addresses.join(", ");
-  return new Deno.errors.NotCapable(
-    `Cannot connect to ${destination} as net permission for ${
-      where === destination ? "it" : where
-    } is missing: run with --allow-net=${addresses.join(",")}`,
-    { cause: combineAttemptErrors(destination, failures, { allErrors: true }) },
-  );
-}
-
-/**
- * Net permission for all hosts, queried once: Deno updates the state of a
- * status it handed out when the permission is revoked.
- */
-let allHosts: Deno.PermissionStatus | undefined;
-
-/** Whether net permission is granted for `hostname:port`, or for all hosts. */
-function isGranted(hostname?: string, port?: number): boolean {
-  if (hostname === undefined) {
-    allHosts ??= Deno.permissions.querySync({ name: "net" });
-    return allHosts.state === "granted";
-  }
-  const host = formatAddress({ hostname, port: port! });
-  return Deno.permissions.querySync({ name: "net", host }).state === "granted";
-}
 
 /**
  * Opens a connection the way asyncio's `loop.create_connection()` does, with
@@ -387,23 +333,26 @@ export async function connect(
   );
 }
 
-/** Resolves, orders and races: the TCP part of {@linkcode connect}. */
+/**
+ * The TCP part of {@linkcode connect}, as asyncio's `create_connection`:
+ * resolve, order, race, combine the errors.
+ */
 async function race(
   checked: Checked,
   emit: (event: WithoutElapsed<ConnectEvent>) => void,
 ): Promise<Deno.TcpConn> {
-  const { hostname, port, family, localAddr, signal, history, allErrors } =
-    checked;
+  const { hostname, port, family, signal, history, allErrors } = checked;
   const destination = formatAddress({ hostname, port });
+  const toTarget = (address: string): Deno.NetAddr => ({
+    transport: "tcp",
+    hostname: address,
+    port,
+  });
 
-  function toTarget(address: string): Deno.NetAddr {
-    return { transport: "tcp", hostname: address, port };
-  }
-
-  let locals: string[] = [];
-  const failures: AttemptFailure[] = [];
-  // The address of each attempt, by index: the order in which they started.
+  let from: LocalAddresses | undefined;
+  // Both indexed by attempt, in the order in which the attempts started.
   const attempted: Deno.NetAddr[] = [];
+  const failures: AttemptFailure[] = [];
   let winner: number | undefined;
 
   /** An attempt to connect to `address`, reporting it with events. */
@@ -416,7 +365,7 @@ async function race(
       const begun = history ? performance.now() : 0;
       let conn: Deno.TcpConn;
       try {
-        conn = await connectTo(address, locals, localAddr, attemptSignal);
+        conn = await dial(address, from, attemptSignal);
       } catch (error) {
         if (attemptSignal?.aborted) {
           emit({ type: "attemptCancelled", index, address });
@@ -441,16 +390,12 @@ async function race(
     };
   }
 
+  /** The error of a race that every attempt lost. */
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
     const failed = failures.filter(Boolean);
-    if (
-      !allErrors && failed.length > 0 &&
-      failed.every((f) => f.error instanceof Deno.errors.NotCapable)
-    ) {
-      return permissionError(destination, failed);
-    }
-    return combineAttemptErrors(destination, failed, { allErrors });
+    return (!allErrors && permissionError(destination, failed)) ||
+      combineAttemptErrors(destination, failed, { allErrors });
   }
 
   // A single address needs no race, nor an abort signal of its own.
@@ -465,7 +410,7 @@ async function race(
 
   // An IP literal: nothing to resolve, nothing to race.
   if (
-    !localAddr && ipVersion(hostname) &&
+    !checked.localAddr && ipVersion(hostname) &&
     (family === undefined || familyOf(hostname) === family)
   ) {
     const address = toTarget(hostname);
@@ -478,135 +423,51 @@ async function race(
   const inner = signal
     ? AbortSignal.any([signal, controller.signal])
     : controller.signal;
+  // Where Deno's net permission covers the name but not its look-up or its
+  // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
+  const fallsBack = mayFallBack(checked);
+  const leaveToDeno = (reason: string): Promise<Deno.TcpConn> => {
+    emit({ type: "fallback", reason });
+    return fallBack(checked, inner);
+  };
   try {
-    // Where Deno's net permission covers the name but not its look-up or its
-    // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
-    const mayFallBack = !localAddr && !checked.resolver &&
-      !ipVersion(hostname);
-    // Deno treats a huge delay (our Infinity: strictly in turn) as "never
-    // start the next attempt"; clamp to the largest timer it honours.
-    const fallbackDelay = Math.min(checked.delay, MAX_TIMEOUT);
-    const fallBack = (reason: string): Promise<Deno.TcpConn> => {
-      emit({ type: "fallback", reason });
-      return Deno.connect({
-        hostname,
-        port,
-        signal: inner,
-        autoSelectFamilyAttemptDelay: fallbackDelay,
-      });
-    };
-
-    let resolution: Resolution;
+    // Resolve (only the caller's signal can abort while resolving).
+    let targets: Targets;
     try {
-      resolution = await resolve(hostname, family, checked.resolver, inner, {
-        // Only the caller's signal can abort while resolving.
-        cancellable: signal !== undefined,
-      });
+      targets = await resolveTargets(checked, inner, signal !== undefined);
     } catch (error) {
-      if (
-        mayFallBack && error instanceof Deno.errors.NotCapable &&
-        isGranted(hostname, port)
-      ) {
-        return await fallBack(
-          `net permission covers ${destination} but not looking up '${hostname}'`,
-        );
-      }
+      const reason = fallsBack ? lookupFallback(checked, error) : undefined;
+      if (reason) return await leaveToDeno(reason);
       throw error;
     }
-    let addresses = resolution.addresses;
-    if (addresses.length === 0) {
-      throw new Deno.errors.NotFound(
-        `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
-      );
-    }
+    from = targets.from;
 
-    let served: Set<Family> | undefined;
-    if (localAddr) {
-      locals = (await resolve(
-        localAddr.hostname,
-        undefined,
-        checked.resolver,
-        inner,
-        { all: true, cancellable: signal !== undefined },
-      )).addresses;
-      served = new Set(locals.map(familyOf));
-      const usable = addresses.filter((a) => served!.has(familyOf(a)));
-      if (usable.length === 0) {
-        throw new TypeError(
-          `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
-            addresses.join(", ")
-          }`,
-        );
-      }
-      addresses = usable;
-    }
-
-    // The remembered winner first, then the families interleaved (RFC 8305
-    // §4: history may rank addresses before interleaving).
+    // Order: the remembered winner first, then the families interleaved
+    // (RFC 8305 §4: history may rank addresses before interleaving).
+    let { addresses } = targets;
     if (history) addresses = history.order(destination, addresses);
     const ordered = interleave(addresses, familyOf, checked.interleave);
-    const targets: Deno.NetAddr[] = ordered.map(toTarget);
-    emit({ type: "resolved", hostname, addresses: targets });
+    const first = ordered.map(toTarget);
+    emit({ type: "resolved", hostname, addresses: first });
+    const reason = fallsBack ? addressesFallback(checked, first) : undefined;
+    if (reason) return await leaveToDeno(reason);
 
-    if (
-      // One query when every host is allowed.
-      mayFallBack && !isGranted() &&
-      !targets.every((t) => isGranted(t.hostname, port)) &&
-      isGranted(hostname, port)
-    ) {
-      return await fallBack(
-        `net permission covers ${destination} but not all of its addresses`,
-      );
-    }
-
-    const { more } = resolution;
     // One address, and no more to come: nothing to race.
-    if (targets.length === 1 && !more) return await connectOnly(targets[0]!);
+    const { more } = targets;
+    if (first.length === 1 && !more) return await connectOnly(first[0]!);
 
-    let attempts:
-      | readonly Attempt<Deno.TcpConn>[]
-      | AsyncIterable<Attempt<Deno.TcpConn>> = targets.map(attemptTo);
-    // RFC 8305 §3: later batches are folded into the attempts not yet
+    // Race. RFC 8305 §3: later batches are folded into the attempts not yet
     // started; the race takes each address only when its attempt is due.
+    let attempts:
+      | Attempt<Deno.TcpConn>[]
+      | AsyncIterable<Attempt<Deno.TcpConn>> = first.map(attemptTo);
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
-      (async () => {
-        try {
-          for (
-            let next = await more.next();
-            !next.done && !inner.aborted;
-            next = await more.next()
-          ) {
-            let found = checkAddresses(hostname, family, next.value);
-            if (served) found = found.filter((a) => served.has(familyOf(a)));
-            const fresh = queue.add(found);
-            if (fresh.length > 0) {
-              emit({
-                type: "resolved",
-                hostname,
-                addresses: fresh.map(toTarget),
-              });
-            }
-          }
-        } catch {
-          // Late answers are a bonus: the race goes on with what it has.
-        } finally {
-          queue.close();
-        }
-      })();
-      attempts = {
-        [Symbol.asyncIterator]: () => ({
-          next: async () => {
-            const next = await queue.next();
-            return next.done
-              ? next
-              : { done: false, value: attemptTo(toTarget(next.value)) };
-          },
-          return: () => queue.return(),
-        }),
-      };
+      queue.fold(more, targets.check, (fresh) => {
+        emit({ type: "resolved", hostname, addresses: fresh.map(toTarget) });
+      }, inner);
+      attempts = queue.map((address) => attemptTo(toTarget(address)));
     }
-
     // A remembered fast winner may shorten the delay.
     const delay =
       history?.attemptDelay(destination, ordered[0]!, checked.delay) ??
@@ -620,6 +481,7 @@ async function race(
       },
     });
     if (result.ok) return result.value;
+    // Combine the errors.
     throw failure();
   } finally {
     // Stops the resolver, its late batches, and what is left of the race.
