@@ -2,8 +2,14 @@
 // The command-line tool behind cli.ts and demo.ts: parses the arguments, runs
 // connect() with an event hook, and prints the timeline (see _timeline.ts).
 import { parseArgs } from "node:util";
-import { connect, type ConnectOptions } from "./connect.ts";
-import type { Family, LocalAddr, Resolver, TlsOptions } from "./types.ts";
+import { connect } from "./connect.ts";
+import type {
+  ConnectOptions,
+  Family,
+  LocalAddr,
+  Resolver,
+  TlsOptions,
+} from "./types.ts";
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { wantsColor } from "./_colors.ts";
 import { messageOf } from "./_errors.ts";

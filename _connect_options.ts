@@ -9,27 +9,34 @@ import {
 import { ConnectHistory } from "./history.ts";
 import { ipVersion, unbracket } from "./_ip.ts";
 import { checkKnownKeys, show } from "./_show.ts";
-import type { ConnectEvent, Family, LocalAddr, Resolver } from "./types.ts";
+import type {
+  ConnectEvent,
+  ConnectOptions,
+  Family,
+  LocalAddr,
+  Resolver,
+} from "./types.ts";
 
-/** The options of `connect()` (the keys of `ConnectOptions`). */
-const OPTION_KEYS = [
-  "hostname",
-  "port",
-  "conn",
-  "family",
-  "happyEyeballsDelay",
-  "interleave",
-  "localAddr",
-  "allErrors",
-  "signal",
-  "resolver",
-  "onEvent",
-  "tls",
-  "history",
-] as const;
+/** The options of `connect()`: the type makes sure that none is missing. */
+const OPTIONS: Readonly<Record<keyof ConnectOptions, true>> = {
+  hostname: true,
+  port: true,
+  conn: true,
+  family: true,
+  happyEyeballsDelay: true,
+  interleave: true,
+  localAddr: true,
+  allErrors: true,
+  signal: true,
+  resolver: true,
+  onEvent: true,
+  tls: true,
+  history: true,
+};
+const OPTION_KEYS = Object.keys(OPTIONS);
 
 /** What `connect()` was given: any value for each option, until checked. */
-type Given = { readonly [K in typeof OPTION_KEYS[number]]?: unknown };
+type Given = { readonly [K in keyof ConnectOptions]?: unknown };
 
 const ACTION = "Cannot connect";
 

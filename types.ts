@@ -1,10 +1,11 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 /**
- * The shared vocabulary of `@happy-eyeballs/connect`: the parts of the
- * options (family, local address, resolver, TLS options), the events that
- * `connect()` reports, and the failure of one attempt. A leaf, as std's
- * `semver/types.ts`: every module imports its types from here, and this
- * module imports nothing.
+ * The shared vocabulary of `@happy-eyeballs/connect`: the options of
+ * `connect()` and their parts (family, local address, resolver, TLS
+ * options), the events it reports, and the failure of one attempt. A leaf,
+ * as std's `semver/types.ts`: every module imports its types from here, and
+ * this module imports only the type of the `ConnectHistory` class, from
+ * `history.ts`, which imports no types (so there is no cycle).
  *
  * @example Type an event hook
  * ```ts
@@ -21,6 +22,9 @@
  *
  * @module
  */
+// The one import: the class of the `history` option.
+import type { ConnectHistory } from "./history.ts";
+
 /** An IP address family: `4` for IPv4, `6` for IPv6. */
 export type Family = 4 | 6;
 
@@ -249,6 +253,105 @@ export type TlsEvent =
     /** The error that `upgradeTls()` rejects with. */
     error: unknown;
   };
+
+/** Options for `connect()`. Times are in milliseconds. */
+export interface ConnectOptions {
+  /**
+   * The host to connect to: a name, or an IP address (IPv6 with or without
+   * brackets). Required unless `conn` is given.
+   */
+  hostname?: string;
+  /** The port to connect to, 1 to 65535. Required unless `conn` is given. */
+  port?: number;
+  /**
+   * An already connected TCP connection to adopt instead of connecting
+   * (asyncio's `sock`). It belongs to the result from then on. It cannot be
+   * combined with options that concern connecting. A closed connection cannot
+   * be told from an open one without using it, so it is returned as is: its
+   * first read or write then rejects with `Deno.errors.BadResource`.
+   */
+  conn?: Deno.TcpConn;
+  /**
+   * Use only addresses of this family.
+   *
+   * @default {undefined} (both)
+   */
+  family?: Family;
+  /**
+   * The delay between the starts of two connection attempts (RFC 8305
+   * "Connection Attempt Delay"). The next attempt starts earlier when the
+   * latest one fails. `0` starts all at once; `Infinity` tries the addresses
+   * strictly one after another.
+   *
+   * @default {250}
+   */
+  happyEyeballsDelay?: number;
+  /**
+   * The "First Address Family Count" of RFC 8305 §4: how many addresses of
+   * the first family come before the families alternate. `0` keeps the
+   * resolver's order.
+   *
+   * @default {1}
+   */
+  interleave?: number;
+  /**
+   * The local address to bind. Destination addresses of a family that it
+   * cannot serve are skipped.
+   *
+   * @default {undefined} (the system chooses)
+   */
+  localAddr?: LocalAddr;
+  /**
+   * When every attempt fails, always reject with an `AggregateError` holding
+   * one error per attempt (asyncio's `all_errors`), instead of a single error
+   * when there was only one attempt or all failed alike.
+   *
+   * @default {false}
+   */
+  allErrors?: boolean;
+  /**
+   * Aborting it rejects with `signal.reason` and closes every attempt.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * Resolves `hostname` instead of the system resolver (getaddrinfo, which
+   * honours /etc/hosts and orders by RFC 6724).
+   *
+   * @default {undefined} (the system resolver)
+   */
+  resolver?: Resolver;
+  /**
+   * Called synchronously with each step of the connection: resolution, every
+   * attempt's start and end. Errors it throws are reported with
+   * `reportError()` and do not affect the connection.
+   *
+   * @default {undefined}
+   */
+  onEvent?: (event: ConnectEvent) => void;
+  /**
+   * Run TLS on the winning connection (or on `conn`), as asyncio's `ssl`:
+   * `true` for Deno's default trust store, or the {@linkcode TlsOptions}.
+   * The race itself stays TCP-only. With `conn`, `tls.serverName` is
+   * required (there is no host name to verify).
+   *
+   * @default {false}
+   */
+  tls?: boolean | TlsOptions;
+  /**
+   * Remembered winners, shared between calls (RFC 8305 §4 and §5, stateful
+   * client): the address that won the last race to the same host name and
+   * port is tried first, and the delay before the next attempt may be
+   * shortened from its measured connect times. Each win is recorded in it.
+   *
+   * @default {undefined} (no memory between calls)
+   */
+  history?: ConnectHistory;
+}
+
+/** `ConnectOptions` that ask for TLS. */
+export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
 
 /** The failure of one connection attempt. */
 export interface AttemptFailure {
