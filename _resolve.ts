@@ -1,26 +1,18 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Resolving the host name of connect() to IP literals: by the system resolver
-// (getaddrinfo) or by the caller's `resolver`, which may answer in batches
-// (RFC 8305 §3). Failures name the host.
+// What connect() can attempt: the host name resolved to IP literals, by the
+// system resolver (getaddrinfo) or by the caller's `resolver`, which may
+// answer in batches (RFC 8305 §3); and `localAddr` resolved, which keeps only
+// the destinations of a family it can serve. Failures name the host.
 import { abortable } from "@std/async/abortable";
 import { delay } from "@std/async/delay";
-import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
-import type { Family, Resolver } from "./connect.ts";
+import type { Family, Resolver } from "./types.ts";
+import type { LocalAddresses } from "./_dial.ts";
+import { formatAddress } from "./errors.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
-
-/** The family of an IP literal (checked before). */
-export function familyOf(address: string): Family {
-  // Cheaper than isIP(), whose regular expressions dominate the JavaScript
-  // cost of a connection.
-  return address.includes(":") ? 6 : 4;
-}
-
-/** `isIP()`, quick to say no to host names (see {@linkcode familyOf}). */
-export function ipVersion(value: string): number {
-  return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
-}
+import { show } from "./_show.ts";
+import { familyOf, ipVersion, unbracket } from "./_ip.ts";
 
 /**
  * The most addresses that one name may bring, counted as they come
@@ -86,7 +78,7 @@ export async function resolve(
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
   let found: unknown;
-  let more: AsyncIterator<readonly string[]> | undefined;
+  let more: AsyncIterator<readonly unknown[]> | undefined;
   try {
     found = await wait(Promise.resolve(
       resolver
@@ -95,22 +87,19 @@ export async function resolve(
     ));
     // A resolver that answers in batches: start with the first.
     if (isAsyncIterable<readonly string[]>(found)) {
-      more = found[Symbol.asyncIterator]();
-      const first = await wait(more.next());
-      found = first.done ? [] : first.value;
+      const batches = found[Symbol.asyncIterator]();
+      more = batches;
+      const first = await wait(batches.next());
+      found = firstOf(first.done ? [] : first.value);
+      more = tameBatches(batches, signal, MAX_ADDRESSES - lengthOf(found));
       // Every batch, when all addresses are needed at once.
       if (all) {
-        const batches = [firstOf(found)];
-        const iterator = more;
+        const rest = [];
+        for (let next; !(next = await wait(more.next())).done;) {
+          rest.push(...next.value);
+        }
         more = undefined;
-        await readBatches(
-          iterator,
-          signal,
-          MAX_ADDRESSES - batches[0]!.length,
-          (batch) => batches.push(batch),
-          wait,
-        );
-        found = batches.flat();
+        found = [...found as unknown[], ...rest];
       }
     }
   } catch (error) {
@@ -118,69 +107,82 @@ export async function resolve(
     if (signal.aborted) throw signal.reason;
     throw resolutionError(hostname, error);
   }
-  if (signal.aborted) {
-    closeBatches(more);
-    throw signal.reason;
-  }
-  let addresses;
   try {
-    addresses = checkAddresses(hostname, family, firstOf(found));
+    signal.throwIfAborted();
+    return {
+      addresses: checkAddresses(hostname, family, firstOf(found)),
+      more: more as AsyncIterator<readonly string[]> | undefined,
+    };
   } catch (error) {
     closeBatches(more);
     throw error;
   }
-  return { addresses, more };
 }
 
 /** At most {@linkcode MAX_ADDRESSES} of an answer; not an array as it is. */
-function firstOf(found: unknown): readonly unknown[] {
+function firstOf(found: unknown): unknown {
   return Array.isArray(found) && found.length > MAX_ADDRESSES
     ? found.slice(0, MAX_ADDRESSES)
-    : found as readonly unknown[];
+    : found;
+}
+
+function lengthOf(found: unknown): number {
+  return Array.isArray(found) ? found.length : 0;
 }
 
 /**
- * Reads the batches still to come from a resolver that answers in batches,
- * until it is done, `signal` aborts, or `room` more addresses have come; then
- * closes it. Between two batches it lets timers, I/O and the signal run: a
- * resolver that answers without ever waiting would otherwise starve them.
+ * The batches still to come from a resolver that answers in batches, tamed:
+ * before each batch, timers, I/O and `signal` get their turn (a resolver
+ * that answers without ever waiting would otherwise starve them); once
+ * `room` addresses have come, it is done (memory stays bounded); when done
+ * or returned, the resolver's iterator is closed.
  *
- * @param more The batches still to come.
- * @param signal Stops the reading; it then rejects with `signal.reason`.
+ * @param batches The resolver's iterator, after its first batch.
+ * @param signal Aborting it rejects the pending `next()` with its reason.
  * @param room How many more addresses may come; the rest is ignored.
- * @param onBatch Called with each batch (at most `room` addresses in all).
- * @param wait Wraps each wait for a batch (to make it abortable).
+ * @returns An iterator of the batches, each cut to the room left.
  */
-export async function readBatches(
-  more: AsyncIterator<readonly string[]>,
+export function tameBatches(
+  batches: AsyncIterator<readonly unknown[]>,
   signal: AbortSignal,
   room: number,
-  onBatch: (batch: readonly unknown[]) => void,
-  wait: <T>(answer: Promise<T>) => Promise<T> = (answer) => answer,
-): Promise<void> {
-  try {
-    while (room > 0) {
-      await delay(0, { signal });
-      const next = await wait(more.next());
-      signal.throwIfAborted();
-      if (next.done) return;
-      const batch: unknown = next.value;
-      if (!Array.isArray(batch)) {
-        // checkAddresses() says what is wrong with it.
-        onBatch(batch as readonly unknown[]);
-        return;
+): AsyncIterator<readonly unknown[]> {
+  const done = (): Promise<IteratorReturnResult<undefined>> => {
+    room = 0;
+    closeBatches(batches);
+    return Promise.resolve({ done: true, value: undefined });
+  };
+  return {
+    async next() {
+      if (room <= 0) return done();
+      try {
+        await delay(0, { signal });
+        const next = await batches.next();
+        signal.throwIfAborted();
+        if (next.done) return done();
+        const batch: unknown = next.value;
+        // Not an array: checkAddresses() says what is wrong with it.
+        if (!Array.isArray(batch)) return { done: false, value: batch as [] };
+        const kept = batch.length > room ? batch.slice(0, room) : batch;
+        room -= kept.length;
+        return { done: false, value: kept };
+      } catch (error) {
+        done();
+        throw error;
       }
-      const kept = batch.length > room ? batch.slice(0, room) : batch;
-      room -= kept.length;
-      onBatch(kept);
-    }
-  } finally {
-    closeBatches(more);
-  }
+    },
+    return: done,
+  };
 }
 
-/** Tells a resolver that answers in batches that no more are wanted. */
-export function closeBatches(more: AsyncIterator<unknown> | undefined): void {
+/**
+ * Tells a resolver that answers in batches that no more are wanted.
+ *
+ * @param more The batches still to come, if any.
+ */
+export function closeBatches(
+  more: AsyncIterator<unknown> | undefined,
+): void {
   if (more === undefined) return;
   // return() may throw, reject, or be missing: none of it matters here.
   new Promise((done) => done(more.return?.())).catch(() => {});
@@ -194,18 +196,18 @@ export function checkAddresses(
 ): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+        show(found)
+      }`,
     );
   }
   const addresses = [
     ...new Set(found.map((address) => {
-      const bare = typeof address === "string"
-        ? address.replace(/^\[(.*)\]$/, "$1")
-        : address;
+      const bare = typeof address === "string" ? unbracket(address) : address;
       if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
           `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
-            JSON.stringify(address)
+            show(address)
           }`,
         );
       }
@@ -229,4 +231,83 @@ function resolutionError(hostname: string, cause: unknown): Error {
     `Cannot resolve '${hostname}': ${messageOf(cause)}`,
     { cause },
   );
+}
+
+/** What {@linkcode resolveTargets} resolves: the checked options. */
+export interface TargetOptions {
+  hostname: string;
+  port: number;
+  family: Family | undefined;
+  localAddr: { hostname: string; port: number } | undefined;
+  resolver: Resolver | undefined;
+}
+
+/** What can be attempted. */
+export interface Targets {
+  /** The addresses of the first batch that can be attempted. */
+  addresses: string[];
+  /** The batches still to come, from a resolver that streams. */
+  more: AsyncIterator<readonly string[]> | undefined;
+  /** The local addresses to bind, when `localAddr` is set. */
+  from: LocalAddresses | undefined;
+  /** Checks a later batch as the first was: the addresses that can be attempted. */
+  check(batch: unknown): string[];
+}
+
+/**
+ * Resolves the host name, and `localAddr` if set, to what can be attempted.
+ *
+ * @throws {Deno.errors.NotFound} If the name does not resolve, or to no
+ * address of the wanted family.
+ * @throws {TypeError} If no address has the family of a local address.
+ */
+export async function resolveTargets(
+  options: TargetOptions,
+  signal: AbortSignal,
+  cancellable: boolean,
+): Promise<Targets> {
+  const { hostname, port, family, localAddr, resolver } = options;
+  const destination = formatAddress({ hostname, port });
+  const resolution = await resolve(hostname, family, resolver, signal, {
+    cancellable,
+  });
+  let addresses = resolution.addresses;
+  if (addresses.length === 0) {
+    closeBatches(resolution.more);
+    throw new Deno.errors.NotFound(
+      `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
+    );
+  }
+  const check = (batch: unknown) => checkAddresses(hostname, family, batch);
+  if (!localAddr) {
+    return { addresses, more: resolution.more, from: undefined, check };
+  }
+
+  let locals: string[];
+  try {
+    locals = (await resolve(localAddr.hostname, undefined, resolver, signal, {
+      all: true,
+      cancellable,
+    })).addresses;
+  } catch (error) {
+    closeBatches(resolution.more);
+    throw error;
+  }
+  const served = new Set(locals.map(familyOf));
+  const usable = addresses.filter((a) => served.has(familyOf(a)));
+  if (usable.length === 0) {
+    closeBatches(resolution.more);
+    throw new TypeError(
+      `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
+        addresses.join(", ")
+      }`,
+    );
+  }
+  addresses = usable;
+  return {
+    addresses,
+    more: resolution.more,
+    from: { addresses: locals, port: localAddr.port },
+    check: (batch) => check(batch).filter((a) => served.has(familyOf(a))),
+  };
 }

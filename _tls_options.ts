@@ -8,19 +8,16 @@
  * @module
  */
 
+import { ipVersion, unbracket } from "./_ip.ts";
+import { checkKnownKeys, pemLabels, show, withArticle } from "./_show.ts";
 import { ownElements, ownOptions } from "./_own_options.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 
 /** Default of `TlsOptions.handshakeTimeout`, in milliseconds (asyncio's). */
 const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
 /** Default of `TlsOptions.shutdownTimeout`, in milliseconds (asyncio's). */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
-
-/**
- * Largest delay that `setTimeout` honours (about 24.8 days); larger values
- * fire at once.
- */
-export const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** The TLS options after validation, with defaults filled in. */
 export interface NormalizedTlsOptions {
@@ -121,7 +118,7 @@ export function parseTlsOptions(
   prefix: string,
   extraKeys: readonly string[] = [],
 ): NormalizedTlsOptions {
-  checkKeys(options, prefix, extraKeys);
+  checkKnownKeys(ACTION, options, [...TLS_OPTION_KEYS, ...extraKeys], prefix);
   const name = (key: string) => `'${prefix}${key}'`;
 
   const serverName = parseServerName(options.serverName, name("serverName"));
@@ -225,29 +222,18 @@ export function parseTimeout(
   return value;
 }
 
-function checkKeys(
-  options: Record<string, unknown>,
-  prefix: string,
-  extraKeys: readonly string[],
-): void {
-  const known = [...TLS_OPTION_KEYS, ...extraKeys];
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length === 0) return;
-  const described = unknown.map((key) => {
-    const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-    return near
-      ? `'${prefix}${key}' (did you mean '${prefix}${near}'?)`
-      : `'${prefix}${key}'`;
-  });
-  const where = prefix ? `'${prefix.slice(0, -1)}'` : "the options";
-  throw new TypeError(
-    `${ACTION} as ${where} must have only known keys (${
-      known.join(", ")
-    }): current value has unknown ${described.join(", ")}`,
-  );
-}
-
-function parseServerName(value: unknown, name: string): string | undefined {
+/**
+ * Checks a server name: a host name or an IP address (brackets dropped).
+ *
+ * @param value The name, or `undefined`.
+ * @param name The option's name, quoted, for error messages.
+ * @returns The name to send and verify, or `undefined`.
+ * @throws {TypeError} If it is not a valid server name.
+ */
+export function parseServerName(
+  value: unknown,
+  name: string,
+): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
     throw new TypeError(
@@ -261,10 +247,11 @@ function parseServerName(value: unknown, name: string): string | undefined {
       `${ACTION} as ${name} must be a non-empty host name or IP address (to skip the hostname check, leave it out and set 'unsafelyDisableHostnameVerification' to true): current value is ""`,
     );
   }
-  const unbracketed = value.startsWith("[") && value.endsWith("]")
-    ? value.slice(1, -1)
-    : value;
-  if (isIpv4(unbracketed) || isIpv6(unbracketed)) return unbracketed;
+  const unbracketed = unbracket(value);
+  // An IPv6 zone id names a local interface: no certificate can hold it.
+  if (ipVersion(unbracketed) !== 0 && !unbracketed.includes("%")) {
+    return unbracketed;
+  }
   if (isDnsName(value)) return value;
   let rule = "a host name or an IP address";
   // deno-lint-ignore no-control-regex
@@ -278,22 +265,6 @@ function parseServerName(value: unknown, name: string): string | undefined {
   throw new TypeError(
     `${ACTION} as ${name} must be ${rule}: current value is ${show(value)}`,
   );
-}
-
-/** A dotted-quad IPv4 address, as Rust's `Ipv4Addr` parses it. */
-function isIpv4(value: string): boolean {
-  return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
-    .test(value);
-}
-
-function isIpv6(value: string): boolean {
-  if (!value.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(value)) return false;
-  try {
-    new URL(`http://[${value}]/`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -328,7 +299,7 @@ function parseStringArray(
   return copy as string[];
 }
 
-/** An array described by its length and the types of its elements. */
+/** An array described by the types of its elements, never their values. */
 function describeArray(value: unknown): string {
   const copy = ownElements(value);
   if (copy === undefined) {
@@ -337,16 +308,10 @@ function describeArray(value: unknown): string {
   return `an array of ${[...new Set(copy.map(describeType))].join(", ")}`;
 }
 
-/** The labels of the PEM blocks in `text`, such as "CERTIFICATE". */
-function pemLabels(text: string): string[] {
-  return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,64})-----/g)].map((m) =>
-    m[1]!
-  );
-}
-
 /**
  * Checks that a certificate option (`isKey` false) holds certificates only,
- * and that a key option holds a private key. Messages never show the text.
+ * and that a key option holds private keys only. Messages name the kind of
+ * PEM block found, never the text.
  */
 function checkPem(value: unknown, path: string, isKey: boolean): void {
   const expected = isKey ? "a private key" : "a certificate";
@@ -365,8 +330,8 @@ function checkPem(value: unknown, path: string, isKey: boolean): void {
   if (wrong !== undefined) {
     throw new TypeError(
       `${ACTION} as '${path}' must be ${rule}: current value has ${
-        article(wrong)
-      } ${wrong} block where ${expected} was expected`,
+        withArticle(wrong)
+      } block where ${expected} was expected`,
     );
   }
   if (labels.length === 0) {
@@ -379,49 +344,8 @@ function checkPem(value: unknown, path: string, isKey: boolean): void {
   }
 }
 
-function article(label: string): string {
-  return /^[AEIOU]/.test(label) ? "an" : "a";
-}
-
 function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   return typeof value;
-}
-
-/**
- * Shows a value in an error message: strings quoted and cut at 60
- * characters, arrays and objects by their type. PEM text (a certificate, or
- * a key given by mistake) is never shown: only the kinds of its blocks.
- *
- * @param value Any value.
- * @returns A short description.
- */
-export function show(value: unknown): string {
-  if (typeof value === "string" && value.includes("-----BEGIN")) {
-    const labels = [...new Set(pemLabels(value))];
-    return labels.length === 0
-      ? `a string of ${value.length} characters`
-      : `PEM text with ${
-        labels.map((l) => `${article(l)} ${l}`).join(", ")
-      } block${labels.length > 1 ? "s" : ""}`;
-  }
-  if (typeof value === "string") {
-    return JSON.stringify(
-      value.length > 60 ? `${value.slice(0, 57)}...` : value,
-    );
-  }
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "symbol" || typeof value === "function") {
-    return typeof value;
-  }
-  if (Array.isArray(value)) {
-    return `[${value.slice(0, 4).map(show).join(", ")}${
-      value.length > 4 ? ", ..." : ""
-    }]`;
-  }
-  if (typeof value === "object" && value !== null) {
-    return Object.prototype.toString.call(value);
-  }
-  return String(value);
 }
