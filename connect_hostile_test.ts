@@ -219,7 +219,7 @@ Deno.test("connect() refuses hostile options before any look-up or traffic", asy
       "a String object as hostname",
       () => ({ ...base, hostname: new String("x.test") }),
       TypeError,
-      "'hostname' must be a string: current value is [object String]",
+      "'hostname' must be a string: current value is a String",
     ],
     [
       "a Number object as port",
