@@ -5,6 +5,7 @@
 // address must be bound, which `Deno.connect` cannot do.
 import { connectFrom } from "./_node_tcp_conn.ts";
 import { familyOf } from "./_ip.ts";
+import { bindPermissionError } from "./_permission.ts";
 
 /** The local addresses to bind (`localAddr` resolved) and the local port. */
 export interface LocalAddresses {
@@ -35,6 +36,10 @@ export function dial(
     const family = familyOf(address.hostname);
     const local = from.addresses.find((l) => familyOf(l) === family);
     if (local !== undefined) {
+      // connect() checks the first batch's families before racing; an
+      // address of a late batch may bring another one.
+      const denied = bindPermissionError(local, from.port);
+      if (denied) return Promise.reject(denied);
       return connectFrom(
         address,
         { hostname: local, port: from.port },

@@ -6,7 +6,7 @@
 // is denied; some addresses are), and the one NotCapable error that says
 // what to grant when every attempt was denied.
 import { combineAttemptErrors, formatAddress } from "./errors.ts";
-import { ipVersion } from "./_ip.ts";
+import { familyOf, ipVersion } from "./_ip.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
 import type { AttemptFailure } from "./types.ts";
 
@@ -84,6 +84,53 @@ export function addressesFallback(
   return `net permission covers ${
     formatAddress(target)
   } but not all of its addresses`;
+}
+
+/**
+ * The NotCapable error for binding the local address `hostname:port`
+ * without net permission for it, or `undefined` when it is granted. node:net,
+ * which binds it, would throw this error where no caller can catch it (an
+ * uncaught exception, which ends the process): ask before.
+ *
+ * @param hostname The local IP literal.
+ * @param port The local port; `0` lets the system choose.
+ * @returns The error to reject with, or `undefined`.
+ */
+export function bindPermissionError(
+  hostname: string,
+  port: number,
+): Error | undefined {
+  if (isGranted(hostname, port)) return undefined;
+  const address = formatAddress({ hostname, port });
+  const grant = port !== 0
+    ? address
+    : familyOf(hostname) === 6
+    ? `[${hostname}]`
+    : hostname;
+  return new Deno.errors.NotCapable(
+    `Cannot bind the local address ${address} as net permission for it is missing: run with --allow-net=${grant}`,
+  );
+}
+
+/**
+ * Checks, before any traffic, that the local address used for each of
+ * `addresses` may be bound (see {@linkcode bindPermissionError}).
+ *
+ * @param from The local addresses (the first of each family is used).
+ * @param addresses The destinations.
+ * @throws {Deno.errors.NotCapable} Naming the local address and what to grant.
+ */
+export function checkBindPermission(
+  from: { addresses: readonly string[]; port: number },
+  addresses: readonly string[],
+): void {
+  for (const family of new Set(addresses.map(familyOf))) {
+    const local = from.addresses.find((l) => familyOf(l) === family);
+    const error = local === undefined
+      ? undefined
+      : bindPermissionError(local, from.port);
+    if (error) throw error;
+  }
 }
 
 /** Connects with `Deno.connect({ hostname })` and its own Happy Eyeballs. */

@@ -36,6 +36,7 @@ import {
 import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
+  checkBindPermission,
   fallBack,
   lookupFallback,
   mayFallBack,
@@ -362,8 +363,10 @@ async function race(
       if (reason) return await leaveToDeno(reason);
       throw error;
     }
-    from = targets.from;
     more = targets.more;
+    from = targets.from;
+    // node:net would throw a denied bind where no caller can catch it.
+    if (from) checkBindPermission(from, targets.addresses);
 
     // Order: the remembered winner first, then the families interleaved
     // (RFC 8305 §4: history may rank addresses before interleaving).

@@ -859,6 +859,34 @@ await report({ hostname: "localhost", port });
   });
 });
 
+Deno.test("connect() faults: a localAddr without net permission rejects with NotCapable, not an uncaught error", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const [literal, name] = await runWithPermissions(
+    ["--allow-read", "--allow-net=127.0.0.1"],
+    `${REPORT}
+addEventListener("error", (event) => {
+  event.preventDefault();
+  console.log(JSON.stringify({ uncaught: String(event.error) }));
+});
+await report({ hostname: "127.0.0.1", port, localAddr: { hostname: "127.0.0.2" } });
+await report({ hostname: "127.0.0.1", port, localAddr: { hostname: "127.0.0.2", port: 40000 } });
+`,
+    [String(server.port)],
+  );
+  assertEquals(literal, {
+    ok: false,
+    class: "NotCapable",
+    message:
+      "Cannot bind the local address 127.0.0.2:0 as net permission for it is missing: run with --allow-net=127.0.0.2",
+    events: [],
+  });
+  assertEquals(
+    (name as { message: string }).message,
+    "Cannot bind the local address 127.0.0.2:40000 as net permission for it is missing: run with --allow-net=127.0.0.2:40000",
+  );
+  assertEquals(server.conns.length, 0);
+});
+
 Deno.test("connect() faults: with net permission for the name only, it falls back to Deno.connect", async () => {
   await using server = acceptingServer("127.0.0.1");
   const code = `${REPORT}
