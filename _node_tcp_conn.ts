@@ -46,7 +46,7 @@ export async function connectFrom(
     }
     function onConnect(): void {
       settle();
-      resolve(new NodeTcpConn(socket));
+      resolve(new NodeTcpConn(socket, remote, local));
     }
     function onError(error: Error): void {
       // A socket destroyed on abort may still report its failed connect: an
@@ -63,12 +63,18 @@ export async function connectFrom(
   });
 }
 
-function netAddr(hostname: string | undefined, port: number | undefined) {
-  return {
-    transport: "tcp" as const,
-    hostname: hostname ?? "",
-    port: port ?? 0,
-  };
+/**
+ * The address node:net reports, or else `dialled`: a peer that resets the
+ * connection at once leaves node:net nothing to report (getpeername fails).
+ */
+function netAddr(
+  hostname: string | undefined,
+  port: number | undefined,
+  dialled: Endpoint,
+): Deno.NetAddr {
+  return hostname === undefined || port === undefined
+    ? { transport: "tcp", hostname: dialled.hostname, port: dialled.port }
+    : { transport: "tcp", hostname, port };
 }
 
 /** Whether `conn` was made by {@linkcode connectFrom} (not by Deno.connect). */
@@ -87,10 +93,10 @@ class NodeTcpConn implements Deno.TcpConn {
   #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
   #leftover: Uint8Array | undefined;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, remote: Endpoint, local: Endpoint) {
     this.#socket = socket;
-    this.localAddr = netAddr(socket.localAddress, socket.localPort);
-    this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort);
+    this.localAddr = netAddr(socket.localAddress, socket.localPort, local);
+    this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort, remote);
     socket.pause();
     this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller) {
