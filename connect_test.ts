@@ -14,7 +14,7 @@ import {
   refusedPort,
   TEST_CA,
   tlsServer,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {

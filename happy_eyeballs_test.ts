@@ -12,7 +12,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import fc from "fast-check";
-import { collectReportedErrors } from "./_testing.ts";
+import { collectReportedErrors } from "./_testing/errors.ts";
 import FakeTimers from "@sinonjs/fake-timers";
 import {
   type Attempt,
