@@ -604,7 +604,7 @@ Deno.test("connect() faults: a reset right after accept fails the attempt, or el
         conn = await connect({
           hostname: "127.0.0.1",
           port: server.port,
-          localAddr,
+          ...(localAddr ? { localAddr } : {}),
         });
       } catch (error) {
         assertInstanceOf(error, Deno.errors.ConnectionReset);
@@ -671,7 +671,7 @@ Deno.test("connect() faults: a reset after the first byte leaves connect() alone
     using conn = await connect({
       hostname: "127.0.0.1",
       port: server.port,
-      localAddr,
+      ...(localAddr ? { localAddr } : {}),
     });
     await conn.write(new Uint8Array([1]));
     await assertRejects(

@@ -21,7 +21,9 @@ async function batches(
   options: { resolutionDelay?: number; family?: 4 | 6 } = {},
 ): Promise<{ batch: string[]; at: number }[]> {
   const resolve = dnsResolver({
-    resolutionDelay: options.resolutionDelay,
+    ...options.resolutionDelay === undefined
+      ? {}
+      : { resolutionDelay: options.resolutionDelay },
     nameServer: server.nameServer,
   });
   const seen = [];
