@@ -8,10 +8,12 @@
  * @example Connect to a local server
  * ```ts
  * import { connect } from "@happy-eyeballs/connect/connect";
+ * import { assertEquals } from "@std/assert";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * using conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * using _ = await listener.accept();
+ * using peer = await listener.accept();
+ * assertEquals(peer.remoteAddr, conn.localAddr);
  * ```
  *
  * @module
