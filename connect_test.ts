@@ -1137,3 +1137,29 @@ conn.close();`,
     }
   },
 });
+
+Deno.test("connect() checks the server name taken from 'hostname' before any traffic", async () => {
+  const events: string[] = [];
+  // A zone id names a local interface: no certificate can hold it.
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "fe80::1%lo",
+        port: 443,
+        tls: true,
+        onEvent: (event) => events.push(event.type),
+      }),
+    TypeError,
+    "Cannot start TLS as 'hostname' must be a host name or an IP address",
+  );
+  assertEquals(events, []);
+});
+
+Deno.test("connect() shows a bad value cut to a sane length", async () => {
+  const error = await assertRejects(
+    () => connect({ hostname: "a".repeat(1 << 20), port: 80 }),
+    TypeError,
+    "'hostname'",
+  );
+  assert(error.message.length < 300, `${error.message.length} characters`);
+});
