@@ -99,7 +99,7 @@ export async function startNodeTls(
   // Every option that bears on verification is an own property, even when
   // undefined: node:tls would otherwise read one that polluted code put on
   // Object.prototype (such as a `checkServerIdentity` that accepts anything).
-  const connectOptions: ConnectionOptions = {
+  const connectOptions = {
     socket: Duplex.fromWeb({
       readable: conn.readable,
       writable: conn.writable,
@@ -124,7 +124,9 @@ export async function startNodeTls(
     maxVersion: undefined,
     ciphers: undefined,
     session: undefined,
-  };
+    // The types forbid `undefined` (exactOptionalPropertyTypes): here it is
+    // meant, as an own property that shadows a polluted one.
+  } as unknown as ConnectionOptions;
   return new NodeTlsConn(conn, tls.connect(connectOptions));
 }
 

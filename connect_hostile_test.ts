@@ -19,12 +19,12 @@ import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import { ConnectHistory } from "./history.ts";
 import {
   acceptingServer,
-  collectReportedErrors,
   refusedPort,
   TEST_CA,
   type TestServer,
   tlsServer,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
+import { collectReportedErrors } from "./_testing/errors.ts";
 
 const IPV6 = (() => {
   try {

@@ -14,7 +14,7 @@ import {
   refusedPort,
   TEST_CA,
   tlsServer,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {
@@ -604,7 +604,7 @@ Deno.test("connect() faults: a reset right after accept fails the attempt, or el
         conn = await connect({
           hostname: "127.0.0.1",
           port: server.port,
-          localAddr,
+          ...(localAddr ? { localAddr } : {}),
         });
       } catch (error) {
         assertInstanceOf(error, Deno.errors.ConnectionReset);
@@ -671,7 +671,7 @@ Deno.test("connect() faults: a reset after the first byte leaves connect() alone
     using conn = await connect({
       hostname: "127.0.0.1",
       port: server.port,
-      localAddr,
+      ...(localAddr ? { localAddr } : {}),
     });
     await conn.write(new Uint8Array([1]));
     await assertRejects(
@@ -1164,4 +1164,30 @@ conn.close();`,
       await Deno.remove(hosts);
     }
   },
+});
+
+Deno.test("connect() checks the server name taken from 'hostname' before any traffic", async () => {
+  const events: string[] = [];
+  // A zone id names a local interface: no certificate can hold it.
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "fe80::1%lo",
+        port: 443,
+        tls: true,
+        onEvent: (event) => events.push(event.type),
+      }),
+    TypeError,
+    "Cannot start TLS as 'hostname' must be a host name or an IP address",
+  );
+  assertEquals(events, []);
+});
+
+Deno.test("connect() shows a bad value cut to a sane length", async () => {
+  const error = await assertRejects(
+    () => connect({ hostname: "a".repeat(1 << 20), port: 80 }),
+    TypeError,
+    "'hostname'",
+  );
+  assert(error.message.length < 300, `${error.message.length} characters`);
 });
