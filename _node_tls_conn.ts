@@ -17,6 +17,7 @@
  */
 
 import type { ConnectionOptions, TLSSocket } from "node:tls";
+import type { Duplex } from "node:stream";
 import { mapError } from "./_map_error.ts";
 import { ipVersion } from "./_ip.ts";
 
@@ -99,11 +100,12 @@ export async function startNodeTls(
   // Every option that bears on verification is an own property, even when
   // undefined: node:tls would otherwise read one that polluted code put on
   // Object.prototype (such as a `checkServerIdentity` that accepts anything).
+  const tcp = Duplex.fromWeb({
+    readable: conn.readable,
+    writable: conn.writable,
+  });
   const connectOptions = {
-    socket: Duplex.fromWeb({
-      readable: conn.readable,
-      writable: conn.writable,
-    }),
+    socket: tcp,
     host: serverName,
     cert: options.cert,
     key: options.key,
@@ -127,7 +129,7 @@ export async function startNodeTls(
     // The types forbid `undefined` (exactOptionalPropertyTypes): here it is
     // meant, as an own property that shadows a polluted one.
   } as unknown as ConnectionOptions;
-  return new NodeTlsConn(conn, tls.connect(connectOptions));
+  return new NodeTlsConn(conn, tls.connect(connectOptions), tcp);
 }
 
 /** A `node:tls` socket seen through the `Deno.TlsConn` interface. */
@@ -137,6 +139,8 @@ class NodeTlsConn implements Deno.TlsConn {
   #handshake: Promise<Deno.TlsHandshakeInfo>;
   #leftover: Uint8Array | null = null;
   #ended = false;
+  /** The peer closed TCP without close_notify (a truncation attack, or nginx). */
+  #truncated = false;
   #closed = false;
   #error: unknown = undefined;
   #wake: (() => void) | undefined;
@@ -145,7 +149,13 @@ class NodeTlsConn implements Deno.TlsConn {
   readonly localAddr: Deno.NetAddr;
   readonly remoteAddr: Deno.NetAddr;
 
-  constructor(tcp: Deno.TcpConn, socket: TLSSocket) {
+  /**
+   * @param tcp The TCP connection.
+   * @param socket The TLS socket over it.
+   * @param stream The stream between them, whose end tells whether the TLS
+   * end of stream came with close_notify.
+   */
+  constructor(tcp: Deno.TcpConn, socket: TLSSocket, stream: Duplex) {
     this.#tcp = tcp;
     this.#socket = socket;
     this.localAddr = tcp.localAddr;
@@ -156,8 +166,14 @@ class NodeTlsConn implements Deno.TlsConn {
       wake?.();
     };
     socket.on("readable", wake);
+    // node:tls ends the TLS stream on close_notify, and also when TCP ends
+    // without one; Deno.startTls then fails the read with UnexpectedEof, and
+    // so does this: the TCP stream ended first only in the second case.
+    let tcpEnded = false;
+    stream.once("end", () => tcpEnded = true);
     socket.on("end", () => {
       this.#ended = true;
+      this.#truncated = tcpEnded;
       wake();
     });
     socket.on("error", (error) => {
@@ -202,6 +218,11 @@ class NodeTlsConn implements Deno.TlsConn {
         return n;
       }
       if (this.#error !== undefined) throw this.#error;
+      if (this.#truncated) {
+        throw new Deno.errors.UnexpectedEof(
+          "peer closed connection without sending TLS close_notify",
+        );
+      }
       if (this.#ended || this.#socket.destroyed) return null;
       await new Promise<void>((resolve) => this.#wake = resolve);
       if (this.#closed) throw new Deno.errors.Interrupted("operation canceled");

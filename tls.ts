@@ -45,7 +45,7 @@
  *   handshakeTimeout: 10_000,
  * });
  * assertEquals((await conn.handshake()).alpnProtocol, "h2");
- * assertEquals(await closeTls(conn, { timeout: 5_000 }), true);
+ * assertEquals(await closeTls(conn, { timeout: 5_000 }), "closeNotify");
  * await accepted;
  * ```
  *
@@ -86,6 +86,24 @@ export interface UpgradeTlsOptions extends TlsOptions {
    */
   onEvent?: (event: TlsEvent) => void;
 }
+
+/**
+ * How {@linkcode closeTls} ended:
+ * - `"closeNotify"`: the peer answered close_notify and closed: a clean TLS
+ *   shutdown, in which nothing was cut short;
+ * - `"noCloseNotify"`: the peer closed or reset the connection without
+ *   close_notify (nginx, for one, closes TCP without answering), or broke
+ *   the protocol;
+ * - `"timedOut"`: the peer did neither within the timeout;
+ * - `"alreadyClosed"`: the connection was closed already; nothing was sent.
+ *
+ * In every case the connection is closed when `closeTls()` settles.
+ */
+export type CloseTlsResult =
+  | "closeNotify"
+  | "noCloseNotify"
+  | "timedOut"
+  | "alreadyClosed";
 
 /** Options for {@linkcode closeTls}. */
 export interface CloseTlsOptions {
@@ -249,10 +267,13 @@ export async function upgradeTls(
  *
  * @param conn The connection to close; it passes to this function.
  * @param options The timeout.
- * @returns `true` when the peer closed its side (end of stream) within the
- * timeout; `false` when the timeout expired first, reading or writing
- * failed (such as a reset, or a peer that closed without close_notify), or
- * the connection was already closed.
+ * Changed in 0.2: it used to resolve to a boolean, `true` for an end of
+ * stream and `false` for everything else, so that a peer that closed without
+ * close_notify looked like a timeout. Compare the result with
+ * `"closeNotify"` where `true` was expected.
+ *
+ * @returns How it ended (see {@linkcode CloseTlsResult}): `"closeNotify"`,
+ * `"noCloseNotify"`, `"timedOut"` or `"alreadyClosed"`.
  * @throws {TypeError} If `timeout` is not a number (the connection is closed
  * all the same).
  * @throws {RangeError} If `timeout` is not positive, finite and at most
@@ -279,14 +300,14 @@ export async function upgradeTls(
  *   serverName: "localhost",
  *   caCerts: [read("ca.pem")],
  * });
- * assertEquals(await closeTls(conn, { timeout: 1_000 }), false);
+ * assertEquals(await closeTls(conn, { timeout: 1_000 }), "timedOut");
  * (await accepted).close();
  * ```
  */
 export async function closeTls(
   conn: Deno.TlsConn,
   options: CloseTlsOptions = {},
-): Promise<boolean> {
+): Promise<CloseTlsResult> {
   let timeout: number;
   try {
     if (typeof options !== "object" || options === null) {
@@ -312,7 +333,7 @@ export async function closeTls(
   const expired = delay(timeout, { signal: settled.signal }).then(() => {
     // Closing also cancels the pending write or read of `drain`.
     closeQuietly(conn);
-    return false;
+    return "timedOut" as const;
   });
   try {
     return await Promise.race([drain(conn), expired]);
@@ -325,15 +346,23 @@ export async function closeTls(
 }
 
 /** Sends close_notify, then reads until the peer's end of stream. */
-async function drain(conn: Deno.TlsConn): Promise<boolean> {
+async function drain(conn: Deno.TlsConn): Promise<CloseTlsResult> {
   try {
     await conn.closeWrite();
+  } catch (error) {
+    return error instanceof Deno.errors.BadResource
+      ? "alreadyClosed"
+      : "noCloseNotify";
+  }
+  try {
     const buffer = new Uint8Array(16_384);
     while ((await conn.read(buffer)) !== null) {
       // Discard what the peer still sends.
     }
-    return true;
+    // A TLS end of stream: Deno.TlsConn reads null only after close_notify,
+    // and fails with UnexpectedEof when TCP ends without it.
+    return "closeNotify";
   } catch {
-    return false;
+    return "noCloseNotify";
   }
 }

@@ -20,8 +20,16 @@ import {
 } from "./tls.ts";
 import { normalizeTlsOptions } from "./_tls_options.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
+import { connect } from "./connect.ts";
+import {
+  needs,
+  nginxServer,
+  opensslServer,
+  type TlsPeer,
+} from "./_testing/tls_peers.ts";
 import {
   acceptingServer,
+  firstLine,
   readTestdata,
   serve,
   type TestServer,
@@ -138,7 +146,7 @@ Deno.test("upgradeTls() verifies the server with caCerts and reports events", as
     { type: "tlsSucceeded", serverName: "localhost", alpnProtocol: null },
   ]);
   assertStrictEquals(await echo(conn, "ping"), "ping");
-  assertStrictEquals(await closeTls(conn), true);
+  assertStrictEquals(await closeTls(conn), "closeNotify");
 });
 
 Deno.test({
@@ -155,7 +163,7 @@ Deno.test({
       });
       assertStrictEquals(events[0]!.serverName, "::1");
       assertStrictEquals(await echo(conn, "six"), "six");
-      assertStrictEquals(await closeTls(conn), true);
+      assertStrictEquals(await closeTls(conn), "closeNotify");
     }
   },
 });
@@ -192,7 +200,7 @@ Deno.test("upgradeTls() serverName verifies a name that the address would not", 
     caCerts: [CA],
   });
   assertStrictEquals(await echo(conn, "sni"), "sni");
-  assertStrictEquals(await closeTls(conn), true);
+  assertStrictEquals(await closeTls(conn), "closeNotify");
 
   const error = await assertRejects(
     async () =>
@@ -228,7 +236,7 @@ Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check
     unsafelyDisableHostnameVerification: true,
   });
   assertStrictEquals(await echo(conn, "a"), "a");
-  assertStrictEquals(await closeTls(conn), true);
+  assertStrictEquals(await closeTls(conn), "closeNotify");
 
   // No name at all: the peer's address stands in, and is not checked.
   const events: TlsEvent[] = [];
@@ -238,7 +246,7 @@ Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check
     onEvent: (event) => events.push(event),
   });
   assertStrictEquals(events[0]!.serverName, "127.0.0.1");
-  assertStrictEquals(await closeTls(conn2), true);
+  assertStrictEquals(await closeTls(conn2), "closeNotify");
 
   // The chain is still verified.
   await using other = echoServer(OTHER);
@@ -273,7 +281,7 @@ Deno.test("upgradeTls() reports the protocol chosen through ALPN", async () => {
     serverName: "localhost",
     alpnProtocol: chosen,
   });
-  assertStrictEquals(await closeTls(conn), true);
+  assertStrictEquals(await closeTls(conn), "closeNotify");
 
   // Without ALPN on the client: null.
   const conn2 = await upgradeTls(await connectTo(server), {
@@ -281,7 +289,7 @@ Deno.test("upgradeTls() reports the protocol chosen through ALPN", async () => {
     caCerts: [CA],
   });
   assertStrictEquals((await conn2.handshake()).alpnProtocol, null);
-  assertStrictEquals(await closeTls(conn2), true);
+  assertStrictEquals(await closeTls(conn2), "closeNotify");
 });
 
 // --- mutual TLS -------------------------------------------------------------
@@ -307,7 +315,7 @@ Deno.test("upgradeTls() sends a client certificate to a server that requires one
   assertStrictEquals(await new Response(conn.readable).text(), "hello");
   // As with Deno's own connections, the end of `readable` closed it.
   assert(isClosed(conn));
-  assertStrictEquals(await closeTls(conn), false);
+  assertStrictEquals(await closeTls(conn), "alreadyClosed");
 });
 
 Deno.test("upgradeTls() without a client certificate: TLS 1.3 fails on the first read", async () => {
@@ -325,7 +333,7 @@ Deno.test("upgradeTls() without a client certificate: TLS 1.3 fails on the first
   );
   assertMatch(error.message, /CertificateRequired/);
   assertStrictEquals(await server.authorized, false);
-  assertStrictEquals(await closeTls(conn), false);
+  assertStrictEquals(await closeTls(conn), "noCloseNotify");
 });
 
 Deno.test("upgradeTls() with a client certificate still verifies the server", async () => {
@@ -361,7 +369,7 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
     },
   );
   assertStrictEquals(await server2.authorized, true);
-  assertStrictEquals(await closeTls(conn), true);
+  assertStrictEquals(await closeTls(conn), "closeNotify");
 });
 
 Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
@@ -617,6 +625,98 @@ Deno.test("upgradeTls() rejects with signal.reason when onEvent aborts on tlsSuc
 
 // --- closeTls ---------------------------------------------------------------
 
+/** The three ways to TLS: Deno.startTls, node:tls, and node:tls over node:net. */
+const TLS_PATHS = {
+  "Deno.startTls": (port: number) =>
+    connect({
+      hostname: "127.0.0.1",
+      port,
+      tls: { serverName: "localhost", caCerts: [CA] },
+    }),
+  "node:tls (client certificate)": (port: number) =>
+    connect({
+      hostname: "127.0.0.1",
+      port,
+      tls: { serverName: "localhost", caCerts: [CA], ...CLIENT },
+    }),
+  "node:tls (localAddr)": (port: number) =>
+    connect({
+      hostname: "127.0.0.1",
+      port,
+      localAddr: { hostname: "127.0.0.1" },
+      tls: { serverName: "localhost", caCerts: [CA] },
+    }),
+};
+
+async function closeWith(
+  start: () => Promise<TlsPeer>,
+  path: keyof typeof TLS_PATHS,
+): Promise<string> {
+  await using peer = await start();
+  const conn = await TLS_PATHS[path](peer.port);
+  return await closeTls(conn, { timeout: 10_000 });
+}
+
+Deno.test({
+  name: "closeTls() says the peer answered close_notify (openssl s_server)",
+  ...needs("openssl"),
+  async fn(t) {
+    for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
+      await t.step(path, async () => {
+        assertStrictEquals(
+          await closeWith(opensslServer, path),
+          "closeNotify",
+        );
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "closeTls() says the peer closed without close_notify (nginx)",
+  ...needs("nginx"),
+  async fn(t) {
+    for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
+      await t.step(path, async () => {
+        assertStrictEquals(await closeWith(nginxServer, path), "noCloseNotify");
+      });
+    }
+  },
+});
+
+Deno.test("closeTls() says the peer closed without close_notify (a server that exits)", async () => {
+  // A TLS server that ends its process after the handshake: TCP is closed
+  // without close_notify.
+  const script = `
+import socket, ssl, sys, os
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(1)
+sys.stdout.write(f"{server.getsockname()[1]}\\n")
+sys.stdout.flush()
+conn = ctx.wrap_socket(server.accept()[0], server_side=True)
+conn.recv(1)
+os._exit(0)
+`;
+  const testdata = new URL("./testdata/", import.meta.url).pathname;
+  for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
+    const child = new Deno.Command("python3", {
+      args: ["-c", script, `${testdata}server.pem`, `${testdata}server.key`],
+      stdout: "piped",
+    }).spawn();
+    const port = Number(await firstLine(child.stdout));
+    const conn = await TLS_PATHS[path](port);
+    assertStrictEquals(
+      await closeTls(conn, { timeout: 10_000 }),
+      "noCloseNotify",
+      path,
+    );
+    await child.status;
+  }
+});
+
 /** A TLS server that completes the handshake and then ignores the client. */
 function deafServer(): TestServer {
   return serve(
@@ -632,7 +732,7 @@ Deno.test("closeTls() gives up at the timeout when the peer never closes", async
     caCerts: [CA],
   });
   const start = performance.now();
-  assertStrictEquals(await closeTls(conn, { timeout: 200 }), false);
+  assertStrictEquals(await closeTls(conn, { timeout: 200 }), "timedOut");
   const elapsed = performance.now() - start;
   assert(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
   assert(isClosed(conn));
@@ -646,7 +746,7 @@ Deno.test("closeTls() defaults to the shutdownTimeout of upgradeTls()", async ()
     shutdownTimeout: 200,
   });
   const start = performance.now();
-  assertStrictEquals(await closeTls(conn), false);
+  assertStrictEquals(await closeTls(conn), "timedOut");
   const elapsed = performance.now() - start;
   assert(elapsed >= 190 && elapsed < 5_000, `elapsed ${elapsed} ms`);
 });
@@ -659,7 +759,7 @@ Deno.test("closeTls() returns promptly when the peer closes", async () => {
   });
   assertStrictEquals(await echo(conn, "bye"), "bye");
   const start = performance.now();
-  assertStrictEquals(await closeTls(conn, { timeout: 20_000 }), true);
+  assertStrictEquals(await closeTls(conn, { timeout: 20_000 }), "closeNotify");
   assert(performance.now() - start < 5_000);
   assert(isClosed(conn));
 });
@@ -677,7 +777,7 @@ Deno.test("closeTls() discards what the peer still sends", async () => {
     serverName: "localhost",
     caCerts: [CA],
   });
-  assertStrictEquals(await closeTls(conn, { timeout: 20_000 }), true);
+  assertStrictEquals(await closeTls(conn, { timeout: 20_000 }), "closeNotify");
 });
 
 Deno.test("closeTls() never throws on a closed connection", async () => {
@@ -687,8 +787,8 @@ Deno.test("closeTls() never throws on a closed connection", async () => {
     caCerts: [CA],
   });
   conn.close();
-  assertStrictEquals(await closeTls(conn), false);
-  assertStrictEquals(await closeTls(conn, { timeout: 1 }), false);
+  assertStrictEquals(await closeTls(conn), "alreadyClosed");
+  assertStrictEquals(await closeTls(conn, { timeout: 1 }), "alreadyClosed");
 });
 
 Deno.test("closeTls() validates its timeout and closes all the same", async () => {
