@@ -1146,3 +1146,85 @@ Deno.test("normalizeTlsOptions() never shows a private key", () => {
   ) as Error;
   assert(!error.message.includes(key.slice(40, 80)));
 });
+
+/**
+ * Throws if `text` holds any 12 characters in a row of the base64 body of a
+ * PEM value in `secrets`.
+ */
+function assertNoPemMaterial(text: string, secrets: string[], what: string) {
+  for (const secret of secrets) {
+    const body = secret.split("\n").filter((line) => !line.startsWith("-----"))
+      .join("");
+    for (let i = 0; i + 12 <= body.length; i += 4) {
+      const piece = body.slice(i, i + 12);
+      assert(!text.includes(piece), `${what} shows ${JSON.stringify(piece)}`);
+    }
+  }
+}
+
+Deno.test("connect() and upgradeTls() never show a certificate, CA or key value, on any TLS path", async (t) => {
+  // A private key given as a certificate, a CA or a server name; a
+  // certificate given as a key; a key that is not the certificate's; values
+  // that do not parse: none may appear in errors, their causes, or events.
+  const garbled = CLIENT.key.replace(/^([A-Za-z0-9+/]{20})/m, "$1!!");
+  const mistakes: Record<string, Record<string, unknown>> = {
+    "cert and key swapped": { cert: CLIENT.key, key: CLIENT.cert },
+    "a key in caCerts": { caCerts: [CA, CLIENT.key] },
+    "a key and a certificate in one caCerts entry": {
+      caCerts: [CA + CLIENT.key],
+    },
+    "a key as serverName": { serverName: CLIENT.key },
+    "a key in alpnProtocols": { alpnProtocols: [CLIENT.key] },
+    "another certificate's key": { cert: CLIENT.cert, key: SERVER.key },
+    "a key that does not parse": { cert: CLIENT.cert, key: garbled },
+    "a certificate that does not parse": {
+      cert: CLIENT.cert.replace(/^([A-Za-z0-9+/]{20})/m, "$1!!"),
+      key: CLIENT.key,
+    },
+    "caCerts that do not parse": {
+      caCerts: [CA.replace(/^([A-Za-z0-9+/]{20})/m, "$1!!")],
+    },
+  };
+  const secrets = [CLIENT.key, CLIENT.cert, CA, SERVER.key];
+  await using server = echoServer(SERVER);
+  for (const [name, tls] of Object.entries(mistakes)) {
+    await t.step(name, async () => {
+      const paths: Record<string, () => Promise<Deno.Conn>> = {
+        "connect()": () =>
+          connect({
+            hostname: "127.0.0.1",
+            port: server.port,
+            tls: { serverName: "localhost", ...tls },
+            onEvent: (event) => events.push(event),
+          }),
+        "connect() with localAddr": () =>
+          connect({
+            hostname: "127.0.0.1",
+            port: server.port,
+            localAddr: { hostname: "127.0.0.1" },
+            tls: { serverName: "localhost", ...tls },
+            onEvent: (event) => events.push(event),
+          }),
+        "upgradeTls()": async () =>
+          upgradeTls(await connectTo(server), {
+            serverName: "localhost",
+            ...tls,
+            onEvent: (event) => events.push(event),
+          }),
+      };
+      const events: unknown[] = [];
+      for (const [path, open] of Object.entries(paths)) {
+        const error = await open().then((conn) => {
+          conn.close();
+          return undefined;
+        }, (error) => error);
+        assert(error !== undefined, `${path} connected`);
+        assertNoPemMaterial(
+          Deno.inspect({ error, events }, { depth: 20, colors: false }),
+          secrets,
+          path,
+        );
+      }
+    });
+  }
+});
