@@ -1,0 +1,717 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// This module is browser incompatible.
+
+/**
+ * A `node:net`-compatible socket on top of {@linkcode connect}, for the npm
+ * clients that take a socket: pg (`stream`), postgres.js (`socket`), ioredis
+ * (a connector), undici (`Agent({ connect })`, see
+ * {@linkcode createUndiciConnector}) and `node:http`/`node:https`
+ * (`Agent#createConnection`). They then get Happy Eyeballs, remembered
+ * winners and explained failures.
+ *
+ * {@linkcode createConnection} returns at once a socket that is dialling, as
+ * `node:net`'s `createConnection` does; {@linkcode toNodeSocket} wraps a
+ * connection you already have (after a STARTTLS exchange, for instance).
+ *
+ * @example Talk to a server through the socket
+ * ```ts
+ * import { createConnection } from "@happy-eyeballs/connect/node";
+ * import { assertEquals } from "@std/assert";
+ * import { once } from "node:events";
+ *
+ * // An echo server on loopback.
+ * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * server.accept().then(async (conn) => {
+ *   await conn.readable.pipeTo(conn.writable);
+ * });
+ *
+ * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+ * assertEquals(socket.readyState, "opening");
+ * socket.end("hello"); // Kept until the connection is made.
+ * const [data] = await once(socket, "data");
+ * assertEquals(String(data), "hello");
+ * await once(socket, "close");
+ * ```
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { nextTick } from "node:process";
+import { Duplex } from "node:stream";
+import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
+import { checkOptions } from "./_connect_options.ts";
+
+/** A connection this module can wrap: TCP, or TLS over TCP. */
+export type NodeSocketConn = Deno.TcpConn | Deno.TlsConn;
+
+/** The smallest and largest buffer one read fills. */
+const MIN_READ = 16 * 1024;
+const MAX_READ = 256 * 1024;
+
+/** `node:net` error codes of Deno's network errors. */
+const CODES: ReadonlyArray<[new (...args: never[]) => Error, string]> = [
+  [Deno.errors.ConnectionRefused, "ECONNREFUSED"],
+  [Deno.errors.ConnectionReset, "ECONNRESET"],
+  [Deno.errors.ConnectionAborted, "ECONNABORTED"],
+  [Deno.errors.TimedOut, "ETIMEDOUT"],
+  [Deno.errors.NotFound, "ENOTFOUND"],
+  [Deno.errors.AddrNotAvailable, "EADDRNOTAVAIL"],
+  [Deno.errors.AddrInUse, "EADDRINUSE"],
+  [Deno.errors.PermissionDenied, "EACCES"],
+  [Deno.errors.BrokenPipe, "EPIPE"],
+  [Deno.errors.NotConnected, "ENOTCONN"],
+];
+
+/** The `node:net` code for an error, as `node:net` would set it. */
+function codeOf(error: unknown): string | undefined {
+  if (error instanceof AggregateError) {
+    for (const inner of error.errors) {
+      const code = codeOf(inner);
+      if (code) return code;
+    }
+    return undefined;
+  }
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as { code?: unknown };
+  if (typeof code === "string") return code;
+  if (error instanceof DOMException) {
+    if (error.name === "TimeoutError") return "ETIMEDOUT";
+    if (error.name === "AbortError") return "ABORT_ERR";
+  }
+  return CODES.find(([Class]) => error instanceof Class)?.[1];
+}
+
+/** The same error, with the `code` that `node:net` would have set. */
+function withCode(error: unknown): Error {
+  const result = error instanceof Error ? error : new Error(String(error));
+  const code = codeOf(result);
+  if (code && (result as { code?: unknown }).code === undefined) {
+    try {
+      Object.defineProperty(result, "code", {
+        value: code,
+        configurable: true,
+        writable: true,
+      });
+    } catch {
+      // A frozen error keeps its shape.
+    }
+  }
+  return result;
+}
+
+function familyName(hostname: string): "IPv4" | "IPv6" {
+  return hostname.includes(":") ? "IPv6" : "IPv4";
+}
+
+function isTls(conn: NodeSocketConn): conn is Deno.TlsConn {
+  return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
+}
+
+// Module-private access to the socket, for the two functions that make one.
+/** Makes the socket use the connection, now or once `ready` gives it. */
+let attach: (
+  socket: NodeSocket,
+  ready: NodeSocketConn | Promise<NodeSocketConn>,
+  abort: AbortController | undefined,
+) => void;
+/** The TCP race is won: `connect` and `ready`. */
+let markConnected: (socket: NodeSocket, address: Deno.NetAddr) => void;
+/** The TLS handshake is done: `secureConnect`. */
+let markSecured: (socket: NodeSocket, alpnProtocol: string | null) => void;
+
+/**
+ * A `node:stream` `Duplex` with the surface of `node:net`'s `Socket` (and,
+ * over TLS, of `node:tls`'s `TLSSocket`) that clients use. Made by
+ * {@linkcode createConnection} and {@linkcode toNodeSocket}.
+ *
+ * Events come in `node:net` order: `connect` and `ready` when the race is
+ * won, `secureConnect` after the TLS handshake, `data`, `end`, `timeout`,
+ * `error` (with a `code` such as `"ECONNREFUSED"`), and `close` with
+ * `hadError` once the connection and every pending operation are closed.
+ *
+ * Writes and settings made while dialling are kept and applied once
+ * connected. Reads stop while the consumer does not keep up, and writes
+ * complete only once the connection has taken the data, so nothing is
+ * buffered without bound. With `allowHalfOpen` `false` (the default, as in
+ * `node:net`), the socket ends its side when the peer ends its own.
+ *
+ * @example The socket's addresses
+ * ```ts
+ * import { createConnection } from "@happy-eyeballs/connect/node";
+ * import { assertEquals } from "@std/assert";
+ * import { once } from "node:events";
+ *
+ * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const accepted = server.accept();
+ * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+ * await once(socket, "connect");
+ * assertEquals(socket.remoteAddress, "127.0.0.1");
+ * assertEquals(socket.remoteFamily, "IPv4");
+ * assertEquals(socket.address().port, socket.localPort);
+ * socket.destroy();
+ * await once(socket, "close");
+ * (await accepted).close();
+ * ```
+ */
+export class NodeSocket extends Duplex {
+  static {
+    attach = (socket, ready, abort) => socket.#attach(ready, abort);
+    markConnected = (socket, address) => socket.#connected(address);
+    markSecured = (socket, alpnProtocol) => socket.#secured(alpnProtocol);
+  }
+
+  #conn: NodeSocketConn | undefined;
+  #ready: Promise<NodeSocketConn> | undefined;
+  #dial: AbortController | undefined;
+  /** Settles when the dial has settled, one way or the other. */
+  #dialled: Promise<unknown> = Promise.resolve();
+  /** The read loop, while one runs. */
+  #reading: Promise<void> | undefined;
+  #readSize = MIN_READ;
+  #noDelay: boolean | undefined;
+  #keepAlive: boolean | undefined;
+  #refed = true;
+  #timeout = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastActive = 0;
+  #bytesRead = 0;
+  #bytesWritten = 0;
+
+  /** Whether the socket is still dialling (`node:net`'s `connecting`). */
+  connecting = false;
+  /** The peer's IP address, once known. */
+  remoteAddress: string | undefined = undefined;
+  /** The peer's port, once known. */
+  remotePort: number | undefined = undefined;
+  /** `"IPv4"` or `"IPv6"`, once the peer is known. */
+  remoteFamily: string | undefined = undefined;
+  /** The local IP address, once connected. */
+  localAddress: string | undefined = undefined;
+  /** The local port, once connected. */
+  localPort: number | undefined = undefined;
+  /** `true` on a TLS socket, as `node:tls` sets it. */
+  encrypted: boolean | undefined = undefined;
+  /**
+   * The protocol chosen through ALPN on a TLS socket once the handshake is
+   * done, or `false` when none was (as `node:tls`).
+   */
+  alpnProtocol: string | false | null | undefined = undefined;
+  /**
+   * `true` on a TLS socket once the handshake is done: the certificate was
+   * verified (an unverified one fails the connection).
+   */
+  authorized: boolean | undefined = undefined;
+
+  /**
+   * Makes a socket; use {@linkcode createConnection} or
+   * {@linkcode toNodeSocket} instead.
+   *
+   * @param allowHalfOpen Whether the socket stays writable after the peer has
+   * ended its side.
+   */
+  constructor(allowHalfOpen = false) {
+    super({ allowHalfOpen, emitClose: false, decodeStrings: true });
+  }
+
+  /** Bytes received so far. */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** Bytes the connection has taken so far. */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /** Whether the socket is not connected yet (`node:net`'s `pending`). */
+  get pending(): boolean {
+    return this.#conn === undefined;
+  }
+
+  /**
+   * `"opening"`, `"open"`, `"readOnly"`, `"writeOnly"` or `"closed"`, as
+   * `node:net`.
+   */
+  get readyState(): string {
+    if (this.connecting) return "opening";
+    if (this.readable && this.writable) return "open";
+    if (this.readable) return "readOnly";
+    if (this.writable) return "writeOnly";
+    return "closed";
+  }
+
+  /**
+   * The local address, as `node:net`'s `address()`.
+   *
+   * @returns The local address, port and family; empty before connecting.
+   */
+  address(): { address: string; family: string; port: number } | object {
+    if (this.localAddress === undefined) return {};
+    return {
+      address: this.localAddress,
+      family: familyName(this.localAddress),
+      port: this.localPort!,
+    };
+  }
+
+  /**
+   * Harmless: the socket dials when it is made. Calls `listener` on
+   * `connect`, at once (on the next tick) when already connected.
+   *
+   * @param args Whatever `node:net`'s `connect()` takes; only a trailing
+   * function is used.
+   * @returns The socket.
+   */
+  connect(...args: unknown[]): this {
+    const listener = args.findLast((a) => typeof a === "function") as
+      | (() => void)
+      | undefined;
+    if (this.connecting) {
+      if (listener) this.once("connect", listener);
+    } else if (this.#conn && !this.destroyed) {
+      queueMicrotask(() => {
+        listener?.call(this);
+        this.emit("connect");
+      });
+    }
+    return this;
+  }
+
+  /**
+   * Sets or clears `TCP_NODELAY`, now or once connected. A no-op on TLS
+   * (Deno sets it on every TCP connection it makes).
+   *
+   * @param noDelay `true` to send small writes at once.
+   * @returns The socket.
+   */
+  setNoDelay(noDelay = true): this {
+    this.#noDelay = noDelay;
+    this.#applySettings();
+    return this;
+  }
+
+  /**
+   * Turns TCP keep-alive probes on or off, now or once connected. A no-op on
+   * TLS.
+   *
+   * @param enable Whether to send keep-alive probes.
+   * @param _initialDelay Ignored: Deno does not set the delay.
+   * @returns The socket.
+   */
+  setKeepAlive(enable = false, _initialDelay?: number): this {
+    this.#keepAlive = enable;
+    this.#applySettings();
+    return this;
+  }
+
+  /**
+   * Emits `timeout` after `timeout` milliseconds without reading or writing
+   * (`0` turns it off). It does not close the socket.
+   *
+   * @param timeout Milliseconds of inactivity.
+   * @param callback Added as a `timeout` listener.
+   * @returns The socket.
+   */
+  setTimeout(timeout: number, callback?: () => void): this {
+    if (typeof timeout !== "number" || !(timeout >= 0)) {
+      throw new RangeError(
+        `Cannot set timeout as 'timeout' must be a non-negative number: current value is ${timeout}`,
+      );
+    }
+    this.#timeout = Number.isFinite(timeout) ? timeout : 0;
+    if (callback) {
+      if (this.#timeout === 0) this.off("timeout", callback);
+      else this.once("timeout", callback);
+    }
+    this.#clearTimer();
+    if (this.#timeout > 0) {
+      this.#lastActive = performance.now();
+      this.#armTimer(this.#timeout);
+    }
+    return this;
+  }
+
+  /**
+   * Lets the process exit while the socket is open.
+   *
+   * @returns The socket.
+   */
+  unref(): this {
+    this.#refed = false;
+    this.#conn?.unref();
+    if (this.#timer !== undefined) Deno.unrefTimer(this.#timer);
+    return this;
+  }
+
+  /**
+   * Keeps the process alive while the socket is open (the default).
+   *
+   * @returns The socket.
+   */
+  ref(): this {
+    this.#refed = true;
+    this.#conn?.ref();
+    if (this.#timer !== undefined) Deno.refTimer(this.#timer);
+    return this;
+  }
+
+  /** Ends the writable side, then destroys the socket once it has finished. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once("finish", () => this.destroy());
+  }
+
+  #attach(
+    ready: NodeSocketConn | Promise<NodeSocketConn>,
+    abort: AbortController | undefined,
+  ): void {
+    if (!(ready instanceof Promise)) {
+      this.#use(ready);
+      return;
+    }
+    this.#ready = ready;
+    this.#dial = abort;
+    this.#dialled = ready.then((conn) => {
+      this.#dial = undefined;
+      if (this.destroyed) closeQuietly(conn);
+      else this.#use(conn);
+    }, (error) => {
+      this.#dial = undefined;
+      this.connecting = false;
+      if (!this.destroyed) this.destroy(withCode(error));
+    });
+  }
+
+  #use(conn: NodeSocketConn): void {
+    this.#conn = conn;
+    this.connecting = false;
+    this.localAddress = conn.localAddr.hostname;
+    this.localPort = conn.localAddr.port;
+    this.#setRemote(conn.remoteAddr);
+    if (!this.#refed) conn.unref();
+    this.#applySettings();
+    this.#readIfWanted();
+  }
+
+  #connected(address: Deno.NetAddr): void {
+    this.#setRemote(address);
+    this.connecting = false;
+    this.emit("connect");
+    this.emit("ready");
+  }
+
+  #secured(alpnProtocol: string | null): void {
+    this.encrypted = true;
+    this.authorized = true;
+    this.alpnProtocol = alpnProtocol ?? false;
+    this.emit("secureConnect");
+  }
+
+  #setRemote(address: Deno.NetAddr): void {
+    this.remoteAddress = address.hostname;
+    this.remotePort = address.port;
+    this.remoteFamily = familyName(address.hostname);
+  }
+
+  #applySettings(): void {
+    const conn = this.#conn as Partial<Deno.TcpConn> | undefined;
+    if (!conn || this.destroyed) return;
+    try {
+      if (this.#noDelay !== undefined) conn.setNoDelay?.(this.#noDelay);
+      if (this.#keepAlive !== undefined) conn.setKeepAlive?.(this.#keepAlive);
+    } catch {
+      // The connection is closing: its next read or write says so.
+    }
+  }
+
+  #armTimer(ms: number): void {
+    const timer = setTimeout(() => this.#onTimer(), ms);
+    if (!this.#refed) Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    if (this.destroyed || this.#timeout === 0) return;
+    // One timer per period; activity only moves the mark it checks.
+    const idle = performance.now() - this.#lastActive;
+    if (idle + 1 >= this.#timeout) {
+      this.#lastActive = performance.now();
+      this.#armTimer(this.#timeout);
+      this.emit("timeout");
+    } else {
+      this.#armTimer(this.#timeout - idle);
+    }
+  }
+
+  #touch(): void {
+    if (this.#timeout > 0) this.#lastActive = performance.now();
+  }
+
+  /** Whether the consumer asked for data that no read loop is fetching. */
+  #wanted = false;
+
+  override _read(): void {
+    this.#wanted = true;
+    this.#readIfWanted();
+  }
+
+  #readIfWanted(): void {
+    if (!this.#wanted || this.#reading || !this.#conn) return;
+    this.#wanted = false;
+    this.#reading = this.#readLoop(this.#conn).finally(() => {
+      this.#reading = undefined;
+    });
+  }
+
+  async #readLoop(conn: NodeSocketConn): Promise<void> {
+    let buffer = new Uint8Array(this.#readSize);
+    try {
+      while (!this.destroyed) {
+        const n = await conn.read(buffer);
+        if (this.destroyed) return;
+        if (n === null) {
+          this.push(null);
+          return;
+        }
+        this.#bytesRead += n;
+        this.#touch();
+        let chunk: Buffer;
+        if (n === buffer.length) {
+          // Full: hand the buffer over, and read more at once next time.
+          chunk = Buffer.from(buffer.buffer, buffer.byteOffset, n);
+          this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
+          buffer = new Uint8Array(this.#readSize);
+        } else {
+          // A copy of the right size, so that a small message does not pin
+          // a large buffer.
+          chunk = Buffer.from(buffer.subarray(0, n));
+          if (n < this.#readSize / 4 && this.#readSize > MIN_READ) {
+            this.#readSize /= 2;
+            buffer = new Uint8Array(this.#readSize);
+          }
+        }
+        if (!this.push(chunk)) return;
+      }
+    } catch (error) {
+      if (!this.destroyed) this.destroy(withCode(error));
+    }
+  }
+
+  override _write(
+    chunk: Uint8Array,
+    _encoding: string,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#writeAll(chunk).then(() => callback(), callback);
+  }
+
+  override _writev(
+    chunks: { chunk: Uint8Array }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    const data = chunks.length === 1
+      ? chunks[0]!.chunk
+      : Buffer.concat(chunks.map(({ chunk }) => chunk));
+    this.#writeAll(data).then(() => callback(), callback);
+  }
+
+  async #writeAll(data: Uint8Array): Promise<void> {
+    const conn = this.#conn ?? await this.#ready!;
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        offset += await conn.write(data.subarray(offset));
+      }
+      this.#bytesWritten += data.length;
+      this.#touch();
+    } catch (error) {
+      throw withCode(error);
+    }
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    (async () => {
+      const conn = this.#conn ?? await this.#ready!;
+      // Sends FIN, or close_notify then FIN over TLS. A peer that is gone
+      // already is no error here: reading says so.
+      await conn.closeWrite().catch(() => {});
+    })().then(() => callback(), (error) => callback(withCode(error)));
+  }
+
+  override _destroy(
+    error: Error | null,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#clearTimer();
+    this.#dial?.abort(
+      new DOMException("The socket was destroyed", "AbortError"),
+    );
+    if (this.#conn) closeQuietly(this.#conn);
+    // `close` means that nothing is left: the dial has settled and the
+    // pending read has ended.
+    Promise.all([this.#dialled, this.#reading]).finally(() => {
+      callback(error);
+      // After `error`, which Duplex emits on the next tick.
+      nextTick(() => this.emit("close", error !== null));
+    });
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Already closed.
+  }
+}
+
+/**
+ * Opens a connection with {@linkcode connect} and returns at once a
+ * `node:net`-compatible socket that is dialling, as `node:net`'s
+ * `createConnection` does.
+ *
+ * The socket emits `connect` and `ready` when the race is won, and with
+ * `tls` `secureConnect` after the handshake. When `connect()` fails, the
+ * socket emits `error` with the error `connect()` rejected with, given a
+ * `code` as `node:net` sets it (`"ECONNREFUSED"`, `"ETIMEDOUT"`, ...), then
+ * `close` with `hadError` `true`.
+ *
+ * @param options The options of {@linkcode connect}.
+ * @param onConnect Added as a `connect` listener (a `secureConnect` listener
+ * with `tls`, as `node:tls` does).
+ * @returns The socket, dialling.
+ * @throws {TypeError} If an option has the wrong type or is unknown, as
+ * {@linkcode connect} would reject.
+ * @throws {RangeError} If a number option is out of range.
+ *
+ * @example Refused, with the code `node:net` would set
+ * ```ts
+ * import { createConnection } from "@happy-eyeballs/connect/node";
+ * import { assertEquals, assertInstanceOf } from "@std/assert";
+ * import { once } from "node:events";
+ *
+ * const port = (() => {
+ *   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ *   return listener.addr.port;
+ * })();
+ * const socket = createConnection({ hostname: "127.0.0.1", port });
+ * const [error] = await once(socket, "error").catch((e) => [e]);
+ * assertInstanceOf(error, Deno.errors.ConnectionRefused);
+ * assertEquals(error.code, "ECONNREFUSED");
+ * ```
+ */
+export function createConnection(
+  options: ConnectOptions,
+  onConnect?: () => void,
+): NodeSocket {
+  checkOptions(options);
+  const socket = new NodeSocket();
+  const tls = options.tls !== undefined && options.tls !== false;
+  if (onConnect) socket.once(tls ? "secureConnect" : "connect", onConnect);
+  socket.connecting = true;
+  const abort = new AbortController();
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, abort.signal])
+    : abort.signal;
+  const { onEvent } = options;
+  let connected = false;
+  const ready = connect({
+    ...options,
+    signal,
+    onEvent(event: ConnectEvent) {
+      // The socket's events first, so that a hook that throws (reported by
+      // connect()) cannot stop them.
+      if (
+        !connected && !socket.destroyed &&
+        (event.type === "tlsStarted" ||
+          (event.type === "attemptWon" && !tls))
+      ) {
+        connected = true;
+        markConnected(socket, event.address);
+      }
+      onEvent?.(event);
+    },
+  }).then(async (conn) => {
+    if (!connected && !socket.destroyed) {
+      // An adopted `conn` without TLS: there was no race.
+      connected = true;
+      markConnected(socket, conn.remoteAddr);
+    }
+    if (isTls(conn) && !socket.destroyed) {
+      const { alpnProtocol } = await conn.handshake();
+      if (!socket.destroyed) {
+        queueMicrotask(() => markSecured(socket, alpnProtocol));
+      }
+    }
+    return conn;
+  });
+  attach(socket, ready, abort);
+  return socket;
+}
+
+/**
+ * Wraps a connection you already have in the socket of
+ * {@linkcode createConnection}: after a STARTTLS exchange (a `Deno.TlsConn`
+ * from `upgradeTls()`), or around any `Deno.TcpConn`. The socket owns the
+ * connection from then on.
+ *
+ * The socket is connected: `readyState` is `"open"`, and `connect()` on it
+ * emits `connect` at once (pg calls it and waits for the event). Over TLS,
+ * `alpnProtocol` is known, and `secureConnect` emitted, once the handshake
+ * has completed.
+ *
+ * @param conn The connection to wrap.
+ * @param allowHalfOpen Whether the socket stays writable after the peer has
+ * ended its side.
+ * @returns The socket.
+ *
+ * @example Wrap a connection
+ * ```ts
+ * import { toNodeSocket } from "@happy-eyeballs/connect/node";
+ * import { connect } from "@happy-eyeballs/connect";
+ * import { assertEquals } from "@std/assert";
+ * import { once } from "node:events";
+ *
+ * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * server.accept().then(async (conn) => {
+ *   await conn.write(new TextEncoder().encode("hi"));
+ *   conn.close();
+ * });
+ * const conn = await connect({ hostname: "127.0.0.1", port: server.addr.port });
+ * const socket = toNodeSocket(conn);
+ * assertEquals(socket.readyState, "open");
+ * const [data] = await once(socket, "data");
+ * assertEquals(String(data), "hi");
+ * await once(socket, "close");
+ * ```
+ */
+export function toNodeSocket(
+  conn: NodeSocketConn,
+  allowHalfOpen = false,
+): NodeSocket {
+  const socket = new NodeSocket(allowHalfOpen);
+  let ready: NodeSocketConn | Promise<NodeSocketConn> = conn;
+  if (isTls(conn)) {
+    socket.encrypted = true;
+    socket.alpnProtocol = false;
+    ready = conn.handshake().then(({ alpnProtocol }) => {
+      if (!socket.destroyed) {
+        queueMicrotask(() => markSecured(socket, alpnProtocol));
+      }
+      return conn;
+    }, (error) => {
+      closeQuietly(conn);
+      throw error;
+    });
+  }
+  attach(socket, ready, undefined);
+  return socket;
+}
