@@ -41,6 +41,7 @@ import { nextTick } from "node:process";
 import { Duplex } from "node:stream";
 import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import { checkOptions } from "./_connect_options.ts";
+import type { TlsOptions } from "./tls.ts";
 
 /** A connection this module can wrap: TCP, or TLS over TCP. */
 export type NodeSocketConn = Deno.TcpConn | Deno.TlsConn;
@@ -114,6 +115,7 @@ let attach: (
   socket: NodeSocket,
   ready: NodeSocketConn | Promise<NodeSocketConn>,
   abort: AbortController | undefined,
+  onUse: (conn: NodeSocketConn) => void,
 ) => void;
 /** The TCP race is won: `connect` and `ready`. */
 let markConnected: (socket: NodeSocket, address: Deno.NetAddr) => void;
@@ -156,7 +158,8 @@ let markSecured: (socket: NodeSocket, alpnProtocol: string | null) => void;
  */
 export class NodeSocket extends Duplex {
   static {
-    attach = (socket, ready, abort) => socket.#attach(ready, abort);
+    attach = (socket, ready, abort, onUse) =>
+      socket.#attach(ready, abort, onUse);
     markConnected = (socket, address) => socket.#connected(address);
     markSecured = (socket, alpnProtocol) => socket.#secured(alpnProtocol);
   }
@@ -366,17 +369,23 @@ export class NodeSocket extends Duplex {
   #attach(
     ready: NodeSocketConn | Promise<NodeSocketConn>,
     abort: AbortController | undefined,
+    onUse: (conn: NodeSocketConn) => void,
   ): void {
     if (!(ready instanceof Promise)) {
       this.#use(ready);
+      onUse(ready);
       return;
     }
     this.#ready = ready;
     this.#dial = abort;
     this.#dialled = ready.then((conn) => {
       this.#dial = undefined;
-      if (this.destroyed) closeQuietly(conn);
-      else this.#use(conn);
+      if (this.destroyed) {
+        closeQuietly(conn);
+      } else {
+        this.#use(conn);
+        onUse(conn);
+      }
     }, (error) => {
       this.#dial = undefined;
       this.connecting = false;
@@ -628,33 +637,32 @@ export function createConnection(
     signal,
     onEvent(event: ConnectEvent) {
       // The socket's events first, so that a hook that throws (reported by
-      // connect()) cannot stop them.
-      if (
-        !connected && !socket.destroyed &&
-        (event.type === "tlsStarted" ||
-          (event.type === "attemptWon" && !tls))
-      ) {
+      // connect()) cannot stop them. Over TLS, `connect` comes when the race
+      // is won, before the handshake, as in node:tls.
+      if (tls && !connected && event.type === "tlsStarted") {
         connected = true;
-        markConnected(socket, event.address);
+        if (!socket.destroyed) markConnected(socket, event.address);
       }
       onEvent?.(event);
     },
-  }).then(async (conn) => {
-    if (!connected && !socket.destroyed) {
-      // An adopted `conn` without TLS: there was no race.
+  });
+  attach(socket, ready, abort, (conn) => {
+    if (!connected) {
       connected = true;
       markConnected(socket, conn.remoteAddr);
     }
-    if (isTls(conn) && !socket.destroyed) {
-      const { alpnProtocol } = await conn.handshake();
-      if (!socket.destroyed) {
-        queueMicrotask(() => markSecured(socket, alpnProtocol));
-      }
-    }
-    return conn;
+    if (isTls(conn)) secureWhenDone(socket, conn);
   });
-  attach(socket, ready, abort);
   return socket;
+}
+
+/** Emits `secureConnect` once the handshake of `conn` is done. */
+function secureWhenDone(socket: NodeSocket, conn: Deno.TlsConn): void {
+  conn.handshake().then(({ alpnProtocol }) => {
+    if (!socket.destroyed) markSecured(socket, alpnProtocol);
+  }, () => {
+    // The next read or write reports it.
+  });
 }
 
 /**
@@ -698,20 +706,203 @@ export function toNodeSocket(
   allowHalfOpen = false,
 ): NodeSocket {
   const socket = new NodeSocket(allowHalfOpen);
-  let ready: NodeSocketConn | Promise<NodeSocketConn> = conn;
   if (isTls(conn)) {
     socket.encrypted = true;
     socket.alpnProtocol = false;
-    ready = conn.handshake().then(({ alpnProtocol }) => {
-      if (!socket.destroyed) {
-        queueMicrotask(() => markSecured(socket, alpnProtocol));
-      }
-      return conn;
-    }, (error) => {
-      closeQuietly(conn);
-      throw error;
-    });
   }
-  attach(socket, ready, undefined);
+  attach(socket, conn, undefined, () => {
+    if (isTls(conn)) secureWhenDone(socket, conn);
+  });
   return socket;
+}
+
+/**
+ * The options that clients hand their connect hooks, in `node:net` and
+ * `node:tls` names. Other keys are ignored.
+ */
+export interface NodeConnectOptions {
+  /** The host (`node:net`). */
+  host?: string | null | undefined;
+  /** The host, as undici names it; wins over `host`. */
+  hostname?: string | null | undefined;
+  /** The port, a number or a string; empty means the protocol's default. */
+  port?: number | string | null | undefined;
+  /** `"https:"` asks for TLS (undici). */
+  protocol?: string | null | undefined;
+  /** The TLS server name (SNI); empty means none. */
+  servername?: string | null | undefined;
+  /** ALPN protocols to offer. */
+  ALPNProtocols?: readonly string[] | null | undefined;
+  /** CA certificates (PEM) to trust. */
+  ca?:
+    | string
+    | Uint8Array
+    | readonly (string | Uint8Array)[]
+    | null
+    | undefined;
+  /** `false` is refused: see {@linkcode fromNodeOptions}. */
+  rejectUnauthorized?: boolean | undefined;
+  /** Other keys are ignored. */
+  [key: string]: unknown;
+}
+
+function pem(value: string | Uint8Array): string {
+  return typeof value === "string" ? value : new TextDecoder().decode(value);
+}
+
+/**
+ * Translates the `node:net`/`node:tls` options that a client hands its
+ * connect hook into options of {@linkcode connect}: `host` (or `hostname`)
+ * to `hostname`, a `port` string to a number, and, when `options.tls` is set
+ * or `protocol` is `"https:"`, `servername` to `tls.serverName`,
+ * `ALPNProtocols` to `tls.alpnProtocols` and `ca` to `tls.caCerts`. What is
+ * set in `options` wins.
+ *
+ * `rejectUnauthorized: false` is refused, never mapped: Deno always verifies
+ * the certificate chain. Trust the server's CA with `tls.caCerts`, or skip
+ * the name check alone with `tls.unsafelyDisableHostnameVerification`.
+ *
+ * @param nodeOptions What the client handed its hook.
+ * @param options The options of {@linkcode connect} to add (`history`,
+ * `tls` settings, ...).
+ * @returns The options for {@linkcode connect} or {@linkcode createConnection}.
+ * @throws {TypeError} If `rejectUnauthorized` is `false`.
+ *
+ * @example The options of a `node:https` agent
+ * ```ts
+ * import { fromNodeOptions } from "@happy-eyeballs/connect/node";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const options = fromNodeOptions(
+ *   { host: "example.com", port: "8443", servername: "example.com" },
+ *   { tls: { alpnProtocols: ["http/1.1"] } },
+ * );
+ * assertEquals(options, {
+ *   hostname: "example.com",
+ *   port: 8443,
+ *   tls: { serverName: "example.com", alpnProtocols: ["http/1.1"] },
+ * });
+ * ```
+ */
+export function fromNodeOptions(
+  nodeOptions: NodeConnectOptions,
+  options: ConnectOptions = {},
+): ConnectOptions {
+  if (nodeOptions.rejectUnauthorized === false) {
+    throw new TypeError(
+      "Cannot connect as 'rejectUnauthorized' must not be false: Deno always verifies the certificate chain; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification'",
+    );
+  }
+  const https = nodeOptions.protocol === "https:";
+  const useTls = https || (options.tls !== undefined && options.tls !== false);
+  const { port: rawPort } = nodeOptions;
+  const port = rawPort === undefined || rawPort === null || rawPort === ""
+    ? (useTls ? 443 : 80)
+    : Number(rawPort);
+  const result: ConnectOptions = {
+    hostname: nodeOptions.hostname || nodeOptions.host || "localhost",
+    port,
+    ...options,
+  };
+  if (!useTls) {
+    // A plain-text origin of a hook whose TLS settings are for the others.
+    if (nodeOptions.protocol === "http:") delete result.tls;
+    return result;
+  }
+  const given = typeof options.tls === "object" ? options.tls : {};
+  const tls: TlsOptions = {};
+  if (nodeOptions.servername) tls.serverName = nodeOptions.servername;
+  if (nodeOptions.ALPNProtocols) {
+    tls.alpnProtocols = [...nodeOptions.ALPNProtocols];
+  }
+  if (nodeOptions.ca) {
+    const ca = nodeOptions.ca;
+    tls.caCerts = (Array.isArray(ca) ? ca : [ca]).map(pem);
+  }
+  result.tls = { ...tls, ...given };
+  return result;
+}
+
+/**
+ * The `connect` function of undici's `Agent` and `Client` (undici calls it
+ * with `node:net` options and a callback).
+ */
+export type UndiciConnector = (
+  options: NodeConnectOptions,
+  callback: (error: Error | null, socket: NodeSocket | null) => void,
+) => void;
+
+/**
+ * A `connect` function for undici's `Agent({ connect })`: every connection
+ * undici opens goes through {@linkcode createConnection}, and undici gets the
+ * socket once it is connected (after the TLS handshake for `https:`).
+ *
+ * For `https:` origins, ALPN offers `["http/1.1"]` unless
+ * `options.tls.alpnProtocols` says otherwise: undici speaks HTTP/2 whenever
+ * the socket reports `"h2"`, which needs `allowH2` on the agent.
+ *
+ * @param options Options of {@linkcode connect} for every connection
+ * (`history`, `happyEyeballsDelay`, ...); `tls` applies to `https:` origins
+ * only.
+ * @returns The function to pass as `connect`.
+ *
+ * @example An undici agent with Happy Eyeballs
+ * ```ts ignore
+ * import { createUndiciConnector } from "@happy-eyeballs/connect/node";
+ * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+ * import { Agent, request } from "npm:undici";
+ *
+ * const agent = new Agent({
+ *   connect: createUndiciConnector({ history: new ConnectHistory() }),
+ * });
+ * const response = await request("https://example.com/", { dispatcher: agent });
+ * ```
+ *
+ * @example Refusals reach undici's callback
+ * ```ts
+ * import { createUndiciConnector } from "@happy-eyeballs/connect/node";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const port = (() => {
+ *   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ *   return listener.addr.port;
+ * })();
+ * const connector = createUndiciConnector();
+ * const error = await new Promise<Error | null>((resolve) => {
+ *   connector({ hostname: "127.0.0.1", port, protocol: "http:" }, resolve);
+ * });
+ * assertEquals((error as { code?: string }).code, "ECONNREFUSED");
+ * ```
+ */
+export function createUndiciConnector(
+  options: ConnectOptions = {},
+): UndiciConnector {
+  const tls = typeof options.tls === "object" ? options.tls : {};
+  const httpsOptions: ConnectOptions = {
+    ...options,
+    tls: { alpnProtocols: ["http/1.1"], ...tls },
+  };
+  return (nodeOptions, callback) => {
+    let socket: NodeSocket;
+    const https = nodeOptions.protocol === "https:";
+    try {
+      socket = createConnection(
+        fromNodeOptions(nodeOptions, https ? httpsOptions : options),
+      );
+    } catch (error) {
+      callback(error instanceof Error ? error : new Error(String(error)), null);
+      return;
+    }
+    const ready = https ? "secureConnect" : "connect";
+    const onError = (error: Error) => {
+      socket.off(ready, onReady);
+      callback(error, null);
+    };
+    const onReady = () => {
+      socket.off("error", onError);
+      callback(null, socket);
+    };
+    socket.once(ready, onReady);
+    socket.once("error", onError);
+  };
 }

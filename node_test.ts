@@ -1,0 +1,411 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import {
+  assert,
+  assertEquals,
+  assertInstanceOf,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
+import { once } from "node:events";
+import { Buffer } from "node:buffer";
+import {
+  createConnection,
+  createUndiciConnector,
+  fromNodeOptions,
+  type NodeSocket,
+  toNodeSocket,
+} from "./node.ts";
+import { connect } from "./connect.ts";
+import { upgradeTls } from "./tls.ts";
+import { ConnectHistory } from "./history.ts";
+import { blackhole, refusedPort, TEST_CA } from "./_testing.ts";
+
+const testdata = (name: string) =>
+  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+
+/** Every event the socket emits, in order (data as its length). */
+function record(socket: NodeSocket): string[] {
+  const events: string[] = [];
+  for (
+    const name of [
+      "connect",
+      "ready",
+      "secureConnect",
+      "end",
+      "finish",
+      "timeout",
+      "error",
+      "close",
+    ]
+  ) {
+    socket.on(name, (arg: unknown) => {
+      events.push(
+        name === "close" ? `close(${arg})` : name === "error" ? "error" : name,
+      );
+    });
+  }
+  return events;
+}
+
+/** A TLS echo server for one connection, offering ALPN h2 and http/1.1. */
+function tlsEchoServer(): {
+  listener: Deno.TlsListener;
+  done: Promise<void>;
+} {
+  const listener = Deno.listenTls({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: testdata("server.pem"),
+    key: testdata("server.key"),
+    alpnProtocols: ["h2", "http/1.1"],
+  });
+  const done = listener.accept().then(async (conn) => {
+    await conn.handshake();
+    await conn.readable.pipeTo(conn.writable).catch(() => {});
+  });
+  return { listener, done };
+}
+
+function echoServer(): { listener: Deno.TcpListener; done: Promise<void> } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const done = listener.accept().then(async (conn) => {
+    // Echo until the client ends, then end too.
+    await conn.readable.pipeTo(conn.writable);
+  });
+  return { listener, done };
+}
+
+Deno.test("createConnection() dials at once, keeps early writes, and emits net.Socket's events in order", async () => {
+  const { listener, done } = echoServer();
+  using _ = listener;
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  const events = record(socket);
+  assertEquals(socket.readyState, "opening");
+  assertEquals(socket.connecting, true);
+  assertEquals(socket.pending, true);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true);
+  socket.write("hello ");
+  socket.end("world");
+  const chunks: Buffer[] = [];
+  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, "close");
+  await done;
+  assertEquals(Buffer.concat(chunks).toString(), "hello world");
+  assertEquals(events, ["connect", "ready", "finish", "end", "close(false)"]);
+  assertEquals(socket.remoteAddress, "127.0.0.1");
+  assertEquals(socket.remotePort, listener.addr.port);
+  assertEquals(socket.remoteFamily, "IPv4");
+  assertEquals(socket.localAddress, "127.0.0.1");
+  assertEquals(socket.bytesRead, 11);
+  assertEquals(socket.bytesWritten, 11);
+  assertEquals(socket.readyState, "closed");
+});
+
+Deno.test("createConnection() reports a failure as node:net does: error with a code, then close(true)", async () => {
+  const port = refusedPort();
+  const connected: string[] = [];
+  const socket = createConnection(
+    { hostname: "127.0.0.1", port },
+    () => connected.push("called"),
+  );
+  const events = record(socket);
+  const closed = new Promise((resolve) => socket.once("close", resolve));
+  const [error] = await once(socket, "error");
+  await closed;
+  assertInstanceOf(error, Deno.errors.ConnectionRefused);
+  assertEquals((error as { code?: string }).code, "ECONNREFUSED");
+  assert(error.message.includes(`127.0.0.1:${port}`));
+  assertEquals(events, ["error", "close(true)"]);
+  assertEquals(connected, []);
+});
+
+Deno.test("createConnection() with allErrors gives the AggregateError the first code", async () => {
+  const port = refusedPort();
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port,
+    allErrors: true,
+  });
+  const closed = new Promise((resolve) => socket.once("close", resolve));
+  const [error] = await once(socket, "error");
+  await closed;
+  assertInstanceOf(error, AggregateError);
+  assertEquals((error as { code?: string }).code, "ECONNREFUSED");
+});
+
+Deno.test("createConnection() throws at once on bad options, as node:net does", () => {
+  assertThrows(
+    () => createConnection({ hostname: "127.0.0.1", port: 0 }),
+    RangeError,
+    "'port'",
+  );
+  assertThrows(
+    () =>
+      createConnection(
+        { hostname: "127.0.0.1", port: 1, bogus: 1 } as unknown as {
+          hostname: string;
+          port: number;
+        },
+      ),
+    TypeError,
+    "'bogus'",
+  );
+});
+
+Deno.test("destroy() while dialling stops the race and closes only once nothing is left", async () => {
+  await using hole = await blackhole();
+  const socket = createConnection({
+    hostname: hole.hostname,
+    port: hole.port,
+  });
+  const events = record(socket);
+  socket.write("never sent");
+  setTimeout(() => socket.destroy(), 50);
+  await once(socket, "close");
+  assertEquals(events, ["close(false)"]);
+  assertEquals(socket.destroyed, true);
+});
+
+Deno.test("createConnection() with tls emits connect, ready, then secureConnect, and reports ALPN as node:tls", async (t) => {
+  for (const alpn of [["h2", "http/1.1"], undefined]) {
+    await t.step(`alpn ${alpn}`, async () => {
+      const { listener, done: accepted } = tlsEchoServer();
+      using _ = listener;
+      const socket = createConnection({
+        hostname: "localhost",
+        port: listener.addr.port,
+        tls: {
+          caCerts: [TEST_CA],
+          ...(alpn ? { alpnProtocols: ["h2"] } : {}),
+        },
+      });
+      const events = record(socket);
+      socket.end("ping");
+      const [data] = await once(socket, "data");
+      assertEquals(String(data), "ping");
+      await once(socket, "close");
+      await accepted;
+      assertEquals(events.slice(0, 3), ["connect", "ready", "secureConnect"]);
+      assertEquals(events.at(-1), "close(false)");
+      assertEquals(socket.encrypted, true);
+      assertEquals(socket.authorized, true);
+      assertEquals(socket.alpnProtocol, alpn ? "h2" : false);
+    });
+  }
+});
+
+Deno.test("toNodeSocket() wraps a connection: open at once, and connect() emits connect (pg waits for it)", async () => {
+  const { listener, done } = echoServer();
+  using _ = listener;
+  const conn = await connect({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  const socket = toNodeSocket(conn);
+  assertEquals(socket.readyState, "open");
+  assertEquals(socket.pending, false);
+  let called = false;
+  socket.connect(listener.addr.port, "127.0.0.1", () => called = true);
+  await once(socket, "connect");
+  assert(called);
+  socket.resume();
+  socket.end("x");
+  await once(socket, "close");
+  await done;
+});
+
+Deno.test("toNodeSocket() of a TLS connection from upgradeTls() (STARTTLS) reports ALPN and ends with close_notify", async () => {
+  const { listener, done: accepted } = tlsEchoServer();
+  using _ = listener;
+  const tcp = await connect({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  const tls = await upgradeTls(tcp, {
+    serverName: "localhost",
+    caCerts: [TEST_CA],
+    alpnProtocols: ["h2"],
+  });
+  const socket = toNodeSocket(tls);
+  assertEquals(socket.encrypted, true);
+  await once(socket, "secureConnect");
+  assertEquals(socket.alpnProtocol, "h2");
+  socket.end("tls");
+  const [data] = await once(socket, "data");
+  assertEquals(String(data), "tls");
+  await once(socket, "close");
+  await accepted;
+});
+
+Deno.test("the socket ends its side when the peer ends (allowHalfOpen false)", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept().then(async (conn) => {
+    await conn.write(new TextEncoder().encode("bye"));
+    await conn.closeWrite();
+    // The client's FIN follows by itself.
+    const rest = await new Response(conn.readable).text();
+    return rest;
+  });
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  const events = record(socket);
+  socket.resume();
+  await once(socket, "close");
+  assertEquals(await accepted, "");
+  assertEquals(events, ["connect", "ready", "end", "finish", "close(false)"]);
+});
+
+Deno.test("backpressure: a consumer that does not read stops the reads", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const block = new Uint8Array(64 * 1024);
+  let sent = 0;
+  const sender = listener.accept().then(async (conn) => {
+    try {
+      // 64 MiB, far more than any buffer on the way.
+      for (let i = 0; i < 1024; i++) {
+        await conn.write(block);
+        sent += block.length;
+      }
+    } catch {
+      // Closed by the client.
+    } finally {
+      conn.close();
+    }
+  });
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  await once(socket, "connect");
+  socket.pause();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The stream's buffer plus one read at most: never the whole 64 MiB.
+  assert(socket.bytesRead < 4 * 1024 * 1024, `read ${socket.bytesRead}`);
+  assert(sent < 64 * 1024 * 1024);
+  socket.destroy();
+  await once(socket, "close");
+  await sender;
+});
+
+Deno.test("backpressure: write() returns false while a peer does not read", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  await once(socket, "connect");
+  const block = Buffer.alloc(1024 * 1024);
+  let writes = 0;
+  while (socket.write(block)) {
+    writes++;
+    assert(writes < 256, "write() never returned false");
+  }
+  assert(socket.writableLength > 0);
+  socket.destroy();
+  await once(socket, "close");
+  (await accepted).close();
+});
+
+Deno.test("setTimeout() emits timeout after idleness, and 0 turns it off", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  await once(socket, "connect");
+  let fired = 0;
+  socket.setTimeout(30, () => fired++);
+  await once(socket, "timeout");
+  assert(fired >= 1);
+  socket.setTimeout(0);
+  socket.destroy();
+  await once(socket, "close");
+  (await accepted).close();
+});
+
+Deno.test("ref() and unref() are kept until connected", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  socket.unref();
+  socket.ref();
+  await once(socket, "connect");
+  assertEquals(socket.address(), {
+    address: "127.0.0.1",
+    family: "IPv4",
+    port: socket.localPort,
+  });
+  socket.destroySoon();
+  await once(socket, "close");
+  (await accepted).close();
+});
+
+Deno.test("fromNodeOptions() translates node:net/node:tls names and refuses rejectUnauthorized: false", () => {
+  assertEquals(
+    fromNodeOptions({ host: "::1", port: "" }),
+    { hostname: "::1", port: 80 },
+  );
+  assertEquals(
+    fromNodeOptions({
+      hostname: "db.test",
+      port: 5433,
+      protocol: "https:",
+      servername: "db.test",
+      ALPNProtocols: ["http/1.1"],
+      ca: [Buffer.from("PEM")],
+    }),
+    {
+      hostname: "db.test",
+      port: 5433,
+      tls: {
+        serverName: "db.test",
+        alpnProtocols: ["http/1.1"],
+        caCerts: ["PEM"],
+      },
+    },
+  );
+  assertThrows(
+    () => fromNodeOptions({ host: "h", port: 1, rejectUnauthorized: false }),
+    TypeError,
+    "tls.unsafelyDisableHostnameVerification",
+  );
+});
+
+Deno.test("createUndiciConnector() calls back once, with the error when connecting fails", async () => {
+  const connector = createUndiciConnector();
+  const calls: unknown[][] = [];
+  await new Promise<void>((resolve) => {
+    connector(
+      { hostname: "127.0.0.1", port: refusedPort(), protocol: "http:" },
+      (...args) => {
+        calls.push(args);
+        resolve();
+      },
+    );
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assertEquals(calls.length, 1);
+  assertEquals((calls[0]![0] as { code: string }).code, "ECONNREFUSED");
+  assertEquals(calls[0]![1], null);
+  await assertRejects(() =>
+    new Promise((_, reject) =>
+      connector(
+        { host: "h", port: 1, rejectUnauthorized: false },
+        (error) => reject(error),
+      )
+    ), TypeError);
+  // Remembered winners work through the connector too.
+  const history = new ConnectHistory();
+  assertEquals(typeof createUndiciConnector({ history }), "function");
+});
