@@ -793,8 +793,10 @@ export function fromNodeOptions(
       "Cannot connect as 'rejectUnauthorized' must not be false: Deno always verifies the certificate chain; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification'",
     );
   }
-  const https = nodeOptions.protocol === "https:";
-  const useTls = https || (options.tls !== undefined && options.tls !== false);
+  // undici names the scheme; node:net's hooks leave it to `options.tls`.
+  const useTls = nodeOptions.protocol === "https:" ||
+    (nodeOptions.protocol !== "http:" && options.tls !== undefined &&
+      options.tls !== false);
   const { port: rawPort } = nodeOptions;
   const port = rawPort === undefined || rawPort === null || rawPort === ""
     ? (useTls ? 443 : 80)
@@ -806,7 +808,7 @@ export function fromNodeOptions(
   };
   if (!useTls) {
     // A plain-text origin of a hook whose TLS settings are for the others.
-    if (nodeOptions.protocol === "http:") delete result.tls;
+    delete result.tls;
     return result;
   }
   const given = typeof options.tls === "object" ? options.tls : {};
