@@ -9,7 +9,8 @@ import {
   type LocalAddr,
   type Resolver,
 } from "./connect.ts";
-import { stripAnsi, wantsColor } from "./_colors.ts";
+import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
+import { wantsColor } from "./_colors.ts";
 import { messageOf } from "./_errors.ts";
 import {
   type Report,

@@ -1,6 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// A tiny stand-in for @std/fmt/colors: the few ANSI styles the command-line
-// tool uses, all switched off at once when colour is not wanted.
+// The styles of the command-line tool, from @std/fmt/colors, all switched off
+// at once when an output does not want colour (std's own switch is global).
+
+import { bold, cyan, dim, green, red, yellow } from "@std/fmt/colors";
 
 /** Wraps text in one style, or returns it unchanged when colour is off. */
 export type Style = (text: string) => string;
@@ -21,18 +23,7 @@ export interface Palette {
   cyan: Style;
 }
 
-function style(open: number, close: number): Style {
-  return (text) => `\x1b[${open}m${text}\x1b[${close}m`;
-}
-
-const COLORS: Palette = {
-  bold: style(1, 22),
-  dim: style(2, 22),
-  red: style(31, 39),
-  green: style(32, 39),
-  yellow: style(33, 39),
-  cyan: style(36, 39),
-};
+const COLORS: Palette = { bold, dim, red, green, yellow, cyan };
 
 const plain: Style = (text) => text;
 
@@ -53,10 +44,4 @@ export function palette(enabled: boolean): Palette {
 /** Whether colour suits an output: a terminal, and `NO_COLOR` is not set. */
 export function wantsColor(isTerminal: boolean): boolean {
   return isTerminal && !Deno.noColor;
-}
-
-/** Removes ANSI styles, to measure or compare text. */
-export function stripAnsi(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, "");
 }

@@ -5,24 +5,11 @@
 /** The repository root. */
 export const ROOT: URL = new URL(".", import.meta.url);
 
-/**
- * The flags the child needs to resolve imports as this test run does: where
- * JSR cannot be reached, the tests run with the import map of the offline
- * `@std` stand-ins (`_tools/offline_std/`), and so must the child.
- */
-function importFlags(): string[] {
-  const resolved = import.meta.resolve("@std/async/abortable");
-  if (!resolved.startsWith("file:")) return [];
-  // The stand-in lives at <map dir>/async/abortable.ts.
-  return [`--import-map=${new URL("../import_map.json", resolved).href}`];
-}
-
 /** The arguments of `deno` to run `script` with `args`. */
 export function denoArgs(script: string, args: string[] = []): string[] {
   return [
     "run",
     "--allow-all",
-    ...importFlags(),
     new URL(script, ROOT).pathname,
     ...args,
   ];

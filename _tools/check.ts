@@ -4,21 +4,17 @@
  * The checks (`deno task check`): `deno fmt --check`, `deno lint`,
  * `deno check` of all code and its JSDoc examples, `deno doc --lint` of every
  * module in deno.json `exports`, `deno check` of the examples in the Markdown
- * files at the root, and `deno publish --dry-run` when JSR is reachable (it
- * needs the registry).
+ * files at the root, and `deno publish --dry-run`.
  *
- * Where JSR cannot be reached, `deno check` and `deno doc` resolve the `@std`
- * names through the offline import map (see `std_source.ts`); fmt and lint
- * need no resolution. Every check runs, so one CI run shows every problem;
- * the exit code is non-zero when any failed.
+ * Run it through `_tools/std.ts` (as `deno task check` does), which says
+ * where the `@std` packages come from. Every check runs, so one CI run shows
+ * every problem; the exit code is non-zero when any failed.
  *
  * @module
  */
 
-import { deno, ROOT, stdSource } from "./std_source.ts";
-
-const source = await stdSource();
-console.log(source.line);
+/** The repository root: every command runs there, next to deno.json. */
+const ROOT = new URL("../", import.meta.url);
 
 const config = JSON.parse(
   await Deno.readTextFile(new URL("deno.json", ROOT)),
@@ -35,28 +31,24 @@ for await (const entry of Deno.readDir(ROOT)) {
 const checks: string[][] = [
   ["fmt", "--check"],
   ["lint"],
-  ["check", "--doc", ...source.flags],
-  ["doc", "--lint", ...source.flags, ...entryPoints],
+  ["check", "--doc"],
+  ["doc", "--lint", ...entryPoints],
 ];
 if (markdown.length > 0) {
-  checks.push(["check", "--doc-only", ...source.flags, ...markdown.sort()]);
+  checks.push(["check", "--doc-only", ...markdown.sort()]);
 }
-if (source.jsr) {
-  // The dry run checks what JSR would get, not the git state: allow local
-  // edits.
-  checks.push(["publish", "--dry-run", "--allow-dirty"]);
-}
+// The dry run checks what JSR would get, not the git state: allow local edits.
+checks.push(["publish", "--dry-run", "--allow-dirty"]);
 
 const failed: string[] = [];
 for (const args of checks) {
   const command = `deno ${args.join(" ")}`;
   console.log(`\n$ ${command}`);
-  if (await deno(args) !== 0) failed.push(command);
-}
-if (!source.jsr) {
-  console.log(
-    "\npublish: skipped `deno publish --dry-run`: it needs the real @std packages from JSR (see the std: line above)",
-  );
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+  }).spawn().status;
+  if (code !== 0) failed.push(command);
 }
 
 console.log(

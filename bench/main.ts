@@ -13,12 +13,13 @@
  *    scenarios by name are skipped and the rest runs as is.
  * 2. The `deno bench` micro-benchmarks (`*_bench.ts`).
  *
- * The `@std` packages come from JSR, or from the offline stand-ins, as for
- * the tests (`_tools/std_source.ts`).
+ * Run it through `_tools/std.ts` (as `deno task bench` does), which says
+ * where the `@std` packages come from.
  *
  * @module
  */
-import { deno, ROOT, stdSource } from "../_tools/std_source.ts";
+/** The repository root. */
+const ROOT = new URL("../", import.meta.url);
 
 const HOSTS = "/etc/hosts";
 const NAMES = [
@@ -47,15 +48,11 @@ async function canUnshare(): Promise<boolean> {
   }
 }
 
-const source = await stdSource();
-console.log(source.line);
-
 const loopback = [
   Deno.execPath(),
   "run",
   "--allow-all",
   "--v8-flags=--expose-gc",
-  ...source.flags,
   new URL("loopback.ts", import.meta.url).pathname,
   ...Deno.args,
 ];
@@ -110,5 +107,8 @@ console.log(
 if (after !== before) status ||= 1;
 
 console.log("\nbench: $ deno bench (micro-benchmarks)");
-const micro = await deno(["bench", "--allow-all", ...source.flags]);
+const { code: micro } = await new Deno.Command(Deno.execPath(), {
+  args: ["bench", "--allow-all"],
+  cwd: ROOT,
+}).spawn().status;
 Deno.exit(status || micro);
