@@ -46,6 +46,16 @@ import type { TlsOptions } from "./tls.ts";
 /** A connection this module can wrap: TCP, or TLS over TCP. */
 export type NodeSocketConn = Deno.TcpConn | Deno.TlsConn;
 
+/** The local address of a socket, as `node:net`'s `address()` gives it. */
+export interface NodeSocketAddress {
+  /** The IP address. */
+  address: string;
+  /** `"IPv4"` or `"IPv6"`. */
+  family: string;
+  /** The port. */
+  port: number;
+}
+
 /** The smallest and largest buffer one read fills. */
 const MIN_READ = 16 * 1024;
 const MAX_READ = 256 * 1024;
@@ -150,7 +160,11 @@ let markSecured: (socket: NodeSocket, alpnProtocol: string | null) => void;
  * await once(socket, "connect");
  * assertEquals(socket.remoteAddress, "127.0.0.1");
  * assertEquals(socket.remoteFamily, "IPv4");
- * assertEquals(socket.address().port, socket.localPort);
+ * assertEquals(socket.address(), {
+ *   address: "127.0.0.1",
+ *   family: "IPv4",
+ *   port: socket.localPort!,
+ * });
  * socket.destroy();
  * await once(socket, "close");
  * (await accepted).close();
@@ -249,7 +263,7 @@ export class NodeSocket extends Duplex {
    *
    * @returns The local address, port and family; empty before connecting.
    */
-  address(): { address: string; family: string; port: number } | object {
+  address(): NodeSocketAddress | Record<string, never> {
     if (this.localAddress === undefined) return {};
     return {
       address: this.localAddress,
@@ -467,6 +481,7 @@ export class NodeSocket extends Duplex {
   /** Whether the consumer asked for data that no read loop is fetching. */
   #wanted = false;
 
+  /** Starts reading from the connection (`Readable` calls it). */
   override _read(): void {
     this.#wanted = true;
     this.#readIfWanted();
@@ -514,6 +529,13 @@ export class NodeSocket extends Duplex {
     }
   }
 
+  /**
+   * Writes one chunk once connected (`Writable` calls it).
+   *
+   * @param chunk The bytes.
+   * @param _encoding Unused: strings arrive as bytes.
+   * @param callback Called once the connection has taken every byte.
+   */
   override _write(
     chunk: Uint8Array,
     _encoding: string,
@@ -522,6 +544,12 @@ export class NodeSocket extends Duplex {
     this.#writeAll(chunk).then(() => callback(), callback);
   }
 
+  /**
+   * Writes the chunks buffered meanwhile as one (`Writable` calls it).
+   *
+   * @param chunks The chunks.
+   * @param callback Called once the connection has taken every byte.
+   */
   override _writev(
     chunks: { chunk: Uint8Array }[],
     callback: (error?: Error | null) => void,
@@ -546,6 +574,12 @@ export class NodeSocket extends Duplex {
     }
   }
 
+  /**
+   * Ends the writable side: FIN, or close_notify then FIN over TLS
+   * (`Writable` calls it).
+   *
+   * @param callback Called once done.
+   */
   override _final(callback: (error?: Error | null) => void): void {
     (async () => {
       const conn = this.#conn ?? await this.#ready!;
@@ -555,6 +589,12 @@ export class NodeSocket extends Duplex {
     })().then(() => callback(), (error) => callback(withCode(error)));
   }
 
+  /**
+   * Stops dialling, or closes the connection (`destroy()` calls it).
+   *
+   * @param error The error the socket is destroyed with, if any.
+   * @param callback Called once nothing is left.
+   */
   override _destroy(
     error: Error | null,
     callback: (error?: Error | null) => void,
@@ -614,7 +654,7 @@ function closeQuietly(conn: Deno.Conn): void {
  * const socket = createConnection({ hostname: "127.0.0.1", port });
  * const [error] = await once(socket, "error").catch((e) => [e]);
  * assertInstanceOf(error, Deno.errors.ConnectionRefused);
- * assertEquals(error.code, "ECONNREFUSED");
+ * assertEquals((error as { code?: string }).code, "ECONNREFUSED");
  * ```
  */
 export function createConnection(

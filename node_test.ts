@@ -30,11 +30,11 @@ import {
 import type { Duplex } from "node:stream";
 import nodeHttp from "node:http";
 import nodeHttps from "node:https";
-import pg from "npm:pg@^8.16.3";
-import postgres from "npm:postgres@^3.4.7";
-import { AbstractConnector, Redis } from "npm:ioredis@^5.8.2";
-import type { NetStream } from "npm:ioredis@^5.8.2/built/types.js";
-import { Agent, request } from "npm:undici@^7.16.0";
+import pg from "pg";
+import postgres from "postgres";
+import { AbstractConnector, Redis } from "ioredis";
+import type { NetStream } from "ioredis/built/types.js";
+import { Agent, request } from "undici";
 
 const testdata = (name: string) =>
   Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
@@ -360,7 +360,7 @@ Deno.test("ref() and unref() are kept until connected", async () => {
   assertEquals(socket.address(), {
     address: "127.0.0.1",
     family: "IPv4",
-    port: socket.localPort,
+    port: socket.localPort!,
   });
   socket.destroySoon();
   await once(socket, "close");
