@@ -18,6 +18,7 @@ import type {
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
   "hostname",
   "port",
+  "transport",
   "conn",
   "family",
   "happyEyeballsDelay",
@@ -30,6 +31,19 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
   "tls",
   "history",
 ]);
+
+/**
+ * Where options of `Deno.connect`, `Deno.connectTls` and `node:net` go here:
+ * "did you mean ...?" for the unknown option.
+ */
+const MOVED: Readonly<Record<string, string>> = {
+  caCerts: "tls.caCerts",
+  alpnProtocols: "tls.alpnProtocols",
+  cert: "tls.cert",
+  key: "tls.key",
+  host: "hostname",
+  servername: "tls.serverName",
+};
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [
@@ -134,11 +148,20 @@ export function checkOptions(options: unknown): Checked {
   }
   const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.has(key));
   if (unknown.length > 0) {
+    const hints = unknown.filter((key) => Object.hasOwn(MOVED, key)).map((
+      key,
+    ) => `did you mean '${MOVED[key]}' instead of '${key}'?`);
     throw new TypeError(
       `Cannot connect as options must be known: unknown option${
         unknown.length > 1 ? "s" : ""
-      } ${unknown.map((key) => `'${key}'`).join(", ")}`,
+      } ${unknown.map((key) => `'${key}'`).join(", ")}${
+        hints.length > 0 ? `: ${hints.join(" ")}` : ""
+      }`,
     );
+  }
+  const { transport } = options as ConnectOptions;
+  if (transport !== undefined && transport !== "tcp") {
+    invalid(TypeError, "transport", '"tcp" (or left out)', transport);
   }
   const o = options as ConnectOptions;
   const { signal, onEvent, allErrors = false } = o;

@@ -167,6 +167,13 @@ export interface ConnectOptions {
   /** The port to connect to, 1 to 65535. Required unless `conn` is given. */
   port?: number;
   /**
+   * Accepted for code written for `Deno.connect`: only `"tcp"`, the one
+   * transport this function speaks.
+   *
+   * @default {"tcp"}
+   */
+  transport?: "tcp";
+  /**
    * An already connected TCP connection to adopt instead of connecting
    * (asyncio's `sock`). It belongs to the result from then on. It cannot be
    * combined with options that concern connecting. A closed connection cannot
@@ -237,7 +244,8 @@ export interface ConnectOptions {
    * Run TLS on the winning connection (or on `conn`), as asyncio's `ssl`:
    * `true` for Deno's default trust store, or the {@linkcode TlsOptions}.
    * The race itself stays TCP-only. With `conn`, `tls.serverName` is
-   * required (there is no host name to verify).
+   * required (there is no host name to verify). `await using` on the
+   * result closes it gracefully, with `closeTls()`.
    *
    * @default {false}
    */
@@ -255,6 +263,14 @@ export interface ConnectOptions {
 
 /** {@linkcode ConnectOptions} that ask for TLS. */
 export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
+
+/**
+ * Where {@linkcode connect} connects, as the types require it: `hostname`
+ * and `port`, or `conn` (and then neither).
+ */
+export type ConnectTarget =
+  | { hostname: string; port: number }
+  | { conn: Deno.TcpConn; hostname?: undefined; port?: undefined };
 
 /** An event as made, before `elapsed` is stamped on it. */
 type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
@@ -441,7 +457,9 @@ function isGranted(hostname?: string, port?: number): boolean {
  * );
  * ```
  */
-export function connect(options: ConnectTlsOptions): Promise<Deno.TlsConn>;
+export function connect(
+  options: ConnectTlsOptions & ConnectTarget,
+): Promise<Deno.TlsConn>;
 /**
  * Opens a TCP connection: see the overload with `tls`.
  *
@@ -449,7 +467,7 @@ export function connect(options: ConnectTlsOptions): Promise<Deno.TlsConn>;
  * @returns The connection that won the race (or the adopted `conn`).
  */
 export function connect(
-  options: ConnectOptions & { tls?: false | undefined },
+  options: ConnectOptions & ConnectTarget & { tls?: false | undefined },
 ): Promise<Deno.TcpConn>;
 /**
  * Opens a TCP connection, with TLS when `options.tls` says so: see the
@@ -459,7 +477,7 @@ export function connect(
  * @returns The connection.
  */
 export function connect(
-  options: ConnectOptions,
+  options: ConnectOptions & ConnectTarget,
 ): Promise<Deno.TcpConn | Deno.TlsConn>;
 export async function connect(
   options: ConnectOptions,

@@ -39,7 +39,12 @@
 import { Buffer } from "node:buffer";
 import { nextTick } from "node:process";
 import { Duplex } from "node:stream";
-import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
+import {
+  connect,
+  type ConnectEvent,
+  type ConnectOptions,
+  type ConnectTarget,
+} from "./connect.ts";
 import { checkOptions } from "./_connect_options.ts";
 import type { TlsOptions } from "./tls.ts";
 
@@ -658,7 +663,7 @@ function closeQuietly(conn: Deno.Conn): void {
  * ```
  */
 export function createConnection(
-  options: ConnectOptions,
+  options: ConnectOptions & ConnectTarget,
   onConnect?: () => void,
 ): NodeSocket {
   checkOptions(options);
@@ -827,7 +832,7 @@ function pem(value: string | Uint8Array): string {
 export function fromNodeOptions(
   nodeOptions: NodeConnectOptions,
   options: ConnectOptions = {},
-): ConnectOptions {
+): ConnectOptions & ConnectTarget {
   if (nodeOptions.rejectUnauthorized === false) {
     throw new TypeError(
       "Cannot connect as 'rejectUnauthorized' must not be false: Deno always verifies the certificate chain; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification'",
@@ -841,11 +846,11 @@ export function fromNodeOptions(
   const port = rawPort === undefined || rawPort === null || rawPort === ""
     ? (useTls ? 443 : 80)
     : Number(rawPort);
-  const result: ConnectOptions = {
+  const result = {
     hostname: nodeOptions.hostname || nodeOptions.host || "localhost",
     port,
     ...options,
-  };
+  } as ConnectOptions & { hostname: string; port: number };
   if (!useTls) {
     // A plain-text origin of a hook whose TLS settings are for the others.
     delete result.tls;

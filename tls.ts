@@ -219,7 +219,8 @@ const UPGRADE_KEYS = ["signal", "onEvent"];
  * The connection passes to this function: on any failure, including invalid
  * options, it is closed before the promise rejects, and nothing is left
  * open or running. On success the caller owns the returned `Deno.TlsConn`;
- * close it with {@linkcode closeTls} for a graceful shutdown.
+ * close it with {@linkcode closeTls} for a graceful shutdown, which is also
+ * what `await using` does with it (`Symbol.asyncDispose`).
  *
  * A limit of Deno 2.9 to know about: `Deno.startTls` runs the handshake in a
  * task of its own that holds the socket until the handshake ends, and closing
@@ -402,6 +403,12 @@ export async function upgradeTls(
     handshake = tlsConn.handshake();
     const { alpnProtocol } = await Promise.race([handshake, stopped]);
     shutdownTimeouts.set(tlsConn, tlsOptions.shutdownTimeout);
+    // `await using` closes gracefully; `using` still closes at once.
+    const closing = tlsConn;
+    Object.defineProperty(closing, Symbol.asyncDispose, {
+      value: async () => void await closeTls(closing),
+      configurable: true,
+    });
     emit({ type: "tlsSucceeded", serverName, alpnProtocol });
     return tlsConn;
   } catch (cause) {
