@@ -61,9 +61,13 @@ export interface NodeSocketAddress {
   port: number;
 }
 
-/** The smallest and largest buffer one read fills. */
+/**
+ * The smallest and largest buffer one read fills. Full buffers are handed on
+ * as they are (no copy); at most 64 KiB, as in Node, they come from malloc's
+ * arena rather than fresh pages of their own.
+ */
 const MIN_READ = 16 * 1024;
-const MAX_READ = 256 * 1024;
+const MAX_READ = 64 * 1024;
 
 /** `node:net` error codes of Deno's network errors. */
 const CODES: ReadonlyArray<[new (...args: never[]) => Error, string]> = [
@@ -191,6 +195,8 @@ export class NodeSocket extends Duplex {
   /** The read loop, while one runs. */
   #reading: Promise<void> | undefined;
   #readSize = MIN_READ;
+  /** The buffer the next read fills, kept between reads. */
+  #buffer: Buffer | undefined;
   #noDelay: boolean | undefined;
   #keepAlive: boolean | undefined;
   #refed = true;
@@ -501,9 +507,10 @@ export class NodeSocket extends Duplex {
   }
 
   async #readLoop(conn: NodeSocketConn): Promise<void> {
-    let buffer = new Uint8Array(this.#readSize);
     try {
       while (!this.destroyed) {
+        // Uninitialized memory: the read overwrites what is handed on.
+        const buffer = this.#buffer ??= Buffer.allocUnsafe(this.#readSize);
         const n = await conn.read(buffer);
         if (this.destroyed) return;
         if (n === null) {
@@ -513,18 +520,20 @@ export class NodeSocket extends Duplex {
         this.#bytesRead += n;
         this.#touch();
         let chunk: Buffer;
-        if (n === buffer.length) {
-          // Full: hand the buffer over, and read more at once next time.
-          chunk = Buffer.from(buffer.buffer, buffer.byteOffset, n);
-          this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
-          buffer = new Uint8Array(this.#readSize);
+        if (n >= buffer.length / 2) {
+          // Mostly full: hand the buffer on, and read more at once when full.
+          chunk = buffer.subarray(0, n);
+          this.#buffer = undefined;
+          if (n === buffer.length) {
+            this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
+          }
         } else {
-          // A copy of the right size, so that a small message does not pin
-          // a large buffer.
+          // A copy of the right size, so that a small message does not pin a
+          // large buffer; the buffer is used again.
           chunk = Buffer.from(buffer.subarray(0, n));
-          if (n < this.#readSize / 4 && this.#readSize > MIN_READ) {
+          if (n < buffer.length / 8 && this.#readSize > MIN_READ) {
             this.#readSize /= 2;
-            buffer = new Uint8Array(this.#readSize);
+            this.#buffer = undefined;
           }
         }
         if (!this.push(chunk)) return;
@@ -609,6 +618,7 @@ export class NodeSocket extends Duplex {
       new DOMException("The socket was destroyed", "AbortError"),
     );
     if (this.#conn) closeQuietly(this.#conn);
+    this.#buffer = undefined;
     // `close` means that nothing is left: the dial has settled and the
     // pending read has ended.
     Promise.all([this.#dialled, this.#reading]).finally(() => {
