@@ -62,12 +62,15 @@ export interface NodeSocketAddress {
 }
 
 /**
- * The smallest and largest buffer one read fills. Full buffers are handed on
- * as they are (no copy); at most 64 KiB, as in Node, they come from malloc's
- * arena rather than fresh pages of their own.
+ * Reads start with a buffer of `SMALL_READ` bytes (what an idle socket
+ * holds); once one fills it, they fill slabs of `SLAB` bytes, at most
+ * `MAX_BULK_READ` at a time, with a new slab when less than `MIN_BULK_READ`
+ * is left, until a read brings less than `SMALL_READ`.
  */
-const MIN_READ = 16 * 1024;
-const MAX_READ = 64 * 1024;
+const SMALL_READ = 4 * 1024;
+const SLAB = 1024 * 1024;
+const MAX_BULK_READ = 256 * 1024;
+const MIN_BULK_READ = 16 * 1024;
 
 /** `node:net` error codes of Deno's network errors. */
 const CODES: ReadonlyArray<[new (...args: never[]) => Error, string]> = [
@@ -194,9 +197,11 @@ export class NodeSocket extends Duplex {
   #dialled: Promise<unknown> = Promise.resolve();
   /** The read loop, while one runs. */
   #reading: Promise<void> | undefined;
-  #readSize = MIN_READ;
-  /** The buffer the next read fills, kept between reads. */
-  #buffer: Buffer | undefined;
+  /** The buffer of small reads. */
+  #small: Buffer | undefined;
+  /** The slab that large reads fill, and how much of it is handed on. */
+  #slab: Buffer | undefined;
+  #used = 0;
   #noDelay: boolean | undefined;
   #keepAlive: boolean | undefined;
   #refed = true;
@@ -509,9 +514,25 @@ export class NodeSocket extends Duplex {
   async #readLoop(conn: NodeSocketConn): Promise<void> {
     try {
       while (!this.destroyed) {
-        // Uninitialized memory: the read overwrites what is handed on.
-        const buffer = this.#buffer ??= Buffer.allocUnsafe(this.#readSize);
-        const n = await conn.read(buffer);
+        // Small reads use a small buffer of the socket's own, copied out:
+        // an idle socket holds no more than that. Once a read fills it, reads
+        // fill a large slab from one end to the other, and each chunk handed
+        // on is a view of it: one allocation serves many reads, no copy.
+        let target: Buffer;
+        const bulk = this.#slab !== undefined;
+        if (bulk) {
+          if (this.#slab!.length - this.#used < MIN_BULK_READ) {
+            this.#slab = Buffer.allocUnsafe(SLAB);
+            this.#used = 0;
+          }
+          target = this.#slab!.subarray(
+            this.#used,
+            Math.min(this.#used + MAX_BULK_READ, SLAB),
+          );
+        } else {
+          target = this.#small ??= Buffer.allocUnsafe(SMALL_READ);
+        }
+        const n = await conn.read(target);
         if (this.destroyed) return;
         if (n === null) {
           this.push(null);
@@ -520,21 +541,18 @@ export class NodeSocket extends Duplex {
         this.#bytesRead += n;
         this.#touch();
         let chunk: Buffer;
-        if (n >= buffer.length / 2) {
-          // Mostly full: hand the buffer on, and read more at once when full.
-          chunk = buffer.subarray(0, n);
-          this.#buffer = undefined;
-          if (n === buffer.length) {
-            this.#readSize = Math.min(this.#readSize * 2, MAX_READ);
-          }
+        if (n < SMALL_READ) {
+          // A copy: a small message kept for long pins no slab. The flow
+          // has slowed down: back to the small buffer.
+          chunk = Buffer.from(target.subarray(0, n));
+          this.#slab = undefined;
+        } else if (bulk) {
+          chunk = target.subarray(0, n);
+          this.#used += n;
         } else {
-          // A copy of the right size, so that a small message does not pin a
-          // large buffer; the buffer is used again.
-          chunk = Buffer.from(buffer.subarray(0, n));
-          if (n < buffer.length / 8 && this.#readSize > MIN_READ) {
-            this.#readSize /= 2;
-            this.#buffer = undefined;
-          }
+          chunk = Buffer.from(target);
+          this.#slab = Buffer.allocUnsafe(SLAB);
+          this.#used = 0;
         }
         if (!this.push(chunk)) return;
       }
@@ -618,7 +636,8 @@ export class NodeSocket extends Duplex {
       new DOMException("The socket was destroyed", "AbortError"),
     );
     if (this.#conn) closeQuietly(this.#conn);
-    this.#buffer = undefined;
+    this.#slab = undefined;
+    this.#small = undefined;
     // `close` means that nothing is left: the dial has settled and the
     // pending read has ended.
     Promise.all([this.#dialled, this.#reading]).finally(() => {

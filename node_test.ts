@@ -671,3 +671,36 @@ function get(
     }).on("error", reject);
   });
 }
+
+Deno.test("reads hand on every byte in order, small and large, slab or not", async () => {
+  // 8 MiB of a pattern, written in sizes from 1 byte to 300 KiB, with pauses,
+  // so that reads switch between the small buffer and the slabs.
+  const data = new Uint8Array(8 * 1024 * 1024);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 13)) & 0xff;
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const sender = listener.accept().then(async (conn) => {
+    const sizes = [1, 100, 4095, 4096, 70_000, 300_000, 16_384, 3];
+    let offset = 0;
+    for (let i = 0; offset < data.length; i++) {
+      const end = Math.min(offset + sizes[i % sizes.length]!, data.length);
+      let written = offset;
+      while (written < end) {
+        written += await conn.write(data.subarray(written, end));
+      }
+      offset = end;
+      if (i % 5 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    conn.close();
+  });
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  const chunks: Buffer[] = [];
+  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await once(socket, "close");
+  await sender;
+  const received = Buffer.concat(chunks);
+  assertEquals(received.length, data.length);
+  assert(received.equals(data), "the bytes differ");
+});
