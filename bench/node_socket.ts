@@ -181,6 +181,34 @@ function print(line = ""): void {
   lines.push(line);
 }
 
+/** Lets pending work finish and collects garbage, twice over. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    await sleep(50);
+    gc();
+  }
+}
+
+// Memory first, in a fresh process, before the transfers churn the heap.
+print(`### Memory per idle socket: ${IDLE} connections waiting to read`);
+print();
+print("| client | heap + external KiB | RSS KiB |");
+print("| --- | ---: | ---: |");
+for (const client of clients) {
+  await settle();
+  const before = Deno.memoryUsage();
+  const closers = [];
+  for (let i = 0; i < IDLE; i++) closers.push(await client.idle());
+  await settle();
+  const after = Deno.memoryUsage();
+  const heap = (after.heapUsed + after.external - before.heapUsed -
+    before.external) / IDLE / 1024;
+  const rss = (after.rss - before.rss) / IDLE / 1024;
+  print(`| ${client.name} | ${heap.toFixed(1)} | ${rss.toFixed(1)} |`);
+  await Promise.all(closers.map((close) => close()));
+}
+print();
+
 print(
   `### Throughput over loopback: ${SIZE / MIB} MiB each way, median of ${RUNS}`,
 );
@@ -218,27 +246,6 @@ print(
     worst >= TARGET ? "met" : "NOT met"
   } (${worst.toFixed(2)}×).`,
 );
-
-print();
-print(`### Memory per idle socket: ${IDLE} connections waiting to read`);
-print();
-print("| client | heap + external KiB | RSS KiB |");
-print("| --- | ---: | ---: |");
-for (const client of clients) {
-  gc();
-  await sleep(50);
-  const before = Deno.memoryUsage();
-  const closers = [];
-  for (let i = 0; i < IDLE; i++) closers.push(await client.idle());
-  await sleep(100);
-  gc();
-  const after = Deno.memoryUsage();
-  const heap = (after.heapUsed + after.external - before.heapUsed -
-    before.external) / IDLE / 1024;
-  const rss = (after.rss - before.rss) / IDLE / 1024;
-  print(`| ${client.name} | ${heap.toFixed(1)} | ${rss.toFixed(1)} |`);
-  await Promise.all(closers.map((close) => close()));
-}
 
 // Appended: bench/loopback.ts has written its tables there first.
 if (MARKDOWN) {
