@@ -414,7 +414,9 @@ export class NodeSocket extends Duplex {
         closeQuietly(conn);
       } else {
         this.#use(conn);
-        onUse(conn);
+        // `connect` listeners run here: one that throws is reported as
+        // uncaught, and the socket is closed rather than left open.
+        guarded(this, () => onUse(conn));
       }
     }, (error) => {
       this.#dial = undefined;
@@ -730,10 +732,26 @@ export function createConnection(
   return socket;
 }
 
+/**
+ * Runs `emit`, which calls event listeners from a promise callback: a
+ * listener that throws is reported with `reportError()` (uncaught, as in
+ * Node), and the socket is destroyed so that nothing is left open.
+ */
+function guarded(socket: NodeSocket, emit: () => void): void {
+  try {
+    emit();
+  } catch (error) {
+    socket.destroy();
+    reportError(error);
+  }
+}
+
 /** Emits `secureConnect` once the handshake of `conn` is done. */
 function secureWhenDone(socket: NodeSocket, conn: Deno.TlsConn): void {
   conn.handshake().then(({ alpnProtocol }) => {
-    if (!socket.destroyed) markSecured(socket, alpnProtocol);
+    if (!socket.destroyed) {
+      guarded(socket, () => markSecured(socket, alpnProtocol));
+    }
   }, () => {
     // The next read or write reports it.
   });

@@ -19,7 +19,12 @@ import {
 import { connect } from "./connect.ts";
 import { upgradeTls } from "./tls.ts";
 import { ConnectHistory } from "./history.ts";
-import { blackhole, refusedPort, TEST_CA } from "./_testing.ts";
+import {
+  blackhole,
+  collectReportedErrors,
+  refusedPort,
+  TEST_CA,
+} from "./_testing.ts";
 import {
   needs,
   POSTGRES_USER,
@@ -703,4 +708,22 @@ Deno.test("reads hand on every byte in order, small and large, slab or not", asy
   const received = Buffer.concat(chunks);
   assertEquals(received.length, data.length);
   assert(received.equals(data), "the bytes differ");
+});
+
+Deno.test("a connect listener that throws is reported, and the socket is closed", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  let socket: NodeSocket | undefined;
+  const reported = await collectReportedErrors(async () => {
+    socket = createConnection(
+      { hostname: "127.0.0.1", port: listener.addr.port },
+      () => {
+        throw new Error("listener failed");
+      },
+    );
+    await once(socket, "close");
+  });
+  assertEquals(reported.map((e) => (e as Error).message), ["listener failed"]);
+  assertEquals(socket!.destroyed, true);
+  (await accepted).close();
 });
