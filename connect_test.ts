@@ -752,7 +752,13 @@ async function runWithPermissions(
   wrapper: string[] = [],
 ): Promise<unknown[]> {
   const imports: Record<string, string> = {};
-  for (const specifier of ["@std/async/abortable", "@std/async/deadline"]) {
+  for (
+    const specifier of [
+      "@std/async/abortable",
+      "@std/async/deadline",
+      "@std/async/delay",
+    ]
+  ) {
     try {
       imports[specifier] = import.meta.resolve(specifier);
     } catch {
@@ -1169,7 +1175,15 @@ Deno.test('connect() takes Deno.connect\'s transport: "tcp", and no other', asyn
 });
 
 Deno.test("connect() points Deno.connectTls's top-level TLS keys to tls.*", async (t) => {
-  for (const key of ["caCerts", "alpnProtocols", "cert", "key"]) {
+  const moved: [string, string][] = [
+    ...["caCerts", "alpnProtocols", "cert", "key"].map((
+      key,
+    ): [string, string] => [key, `tls.${key}`]),
+    // node:net's and node:tls's names.
+    ["host", "hostname"],
+    ["servername", "tls.serverName"],
+  ];
+  for (const [key, meant] of moved) {
     await t.step(key, async () => {
       await assertRejects(
         () =>
@@ -1181,7 +1195,7 @@ Deno.test("connect() points Deno.connectTls's top-level TLS keys to tls.*", asyn
             } as unknown as ConnectOptions & ConnectTarget,
           ),
         TypeError,
-        `did you mean 'tls.${key}' instead of '${key}'?`,
+        `'${key}' (did you mean '${meant}'?)`,
       );
     });
   }

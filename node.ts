@@ -46,6 +46,7 @@ import {
   type ConnectTarget,
 } from "./connect.ts";
 import { checkOptions } from "./_connect_options.ts";
+import { show } from "./_show.ts";
 import type { TlsOptions } from "./tls.ts";
 
 /** A connection this module can wrap: TCP, or TLS over TCP. */
@@ -349,7 +350,9 @@ export class NodeSocket extends Duplex {
   setTimeout(timeout: number, callback?: () => void): this {
     if (typeof timeout !== "number" || !(timeout >= 0)) {
       throw new RangeError(
-        `Cannot set timeout as 'timeout' must be a non-negative number: current value is ${timeout}`,
+        `Cannot set timeout as 'timeout' must be a non-negative number: current value is ${
+          show(timeout)
+        }`,
       );
     }
     this.#timeout = Number.isFinite(timeout) ? timeout : 0;
