@@ -16,10 +16,11 @@ import {
   acceptingServer,
   blackhole,
   firstLine,
+  readTestdata,
   refusedPort,
   TEST_CA,
   tlsServer,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {
@@ -616,7 +617,7 @@ Deno.test("connect() faults: a reset right after accept fails the attempt, or el
         conn = await connect({
           hostname: "127.0.0.1",
           port: server.port,
-          localAddr,
+          ...(localAddr ? { localAddr } : {}),
         });
       } catch (error) {
         assertInstanceOf(error, Deno.errors.ConnectionReset);
@@ -683,7 +684,7 @@ Deno.test("connect() faults: a reset after the first byte leaves connect() alone
     using conn = await connect({
       hostname: "127.0.0.1",
       port: server.port,
-      localAddr,
+      ...(localAddr ? { localAddr } : {}),
     });
     await conn.write(new Uint8Array([1]));
     await assertRejects(
@@ -1205,12 +1206,8 @@ Deno.test("await using closes a TLS connection with closeTls(): close_notify, th
   const listener = Deno.listenTls({
     hostname: "127.0.0.1",
     port: 0,
-    cert: Deno.readTextFileSync(
-      new URL("./testdata/server.pem", import.meta.url),
-    ),
-    key: Deno.readTextFileSync(
-      new URL("./testdata/server.key", import.meta.url),
-    ),
+    cert: readTestdata("server.pem"),
+    key: readTestdata("server.key"),
   });
   const order: string[] = [];
   const served = listener.accept().then(async (conn) => {
@@ -1235,4 +1232,30 @@ Deno.test("await using closes a TLS connection with closeTls(): close_notify, th
   } finally {
     listener.close();
   }
+});
+
+Deno.test("connect() checks the server name taken from 'hostname' before any traffic", async () => {
+  const events: string[] = [];
+  // A zone id names a local interface: no certificate can hold it.
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "fe80::1%lo",
+        port: 443,
+        tls: true,
+        onEvent: (event) => events.push(event.type),
+      }),
+    TypeError,
+    "Cannot start TLS as 'hostname' must be a host name or an IP address",
+  );
+  assertEquals(events, []);
+});
+
+Deno.test("connect() shows a bad value cut to a sane length", async () => {
+  const error = await assertRejects(
+    () => connect({ hostname: "a".repeat(1 << 20), port: 80 }),
+    TypeError,
+    "'hostname'",
+  );
+  assert(error.message.length < 300, `${error.message.length} characters`);
 });

@@ -21,10 +21,11 @@ import { upgradeTls } from "./tls.ts";
 import { ConnectHistory } from "./history.ts";
 import {
   blackhole,
-  collectReportedErrors,
+  readTestdata,
   refusedPort,
   TEST_CA,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
+import { collectReportedErrors } from "./_testing/errors.ts";
 import {
   needs,
   POSTGRES_USER,
@@ -40,9 +41,6 @@ import postgres from "postgres";
 import { AbstractConnector, Redis } from "ioredis";
 import type { NetStream } from "ioredis/built/types.js";
 import { Agent, request } from "undici";
-
-const testdata = (name: string) =>
-  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
 
 /** Every event the socket emits, in order (data as its length). */
 function record(socket: NodeSocket): string[] {
@@ -76,8 +74,8 @@ function tlsEchoServer(): {
   const listener = Deno.listenTls({
     hostname: "127.0.0.1",
     port: 0,
-    cert: testdata("server.pem"),
-    key: testdata("server.key"),
+    cert: readTestdata("server.pem"),
+    key: readTestdata("server.key"),
     alpnProtocols: ["h2", "http/1.1"],
   });
   const done = listener.accept().then(async (conn) => {
@@ -588,7 +586,7 @@ Deno.test({
         const agent = new Agent({
           connect: createUndiciConnector({
             tls: { caCerts: [TEST_CA] },
-          }) as unknown as Agent.Options["connect"],
+          }) as unknown as NonNullable<Agent.Options["connect"]>,
           // Off: these run on undici's global timer, which outlives the
           // agent (the sanitizer would see it). Keep-alive's timer is a
           // plain one, cleared on close.

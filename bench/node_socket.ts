@@ -26,7 +26,7 @@ import { once } from "node:events";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { createConnection } from "../node.ts";
-import { firstLine } from "../_testing.ts";
+import { firstLine } from "../_testing/net.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))
