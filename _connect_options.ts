@@ -22,6 +22,7 @@ import type {
 const OPTIONS: Readonly<Record<keyof ConnectOptions, true>> = {
   hostname: true,
   port: true,
+  transport: true,
   conn: true,
   family: true,
   happyEyeballsDelay: true,
@@ -40,6 +41,19 @@ const OPTION_KEYS = Object.keys(OPTIONS);
 type Given = { readonly [K in keyof ConnectOptions]?: unknown };
 
 const ACTION = "Cannot connect";
+
+/**
+ * Where options of `Deno.connect`, `Deno.connectTls` and `node:net` go here:
+ * the suggestion of the unknown-key error for them.
+ */
+const MOVED: Readonly<Record<string, string>> = {
+  caCerts: "tls.caCerts",
+  alpnProtocols: "tls.alpnProtocols",
+  cert: "tls.cert",
+  key: "tls.key",
+  host: "hostname",
+  servername: "tls.serverName",
+};
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [
@@ -141,7 +155,10 @@ export function checkOptions(options: unknown): Checked {
     invalid(TypeError, "options", "an object", options);
   }
   const o = ownOptions(options) as Given;
-  checkKnownKeys(ACTION, o, OPTION_KEYS);
+  checkKnownKeys(ACTION, o, OPTION_KEYS, "", MOVED);
+  if (o.transport !== undefined && o.transport !== "tcp") {
+    invalid(TypeError, "transport", '"tcp" (or left out)', o.transport);
+  }
   const { signal, onEvent, allErrors = false } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     invalid(TypeError, "signal", "an AbortSignal", signal);

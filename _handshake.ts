@@ -3,14 +3,15 @@
 // The one TLS handshake, used by `upgradeTls()` and by `connect()`: both check
 // their options once (the client key included) and hand them here checked.
 // It waits for the handshake within the timeout, stops on abort, and closes
-// the connection on every failure.
+// the connection on every failure. The graceful close is here too, so that
+// the connection it returns closes with it on `await using`.
 import { abortable } from "@std/async/abortable";
 import { delay } from "@std/async/delay";
 import { formatAddress } from "./errors.ts";
 import { messageOf, wrapError } from "./_errors.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
 import type { NormalizedTlsOptions } from "./_tls_options.ts";
-import type { TlsEvent } from "./types.ts";
+import type { CloseTlsResult, TlsEvent } from "./types.ts";
 
 /** Why the timer of a handshake stops: made once, not on every call. */
 const SETTLED = new DOMException("The handshake was settled", "AbortError");
@@ -113,6 +114,13 @@ export async function handshake(
     throwIfThrown();
     signal?.throwIfAborted();
     shutdownTimeouts.set(tlsConn, options.shutdownTimeout);
+    // `await using` closes gracefully, as `closeTls()`; `using` still closes
+    // at once.
+    const closing = tlsConn;
+    Object.defineProperty(closing, Symbol.asyncDispose, {
+      value: async () => void await shutDown(closing, options.shutdownTimeout),
+      configurable: true,
+    });
     return tlsConn;
   } catch (cause) {
     closeQuietly(tlsConn ?? conn);
@@ -127,5 +135,58 @@ export async function handshake(
     throw thrown ? thrown.error : error;
   } finally {
     settled.abort(SETTLED);
+  }
+}
+
+/**
+ * The graceful close of `closeTls()`, with its options checked: sends
+ * close_notify, then reads until the peer's end of stream, for at most
+ * `timeout` milliseconds, and closes `conn` in every case.
+ *
+ * @param conn The connection to close; it passes to this function.
+ * @param timeout A valid timer delay.
+ * @returns How it ended (see `CloseTlsResult`).
+ */
+export async function shutDown(
+  conn: Deno.TlsConn,
+  timeout: number,
+): Promise<CloseTlsResult> {
+  // Aborted in `finally`: it clears the timer of `expired`.
+  const settled = new AbortController();
+  const expired = delay(timeout, { signal: settled.signal }).then(() => {
+    // Closing also cancels the pending write or read of `drain`.
+    closeQuietly(conn);
+    return "timedOut" as const;
+  });
+  try {
+    return await Promise.race([drain(conn), expired]);
+  } finally {
+    settled.abort();
+    // The abort rejects `expired`: nothing waits for it any more.
+    expired.catch(() => {});
+    closeQuietly(conn);
+  }
+}
+
+/** Sends close_notify, then reads until the peer's end of stream. */
+async function drain(conn: Deno.TlsConn): Promise<CloseTlsResult> {
+  try {
+    await conn.closeWrite();
+  } catch (error) {
+    return error instanceof Deno.errors.BadResource
+      ? "alreadyClosed"
+      : "noCloseNotify";
+  }
+  try {
+    const buffer = new Uint8Array(16_384);
+    while ((await conn.read(buffer)) !== null) {
+      // Discard what the peer still sends.
+    }
+    // A TLS end of stream: Deno.TlsConn reads null only after close_notify,
+    // and fails with UnexpectedEof when TCP ends without it (and so does the
+    // node:tls connection of _node_tls_conn.ts).
+    return "closeNotify";
+  } catch {
+    return "noCloseNotify";
   }
 }

@@ -52,8 +52,12 @@
  * @module
  */
 
-import { delay } from "@std/async/delay";
-import { closeQuietly, handshake, shutdownTimeoutOf } from "./_handshake.ts";
+import {
+  closeQuietly,
+  handshake,
+  shutDown,
+  shutdownTimeoutOf,
+} from "./_handshake.ts";
 import { formatAddress } from "./errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
@@ -62,7 +66,7 @@ import {
 } from "./_tls_options.ts";
 import { show } from "./_show.ts";
 import { ownOptions } from "./_own_options.ts";
-import type { TlsEvent, TlsOptions } from "./types.ts";
+import type { CloseTlsResult, TlsEvent, TlsOptions } from "./types.ts";
 
 export type { TlsEvent, TlsOptions } from "./types.ts";
 
@@ -87,24 +91,6 @@ export interface UpgradeTlsOptions extends TlsOptions {
   onEvent?: (event: TlsEvent) => void;
 }
 
-/**
- * How {@linkcode closeTls} ended:
- * - `"closeNotify"`: the peer answered close_notify and closed: a clean TLS
- *   shutdown, in which nothing was cut short;
- * - `"noCloseNotify"`: the peer closed or reset the connection without
- *   close_notify (nginx, for one, closes TCP without answering), or broke
- *   the protocol;
- * - `"timedOut"`: the peer did neither within the timeout;
- * - `"alreadyClosed"`: the connection was closed already; nothing was sent.
- *
- * In every case the connection is closed when `closeTls()` settles.
- */
-export type CloseTlsResult =
-  | "closeNotify"
-  | "noCloseNotify"
-  | "timedOut"
-  | "alreadyClosed";
-
 /** Options for {@linkcode closeTls}. */
 export interface CloseTlsOptions {
   /**
@@ -126,7 +112,8 @@ const UPGRADE_KEYS = ["signal", "onEvent"];
  * The connection passes to this function: on any failure, including invalid
  * options, it is closed before the promise rejects, and nothing is left
  * open or running. On success the caller owns the returned `Deno.TlsConn`;
- * close it with {@linkcode closeTls} for a graceful shutdown.
+ * close it with {@linkcode closeTls} for a graceful shutdown, which is also
+ * what `await using` does with it (`Symbol.asyncDispose`).
  *
  * A limit of Deno 2.9 to know about: `Deno.startTls` runs the handshake in a
  * task of its own that holds the socket until the handshake ends, and closing
@@ -328,41 +315,5 @@ export async function closeTls(
     throw error;
   }
 
-  // Aborted in `finally`: it clears the timer of `expired`.
-  const settled = new AbortController();
-  const expired = delay(timeout, { signal: settled.signal }).then(() => {
-    // Closing also cancels the pending write or read of `drain`.
-    closeQuietly(conn);
-    return "timedOut" as const;
-  });
-  try {
-    return await Promise.race([drain(conn), expired]);
-  } finally {
-    settled.abort();
-    // The abort rejects `expired`: nothing waits for it any more.
-    expired.catch(() => {});
-    closeQuietly(conn);
-  }
-}
-
-/** Sends close_notify, then reads until the peer's end of stream. */
-async function drain(conn: Deno.TlsConn): Promise<CloseTlsResult> {
-  try {
-    await conn.closeWrite();
-  } catch (error) {
-    return error instanceof Deno.errors.BadResource
-      ? "alreadyClosed"
-      : "noCloseNotify";
-  }
-  try {
-    const buffer = new Uint8Array(16_384);
-    while ((await conn.read(buffer)) !== null) {
-      // Discard what the peer still sends.
-    }
-    // A TLS end of stream: Deno.TlsConn reads null only after close_notify,
-    // and fails with UnexpectedEof when TCP ends without it.
-    return "closeNotify";
-  } catch {
-    return "noCloseNotify";
-  }
+  return await shutDown(conn, timeout);
 }

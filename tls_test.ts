@@ -23,10 +23,10 @@ import { collectReportedErrors } from "./_testing/errors.ts";
 import { connect } from "./connect.ts";
 import {
   needs,
-  nginxServer,
-  opensslServer,
-  type TlsPeer,
-} from "./_testing/tls_peers.ts";
+  type RealServer,
+  startNginx,
+  startOpensslServer,
+} from "./_testing/servers.ts";
 import {
   acceptingServer,
   firstLine,
@@ -649,11 +649,11 @@ const TLS_PATHS = {
 };
 
 async function closeWith(
-  start: () => Promise<TlsPeer>,
+  start: () => Promise<RealServer>,
   path: keyof typeof TLS_PATHS,
 ): Promise<string> {
   await using peer = await start();
-  const conn = await TLS_PATHS[path](peer.port);
+  const conn = await TLS_PATHS[path](peer.tlsPort!);
   return await closeTls(conn, { timeout: 10_000 });
 }
 
@@ -664,7 +664,7 @@ Deno.test({
     for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
       await t.step(path, async () => {
         assertStrictEquals(
-          await closeWith(opensslServer, path),
+          await closeWith(startOpensslServer, path),
           "closeNotify",
         );
       });
@@ -678,7 +678,7 @@ Deno.test({
   async fn(t) {
     for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
       await t.step(path, async () => {
-        assertStrictEquals(await closeWith(nginxServer, path), "noCloseNotify");
+        assertStrictEquals(await closeWith(startNginx, path), "noCloseNotify");
       });
     }
   },
@@ -762,6 +762,28 @@ Deno.test("closeTls() returns promptly when the peer closes", async () => {
   assertStrictEquals(await closeTls(conn, { timeout: 20_000 }), "closeNotify");
   assert(performance.now() - start < 5_000);
   assert(isClosed(conn));
+});
+
+Deno.test("await using on the result of upgradeTls() closes it with closeTls()", async () => {
+  const order: string[] = [];
+  await using server = serve(
+    Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...SERVER }),
+    async (conn) => {
+      const read = await conn.read(new Uint8Array(1));
+      order.push(read === null ? "server read close_notify" : "server read");
+      conn.close();
+    },
+  );
+  {
+    await using conn = await upgradeTls(await connectTo(server), {
+      serverName: "localhost",
+      caCerts: [CA],
+    });
+    assertEquals((await conn.handshake()).alpnProtocol, null);
+  }
+  order.push("disposed");
+  // The disposal waited for the server to close its side, as closeTls().
+  assertEquals(order, ["server read close_notify", "disposed"]);
 });
 
 Deno.test("closeTls() discards what the peer still sends", async () => {

@@ -264,6 +264,13 @@ export interface ConnectOptions {
   /** The port to connect to, 1 to 65535. Required unless `conn` is given. */
   port?: number;
   /**
+   * Accepted for code written for `Deno.connect`: only `"tcp"`, the one
+   * transport this function speaks.
+   *
+   * @default {"tcp"}
+   */
+  transport?: "tcp";
+  /**
    * An already connected TCP connection to adopt instead of connecting
    * (asyncio's `sock`). It belongs to the result from then on. It cannot be
    * combined with options that concern connecting. A closed connection cannot
@@ -337,7 +344,8 @@ export interface ConnectOptions {
    * Run TLS on the winning connection (or on `conn`), as asyncio's `ssl`:
    * `true` for Deno's default trust store, or the {@linkcode TlsOptions}.
    * The race itself stays TCP-only. With `conn`, `tls.serverName` is
-   * required (there is no host name to verify).
+   * required (there is no host name to verify). `await using` on the
+   * result closes it gracefully, with `closeTls()`.
    *
    * @default {false}
    */
@@ -356,6 +364,14 @@ export interface ConnectOptions {
 /** `ConnectOptions` that ask for TLS. */
 export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
 
+/**
+ * Where `connect()` connects, as the types require it: `hostname` and
+ * `port`, or `conn` (and then neither).
+ */
+export type ConnectTarget =
+  | { hostname: string; port: number }
+  | { conn: Deno.TcpConn; hostname?: undefined; port?: undefined };
+
 /** The failure of one connection attempt. */
 export interface AttemptFailure {
   /** The address the attempt connected to. */
@@ -363,3 +379,21 @@ export interface AttemptFailure {
   /** Why it failed, as thrown. */
   error: unknown;
 }
+
+/**
+ * How `closeTls()` ended:
+ * - `"closeNotify"`: the peer answered close_notify and closed: a clean TLS
+ *   shutdown, in which nothing was cut short;
+ * - `"noCloseNotify"`: the peer closed or reset the connection without
+ *   close_notify (nginx, for one, closes TCP without answering), or broke
+ *   the protocol;
+ * - `"timedOut"`: the peer did neither within the timeout;
+ * - `"alreadyClosed"`: the connection was closed already; nothing was sent.
+ *
+ * In every case the connection is closed when `closeTls()` settles.
+ */
+export type CloseTlsResult =
+  | "closeNotify"
+  | "noCloseNotify"
+  | "timedOut"
+  | "alreadyClosed";
