@@ -26,24 +26,81 @@ export const MAX_ADDRESSES = 64;
 const lookups = new Map<string, Promise<string[]>>();
 
 /**
+ * The most getaddrinfo calls of ours under way at once, in the process.
+ *
+ * getaddrinfo cannot be cancelled: an abandoned look-up keeps one of the
+ * runtime's threads for look-ups (about 32 in Deno 2.9.6, shared with
+ * `Deno.connect` by name) until the system resolver gives up, 10 s or more
+ * against a DNS server that does not answer. Measured here: 100 look-ups
+ * abandoned at once stalled every later look-up in the process, even of
+ * `localhost` by `Deno.connect`, for 30 s. Ours never take more than this
+ * many of those threads; the others wait for their turn, and one whose call
+ * has settled by then never starts.
+ */
+export const MAX_SYSTEM_LOOKUPS = 16;
+
+/** How many getaddrinfo calls of ours are under way. */
+let systemLookups = 0;
+/** Look-ups waiting for their turn, first come first served. */
+const waitingLookups: (() => void)[] = [];
+
+/** Waits for a turn to call getaddrinfo; rejects when `signal` aborts. */
+function turn(signal: AbortSignal): Promise<void> {
+  if (systemLookups < MAX_SYSTEM_LOOKUPS) {
+    systemLookups++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const start = () => {
+      signal.removeEventListener("abort", abort);
+      systemLookups++;
+      resolve();
+    };
+    const abort = () => {
+      waitingLookups.splice(waitingLookups.indexOf(start), 1);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", abort, { once: true });
+    waitingLookups.push(start);
+  });
+}
+
+/** A getaddrinfo call of ours has ended: the next one may start. */
+function endTurn(): void {
+  systemLookups--;
+  waitingLookups.shift()?.();
+}
+
+/**
  * The system resolver: getaddrinfo, in its own (RFC 6724) order. Concurrent
  * look-ups of the same name share one getaddrinfo call (as Go's resolver
- * does); nothing is kept once it has answered.
+ * does); nothing is kept once it has answered. At most
+ * {@linkcode MAX_SYSTEM_LOOKUPS} calls run at once.
  */
-function systemResolve(
+async function systemResolve(
   hostname: string,
   family: Family | undefined,
+  signal: AbortSignal,
 ): Promise<string[]> {
   const key = `${family ?? 0} ${hostname}`;
   let found = lookups.get(key);
-  if (found === undefined) {
-    // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
-    found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
-      .then((entries) => entries.map((entry) => entry.address))
-      .finally(() => lookups.delete(key));
-    lookups.set(key, found);
+  if (found !== undefined) return await found;
+  await turn(signal);
+  // Another call may have started the same look-up meanwhile.
+  found = lookups.get(key);
+  if (found !== undefined) {
+    endTurn();
+    return await found;
   }
-  return found;
+  // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
+  found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
+    .then((entries) => entries.map((entry) => entry.address))
+    .finally(() => {
+      lookups.delete(key);
+      endTurn();
+    });
+  lookups.set(key, found);
+  return await found;
 }
 
 /** What {@linkcode resolve} found. */
@@ -83,7 +140,7 @@ export async function resolve(
     found = await wait(Promise.resolve(
       resolver
         ? resolver(hostname, { family, signal })
-        : systemResolve(hostname, family),
+        : systemResolve(hostname, family, signal),
     ));
     // A resolver that answers in batches: start with the first.
     if (isAsyncIterable<readonly string[]>(found)) {

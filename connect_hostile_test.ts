@@ -19,6 +19,7 @@ import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import { ConnectHistory } from "./history.ts";
 import {
   acceptingServer,
+  firstLine,
   refusedPort,
   TEST_CA,
   type TestServer,
@@ -651,4 +652,106 @@ Deno.test("connect() considers at most 64 addresses from a resolver that never s
     assertEquals(conn.localAddr.hostname, "127.0.0.1");
     assertLessOrEqual(batches, 64);
   });
+});
+
+// ---------------------------------------------------------------------------
+// Abandoned system look-ups
+// ---------------------------------------------------------------------------
+
+/** Whether this process may make a mount namespace (root, with unshare). */
+function canUnshare(): boolean {
+  try {
+    return Deno.uid() === 0 &&
+      new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync()
+        .success;
+  } catch {
+    return false;
+  }
+}
+
+// A DNS server that never answers, on a loopback address of its own.
+const SILENT_DNS = `
+import socket, sys
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+udp.bind((sys.argv[1], 53))
+tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+tcp.bind((sys.argv[1], 53))
+tcp.listen(0)
+sys.stdout.write("ready\\n")
+sys.stdout.flush()
+while True:
+    udp.recvfrom(4096)
+`;
+
+Deno.test({
+  name:
+    "connect() abandons system look-ups without stalling the process's other look-ups",
+  ignore: !canUnshare(),
+  async fn() {
+    // A child whose /etc/resolv.conf names a server that never answers:
+    // each look-up of an unknown name holds a runtime thread for 10 s.
+    const dns = "127.83.101.53";
+    const silent = new Deno.Command("python3", {
+      args: ["-c", SILENT_DNS, dns],
+      stdout: "piped",
+    }).spawn();
+    const resolvConf = await Deno.makeTempFile({ suffix: ".conf" });
+    await using server = acceptingServer("127.0.0.1");
+    try {
+      assertEquals(await firstLine(silent.stdout), "ready");
+      await Deno.writeTextFile(
+        resolvConf,
+        `nameserver ${dns}\noptions timeout:5 attempts:2\n`,
+      );
+      const code = `
+import { connect } from ${JSON.stringify(import.meta.resolve("./connect.ts"))};
+const abandoned = [];
+for (let i = 0; i < 100; i++) {
+  abandoned.push(connect({
+    hostname: \`n\${i}.silent.test\`,
+    port: 80,
+    signal: AbortSignal.timeout(100),
+  }).catch((error) => error.name));
+}
+const names = new Set(await Promise.all(abandoned));
+const start = performance.now();
+const conn = await Deno.connect({ hostname: "localhost", port: ${server.port} });
+const took = performance.now() - start;
+conn.close();
+console.log(JSON.stringify({ names: [...names], took }));
+Deno.exit(0);
+`;
+      const child = new Deno.Command("unshare", {
+        args: [
+          "-m",
+          "sh",
+          "-c",
+          'mount --bind "$0" /etc/resolv.conf && exec "$@"',
+          resolvConf,
+          Deno.execPath(),
+          "run",
+          "-A",
+          `--config=${new URL("./deno.json", import.meta.url).pathname}`,
+          "-",
+        ],
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(code));
+      await writer.close();
+      const { code: exit, stdout, stderr } = await child.output();
+      assertEquals(exit, 0, new TextDecoder().decode(stderr));
+      const { names, took } = JSON.parse(new TextDecoder().decode(stdout));
+      assertEquals(names, ["TimeoutError"]);
+      // Without the bound: about 30 s (measured), until the look-ups ahead
+      // of it give up. With it: at once; 5 s is a generous bound.
+      assertLessOrEqual(took, 5_000);
+    } finally {
+      silent.kill();
+      await silent.status;
+      await Deno.remove(resolvConf);
+    }
+  },
 });
