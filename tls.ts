@@ -254,7 +254,7 @@ export async function upgradeTls(
  *
  * @param conn The connection to close; it passes to this function.
  * @param options The timeout.
- * Changed in 0.2: it used to resolve to a boolean, `true` for an end of
+ * Changed after 0.1.0: it used to resolve to a boolean, `true` for an end of
  * stream and `false` for everything else, so that a peer that closed without
  * close_notify looked like a timeout. Compare the result with
  * `"closeNotify"` where `true` was expected.
