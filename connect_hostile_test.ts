@@ -19,22 +19,15 @@ import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import { ConnectHistory } from "./history.ts";
 import {
   acceptingServer,
+  canUnshare,
   firstLine,
+  HAS_IPV6,
   refusedPort,
   TEST_CA,
   type TestServer,
   tlsServer,
 } from "./_testing/net.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
-
-const IPV6 = (() => {
-  try {
-    Deno.listen({ hostname: "::1", port: 0 }).close();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** A resolver that records the names it is asked for. */
 function recordingResolver(addresses: string[]) {
@@ -457,7 +450,7 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
           // 127.0.0.2 and [::1] refuse: nothing listens there on that port.
           const addresses = [
             "127.0.0.2",
-            ...(IPV6 ? ["::1"] : []),
+            ...(HAS_IPV6 ? ["::1"] : []),
             "127.0.0.1",
           ];
           async function* batches() {
@@ -657,17 +650,6 @@ Deno.test("connect() considers at most 64 addresses from a resolver that never s
 // ---------------------------------------------------------------------------
 // Abandoned system look-ups
 // ---------------------------------------------------------------------------
-
-/** Whether this process may make a mount namespace (root, with unshare). */
-function canUnshare(): boolean {
-  try {
-    return Deno.uid() === 0 &&
-      new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync()
-        .success;
-  } catch {
-    return false;
-  }
-}
 
 // A DNS server that never answers, on a loopback address of its own.
 const SILENT_DNS = `

@@ -15,6 +15,7 @@ import {
 import {
   acceptingServer,
   blackhole,
+  canUnshare,
   firstLine,
   readTestdata,
   refusedPort,
@@ -1115,17 +1116,6 @@ Deno.test("connect() checks TLS options before any look-up", async () => {
 });
 
 // The system resolver on a name with several addresses ------------------------
-
-/** Whether this process may make a mount namespace (root, with unshare). */
-function canUnshare(): boolean {
-  try {
-    return Deno.uid() === 0 &&
-      new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync()
-        .success;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test({
   name:

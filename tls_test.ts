@@ -30,6 +30,7 @@ import {
 import {
   acceptingServer,
   firstLine,
+  HAS_IPV6,
   readTestdata,
   serve,
   type TestServer,
@@ -44,15 +45,6 @@ const NAME_ONLY = { cert: read("name_only.pem"), key: read("name_only.key") };
 const OTHER = { cert: read("other_server.pem"), key: read("other_server.key") };
 const CLIENT = { cert: read("client.pem"), key: read("client.key") };
 const CLIENT_CA = read("client_ca.pem");
-
-const IPV6 = (() => {
-  try {
-    Deno.listen({ hostname: "::1", port: 0 }).close();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 // --- helpers ---------------------------------------------------------------
 
@@ -151,7 +143,7 @@ Deno.test("upgradeTls() verifies the server with caCerts and reports events", as
 
 Deno.test({
   name: "upgradeTls() verifies an IPv6 address, brackets or not",
-  ignore: !IPV6,
+  ignore: !HAS_IPV6,
   fn: async () => {
     await using server = echoServer(SERVER, "::1");
     for (const serverName of ["::1", "[::1]"]) {

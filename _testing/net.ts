@@ -193,3 +193,27 @@ export function tlsServer(hostname = "127.0.0.1"): TestServer<Deno.TlsConn> {
   // Complete each handshake; a failed one is the client's business.
   return serve(listener, (conn) => conn.handshake());
 }
+
+/** Whether loopback has IPv6 here ([::1] can be bound). */
+export const HAS_IPV6: boolean = (() => {
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Whether this process may make a mount namespace (root, with unshare), to
+ * give a child its own /etc/hosts or /etc/resolv.conf.
+ */
+export function canUnshare(): boolean {
+  try {
+    return Deno.uid() === 0 &&
+      new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync()
+        .success;
+  } catch {
+    return false;
+  }
+}
