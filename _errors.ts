@@ -3,6 +3,7 @@
 // the class of `Deno.errors` that Deno itself would have thrown, so that
 // `instanceof Deno.errors.ConnectionRefused` and the like work as they do
 // with `Deno.connect`, and keeps the original error as `cause`.
+import { getSystemErrorMessage } from "node:util";
 
 /** A constructor of errors, such as `Deno.errors.ConnectionRefused`. */
 export type ErrorClass = new (
@@ -32,10 +33,25 @@ export function wrapError(cause: unknown, message: string): Error {
 }
 
 /**
+ * The OS error of an error, if it has one: its `code` (`"ECONNREFUSED"`, as
+ * Deno's own errors and Node's have), else its `errno`. Two failures are
+ * alike when they have the same class and the same OS error.
+ */
+export function osErrorOf(error: unknown): string | number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  if (typeof code === "string" && code !== "") return code;
+  return typeof errno === "number" ? errno : undefined;
+}
+
+/**
  * Gives an error of `node:net` or `node:tls` the `Deno.errors` class that
- * `classOf` finds for its `code`, with the same message and the error as
- * `cause`. Anything else, and an error that already is one of
- * `Deno.errors.*`, is returned as it is.
+ * `classOf` finds for its `code`, with the error as `cause`, and the OS
+ * error's text as Deno writes it (`Connection refused (os error 111)`, not
+ * Node's `connect ECONNREFUSED 127.0.0.1:80`, which names one address and
+ * would mislead once the error stands for several). The new error keeps the
+ * `code`, as Deno's own errors have one. Anything else, and an error that
+ * already is one of `Deno.errors.*`, is returned as it is.
  */
 export function fromNodeError(
   error: unknown,
@@ -45,5 +61,18 @@ export function fromNodeError(
   if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
   const code = (error as { code?: unknown }).code;
   const DenoError = typeof code === "string" ? classOf(code) : undefined;
-  return DenoError ? new DenoError(error.message, { cause: error }) : error;
+  if (!DenoError) return error;
+  const errno = (error as { errno?: unknown }).errno;
+  let message = error.message;
+  if (typeof errno === "number" && errno < 0) {
+    const text = getSystemErrorMessage(errno);
+    message = `${text.charAt(0).toUpperCase()}${text.slice(1)} (os error ${-errno})`;
+  }
+  const mapped = new DenoError(message, { cause: error });
+  Object.defineProperty(mapped, "code", {
+    value: code,
+    writable: true,
+    configurable: true,
+  });
+  return mapped;
 }
