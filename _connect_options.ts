@@ -3,13 +3,19 @@
 // defaults filled in, so that the race itself deals only with valid values.
 import { isIP } from "node:net";
 import {
+  MAX_TIMEOUT,
   type NormalizedTlsOptions,
   normalizeTlsOptions,
+  parseServerName,
 } from "./_tls_options.ts";
+import { canonicalIp, hasZoneId } from "./_ip.ts";
+import { isTcpConn } from "./_dial.ts";
+import { show } from "./_show.ts";
 import { ConnectHistory } from "./history.ts";
 import type {
   ConnectEvent,
   ConnectOptions,
+  Dialer,
   Family,
   LocalAddr,
   Resolver,
@@ -29,6 +35,8 @@ const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
   "onEvent",
   "tls",
   "history",
+  "dial",
+  "attemptTimeout",
 ]);
 
 /** Options that only make sense when connect() makes the connection. */
@@ -41,6 +49,8 @@ const CONNECTING_OPTIONS = [
   "interleave",
   "resolver",
   "history",
+  "dial",
+  "attemptTimeout",
 ] as const;
 
 const MAX_HOSTNAME_LENGTH = 253;
@@ -51,37 +61,68 @@ function invalid(
   rule: string,
   value: unknown,
 ): never {
-  const shown = typeof value === "string"
-    ? JSON.stringify(value)
-    : typeof value === "function"
-    ? "a function"
-    : String(value);
   throw new Class(
-    `Cannot connect as '${option}' must be ${rule}: current value is ${shown}`,
+    `Cannot connect as '${option}' must be ${rule}: current value is ${
+      show(value)
+    }`,
   );
 }
 
+/**
+ * Checks a host name or IP literal, and gives the form used from then on, for
+ * resolution, permission checks, SNI and the certificate check alike: an IP
+ * literal in its canonical form, without brackets; a name with non-ASCII
+ * characters in its ASCII (punycode) form, as browsers and curl do.
+ */
 function checkHostname(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  const bare = value.startsWith("[") && value.endsWith("]")
+  let bare = value.startsWith("[") && value.endsWith("]")
     ? value.slice(1, -1)
     : value;
+  const rule =
+    `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`;
   if (
     bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
     // deno-lint-ignore no-control-regex
     /[\s\x00-\x1f\x7f/\\@]/.test(bare)
   ) {
-    invalid(
-      TypeError,
-      option,
-      `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`,
-      value,
-    );
+    invalid(TypeError, option, rule, value);
   }
-  if (bare !== value && isIP(bare) !== 6) {
+  if (hasZoneId(bare)) {
+    // Deno.connect takes one only as a name for getaddrinfo, the net
+    // permission and TLS not at all: refused before any traffic.
+    invalid(TypeError, option, "an IP address without a zone id", value);
+  }
+  const version = isIP(bare);
+  if (bare !== value && version !== 6) {
     invalid(TypeError, option, "an IPv6 address when in brackets", value);
   }
+  if (version !== 0) return canonicalIp(bare);
+  // deno-lint-ignore no-control-regex
+  if (/[^\x00-\x7f]/.test(bare)) {
+    bare = toAscii(bare) ??
+      invalid(TypeError, option, "a valid internationalized host name", value);
+    if (bare.length > MAX_HOSTNAME_LENGTH) {
+      invalid(TypeError, option, rule, value);
+    }
+  }
   return bare;
+}
+
+/**
+ * The ASCII (punycode) form of an internationalized host name, by the URL
+ * parser's IDNA processing (which also lower-cases it), or `undefined` when
+ * it is not a valid one.
+ */
+function toAscii(name: string): string | undefined {
+  // Characters that the URL parser would take as something else than a name.
+  if (/[:%?#[\]]/.test(name)) return undefined;
+  try {
+    const ascii = new URL(`http://${name}/`).hostname;
+    return ascii === "" || isIP(ascii) ? undefined : ascii;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkPort(option: string, value: unknown, min: number): number {
@@ -90,15 +131,6 @@ function checkPort(option: string, value: unknown, min: number): number {
     invalid(RangeError, option, `an integer from ${min} to 65535`, value);
   }
   return value;
-}
-
-function isTcpConn(value: unknown): value is Deno.TcpConn {
-  if (typeof value !== "object" || value === null) return false;
-  const conn = value as Partial<Deno.TcpConn>;
-  return typeof conn.read === "function" &&
-    typeof conn.write === "function" &&
-    typeof conn.close === "function" &&
-    conn.remoteAddr?.transport === "tcp";
 }
 
 /** The options of `connect()`, checked and with defaults filled in. */
@@ -117,6 +149,8 @@ export interface Checked {
   resolver: Resolver | undefined;
   onEvent: ((event: ConnectEvent) => void) | undefined;
   history: ConnectHistory | undefined;
+  dial: Dialer | undefined;
+  attemptTimeout: number | undefined;
 }
 
 /**
@@ -189,6 +223,8 @@ export function checkOptions(options: unknown): Checked {
       resolver: undefined,
       onEvent,
       history: undefined,
+      dial: undefined,
+      attemptTimeout: undefined,
     };
   }
 
@@ -228,6 +264,29 @@ export function checkOptions(options: unknown): Checked {
   if (o.history !== undefined && !(o.history instanceof ConnectHistory)) {
     invalid(TypeError, "history", "a ConnectHistory", o.history);
   }
+  const { dial, attemptTimeout } = o;
+  if (dial !== undefined && typeof dial !== "function") {
+    invalid(TypeError, "dial", "a function", dial);
+  }
+  if (attemptTimeout !== undefined) {
+    if (typeof attemptTimeout !== "number") {
+      invalid(TypeError, "attemptTimeout", "a number", attemptTimeout);
+    }
+    if (
+      !(attemptTimeout > 0 && attemptTimeout <= MAX_TIMEOUT)
+    ) {
+      invalid(
+        RangeError,
+        "attemptTimeout",
+        `a number of milliseconds from more than 0 to ${MAX_TIMEOUT}`,
+        attemptTimeout,
+      );
+    }
+  }
+  if (tls && tls.serverName === undefined) {
+    // The default server name is checked now, not after a TCP connection.
+    parseServerName(hostname, "'hostname' (the default 'tls.serverName')");
+  }
 
   let localAddr: Checked["localAddr"];
   if (o.localAddr !== undefined) {
@@ -239,7 +298,16 @@ export function checkOptions(options: unknown): Checked {
       key !== "hostname" && key !== "port" && key !== "transport"
     );
     if (extra.length > 0) {
-      invalid(TypeError, "localAddr", "{ hostname, port? }", extra.join(", "));
+      throw new TypeError(
+        `Cannot connect as 'localAddr' must be { hostname, port? }: unknown key${
+          extra.length > 1 ? "s" : ""
+        } ${extra.map((key) => show(key)).join(", ")}`,
+      );
+    }
+    const { transport } = local as { transport?: unknown };
+    if (transport !== undefined && transport !== "tcp") {
+      // A Deno.NetAddr of TCP is welcome; nothing else is.
+      invalid(TypeError, "localAddr.transport", '"tcp" if given', transport);
     }
     const { hostname, port = 0 } = local as LocalAddr;
     localAddr = {
@@ -262,5 +330,7 @@ export function checkOptions(options: unknown): Checked {
     resolver,
     onEvent,
     history: o.history,
+    dial,
+    attemptTimeout,
   };
 }

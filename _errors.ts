@@ -29,7 +29,22 @@ export function wrapError(cause: unknown, message: string): Error {
     cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)
       ? cause.constructor as ErrorClass
       : Error;
-  return new ErrorClass(message, { cause });
+  const error = new ErrorClass(message, { cause });
+  const code = osErrorOf(cause);
+  return typeof code === "string" ? withCode(error, code) : error;
+}
+
+/**
+ * Gives `error` an OS error `code` (such as `ECONNRESET`), as Deno's own
+ * errors have, so that failures are compared by it.
+ */
+export function withCode<E extends Error>(error: E, code: string): E {
+  Object.defineProperty(error, "code", {
+    value: code,
+    writable: true,
+    configurable: true,
+  });
+  return error;
 }
 
 /**
@@ -66,13 +81,9 @@ export function fromNodeError(
   let message = error.message;
   if (typeof errno === "number" && errno < 0) {
     const text = getSystemErrorMessage(errno);
-    message = `${text.charAt(0).toUpperCase()}${text.slice(1)} (os error ${-errno})`;
+    message = `${text.charAt(0).toUpperCase()}${
+      text.slice(1)
+    } (os error ${-errno})`;
   }
-  const mapped = new DenoError(message, { cause: error });
-  Object.defineProperty(mapped, "code", {
-    value: code,
-    writable: true,
-    configurable: true,
-  });
-  return mapped;
+  return withCode(new DenoError(message, { cause: error }), code as string);
 }

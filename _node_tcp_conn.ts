@@ -29,7 +29,16 @@ const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
 
 /** Gives a `node:net` error the class Deno would have thrown for it. */
 function toDenoError(error: unknown): unknown {
-  return fromNodeError(error, (code) => DENO_ERROR_BY_CODE.get(code));
+  // Deno's node:net says EINVAL where Linux says EADDRNOTAVAIL: binding an
+  // address that is not this host's.
+  const bind = (error as { syscall?: unknown } | null)?.syscall === "bind";
+  return fromNodeError(
+    error,
+    (code) =>
+      bind && code === "EINVAL"
+        ? Deno.errors.AddrNotAvailable
+        : DENO_ERROR_BY_CODE.get(code),
+  );
 }
 
 /**
@@ -63,7 +72,7 @@ export function connectFrom(
     }
     function onConnect(): void {
       settle();
-      resolve(new NodeTcpConn(socket));
+      resolve(new NodeTcpConn(socket, remote));
     }
     function onError(error: Error): void {
       settle();
@@ -100,10 +109,12 @@ class NodeTcpConn implements Deno.TcpConn {
   #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
   #leftover: Uint8Array | undefined;
 
-  constructor(socket: net.Socket) {
+  constructor(socket: net.Socket, remote: Endpoint) {
     this.#socket = socket;
     this.localAddr = netAddr(socket.localAddress, socket.localPort);
-    this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort);
+    // The address connected to: node:net has none to tell once the peer has
+    // reset the connection (the first read then says so).
+    this.remoteAddr = netAddr(remote.hostname, remote.port);
     socket.pause();
     this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller) {

@@ -8,6 +8,8 @@ import { lookup } from "node:dns/promises";
 import type { Family, Resolver } from "./connect.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
+import { canonicalIp, hasZoneId } from "./_ip.ts";
+import { show } from "./_show.ts";
 
 /** The family of an IP literal (checked before). */
 export function familyOf(address: string): Family {
@@ -47,24 +49,33 @@ function systemResolve(
 
 /** What {@linkcode resolve} found. */
 export interface Resolution {
-  /** The addresses (of the first batch, from a resolver that streams). */
+  /**
+   * The usable addresses: from a resolver that streams, those of the first
+   * batch that has any (empty only when the whole answer has none).
+   */
   addresses: string[];
+  /** Addresses of the wanted family found unusable, until then. */
+  unusable: string[];
   /** The batches still to come, from a resolver that streams (RFC 8305 §3). */
   more?: AsyncIterator<readonly string[]> | undefined;
 }
 
 /**
  * Resolves `hostname` to distinct IP literals of the wanted family. A literal
- * needs no look-up. Failures name the host.
+ * needs no look-up. Failures name the host. "No address" is decided on the
+ * whole answer: a resolver that streams is read on while its batches bring
+ * no usable address.
  */
 export async function resolve(
   hostname: string,
   family: Family | undefined,
   resolver: Resolver | undefined,
   signal: AbortSignal,
-  { all = false, cancellable = true }: {
+  { all = false, cancellable = true, usable }: {
     /** Wait for every batch of a resolver that streams. */
     all?: boolean;
+    /** Which addresses of the family can be used (such as by `localAddr`). */
+    usable?: ((address: string) => boolean) | undefined;
     /**
      * Whether `signal` may abort before the answer comes; if not, waits are
      * not made abortable, which costs.
@@ -72,36 +83,58 @@ export async function resolve(
     cancellable?: boolean;
   } = {},
 ): Promise<Resolution> {
-  if (ipVersion(hostname)) return { addresses: [hostname] };
+  const unusable: string[] = [];
+  let invalid: unknown;
+  /** The usable addresses of a batch; the others are kept for messages. */
+  const keep = (found: unknown): string[] => {
+    let addresses: string[];
+    try {
+      addresses = checkAddresses(hostname, family, found);
+    } catch (error) {
+      invalid = error;
+      throw error;
+    }
+    if (!usable) return addresses;
+    const kept = addresses.filter(usable);
+    unusable.push(...addresses.filter((address) => !usable(address)));
+    return kept;
+  };
+  if (ipVersion(hostname)) return { addresses: keep([hostname]), unusable };
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
-  let found: readonly string[] | AsyncIterable<readonly string[]>;
+  let addresses: string[];
   let more: AsyncIterator<readonly string[]> | undefined;
   try {
-    found = await wait(Promise.resolve(
+    const found = await wait(Promise.resolve(
       resolver
         ? resolver(hostname, { family, signal })
         : systemResolve(hostname, family),
     ));
-    // A resolver that answers in batches: start with the first.
     if (isAsyncIterable<readonly string[]>(found)) {
+      // A resolver that answers in batches: start with the first that has a
+      // usable address, or with all of them when all are needed at once.
       more = found[Symbol.asyncIterator]();
-      const first = await wait(more.next());
-      found = first.done ? [] : first.value;
-      // Every batch, when all addresses are needed at once.
-      while (all) {
+      addresses = [];
+      while (all || addresses.length === 0) {
         const next = await wait(more.next());
-        if (next.done) break;
-        found = [...found, ...next.value];
+        if (next.done) {
+          more = undefined;
+          break;
+        }
+        addresses.push(...keep(next.value));
       }
+    } else {
+      addresses = keep(found);
     }
   } catch (error) {
     if (signal.aborted) throw signal.reason;
+    // A resolver's answer that is no list of IP addresses: its own error.
+    if (error === invalid) throw error;
     throw resolutionError(hostname, error);
   }
   signal.throwIfAborted();
-  return { addresses: checkAddresses(hostname, family, found), more };
+  return { addresses: [...new Set(addresses)], unusable, more };
 }
 
 /** Distinct IP literals of the wanted family, from a resolver's answer. */
@@ -112,9 +145,12 @@ export function checkAddresses(
 ): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+        show(found)
+      }`,
     );
   }
+  // Distinct in their canonical form: `0:0:0:0:0:0:0:1` is `::1`.
   const addresses = [
     ...new Set(found.map((address) => {
       const bare = typeof address === "string"
@@ -123,11 +159,18 @@ export function checkAddresses(
       if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
           `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
-            JSON.stringify(address)
+            show(address)
           }`,
         );
       }
-      return bare;
+      if (hasZoneId(bare)) {
+        throw new TypeError(
+          `Cannot resolve '${hostname}' as the resolver must return IP addresses without a zone id: current value is ${
+            show(address)
+          }`,
+        );
+      }
+      return canonicalIp(bare);
     })),
   ];
   return family === undefined

@@ -232,7 +232,14 @@ function checkKeys(
   );
 }
 
-function parseServerName(value: unknown, name: string): string | undefined {
+/**
+ * Checks a TLS server name (`name` is how messages call it): `undefined`, or
+ * a host name or IP address that rustls accepts, brackets removed.
+ */
+export function parseServerName(
+  value: unknown,
+  name: string,
+): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
     throw new TypeError(

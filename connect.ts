@@ -17,7 +17,6 @@
  * @module
  */
 import { MAX_TIMEOUT } from "./_tls_options.ts";
-import { connectFrom } from "./_node_tcp_conn.ts";
 import {
   // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
   type closeTls,
@@ -41,13 +40,20 @@ import {
   type Resolution,
   resolve,
 } from "./_resolve.ts";
+import { dial, type DialPlan } from "./_dial.ts";
+import { show } from "./_show.ts";
 
 /** An IP address family: `4` for IPv4, `6` for IPv6. */
 export type Family = 4 | 6;
 
 /** A local address to bind, for {@linkcode ConnectOptions.localAddr}. */
 export interface LocalAddr {
-  /** An IP address, or a name that resolves to one. */
+  /**
+   * An IP address, or a name that resolves to one or more. Where it has
+   * several of a destination's family, they are tried in turn until one can
+   * be bound. A wildcard (`0.0.0.0`, `::`) binds no particular address (the
+   * system picks it per destination) and serves its own family only.
+   */
   hostname: string;
   /**
    * The local port; `0` lets the system choose one.
@@ -56,6 +62,36 @@ export interface LocalAddr {
    */
   port?: number;
 }
+
+/** What a {@linkcode Dialer} is given besides the address. */
+export interface DialOptions {
+  /**
+   * The local address to bind, of the destination's family, when
+   * {@linkcode ConnectOptions.localAddr} is set; otherwise `undefined`. A
+   * dialer that fails to bind it should reject with
+   * `Deno.errors.AddrInUse` or `Deno.errors.AddrNotAvailable`: the next
+   * local address of the family is then tried.
+   */
+  localAddr: Deno.NetAddr | undefined;
+  /**
+   * Aborts when the attempt is no longer wanted (another won, the caller's
+   * signal aborted, or `attemptTimeout` passed). A connection made anyway is
+   * closed.
+   */
+  signal: AbortSignal;
+}
+
+/**
+ * Opens one TCP connection to one IP address, in place of `Deno.connect`
+ * (aiohappyeyeballs' `socket_factory`, the seam of Go's `Dialer.Control`):
+ * for a proxy, a tunnel, socket options, or a test. Called once per attempt;
+ * what it throws is that attempt's failure. A connection that loses the race
+ * is closed.
+ */
+export type Dialer = (
+  address: Deno.NetAddr,
+  options: DialOptions,
+) => Promise<Deno.TcpConn>;
 
 /** What a {@linkcode Resolver} is given besides the host name. */
 export interface ResolverOptions {
@@ -198,12 +234,32 @@ export interface ConnectOptions {
    */
   interleave?: number;
   /**
-   * The local address to bind. Destination addresses of a family that it
-   * cannot serve are skipped.
+   * The local address to bind (asyncio's `local_addr`). Destination
+   * addresses of a family that it cannot serve are skipped; where it has
+   * several addresses of a family, each is tried in turn until one binds.
+   * Other keys are a `TypeError`, except `transport: "tcp"`, so that a
+   * `Deno.NetAddr` (such as a connection's `localAddr`) can be given as is.
    *
    * @default {undefined} (the system chooses)
    */
   localAddr?: LocalAddr;
+  /**
+   * Opens each attempt's connection instead of `Deno.connect` (and of
+   * `node:net` for `localAddr`): see {@linkcode Dialer}.
+   *
+   * @default {undefined} (`Deno.connect`)
+   */
+  dial?: Dialer;
+  /**
+   * Milliseconds each attempt may take before it fails with
+   * `Deno.errors.TimedOut`, so that a destination whose addresses are all
+   * blackholed fails with a reason per address instead of waiting for the
+   * system's timeout (about two minutes on Linux). Other attempts go on
+   * meanwhile; for a limit on the whole call, use `signal`.
+   *
+   * @default {undefined} (the system's timeout)
+   */
+  attemptTimeout?: number;
   /**
    * When every attempt fails, always reject with an `AggregateError` holding
    * one error per attempt (asyncio's `all_errors`), instead of a single error
@@ -259,52 +315,24 @@ export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
 /** An event as made, before `elapsed` is stamped on it. */
 type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
 
-/** A signal that never aborts. */
-const NEVER = new AbortController().signal;
-
 /**
  * The reason of every abort once `connect()` has settled: one error made once,
  * as `abort()` without a reason would build one, stack included, every time.
  */
 const SETTLED = new DOMException("The connection was settled", "AbortError");
 
-/** One attempt: from the local address of the same family, if one is set. */
-function connectTo(
-  address: Deno.NetAddr,
-  locals: readonly string[],
-  localAddr: { port: number } | undefined,
-  signal: AbortSignal | undefined,
-): Promise<Deno.TcpConn> {
-  const local = locals.find((l) => familyOf(l) === familyOf(address.hostname));
-  if (local !== undefined && localAddr) {
-    return connectFrom(
-      address,
-      { hostname: local, port: localAddr.port },
-      signal ?? NEVER,
-    );
-  }
-  const options: Deno.ConnectOptions = {
-    hostname: address.hostname,
-    port: address.port,
-    // One literal address: no racing inside our race.
-    autoSelectFamily: false,
-  };
-  // Deno does extra work for a signal: pass one only when there is one.
-  if (signal) options.signal = signal;
-  return Deno.connect(options);
-}
-
 /** One error for attempts that all lacked net permission. */
 function permissionError(
   destination: string,
   failures: readonly AttemptFailure[],
+  why: string,
 ): Error {
   const addresses = failures.map((failure) => formatAddress(failure.address));
   const where = addresses.join(", ");
   return new Deno.errors.NotCapable(
     `Cannot connect to ${destination} as net permission for ${
       where === destination ? "it" : where
-    } is missing: run with --allow-net=${addresses.join(",")}`,
+    } is missing: run with --allow-net=${addresses.join(",")}${why}`,
     { cause: combineAttemptErrors(destination, failures, { allErrors: true }) },
   );
 }
@@ -509,7 +537,12 @@ async function race(
     return { transport: "tcp", hostname: address, port };
   }
 
-  let locals: string[] = [];
+  const plan: DialPlan = {
+    locals: undefined,
+    localPort: localAddr?.port ?? 0,
+    dial: checked.dial,
+    attemptTimeout: checked.attemptTimeout,
+  };
   const failures: AttemptFailure[] = [];
   // The address of each attempt, by index: the order in which they started.
   const attempted: Deno.NetAddr[] = [];
@@ -525,7 +558,7 @@ async function race(
       const begun = history ? performance.now() : 0;
       let conn: Deno.TcpConn;
       try {
-        conn = await connectTo(address, locals, localAddr, attemptSignal);
+        conn = await dial(address, plan, attemptSignal);
       } catch (error) {
         if (attemptSignal?.aborted) {
           emit({ type: "attemptCancelled", index, address });
@@ -550,6 +583,30 @@ async function race(
     };
   }
 
+  // What keeps the connection from being left to Deno.connect({ hostname })
+  // when net permission covers only the name: an option it cannot honour.
+  const blocker = localAddr
+    ? "localAddr"
+    : checked.resolver
+    ? "resolver"
+    : family !== undefined
+    ? "family"
+    : checked.dial
+    ? "dial"
+    : checked.attemptTimeout !== undefined
+    ? "attemptTimeout"
+    : undefined;
+  // Where Deno's net permission covers the name but not its look-up or its
+  // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
+  const mayFallBack = blocker === undefined && !ipVersion(hostname);
+  /** Why a missing permission was not worked around, if it could have been. */
+  function noFallback(): string {
+    return blocker !== undefined && !ipVersion(hostname) &&
+        isGranted(hostname, port)
+      ? ` (net permission covers ${destination}, but Deno.connect({ hostname }) cannot take '${blocker}')`
+      : "";
+  }
+
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
     const failed = failures.filter(Boolean);
@@ -557,7 +614,7 @@ async function race(
       !allErrors && failed.length > 0 &&
       failed.every((f) => f.error instanceof Deno.errors.NotCapable)
     ) {
-      return permissionError(destination, failed);
+      return permissionError(destination, failed, noFallback());
     }
     return combineAttemptErrors(destination, failed, { allErrors });
   }
@@ -572,14 +629,21 @@ async function race(
     }
   }
 
-  // An IP literal: nothing to resolve, nothing to race.
-  if (
-    !localAddr && ipVersion(hostname) &&
-    (family === undefined || familyOf(hostname) === family)
-  ) {
-    const address = toTarget(hostname);
-    emit({ type: "resolved", hostname, addresses: [address] });
-    return await connectOnly(address);
+  if (ipVersion(hostname)) {
+    if (family !== undefined && familyOf(hostname) !== family) {
+      // As getaddrinfo with a family: no address of the other one.
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${destination} as it is an IPv${
+          familyOf(hostname)
+        } address and 'family' is ${family}`,
+      );
+    }
+    // An IP literal: nothing to resolve, nothing to race.
+    if (!localAddr) {
+      const address = toTarget(hostname);
+      emit({ type: "resolved", hostname, addresses: [address] });
+      return await connectOnly(address);
+    }
   }
 
   // One controller for the whole call: it stops the resolver too.
@@ -587,11 +651,9 @@ async function race(
   const inner = signal
     ? AbortSignal.any([signal, controller.signal])
     : controller.signal;
+  // Only the caller's signal can abort while resolving.
+  const cancellable = signal !== undefined;
   try {
-    // Where Deno's net permission covers the name but not its look-up or its
-    // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
-    const mayFallBack = !localAddr && !checked.resolver &&
-      !ipVersion(hostname);
     // Deno treats a huge delay (our Infinity: strictly in turn) as "never
     // start the next attempt"; clamp to the largest timer it honours.
     const fallbackDelay = Math.min(checked.delay, MAX_TIMEOUT);
@@ -605,49 +667,66 @@ async function race(
       });
     };
 
+    // The local addresses first: their families decide which answers of the
+    // destination can be used (a literal, as usual, costs no look-up).
+    let served: Set<Family> | undefined;
+    if (localAddr) {
+      const locals = (await resolve(
+        localAddr.hostname,
+        undefined,
+        checked.resolver,
+        inner,
+        { all: true, cancellable },
+      )).addresses;
+      if (locals.length === 0) {
+        throw new Deno.errors.NotFound(
+          `Cannot connect to ${destination} from ${
+            show(localAddr.hostname)
+          } as 'localAddr.hostname' resolves to no address`,
+        );
+      }
+      plan.locals = locals;
+      served = new Set(locals.map(familyOf));
+    }
+
     let resolution: Resolution;
     try {
       resolution = await resolve(hostname, family, checked.resolver, inner, {
-        // Only the caller's signal can abort while resolving.
-        cancellable: signal !== undefined,
+        cancellable,
+        usable: served && ((address) => served.has(familyOf(address))),
       });
     } catch (error) {
-      if (
-        mayFallBack && error instanceof Deno.errors.NotCapable &&
-        isGranted(hostname, port)
-      ) {
-        return await fallBack(
-          `net permission covers ${destination} but not looking up '${hostname}'`,
-        );
+      if (error instanceof Deno.errors.NotCapable) {
+        if (mayFallBack && isGranted(hostname, port)) {
+          return await fallBack(
+            `net permission covers ${destination} but not looking up '${hostname}'`,
+          );
+        }
+        const why = noFallback();
+        if (why) {
+          throw new Deno.errors.NotCapable(`${error.message}${why}`, {
+            cause: error.cause,
+          });
+        }
       }
       throw error;
     }
     let addresses = resolution.addresses;
     if (addresses.length === 0) {
-      throw new Deno.errors.NotFound(
-        `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
-      );
-    }
-
-    let served: Set<Family> | undefined;
-    if (localAddr) {
-      locals = (await resolve(
-        localAddr.hostname,
-        undefined,
-        checked.resolver,
-        inner,
-        { all: true, cancellable: signal !== undefined },
-      )).addresses;
-      served = new Set(locals.map(familyOf));
-      const usable = addresses.filter((a) => served!.has(familyOf(a)));
-      if (usable.length === 0) {
+      if (resolution.unusable.length > 0) {
         throw new TypeError(
-          `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
-            addresses.join(", ")
+          `Cannot connect to ${destination} from ${
+            show(localAddr!.hostname)
+          } as no address matches the family of 'localAddr': addresses are ${
+            resolution.unusable.join(", ")
           }`,
         );
       }
-      addresses = usable;
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${destination} as it resolves to no ${
+          family === undefined ? "" : `IPv${family} `
+        }address`,
+      );
     }
 
     // The remembered winner first, then the families interleaved (RFC 8305
