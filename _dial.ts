@@ -8,6 +8,7 @@ import type { Dialer } from "./connect.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf, withCode, wrapError } from "./_errors.ts";
 import { familyOf } from "./_resolve.ts";
+import { show } from "./_show.ts";
 
 /** How every attempt of one `connect()` call connects. */
 export interface DialPlan {
@@ -45,7 +46,17 @@ export async function dial(
     try {
       return await dialOnce(address, local, plan, signal);
     } catch (error) {
-      if (signal?.aborted || !isBindFailure(error)) throw error;
+      if (signal?.aborted) throw error;
+      if (!isBindFailure(error)) {
+        if (bindFailures.length === 0) throw error;
+        // As asyncio's error: the bind failures too, not only the last word.
+        throw wrapError(
+          error,
+          `${messageOf(error)} (from ${
+            formatAddress(local)
+          }, after failing to bind ${listBindFailures(bindFailures)})`,
+        );
+      }
       bindFailures.push({ local, error });
     }
   }
@@ -58,10 +69,15 @@ export async function dial(
       } as no local address is of its family`,
     );
   }
-  const each = bindFailures.map(({ local, error }) =>
+  throw wrapError(last.error, `Cannot bind ${listBindFailures(bindFailures)}`);
+}
+
+function listBindFailures(
+  failures: readonly { local: Deno.NetAddr; error: unknown }[],
+): string {
+  return failures.map(({ local, error }) =>
     `${formatAddress(local)}: ${messageOf(error)}`
-  );
-  throw wrapError(last.error, `Cannot bind ${each.join("; ")}`);
+  ).join("; ");
 }
 
 /** A bind failure: the next local address may do. */
@@ -181,9 +197,9 @@ async function callHook(
     closeQuietly(conn as { close(): void });
   }
   throw new TypeError(
-    `Cannot connect to ${
-      formatAddress(address)
-    } as 'dial' must resolve to a connected Deno.TcpConn`,
+    `'dial' must resolve to a connected Deno.TcpConn: current value is ${
+      show(conn)
+    }`,
   );
 }
 
