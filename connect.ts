@@ -87,6 +87,23 @@ export interface DialOptions {
  * for a proxy, a tunnel, socket options, or a test. Called once per attempt;
  * what it throws is that attempt's failure. A connection that loses the race
  * is closed.
+ *
+ * @example Dial every attempt yourself
+ * ```ts
+ * import { connect, type Dialer } from "@happy-eyeballs/connect/connect";
+ * import { assertEquals } from "@std/assert";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const dialed: string[] = [];
+ * const dial: Dialer = ({ hostname, port }, { signal }) => {
+ *   dialed.push(hostname);
+ *   return Deno.connect({ hostname, port, signal });
+ * };
+ * using conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port, dial });
+ * using _ = await listener.accept();
+ * assertEquals(dialed, ["127.0.0.1"]);
+ * assertEquals(conn.remoteAddr.port, listener.addr.port);
+ * ```
  */
 export type Dialer = (
   address: Deno.NetAddr,
