@@ -1,17 +1,16 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The options of connect(): checked before any network traffic, with the
 // defaults filled in, so that the race itself deals only with valid values.
-import { isIP } from "node:net";
 import {
-  MAX_TIMEOUT,
   type NormalizedTlsOptions,
   normalizeTlsOptions,
   parseServerName,
 } from "./_tls_options.ts";
-import { canonicalIp, hasZoneId } from "./_ip.ts";
-import { isTcpConn } from "./_dial.ts";
-import { show } from "./_show.ts";
 import { ConnectHistory } from "./history.ts";
+import { canonicalIp, hasZoneId, ipVersion, unbracket } from "./_ip.ts";
+import { isTcpConn } from "./_dial.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
+import { checkKnownKeys, show } from "./_show.ts";
 import type {
   ConnectEvent,
   ConnectOptions,
@@ -19,25 +18,32 @@ import type {
   Family,
   LocalAddr,
   Resolver,
-} from "./connect.ts";
+} from "./types.ts";
 
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
-  "hostname",
-  "port",
-  "conn",
-  "family",
-  "happyEyeballsDelay",
-  "interleave",
-  "localAddr",
-  "allErrors",
-  "signal",
-  "resolver",
-  "onEvent",
-  "tls",
-  "history",
-  "dial",
-  "attemptTimeout",
-]);
+/** The options of `connect()`: the type makes sure that none is missing. */
+const OPTIONS: Readonly<Record<keyof ConnectOptions, true>> = {
+  hostname: true,
+  port: true,
+  conn: true,
+  family: true,
+  happyEyeballsDelay: true,
+  interleave: true,
+  localAddr: true,
+  allErrors: true,
+  signal: true,
+  resolver: true,
+  onEvent: true,
+  tls: true,
+  history: true,
+  dial: true,
+  attemptTimeout: true,
+};
+const OPTION_KEYS = Object.keys(OPTIONS);
+
+/** What `connect()` was given: any value for each option, until checked. */
+type Given = { readonly [K in keyof ConnectOptions]?: unknown };
+
+const ACTION = "Cannot connect";
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [
@@ -53,6 +59,9 @@ const CONNECTING_OPTIONS = [
   "attemptTimeout",
 ] as const;
 
+/** The keys of `localAddr`: a `Deno.NetAddr` may be given as it is. */
+const LOCAL_ADDR_KEYS = ["hostname", "port", "transport"];
+
 const MAX_HOSTNAME_LENGTH = 253;
 
 function invalid(
@@ -62,9 +71,7 @@ function invalid(
   value: unknown,
 ): never {
   throw new Class(
-    `Cannot connect as '${option}' must be ${rule}: current value is ${
-      show(value)
-    }`,
+    `${ACTION} as '${option}' must be ${rule}: current value is ${show(value)}`,
   );
 }
 
@@ -76,9 +83,7 @@ function invalid(
  */
 function checkHostname(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  let bare = value.startsWith("[") && value.endsWith("]")
-    ? value.slice(1, -1)
-    : value;
+  let bare = unbracket(value);
   const rule =
     `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`;
   if (
@@ -93,7 +98,7 @@ function checkHostname(option: string, value: unknown): string {
     // permission and TLS not at all: refused before any traffic.
     invalid(TypeError, option, "an IP address without a zone id", value);
   }
-  const version = isIP(bare);
+  const version = ipVersion(bare);
   if (bare !== value && version !== 6) {
     invalid(TypeError, option, "an IPv6 address when in brackets", value);
   }
@@ -119,7 +124,7 @@ function toAscii(name: string): string | undefined {
   if (/[:%?#[\]]/.test(name)) return undefined;
   try {
     const ascii = new URL(`http://${name}/`).hostname;
-    return ascii === "" || isIP(ascii) ? undefined : ascii;
+    return ascii === "" || ipVersion(unbracket(ascii)) ? undefined : ascii;
   } catch {
     return undefined;
   }
@@ -166,15 +171,8 @@ export function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
-  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.has(key));
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `Cannot connect as options must be known: unknown option${
-        unknown.length > 1 ? "s" : ""
-      } ${unknown.map((key) => `'${key}'`).join(", ")}`,
-    );
-  }
-  const o = options as ConnectOptions;
+  checkKnownKeys(ACTION, options, OPTION_KEYS);
+  const o = options as Given;
   const { signal, onEvent, allErrors = false } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     invalid(TypeError, "signal", "an AbortSignal", signal);
@@ -221,7 +219,7 @@ export function checkOptions(options: unknown): Checked {
       allErrors,
       signal,
       resolver: undefined,
-      onEvent,
+      onEvent: onEvent as Checked["onEvent"],
       history: undefined,
       dial: undefined,
       attemptTimeout: undefined,
@@ -272,20 +270,14 @@ export function checkOptions(options: unknown): Checked {
     if (typeof attemptTimeout !== "number") {
       invalid(TypeError, "attemptTimeout", "a number", attemptTimeout);
     }
-    if (
-      !(attemptTimeout > 0 && attemptTimeout <= MAX_TIMEOUT)
-    ) {
+    if (!(attemptTimeout > 0 && attemptTimeout <= MAX_TIMEOUT)) {
       invalid(
         RangeError,
         "attemptTimeout",
-        `a number of milliseconds from more than 0 to ${MAX_TIMEOUT}`,
+        `a number of milliseconds above 0, at most ${MAX_TIMEOUT}`,
         attemptTimeout,
       );
     }
-  }
-  if (tls && tls.serverName === undefined) {
-    // The default server name is checked now, not after a TCP connection.
-    parseServerName(hostname, "'hostname' (the default 'tls.serverName')");
   }
 
   let localAddr: Checked["localAddr"];
@@ -294,16 +286,7 @@ export function checkOptions(options: unknown): Checked {
     if (typeof local !== "object" || local === null) {
       invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
     }
-    const extra = Object.keys(local).filter((key) =>
-      key !== "hostname" && key !== "port" && key !== "transport"
-    );
-    if (extra.length > 0) {
-      throw new TypeError(
-        `Cannot connect as 'localAddr' must be { hostname, port? }: unknown key${
-          extra.length > 1 ? "s" : ""
-        } ${extra.map((key) => show(key)).join(", ")}`,
-      );
-    }
+    checkKnownKeys(ACTION, local, LOCAL_ADDR_KEYS, "localAddr.");
     const { transport } = local as { transport?: unknown };
     if (transport !== undefined && transport !== "tcp") {
       // A Deno.NetAddr of TCP is welcome; nothing else is.
@@ -314,6 +297,12 @@ export function checkOptions(options: unknown): Checked {
       hostname: checkHostname("localAddr.hostname", hostname),
       port: checkPort("localAddr.port", port, 0),
     };
+  }
+
+  // The host name is the server name unless one is given: checked now,
+  // before any connection is made.
+  if (tls && tls.serverName === undefined) {
+    tls.serverName = parseServerName(hostname, "'hostname'");
   }
 
   return {
@@ -327,10 +316,10 @@ export function checkOptions(options: unknown): Checked {
     localAddr,
     allErrors,
     signal,
-    resolver,
-    onEvent,
+    resolver: resolver as Resolver | undefined,
+    onEvent: onEvent as Checked["onEvent"],
     history: o.history,
-    dial,
+    dial: dial as Dialer | undefined,
     attemptTimeout,
   };
 }

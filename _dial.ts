@@ -1,50 +1,62 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Connecting one address: the one place that opens a TCP connection for the
-// race. `Deno.connect` by default; `node:net` (loaded only when needed) to
-// bind a local address; or the caller's `dial` hook. Here too: trying each
-// local address of the family in turn (as asyncio does), the per-attempt
-// timeout, and the errors a reset can produce mapped to one class.
-import type { Dialer } from "./connect.ts";
+// Connecting to one address: the one place where a transport is chosen.
+// `Deno.connect` by default; `node:net`, loaded on first use, when a local
+// address must be bound, which `Deno.connect` cannot do; or the caller's
+// `dial` hook. Here too: each local address of the family tried in turn (as
+// asyncio does), the per-attempt timeout, and the error classes a reset can
+// produce given one class.
+import { connectFrom } from "./_node_tcp_conn.ts";
+import { familyOf } from "./_ip.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf, withCode, wrapError } from "./_errors.ts";
-import { familyOf } from "./_resolve.ts";
 import { show } from "./_show.ts";
+import type { Dialer } from "./types.ts";
 
-/** How every attempt of one `connect()` call connects. */
-export interface DialPlan {
-  /** The local addresses to bind (all families), or `undefined` for none. */
-  locals: readonly string[] | undefined;
-  /** The local port to bind. */
-  localPort: number;
-  /** The caller's hook, replacing `Deno.connect` and `node:net`. */
-  dial: Dialer | undefined;
+/** The local addresses to bind (`localAddr` resolved) and the local port. */
+export interface LocalAddresses {
+  /** IP literals: those of a destination's family are tried in turn. */
+  addresses: readonly string[];
+  /** The local port; `0` lets the system choose. */
+  port: number;
+}
+
+/** How each attempt connects, besides where from. */
+export interface DialOptions {
+  /** The caller's hook, in place of `Deno.connect` and `node:net`. */
+  hook?: Dialer | undefined;
   /** Milliseconds an attempt may take, or `undefined` for no limit. */
-  attemptTimeout: number | undefined;
+  attemptTimeout?: number | undefined;
 }
 
 /**
- * Connects to `address`, binding each local address of its family in turn
- * until one can be bound (asyncio's `_connect_sock`): a bind failure
- * (`AddrInUse`, `AddrNotAvailable`) moves on to the next; when all fail,
- * the error names each. Rejects with `signal.reason` when `signal` aborts,
+ * Connects to one IP literal address, from each local address of its family
+ * in turn when `from` is given, until one can be bound (asyncio's
+ * `_connect_sock`): a bind failure (`AddrInUse`, `AddrNotAvailable`) moves on
+ * to the next; the final error names each bind failure.
+ *
+ * @param address The address to connect to.
+ * @param from The local addresses to bind, if any.
+ * @param signal Aborting it stops the attempt; it rejects with its reason,
  * leaving nothing open.
+ * @param options The caller's dial hook, the per-attempt timeout.
+ * @returns The connection.
  */
 export async function dial(
   address: Deno.NetAddr,
-  plan: DialPlan,
+  from: LocalAddresses | undefined,
   signal: AbortSignal | undefined,
+  options: DialOptions = {},
 ): Promise<Deno.TcpConn> {
-  const { locals, localPort } = plan;
-  if (locals === undefined) {
-    return await dialOnce(address, undefined, plan, signal);
+  if (from === undefined) {
+    return await dialOnce(address, undefined, options, signal);
   }
   const family = familyOf(address.hostname);
-  const bindFailures: { local: Deno.NetAddr; error: unknown }[] = [];
-  for (const hostname of locals) {
+  const bindFailures: BindFailure[] = [];
+  for (const hostname of from.addresses) {
     if (familyOf(hostname) !== family) continue;
-    const local: Deno.NetAddr = { transport: "tcp", hostname, port: localPort };
+    const local: Deno.NetAddr = { transport: "tcp", hostname, port: from.port };
     try {
-      return await dialOnce(address, local, plan, signal);
+      return await dialOnce(address, local, options, signal);
     } catch (error) {
       if (signal?.aborted) throw error;
       if (!isBindFailure(error)) {
@@ -62,19 +74,19 @@ export async function dial(
   }
   const last = bindFailures.at(-1);
   if (last === undefined) {
-    // Destinations are filtered by the families of `locals` beforehand.
-    throw new TypeError(
-      `Cannot connect to ${
-        formatAddress(address)
-      } as no local address is of its family`,
-    );
+    // No local address of the family: connect from wherever the system picks
+    // (destinations are filtered by the families of `from` beforehand).
+    return await dialOnce(address, undefined, options, signal);
   }
   throw wrapError(last.error, `Cannot bind ${listBindFailures(bindFailures)}`);
 }
 
-function listBindFailures(
-  failures: readonly { local: Deno.NetAddr; error: unknown }[],
-): string {
+interface BindFailure {
+  local: Deno.NetAddr;
+  error: unknown;
+}
+
+function listBindFailures(failures: readonly BindFailure[]): string {
   return failures.map(({ local, error }) =>
     `${formatAddress(local)}: ${messageOf(error)}`
   ).join("; ");
@@ -90,12 +102,12 @@ function isBindFailure(error: unknown): boolean {
 async function dialOnce(
   address: Deno.NetAddr,
   local: Deno.NetAddr | undefined,
-  plan: DialPlan,
+  options: DialOptions,
   signal: AbortSignal | undefined,
 ): Promise<Deno.TcpConn> {
-  const { attemptTimeout } = plan;
+  const { attemptTimeout, hook } = options;
   if (attemptTimeout === undefined) {
-    return await connectOnce(address, local, plan.dial, signal);
+    return await connectOnce(address, local, hook, signal);
   }
   // A timer of our own, cleared on every path (AbortSignal.timeout() would
   // leave one pending).
@@ -105,7 +117,7 @@ async function dialOnce(
     return await connectOnce(
       address,
       local,
-      plan.dial,
+      hook,
       signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal,
     );
   } catch (error) {
@@ -136,7 +148,6 @@ async function connectOnce(
     if (hook) {
       conn = await callHook(hook, address, local, signal);
     } else if (local) {
-      const { connectFrom } = await import("./_node_tcp_conn.ts");
       conn = await connectFrom(address, local, signal ?? NEVER);
     } else {
       const options: Deno.ConnectOptions = {

@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// How one attempt connects (_dial.ts), seen through connect(): the caller's
-// dial hook, attemptTimeout, local addresses tried in turn, and the error
-// classes of a reset.
+// dial() alone, then what it does seen through connect(): the caller's dial
+// hook, attemptTimeout, local addresses tried in turn, and the error classes
+// of a reset.
 import {
   assert,
   assertEquals,
@@ -9,13 +9,60 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "@std/assert";
-import {
-  connect,
-  type ConnectEvent,
-  type Dialer,
-  type DialOptions,
-} from "./connect.ts";
+import { dial } from "./_dial.ts";
+import { isNodeTcpConn } from "./_node_tcp_conn.ts";
+import { connect } from "./connect.ts";
+import type { ConnectEvent, Dialer, DialOptions } from "./types.ts";
 import { acceptingServer, blackhole, refusedPort } from "./_testing.ts";
+
+const tcp = (hostname: string, port: number): Deno.NetAddr => ({
+  transport: "tcp",
+  hostname,
+  port,
+});
+
+Deno.test("dial() connects with Deno.connect when no local address is set", async () => {
+  await using server = acceptingServer();
+  using conn = await dial(tcp("127.0.0.1", server.port), undefined, undefined);
+  assertEquals(isNodeTcpConn(conn), false);
+  assertEquals(conn.remoteAddr.port, server.port);
+});
+
+Deno.test("dial() binds the local address of the destination's family", async () => {
+  await using server = acceptingServer();
+  using conn = await dial(tcp("127.0.0.1", server.port), {
+    addresses: ["::1", "127.0.0.3"],
+    port: 0,
+  }, undefined);
+  assertEquals(isNodeTcpConn(conn), true);
+  assertEquals(conn.localAddr.hostname, "127.0.0.3");
+});
+
+Deno.test("dial() rejects with the Deno error class, either way", async () => {
+  const port = refusedPort();
+  for (const from of [undefined, { addresses: ["127.0.0.1"], port: 0 }]) {
+    await assertRejects(
+      () => dial(tcp("127.0.0.1", port), from, undefined),
+      Deno.errors.ConnectionRefused,
+    );
+  }
+});
+
+Deno.test("dial() rejects with the reason of an aborted signal", async () => {
+  await using server = acceptingServer();
+  const reason = new Error("stop");
+  const controller = new AbortController();
+  controller.abort(reason);
+  for (const from of [undefined, { addresses: ["127.0.0.1"], port: 0 }]) {
+    const error = await dial(
+      tcp("127.0.0.1", server.port),
+      from,
+      controller.signal,
+    )
+      .catch((e) => e);
+    assertEquals(error, reason);
+  }
+});
 
 /** What Deno.connect needs of an address. */
 function endpoint({ hostname, port }: Deno.NetAddr) {
@@ -102,7 +149,7 @@ Deno.test("connect() refuses what a dial hook gives that is no connection, and c
           Promise.resolve({ close: () => closed++ } as unknown as Deno.TcpConn),
       }),
     Error,
-    "Cannot connect to 127.0.0.1:80: 'dial' must resolve to a connected Deno.TcpConn: current value is [object Object]",
+    "Cannot connect to 127.0.0.1:80: 'dial' must resolve to a connected Deno.TcpConn: current value is { close }",
   );
   // That attempt's failure, of the class of what went wrong.
   assertInstanceOf(error.cause, TypeError);

@@ -3,7 +3,6 @@
 // the class of `Deno.errors` that Deno itself would have thrown, so that
 // `instanceof Deno.errors.ConnectionRefused` and the like work as they do
 // with `Deno.connect`, and keeps the original error as `cause`.
-import { getSystemErrorMessage } from "node:util";
 
 /** A constructor of errors, such as `Deno.errors.ConnectionRefused`. */
 export type ErrorClass = new (
@@ -15,23 +14,16 @@ const DENO_ERROR_CLASSES: ReadonlySet<unknown> = new Set(
   Object.values(Deno.errors),
 );
 
-/** The message of a thrown value, whatever it is. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
- * A new error with `message` and `cause` as its cause: of `cause`'s class
- * when that is one of `Deno.errors.*`, else a plain `Error`.
+ * The OS error of an error, if it has one: its `code` (`"ECONNREFUSED"`, as
+ * Deno's own errors and Node's have), else its `errno`. Two failures are
+ * alike when they have the same class and the same OS error.
  */
-export function wrapError(cause: unknown, message: string): Error {
-  const ErrorClass =
-    cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)
-      ? cause.constructor as ErrorClass
-      : Error;
-  const error = new ErrorClass(message, { cause });
-  const code = osErrorOf(cause);
-  return typeof code === "string" ? withCode(error, code) : error;
+export function osErrorOf(error: unknown): string | number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  if (typeof code === "string" && code !== "") return code;
+  return typeof errno === "number" ? errno : undefined;
 }
 
 /**
@@ -47,43 +39,22 @@ export function withCode<E extends Error>(error: E, code: string): E {
   return error;
 }
 
-/**
- * The OS error of an error, if it has one: its `code` (`"ECONNREFUSED"`, as
- * Deno's own errors and Node's have), else its `errno`. Two failures are
- * alike when they have the same class and the same OS error.
- */
-export function osErrorOf(error: unknown): string | number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const { code, errno } = error as { code?: unknown; errno?: unknown };
-  if (typeof code === "string" && code !== "") return code;
-  return typeof errno === "number" ? errno : undefined;
+/** The message of a thrown value, whatever it is. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * Gives an error of `node:net` or `node:tls` the `Deno.errors` class that
- * `classOf` finds for its `code`, with the error as `cause`, and the OS
- * error's text as Deno writes it (`Connection refused (os error 111)`, not
- * Node's `connect ECONNREFUSED 127.0.0.1:80`, which names one address and
- * would mislead once the error stands for several). The new error keeps the
- * `code`, as Deno's own errors have one. Anything else, and an error that
- * already is one of `Deno.errors.*`, is returned as it is.
+ * A new error with `message` and `cause` as its cause: of `cause`'s class
+ * when that is one of `Deno.errors.*`, else a plain `Error`; with `cause`'s
+ * OS error `code`, if it has one.
  */
-export function fromNodeError(
-  error: unknown,
-  classOf: (code: string) => ErrorClass | undefined,
-): unknown {
-  if (!(error instanceof Error)) return error;
-  if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
-  const code = (error as { code?: unknown }).code;
-  const DenoError = typeof code === "string" ? classOf(code) : undefined;
-  if (!DenoError) return error;
-  const errno = (error as { errno?: unknown }).errno;
-  let message = error.message;
-  if (typeof errno === "number" && errno < 0) {
-    const text = getSystemErrorMessage(errno);
-    message = `${text.charAt(0).toUpperCase()}${
-      text.slice(1)
-    } (os error ${-errno})`;
-  }
-  return withCode(new DenoError(message, { cause: error }), code as string);
+export function wrapError(cause: unknown, message: string): Error {
+  const ErrorClass =
+    cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)
+      ? cause.constructor as ErrorClass
+      : Error;
+  const error = new ErrorClass(message, { cause });
+  const code = osErrorOf(cause);
+  return typeof code === "string" ? withCode(error, code) : error;
 }

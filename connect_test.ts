@@ -742,7 +742,13 @@ async function runWithPermissions(
   wrapper: string[] = [],
 ): Promise<unknown[]> {
   const imports: Record<string, string> = {};
-  for (const specifier of ["@std/async/abortable", "@std/async/deadline"]) {
+  for (
+    const specifier of [
+      "@std/async/abortable",
+      "@std/async/deadline",
+      "@std/async/delay",
+    ]
+  ) {
     try {
       imports[specifier] = import.meta.resolve(specifier);
     } catch {
@@ -1251,7 +1257,6 @@ Deno.test("connect() says 'no address' for an empty answer, and cuts long values
     "'hostname'",
   );
   assert(tooLong.message.length < 400, tooLong.message.slice(0, 400));
-  assertStringIncludes(tooLong.message, `(${1 << 20} characters)`);
   const badAnswer = await assertRejects(
     () => connect({ hostname: "x.test", port: 80, resolver: () => [huge] }),
     TypeError,
@@ -1382,7 +1387,7 @@ Deno.test("connect() checks the host name as the default TLS server name before 
         tls: true,
       }),
     TypeError,
-    "'hostname' (the default 'tls.serverName') must be a host name or an IP address",
+    "'hostname' must be a host name or an IP address",
   );
   assertEquals(calls, []);
   // With a server name given, the host name is only resolved.
