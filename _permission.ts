@@ -72,7 +72,7 @@ export function mayFallBack(target: FallbackTarget): boolean {
  * permission would have allowed it, to end the error's message; `""` when
  * that was not the case.
  */
-export function noFallbackReason(target: FallbackTarget): string {
+function noFallbackReason(target: FallbackTarget): string {
   const option = blocker(target);
   const { hostname, port } = target;
   return option !== undefined && !ipVersion(hostname) &&
@@ -100,6 +100,22 @@ export function lookupFallback(
   return `net permission covers ${
     formatAddress(target)
   } but not looking up '${hostname}'`;
+}
+
+/**
+ * The error to throw when looking the name up failed with `error` and the
+ * connection is not left to Deno.connect: a denied look-up says which option
+ * kept it from falling back, when the name's permission would have allowed
+ * it.
+ */
+export function lookupError(target: FallbackTarget, error: unknown): unknown {
+  if (!(error instanceof Deno.errors.NotCapable)) return error;
+  const why = noFallbackReason(target);
+  return why
+    ? new Deno.errors.NotCapable(`${error.message}${why}`, {
+      cause: error.cause,
+    })
+    : error;
 }
 
 /**
@@ -140,12 +156,14 @@ export function fallBack(
 
 /**
  * One error for attempts that all lacked net permission, naming what to
- * grant; `undefined` when some attempt failed otherwise.
+ * grant (and, given the `target`, which option kept the connection from
+ * being left to Deno.connect); `undefined` when some attempt failed
+ * otherwise.
  */
 export function permissionError(
   destination: string,
   failures: readonly AttemptFailure[],
-  why = "",
+  target?: FallbackTarget,
 ): Error | undefined {
   if (
     failures.length === 0 ||
@@ -158,7 +176,9 @@ export function permissionError(
   return new Deno.errors.NotCapable(
     `Cannot connect to ${destination} as net permission for ${
       where === destination ? "it" : where
-    } is missing: run with --allow-net=${addresses.join(",")}${why}`,
+    } is missing: run with --allow-net=${addresses.join(",")}${
+      target ? noFallbackReason(target) : ""
+    }`,
     { cause: combineAttemptErrors(destination, failures, { allErrors: true }) },
   );
 }

@@ -32,15 +32,14 @@ import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
   fallBack,
+  lookupError,
   lookupFallback,
   mayFallBack,
-  noFallbackReason,
   permissionError,
 } from "./_permission.ts";
 import { dial, type LocalAddresses } from "./_dial.ts";
 import { handshake } from "./_handshake.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
-import { messageOf } from "./_errors.ts";
 
 export type {
   AttemptEvent,
@@ -303,7 +302,7 @@ async function race(
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
     const failed = failures.filter(Boolean);
     return (!allErrors &&
-      permissionError(destination, failed, noFallbackReason(checked))) ||
+      permissionError(destination, failed, checked)) ||
       combineAttemptErrors(destination, failed, { allErrors });
   }
 
@@ -354,15 +353,7 @@ async function race(
     } catch (error) {
       const reason = fallsBack ? lookupFallback(checked, error) : undefined;
       if (reason) return await leaveToDeno(reason);
-      const why = error instanceof Deno.errors.NotCapable
-        ? noFallbackReason(checked)
-        : "";
-      if (why) {
-        throw new Deno.errors.NotCapable(`${messageOf(error)}${why}`, {
-          cause: (error as Error).cause,
-        });
-      }
-      throw error;
+      throw lookupError(checked, error);
     }
     from = targets.from;
 

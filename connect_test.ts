@@ -1487,5 +1487,21 @@ await report({ hostname: "localhost", port, family: 4 });
       `Cannot connect to localhost:${server.port} as net permission for 127.0.0.1:${server.port} is missing: run with --allow-net=127.0.0.1:${server.port} (net permission covers localhost:${server.port}, but Deno.connect({ hostname }) cannot take 'family')`,
     events: ["resolved", "attemptStarted", "attemptFailed"],
   });
+  // The name on this port only: the look-up itself is denied.
+  const [lookup] = await runWithPermissions(
+    ["--allow-read", `--allow-net=localhost:${server.port}`],
+    `${REPORT}
+await report({ hostname: "localhost", port, family: 4 });
+`,
+    [String(server.port)],
+  );
+  const { cause: __, ...denied } = lookup as Record<string, unknown>;
+  assertEquals(denied, {
+    ok: false,
+    class: "NotCapable",
+    message:
+      `Cannot resolve 'localhost' as net permission for it is missing: run with --allow-net=localhost (net permission covers localhost:${server.port}, but Deno.connect({ hostname }) cannot take 'family')`,
+    events: [],
+  });
   assertEquals(server.peers.length, 0);
 });
