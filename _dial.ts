@@ -21,7 +21,7 @@ export interface LocalAddresses {
 }
 
 /** How each attempt connects, besides where from. */
-export interface DialOptions {
+export interface Dialing {
   /** The caller's hook, in place of `Deno.connect` and `node:net`. */
   hook?: Dialer | undefined;
   /** Milliseconds an attempt may take, or `undefined` for no limit. */
@@ -41,15 +41,25 @@ export interface DialOptions {
  * @param options The caller's dial hook, the per-attempt timeout.
  * @returns The connection.
  */
-export async function dial(
+export function dial(
   address: Deno.NetAddr,
   from: LocalAddresses | undefined,
   signal: AbortSignal | undefined,
-  options: DialOptions = {},
+  options: Dialing = {},
 ): Promise<Deno.TcpConn> {
-  if (from === undefined) {
-    return await dialOnce(address, undefined, options, signal);
-  }
+  // The common case without extra promise layers: it is the hot path.
+  return from === undefined
+    ? dialOnce(address, undefined, options, signal)
+    : dialFrom(address, from, signal, options);
+}
+
+/** {@linkcode dial} from each local address of the family in turn. */
+async function dialFrom(
+  address: Deno.NetAddr,
+  from: LocalAddresses,
+  signal: AbortSignal | undefined,
+  options: Dialing,
+): Promise<Deno.TcpConn> {
   const family = familyOf(address.hostname);
   const bindFailures: BindFailure[] = [];
   for (const hostname of from.addresses) {
@@ -99,16 +109,26 @@ function isBindFailure(error: unknown): boolean {
 }
 
 /** One attempt from one local address (or none), within `attemptTimeout`. */
-async function dialOnce(
+function dialOnce(
   address: Deno.NetAddr,
   local: Deno.NetAddr | undefined,
-  options: DialOptions,
+  options: Dialing,
   signal: AbortSignal | undefined,
 ): Promise<Deno.TcpConn> {
   const { attemptTimeout, hook } = options;
-  if (attemptTimeout === undefined) {
-    return await connectOnce(address, local, hook, signal);
-  }
+  return attemptTimeout === undefined
+    ? connectOnce(address, local, hook, signal)
+    : connectWithin(attemptTimeout, address, local, hook, signal);
+}
+
+/** {@linkcode connectOnce}, failing with `TimedOut` after `attemptTimeout`. */
+async function connectWithin(
+  attemptTimeout: number,
+  address: Deno.NetAddr,
+  local: Deno.NetAddr | undefined,
+  hook: Dialer | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Deno.TcpConn> {
   // A timer of our own, cleared on every path (AbortSignal.timeout() would
   // leave one pending).
   const timeout = new AbortController();
