@@ -13,7 +13,7 @@ import { dial } from "./_dial.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
 import { connect } from "./connect.ts";
 import type { ConnectEvent, Dialer, DialOptions } from "./types.ts";
-import { acceptingServer, blackhole, refusedPort } from "./_testing.ts";
+import { acceptingServer, blackhole, refusedPort } from "./_testing/net.ts";
 
 const tcp = (hostname: string, port: number): Deno.NetAddr => ({
   transport: "tcp",

@@ -14,7 +14,7 @@ import {
   refusedPort,
   TEST_CA,
   tlsServer,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {
@@ -605,7 +605,7 @@ Deno.test("connect() faults: a reset right after accept fails the attempt, or el
       conn = await connect({
         hostname: "127.0.0.1",
         port: server.port,
-        localAddr,
+        ...(localAddr ? { localAddr } : {}),
       });
     } catch (error) {
       assertInstanceOf(error, Deno.errors.ConnectionReset);
@@ -681,7 +681,7 @@ Deno.test("connect() faults: a reset after the first byte leaves connect() alone
     using conn = await connect({
       hostname: "127.0.0.1",
       port: server.port,
-      localAddr,
+      ...(localAddr ? { localAddr } : {}),
     });
     await conn.write(new Uint8Array([1]));
     await assertRejects(
@@ -1504,4 +1504,30 @@ await report({ hostname: "localhost", port, family: 4 });
     events: [],
   });
   assertEquals(server.peers.length, 0);
+});
+
+Deno.test("connect() checks the server name taken from 'hostname' before any traffic", async () => {
+  const events: string[] = [];
+  // A label may not end with a hyphen: no certificate can hold the name.
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "bad-.test",
+        port: 443,
+        tls: true,
+        onEvent: (event) => events.push(event.type),
+      }),
+    TypeError,
+    "Cannot start TLS as 'hostname' must be a host name or an IP address",
+  );
+  assertEquals(events, []);
+});
+
+Deno.test("connect() shows a bad value cut to a sane length", async () => {
+  const error = await assertRejects(
+    () => connect({ hostname: "a".repeat(1 << 20), port: 80 }),
+    TypeError,
+    "'hostname'",
+  );
+  assert(error.message.length < 300, `${error.message.length} characters`);
 });
