@@ -1452,16 +1452,31 @@ Deno.test("connect() checks localAddr as asyncio does", async () => {
   assertEquals(conn.localAddr.hostname, "127.0.0.4");
 });
 
-Deno.test("connect() faults: with a Unicode name and scoped net permission, NotCapable naming the ASCII form", async () => {
+/**
+ * In a child with `flags`, how `connect(options)` settled (`options` written
+ * as code, with `port` defined), without the cause's class.
+ */
+async function reportOnce(
+  flags: string[],
+  options: string,
+  port: number,
+): Promise<Record<string, unknown>> {
   const [result] = await runWithPermissions(
-    ["--allow-read", "--allow-net=127.0.0.1"],
-    `${REPORT}
-await report({ hostname: "bücher.example", port });
-`,
-    ["80"],
+    flags,
+    `${REPORT}\nawait report(${options});\n`,
+    [String(port)],
   );
   const { cause: _, ...rest } = result as Record<string, unknown>;
-  assertEquals(rest, {
+  return rest;
+}
+
+Deno.test("connect() faults: with a Unicode name and scoped net permission, NotCapable naming the ASCII form", async () => {
+  const result = await reportOnce(
+    ["--allow-read", "--allow-net=127.0.0.1"],
+    `{ hostname: "bücher.example", port }`,
+    80,
+  );
+  assertEquals(result, {
     ok: false,
     class: "NotCapable",
     message:
@@ -1472,15 +1487,13 @@ await report({ hostname: "bücher.example", port });
 
 Deno.test("connect() faults: with 'family', no fallback to Deno.connect, and the error says why", async () => {
   await using server = acceptingServer("127.0.0.1");
-  const [result] = await runWithPermissions(
+  const options = `{ hostname: "localhost", port, family: 4 }`;
+  const addresses = await reportOnce(
     ["--allow-read", "--allow-net=localhost"],
-    `${REPORT}
-await report({ hostname: "localhost", port, family: 4 });
-`,
-    [String(server.port)],
+    options,
+    server.port,
   );
-  const { cause: _, ...rest } = result as Record<string, unknown>;
-  assertEquals(rest, {
+  assertEquals(addresses, {
     ok: false,
     class: "NotCapable",
     message:
@@ -1488,15 +1501,12 @@ await report({ hostname: "localhost", port, family: 4 });
     events: ["resolved", "attemptStarted", "attemptFailed"],
   });
   // The name on this port only: the look-up itself is denied.
-  const [lookup] = await runWithPermissions(
+  const lookup = await reportOnce(
     ["--allow-read", `--allow-net=localhost:${server.port}`],
-    `${REPORT}
-await report({ hostname: "localhost", port, family: 4 });
-`,
-    [String(server.port)],
+    options,
+    server.port,
   );
-  const { cause: __, ...denied } = lookup as Record<string, unknown>;
-  assertEquals(denied, {
+  assertEquals(lookup, {
     ok: false,
     class: "NotCapable",
     message:
