@@ -18,6 +18,9 @@ const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
   ["ENETUNREACH", Deno.errors.NetworkUnreachable],
   ["EHOSTUNREACH", Deno.errors.NetworkUnreachable],
   ["EPIPE", Deno.errors.BrokenPipe],
+  // As Deno.connect: the peer reset the connection as it was made (dial()
+  // gives it the class ConnectionReset there).
+  ["ENOTCONN", Deno.errors.NotConnected],
   ["EACCES", Deno.errors.PermissionDenied],
   ["EPERM", Deno.errors.PermissionDenied],
   ["EINVAL", TypeError],
