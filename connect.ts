@@ -26,6 +26,7 @@ import type {
   AttemptFailure,
   ConnectEvent,
   ConnectOptions,
+  ConnectTarget,
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
@@ -48,6 +49,7 @@ export type {
   ConnectEvent,
   ConnectEventBase,
   ConnectOptions,
+  ConnectTarget,
   ConnectTlsOptions,
   Dialer,
   DialOptions,
@@ -151,7 +153,9 @@ const SETTLED = new DOMException("The connection was settled", "AbortError");
  * await closeTls(conn, { timeout: 1_000 });
  * ```
  */
-export function connect(options: ConnectTlsOptions): Promise<Deno.TlsConn>;
+export function connect(
+  options: ConnectTlsOptions & ConnectTarget,
+): Promise<Deno.TlsConn>;
 /**
  * Opens a TCP connection: see the overload with `tls` for the whole story.
  *
@@ -199,7 +203,7 @@ export function connect(options: ConnectTlsOptions): Promise<Deno.TlsConn>;
  * ```
  */
 export function connect(
-  options: ConnectOptions & { tls?: false | undefined },
+  options: ConnectOptions & ConnectTarget & { tls?: false | undefined },
 ): Promise<Deno.TcpConn>;
 /**
  * Opens a TCP connection, with TLS when `options.tls` says so: see the
@@ -211,11 +215,16 @@ export function connect(
  *
  * @example Decide on TLS at run time
  * ```ts
- * import { connect, type ConnectOptions } from "@happy-eyeballs/connect/connect";
+ * import {
+ *   connect,
+ *   type ConnectOptions,
+ *   type ConnectTarget,
+ * } from "@happy-eyeballs/connect/connect";
  * import { assertEquals } from "@std/assert";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * const options: ConnectOptions = {
+ * // ConnectTarget: `hostname` and `port` are required (or `conn`).
+ * const options: ConnectOptions & ConnectTarget = {
  *   hostname: "127.0.0.1",
  *   port: listener.addr.port,
  *   tls: Deno.env.get("HAPPY_EYEBALLS_EXAMPLE_TLS") === "1",
@@ -227,7 +236,7 @@ export function connect(
  * ```
  */
 export function connect(
-  options: ConnectOptions,
+  options: ConnectOptions & ConnectTarget,
 ): Promise<Deno.TcpConn | Deno.TlsConn>;
 export async function connect(
   options: ConnectOptions,

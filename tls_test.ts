@@ -638,6 +638,28 @@ Deno.test("closeTls() returns promptly when the peer closes", async () => {
   assert(isClosed(conn));
 });
 
+Deno.test("await using on the result of upgradeTls() closes it with closeTls()", async () => {
+  const order: string[] = [];
+  await using server = serve(
+    Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...SERVER }),
+    async (conn) => {
+      const read = await conn.read(new Uint8Array(1));
+      order.push(read === null ? "server read close_notify" : "server read");
+      conn.close();
+    },
+  );
+  {
+    await using conn = await upgradeTls(await connectTo(server), {
+      serverName: "localhost",
+      caCerts: [CA],
+    });
+    assertEquals((await conn.handshake()).alpnProtocol, null);
+  }
+  order.push("disposed");
+  // The disposal waited for the server to close its side, as closeTls().
+  assertEquals(order, ["server read close_notify", "disposed"]);
+});
+
 Deno.test("closeTls() discards what the peer still sends", async () => {
   await using server = serve(
     Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...SERVER }),
