@@ -107,6 +107,11 @@ export interface ResolvedEvent extends ConnectEventBase {
    * later batch: the new addresses, in the resolver's order).
    */
   addresses: Deno.NetAddr[];
+  /**
+   * Addresses the host name resolved to that will not be tried, as no
+   * address of `localAddr` has their family (first batch only).
+   */
+  skipped?: Deno.NetAddr[];
 }
 
 /** A connection attempt started, failed, won, or was cancelled. */
@@ -630,6 +635,7 @@ async function race(
     }
 
     let served: Set<Family> | undefined;
+    let skipped: string[] = [];
     if (localAddr) {
       locals = (await resolve(
         localAddr.hostname,
@@ -647,6 +653,7 @@ async function race(
           }`,
         );
       }
+      skipped = addresses.filter((a) => !served!.has(familyOf(a)));
       addresses = usable;
     }
 
@@ -655,7 +662,12 @@ async function race(
     if (history) addresses = history.order(destination, addresses);
     const ordered = interleave(addresses, familyOf, checked.interleave);
     const targets: Deno.NetAddr[] = ordered.map(toTarget);
-    emit({ type: "resolved", hostname, addresses: targets });
+    emit({
+      type: "resolved",
+      hostname,
+      addresses: targets,
+      ...(skipped.length > 0 && { skipped: skipped.map(toTarget) }),
+    });
 
     if (
       // One query when every host is allowed.
