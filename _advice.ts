@@ -57,7 +57,8 @@ export function certificateNames(message: string): string[] {
   const rustls = [...message.matchAll(/(?:DnsName|IpAddress)\("?(.*?)"?\)/g)]
     .map((m) => m[1]!);
   if (rustls.length > 0) return rustls;
-  const altnames = /altnames: (.*)$/.exec(message)?.[1];
+  // The last "altnames:" (node says it twice).
+  const altnames = /.*altnames: (.*)$/.exec(message)?.[1];
   if (altnames === undefined) return [];
   return altnames.split(", ").map((name) => name.replace(/^[^:]+:/, ""));
 }
@@ -106,7 +107,7 @@ export function tlsAdvice(error: unknown, context: TlsContext): Advice {
   }
   const alert = alertOf(message);
   if (alert !== undefined) {
-    const short = `the server sent a fatal alert: ${alert}`;
+    const short = `fatal alert ${alert} from the server`;
     if (/CertificateRequired|116/.test(alert)) {
       return {
         short,

@@ -270,7 +270,7 @@ async function runOnce(
     const timer = setInterval(() => {
       const text = timeline.waiting(now());
       if (text === undefined) return;
-      const hint = context.interrupt ? "; Ctrl-C gives up now" : "";
+      const hint = context.interrupt ? "; Ctrl-C gives up" : "";
       let line = `… ${text}${hint}`;
       // One line only: erasing it must erase all of it.
       if (io.columns && line.length >= io.columns) {

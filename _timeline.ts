@@ -276,7 +276,11 @@ export class Timeline {
       }
       case "tlsFailed": {
         const tls = fold.tls!;
-        const { short } = this.#tlsAdvice(event.error);
+        const short = fold.stopped
+          ? fold.stopped.reason === "timeout"
+            ? "abandoned at the --timeout"
+            : "abandoned when interrupted"
+          : this.#tlsAdvice(event.error).short;
         return [
           this.#line(
             event.elapsed,
@@ -452,14 +456,12 @@ export class Timeline {
     if (handshake < byTimeout) {
       return `gives up in ${
         seconds(Math.max(handshake, 0)).trim()
-      } (the handshake timeout, ${this.#handshakeTimeout! / 1000} s)`;
+      } (handshake timeout)`;
     }
     if (byTimeout !== Infinity) {
-      return `gives up in ${
-        seconds(Math.max(byTimeout, 0)).trim()
-      } (--timeout ${timeout} ms)`;
+      return `gives up in ${seconds(Math.max(byTimeout, 0)).trim()} (--timeout)`;
     }
-    return "no --timeout: waits for the system to give up";
+    return "no --timeout";
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   assertMatch,
   assertStringIncludes,
 } from "@std/assert";
-import type { Report } from "./_timeline.ts";
+import type { Report } from "./cli.ts";
 import {
   acceptingServer,
   blackhole,
