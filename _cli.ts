@@ -236,6 +236,7 @@ async function runOnce(
   const timeline = new Timeline(cli, {
     color: io.color,
     handshakeTimeout: HANDSHAKE_TIMEOUT,
+    acceptanceWait: ACCEPTANCE_WAIT,
   });
   let status = false; // Whether the "still waiting" line is on screen.
   const p = palette(io.color);
