@@ -600,8 +600,13 @@ export class Timeline {
       fold.settings.hostname.replace(/^\[(.*)\]$/, "$1"),
     );
     const tlsPeer = fold.tls && visible(formatAddress(fold.tls.address));
+    const local = fold.settings.localAddr?.hostname;
     const what = stage === "resolve"
-      ? `could not resolve ${bare}`
+      ? `could not resolve ${bare}${
+        local !== undefined && !ipVersion(local)
+          ? ` or the --local-addr ${visible(local)}`
+          : ""
+      }`
       : stage === "tls" && fold.tls?.acceptance
       ? `the server at ${tlsPeer} refused us after the TLS handshake`
       : stage === "tls"
