@@ -87,7 +87,9 @@ export function tlsAdvice(error: unknown, context: TlsContext): Advice {
         "the server accepted the TCP connection but never answered TLS: is it a TLS port?",
     };
   }
-  if (/UnknownIssuer|unable to get (local )?issuer|self.signed/i.test(message)) {
+  if (
+    /UnknownIssuer|unable to get (local )?issuer|self.signed/i.test(message)
+  ) {
     return {
       short: "certificate from an unknown issuer",
       hint:

@@ -13,7 +13,7 @@ import type { TlsOptions } from "./tls.ts";
 import { checkOptions } from "./_connect_options.ts";
 import { messageOf } from "./_errors.ts";
 import { palette, wantsColor } from "./_colors.ts";
-import { visible, safeJson } from "./_visible.ts";
+import { safeJson, visible } from "./_visible.ts";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./_cli_args.ts";
 import { readPemFile } from "./_cli_files.ts";
 import type {
@@ -27,7 +27,12 @@ import type {
 import { Timeline } from "./_timeline.ts";
 import { summary } from "./_summary.ts";
 
-export { parseCliArgs, parseLocalAddr, USAGE, UsageError } from "./_cli_args.ts";
+export {
+  parseCliArgs,
+  parseLocalAddr,
+  USAGE,
+  UsageError,
+} from "./_cli_args.ts";
 export type { CliArgs } from "./_cli_args.ts";
 
 /** Where the tool writes, and how. */
@@ -252,9 +257,11 @@ async function runOnce(
     header = [];
   };
 
-  // connect()'s clock, once its first event tells it (see onEvent).
+  // connect()'s clock, once its first event tells it (see onEvent); never
+  // earlier than the latest event, so that lines stay in time order.
   let start = performance.now();
-  const now = () => performance.now() - start;
+  let latest = 0;
+  const now = () => Math.max(performance.now() - start, latest);
   const cleanups: (() => void)[] = [];
   const signals: AbortSignal[] = [];
   const stopWith = (reason: StopReason, signal: AbortSignal) => {
@@ -302,6 +309,7 @@ async function runOnce(
       // connect() stamps events from its own start: take its clock, so that
       // our times and its times are one time line.
       start = Math.max(start, performance.now() - event.elapsed);
+      latest = Math.max(latest, event.elapsed);
       if (event.type === "resolved" && first === undefined) {
         first = event.addresses[0]?.hostname;
         if (history && first !== undefined) {
@@ -358,9 +366,9 @@ async function runOnce(
         if (outcome === "alert" || outcome === "closed") {
           const cause = timeline.fold.tls?.error;
           const error = new Deno.errors.InvalidData(
-            `TLS with ${formatAddress(result.remoteAddr)} refused by the server after the handshake: ${
-              messageOf(cause)
-            }`,
+            `TLS with ${
+              formatAddress(result.remoteAddr)
+            } refused by the server after the handshake: ${messageOf(cause)}`,
             { cause },
           );
           result = { ok: false, elapsed, error };

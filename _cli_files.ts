@@ -44,14 +44,18 @@ export async function readPemFile(
 ): Promise<string> {
   const fail = (why: string): never => {
     throw new UsageError(
-      `Cannot read the file of '${option}' ${visible(JSON.stringify(path))}: ${why}`,
+      `Cannot read the file of '${option}' ${
+        visible(JSON.stringify(path))
+      }: ${why}`,
     );
   };
   let text: string;
   try {
     // stat() first: opening a pipe would wait for a writer.
     const info = await Deno.stat(path);
-    if (!info.isFile) fail(`it must be a regular file, and it is ${typeOf(info)}`);
+    if (!info.isFile) {
+      fail(`it must be a regular file, and it is ${typeOf(info)}`);
+    }
     using file = await Deno.open(path);
     // The file may have been swapped since stat(): check what was opened.
     const opened = await file.stat();

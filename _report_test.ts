@@ -3,8 +3,8 @@ import { assertEquals } from "@std/assert";
 import type { ConnectEvent } from "./connect.ts";
 import {
   errorKind,
-  type RunResult,
   RunFold,
+  type RunResult,
   type RunSettings,
 } from "./_report.ts";
 

@@ -32,8 +32,7 @@ export function summary(repeat: RepeatReport, options: SummaryOptions): string {
   // Text columns to the left, figures to the right.
   const cell = (text: string, c: number) =>
     c === 1 || c === 4 ? text.padEnd(widths[c]!) : text.padStart(widths[c]!);
-  const line = (row: string[]) =>
-    `  ${row.map(cell).join("  ").trimEnd()}`;
+  const line = (row: string[]) => `  ${row.map(cell).join("  ").trimEnd()}`;
   const ran = repeat.summary.length;
   const ok = repeat.summary.filter((run) => run.ok).length;
   const title = `Summary: ${ok} of ${ran} connection${

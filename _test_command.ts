@@ -104,6 +104,10 @@ export async function runOnTerminal(
   }));
 }
 
+/** Carriage return, cursor to column 1, erase line, erase below, colour. */
+// deno-lint-ignore no-control-regex
+const CONTROLS = /(\r|\x1b\[0?G|\x1b\[2K|\x1b\[0?J|\x1b\[[\d;]*m)/;
+
 /**
  * What a person sees on the terminal once `raw` (what a program wrote to it)
  * has been shown: carriage returns and line erasures applied, colours
@@ -115,13 +119,10 @@ export function screen(raw: string): string[] {
   for (const row of raw.replaceAll("\r\n", "\n").split("\n")) {
     let line = "";
     let column = 0;
-    // Carriage return, cursor to column 1, erase line, erase below, colour.
-    // deno-lint-ignore no-control-regex
-    const controls = /(\r|\x1b\[0?G|\x1b\[2K|\x1b\[0?J|\x1b\[[\d;]*m)/;
-    for (const part of row.split(controls)) {
-      if (part === "\r" || /^\x1b\[0?G$/.test(part)) column = 0;
+    for (const part of row.split(CONTROLS)) {
+      if (part === "\r" || part === "\x1b[G" || part === "\x1b[0G") column = 0;
       else if (part === "\x1b[2K") line = "";
-      else if (!/^\x1b\[[\d;]*[mJ]$/.test(part)) {
+      else if (!part.startsWith("\x1b[") || !/[mJ]$/.test(part)) {
         line = line.slice(0, column) + part + line.slice(column + part.length);
         column += part.length;
       }
@@ -150,7 +151,7 @@ export function masked(lines: string[], ports: number[] = []): string[] {
 /** The times (`+12.3 ms`) that start timeline lines, in order. */
 export function lineTimes(lines: string[]): number[] {
   return lines.flatMap((line) => {
-    const time = /^ *\+(\d+\.\d) ms  /.exec(line)?.[1];
+    const time = /^ *\+(\d+\.\d) ms {2}/.exec(line)?.[1];
     return time === undefined ? [] : [Number(time)];
   });
 }

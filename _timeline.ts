@@ -336,7 +336,13 @@ export class Timeline {
           visible(local)
         } cannot reach ${fold.skipped.length === 1 ? "it" : "them"}:`,
         ...fold.skipped.map((a) =>
-          `  ${p.dim(`-- ${visible(formatAddress(a))}  IPv${familyOf(a.hostname)}, skipped`)}`
+          `  ${
+            p.dim(
+              `-- ${visible(formatAddress(a))}  IPv${
+                familyOf(a.hostname)
+              }, skipped`,
+            )
+          }`
         ),
         `${n === 1 ? "The address" : `The ${n} addresses`} to try${
           n === 1 ? ":" : ", in the order they will be tried:"
@@ -388,7 +394,9 @@ export class Timeline {
     this.#fold.accepted(acceptance, error);
     const p = this.#p;
     // The wait as set: the measured one is in the report.
-    const waited = `${this.#acceptanceWait ?? Math.round(acceptance.waited)} ms`;
+    const waited = `${
+      this.#acceptanceWait ?? Math.round(acceptance.waited)
+    } ms`;
     switch (acceptance.outcome) {
       case "quiet":
         return [this.#line(
@@ -434,9 +442,7 @@ export class Timeline {
     const pending = fold.pending();
     fold.stop(reason, elapsed);
     const what = reason === "timeout"
-      ? `timeout: gave up after ${
-        fold.settings.timeout ?? "?"
-      } ms (--timeout)`
+      ? `timeout: gave up after ${fold.settings.timeout ?? "?"} ms (--timeout)`
       : "interrupted: gave up";
     let state = "";
     if (pending.length > 0) {
@@ -464,7 +470,9 @@ export class Timeline {
       } (handshake timeout)`;
     }
     if (byTimeout !== Infinity) {
-      return `gives up in ${seconds(Math.max(byTimeout, 0)).trim()} (--timeout)`;
+      return `gives up in ${
+        seconds(Math.max(byTimeout, 0)).trim()
+      } (--timeout)`;
     }
     return "no --timeout";
   }
@@ -582,9 +590,11 @@ export class Timeline {
       return {
         out: [
           p.bold(p.green(
-            `Connected to ${visible(formatAddress(result.remoteAddr))}${of} from ${
-              visible(formatAddress(result.localAddr))
-            }${tls} in ${ms(result.elapsed)}`,
+            `Connected to ${
+              visible(formatAddress(result.remoteAddr))
+            }${of} from ${visible(formatAddress(result.localAddr))}${tls} in ${
+              ms(result.elapsed)
+            }`,
           )),
         ],
         err: [],
@@ -625,7 +635,9 @@ export class Timeline {
       return {
         out,
         err: [
-          `${p.red("error")}: timed out after ${fold.settings.timeout} ms (--timeout)`,
+          `${
+            p.red("error")
+          }: timed out after ${fold.settings.timeout} ms (--timeout)`,
         ],
       };
     }

@@ -375,7 +375,10 @@ Deno.test("Timeline ignores events it does not know", () => {
 Deno.test("Timeline.waiting() speaks up after a second of waiting", () => {
   const { timeline } = feed([]);
   assertEquals(timeline.waiting(900), undefined);
-  assertEquals(timeline.waiting(1200), "still resolving dual.test (  1.2 s); no --timeout");
+  assertEquals(
+    timeline.waiting(1200),
+    "still resolving dual.test (  1.2 s); no --timeout",
+  );
   timeline.add(resolved);
   timeline.add({
     type: "attemptStarted",

@@ -10,10 +10,10 @@
  * break lines (bidirectional marks and overrides, line and paragraph
  * separators).
  */
-// deno-lint-ignore no-control-regex
-const INVISIBLE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const INVISIBLE =
+  // deno-lint-ignore no-control-regex
+  /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-// deno-lint-ignore no-control-regex
 const RAW_IN_JSON = /[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 function escape(char: string): string {

@@ -60,7 +60,9 @@ export function waterfall(report: Report, options: WaterfallOptions): string[] {
   };
   const lines = [
     p.bold(
-      `Waterfall: one bar per attempt, ${(total / axis).toFixed(1)} ms a column`,
+      `Waterfall: one bar per attempt, ${
+        (total / axis).toFixed(1)
+      } ms a column`,
     ),
   ];
   for (const row of rows) {

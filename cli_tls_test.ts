@@ -7,7 +7,6 @@ import type { Report } from "./cli.ts";
 import { acceptingServer } from "./_testing.ts";
 import { needs, opensslServer } from "./_testing_openssl.ts";
 import {
-  hasScriptCommand,
   lineTimes,
   masked,
   run,
@@ -19,7 +18,12 @@ const OPENSSL = needs("openssl", "the tests against openssl s_server");
 const TERMINAL = needs("script", "the tests in a terminal (script(1))");
 
 const CA = ["--ca", "testdata/ca.pem"];
-const CLIENT = ["--cert", "testdata/client.pem", "--key", "testdata/client.key"];
+const CLIENT = [
+  "--cert",
+  "testdata/client.pem",
+  "--key",
+  "testdata/client.key",
+];
 
 /** Runs cli.ts in a terminal; returns the exit code and the screen, masked. */
 async function onTerminal(args: string[], ports: number[]) {
