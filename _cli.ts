@@ -5,11 +5,11 @@
 // (_report.ts) as JSON.
 import { delay } from "@std/async/delay";
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
-import { connect, type ConnectOptions, type Resolver } from "./connect.ts";
+import { connect } from "./connect.ts";
+import type { ConnectOptions, Resolver, TlsOptions } from "./types.ts";
 import { ConnectHistory } from "./history.ts";
 import { dnsResolver } from "./resolve_dns.ts";
 import { formatAddress } from "./errors.ts";
-import type { TlsOptions } from "./tls.ts";
 import { checkOptions } from "./_connect_options.ts";
 import { messageOf } from "./_errors.ts";
 import { palette, wantsColor } from "./_colors.ts";

@@ -2,8 +2,9 @@
 // The command line of cli.ts: the usage message, and the arguments parsed and
 // checked. Everything wrong here is wrong before any traffic: a UsageError.
 import { parseArgs } from "node:util";
-import type { Family, LocalAddr } from "./connect.ts";
+import type { Family, LocalAddr } from "./types.ts";
 import { messageOf } from "./_errors.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 
 /** How to call the tool, in its usage message. */
 export const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
@@ -92,8 +93,6 @@ export interface CliArgs {
 
 const DEFAULT_DELAY = 250;
 const DEFAULT_INTERLEAVE = 1;
-/** The largest delay a timer honours. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
 const MAX_REPEAT = 1000;
 
 function bad(option: string, rule: string, value: string): never {

@@ -2,10 +2,10 @@
 // The events of one `connect()` folded into a report: pure data, no I/O, no
 // clock, no text for people (that is _timeline.ts). The types are the `--json`
 // contract of the command-line tool, exported from cli.ts.
-import type { ConnectEvent, Family, ResolvedEvent } from "./connect.ts";
+import type { ConnectEvent, Family, ResolvedEvent } from "./types.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf } from "./_errors.ts";
-import { familyOf } from "./_resolve.ts";
+import { familyOf } from "./_ip.ts";
 
 /** What a run was asked to do, as the command line said it. */
 export interface RunSettings {

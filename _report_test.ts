@@ -1,6 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals } from "@std/assert";
-import type { ConnectEvent } from "./connect.ts";
+import type { ConnectEvent } from "./types.ts";
 import {
   errorKind,
   RunFold,

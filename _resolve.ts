@@ -1,25 +1,17 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Resolving the host name of connect() to IP literals: by the system resolver
-// (getaddrinfo) or by the caller's `resolver`, which may answer in batches
-// (RFC 8305 §3). Failures name the host.
+// What connect() can attempt: the host name resolved to IP literals, by the
+// system resolver (getaddrinfo) or by the caller's `resolver`, which may
+// answer in batches (RFC 8305 §3); and `localAddr` resolved, which keeps only
+// the destinations of a family it can serve. Failures name the host.
 import { abortable } from "@std/async/abortable";
-import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
-import type { Family, Resolver } from "./connect.ts";
+import type { Family, Resolver } from "./types.ts";
+import type { LocalAddresses } from "./_dial.ts";
+import { formatAddress } from "./errors.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
-
-/** The family of an IP literal (checked before). */
-export function familyOf(address: string): Family {
-  // Cheaper than isIP(), whose regular expressions dominate the JavaScript
-  // cost of a connection.
-  return address.includes(":") ? 6 : 4;
-}
-
-/** `isIP()`, quick to say no to host names (see {@linkcode familyOf}). */
-export function ipVersion(value: string): number {
-  return value.includes(":") || /^[\d.]+$/.test(value) ? isIP(value) : 0;
-}
+import { show } from "./_show.ts";
+import { familyOf, ipVersion, unbracket } from "./_ip.ts";
 
 /** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<string[]>>();
@@ -112,18 +104,18 @@ export function checkAddresses(
 ): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+        show(found)
+      }`,
     );
   }
   const addresses = [
     ...new Set(found.map((address) => {
-      const bare = typeof address === "string"
-        ? address.replace(/^\[(.*)\]$/, "$1")
-        : address;
+      const bare = typeof address === "string" ? unbracket(address) : address;
       if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
           `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
-            JSON.stringify(address)
+            show(address)
           }`,
         );
       }
@@ -147,4 +139,86 @@ function resolutionError(hostname: string, cause: unknown): Error {
     `Cannot resolve '${hostname}': ${messageOf(cause)}`,
     { cause },
   );
+}
+
+/** What {@linkcode resolveTargets} resolves: the checked options. */
+export interface TargetOptions {
+  hostname: string;
+  port: number;
+  family: Family | undefined;
+  localAddr: { hostname: string; port: number } | undefined;
+  resolver: Resolver | undefined;
+}
+
+/** What can be attempted. */
+export interface Targets {
+  /** The addresses of the first batch that can be attempted. */
+  addresses: string[];
+  /** The batches still to come, from a resolver that streams. */
+  more: AsyncIterator<readonly string[]> | undefined;
+  /** The local addresses to bind, when `localAddr` is set. */
+  from: LocalAddresses | undefined;
+  /** Checks a later batch as the first was: the addresses that can be attempted. */
+  check(batch: unknown): string[];
+  /** Addresses of the first batch left out: `localAddr` has no such family. */
+  skipped: string[];
+}
+
+/**
+ * Resolves the host name, and `localAddr` if set, to what can be attempted.
+ *
+ * @throws {Deno.errors.NotFound} If the name does not resolve, or to no
+ * address of the wanted family.
+ * @throws {TypeError} If no address has the family of a local address.
+ */
+export async function resolveTargets(
+  options: TargetOptions,
+  signal: AbortSignal,
+  cancellable: boolean,
+): Promise<Targets> {
+  const { hostname, port, family, localAddr, resolver } = options;
+  const destination = formatAddress({ hostname, port });
+  const resolution = await resolve(hostname, family, resolver, signal, {
+    cancellable,
+  });
+  let addresses = resolution.addresses;
+  if (addresses.length === 0) {
+    throw new Deno.errors.NotFound(
+      `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
+    );
+  }
+  const check = (batch: unknown) => checkAddresses(hostname, family, batch);
+  if (!localAddr) {
+    return {
+      addresses,
+      more: resolution.more,
+      from: undefined,
+      check,
+      skipped: [],
+    };
+  }
+
+  const locals =
+    (await resolve(localAddr.hostname, undefined, resolver, signal, {
+      all: true,
+      cancellable,
+    })).addresses;
+  const served = new Set(locals.map(familyOf));
+  const usable = addresses.filter((a) => served.has(familyOf(a)));
+  if (usable.length === 0) {
+    throw new TypeError(
+      `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
+        addresses.join(", ")
+      }`,
+    );
+  }
+  const skipped = addresses.filter((a) => !served.has(familyOf(a)));
+  addresses = usable;
+  return {
+    addresses,
+    skipped,
+    more: resolution.more,
+    from: { addresses: locals, port: localAddr.port },
+    check: (batch) => check(batch).filter((a) => served.has(familyOf(a))),
+  };
 }

@@ -4,9 +4,9 @@
 // from the events (`elapsed`) or from the caller. Every string that did not
 // come from this file is shown through `visible()`: it may come from the
 // network.
-import type { ConnectEvent } from "./connect.ts";
+import type { ConnectEvent } from "./types.ts";
 import { formatAddress } from "./errors.ts";
-import { familyOf, ipVersion } from "./_resolve.ts";
+import { familyOf, ipVersion } from "./_ip.ts";
 import { type Palette, palette } from "./_colors.ts";
 import { visible } from "./_visible.ts";
 import { messageOf } from "./_errors.ts";

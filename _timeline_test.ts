@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { getColorEnabled, stripAnsiCode as stripAnsi } from "@std/fmt/colors";
-import type { ConnectEvent as TimelineEvent } from "./connect.ts";
+import type { ConnectEvent as TimelineEvent } from "./types.ts";
 import type { RunResult, RunSettings as TimelineSettings } from "./_report.ts";
 import { Timeline } from "./_timeline.ts";
 
