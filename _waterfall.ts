@@ -45,8 +45,9 @@ export function waterfall(report: Report, options: WaterfallOptions): string[] {
     });
   }
   const labelWidth = Math.max(...rows.map((r) => r.label.length));
-  // "  label  |bar|  outcome": two spaces, the label, two, the axis, one.
-  const axis = columns - 1 - (2 + labelWidth + 1 + 1 + 1 + OUTCOME_WIDTH);
+  // "  label  ▏bar▏ outcome": two spaces, the label, two, the bar between
+  // two ticks, one, the outcome; and the last column left free.
+  const axis = columns - 1 - (2 + labelWidth + 2 + 1 + 1 + 1 + OUTCOME_WIDTH);
   if (axis < MIN_AXIS) return [];
   const total = Math.max(report.elapsed, ...rows.map((r) => r.end), 0.001);
   const column = (ms: number) => Math.min(axis, (ms / total) * axis);
@@ -72,14 +73,14 @@ export function waterfall(report: Report, options: WaterfallOptions): string[] {
     const bar = " ".repeat(from) + style(BAR.repeat(to - from)) +
       " ".repeat(axis - to);
     lines.push(
-      `  ${p.cyan(row.label.padEnd(labelWidth))} ${TICK}${bar}${TICK} ${
+      `  ${p.cyan(row.label.padEnd(labelWidth))}  ${TICK}${bar}${TICK} ${
         style(outcomeWord(row.outcome))
       }`,
     );
   }
   const end = `${total.toFixed(1)} ms`;
   lines.push(
-    `  ${" ".repeat(labelWidth)} ${
+    `  ${" ".repeat(labelWidth)}  ${
       p.dim(`0 ms${end.padStart(axis + 2 - "0 ms".length)}`)
     }`,
   );
