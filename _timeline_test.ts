@@ -628,3 +628,135 @@ Deno.test("Timeline reports the addresses of a late answer never tried", () => {
   assertEquals(report.resolved?.late?.map((batch) => batch.elapsed), [40]);
   assertEquals(report.stopped?.pending, [0]);
 });
+
+Deno.test("Timeline never stamps a line earlier than the one before", () => {
+  // The timeout fires, then connect() reports the handshake it stopped,
+  // stamped by its own clock a little earlier.
+  const { timeline } = feed(connectedThenTls, TLS_SETTINGS);
+  assertEquals(timeline.stop("timeout", 3001.7), [
+    "  +3001.7 ms  timeout: gave up after ? ms (--timeout), during the TLS handshake",
+  ]);
+  assertEquals(
+    timeline.add({
+      type: "tlsFailed",
+      elapsed: 3000.8,
+      address: V4,
+      serverName: "dual.test",
+      error: new DOMException("Signal timed out.", "TimeoutError"),
+    }),
+    [
+      "  +3001.7 ms  TLS handshake failed after 2998.3 ms: abandoned at the --timeout",
+    ],
+  );
+});
+
+Deno.test("Timeline keeps its columns past 100 s, and wider with a long --timeout", () => {
+  const { lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+    { type: "attemptStarted", elapsed: 131_072.5, index: 1, address: V4 },
+  ]);
+  assertEquals(lines.slice(-2), [
+    "     +1.5 ms  #1 [::1]:443      started",
+    "+131072.5 ms  #2 127.0.0.1:443  started, as #1 had no answer after 131071.0 ms",
+  ]);
+  const long = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+  ], { ...SETTINGS, timeout: 20_000_000 });
+  assertEquals(
+    long.lines.at(-1),
+    "       +1.5 ms  #1 [::1]:443      started",
+  );
+});
+
+Deno.test("Timeline.waiting() says when the run gives up by itself", () => {
+  const settings = { ...TLS_SETTINGS, timeout: 90_000 };
+  const timeline = new Timeline(settings, { handshakeTimeout: 60_000 });
+  for (const event of connectedThenTls) timeline.add(event);
+  // The handshake timeout (60 s from +2.5 ms) comes before --timeout.
+  assertEquals(
+    timeline.waiting(2002.5),
+    "still waiting for the TLS handshake (  2.0 s); gives up in 58.0 s (handshake timeout)",
+  );
+  // The columns stay put past 100 s.
+  const slow = new Timeline({ ...SETTINGS, timeout: 200_000 });
+  slow.add(resolved);
+  slow.add({ type: "attemptStarted", elapsed: 0, index: 0, address: V6 });
+  assertEquals(
+    slow.waiting(123_400),
+    "still waiting for #1 [::1]:443 (123.4 s); gives up in 76.6 s (--timeout)",
+  );
+  assertEquals(
+    slow.waiting(9_400),
+    "still waiting for #1 [::1]:443 (  9.4 s); gives up in 190.6 s (--timeout)",
+  );
+});
+
+Deno.test("Timeline says what the server did after the TLS handshake", () => {
+  const settings = {
+    ...TLS_SETTINGS,
+    tls: { ...TLS_SETTINGS.tls!, certFile: "c.pem", keyFile: "c.key" },
+  };
+  const done: TimelineEvent = {
+    type: "tlsSucceeded",
+    elapsed: 10,
+    address: V4,
+    serverName: "dual.test",
+    alpnProtocol: null,
+  };
+  const quiet = new Timeline(settings, { acceptanceWait: 300 });
+  for (const event of [...connectedThenTls, done]) quiet.add(event);
+  assertEquals(quiet.accepted({ waited: 301, outcome: "quiet" }, 311), [
+    "   +311.0 ms  no alert from the server in 300 ms: it accepted us (the tool waits that long, as a TLS 1.3 server refuses a client certificate only after the handshake)",
+  ]);
+
+  const refused = new Timeline(settings, { acceptanceWait: 300 });
+  for (const event of [...connectedThenTls, done]) refused.add(event);
+  const alert = new Deno.errors.InvalidData("received fatal alert: UnknownCA");
+  assertEquals(
+    refused.accepted({ waited: 40, outcome: "alert" }, 50, alert),
+    [
+      "    +50.0 ms  the server refused us after the handshake: fatal alert UnknownCA from the server",
+    ],
+  );
+  const { out, err } = refused.finish({ ok: false, elapsed: 51, error: alert });
+  assertEquals(out, [
+    "Failed after 51.0 ms: the server at 127.0.0.1:443 refused us after the TLS handshake",
+  ]);
+  assertEquals(err, [
+    "error: received fatal alert: UnknownCA",
+    "hint: the server refused our client certificate (--cert): it must come from a CA the server trusts, for a client (extended key usage clientAuth)",
+  ]);
+});
+
+Deno.test("Timeline shows control characters from names and errors as text", () => {
+  const { timeline, lines } = feed([
+    { ...resolved, hostname: "evil\x1b[2J.test" },
+    { type: "attemptStarted", elapsed: 2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 3,
+      index: 0,
+      address: V6,
+      error: new Error("odd \x1b]0;title\x07 error"),
+    },
+  ], { ...SETTINGS, hostname: "evil\x1b[2J.test" });
+  const { out, err } = timeline.finish({
+    ok: false,
+    elapsed: 4,
+    error: new Error("all \x9b failed"),
+  });
+  const printed = [...lines, ...out, ...err].join("\n");
+  // deno-lint-ignore no-control-regex
+  assertEquals(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(printed), false);
+  assertEquals(
+    lines[0]!.startsWith("Connecting to evil\\x1b[2J.test:443"),
+    true,
+  );
+  assertEquals(
+    lines.at(-1),
+    "     +3.0 ms  #1 [::1]:443      failed after 1.0 ms: odd \\x1b]0;title\\x07 error",
+  );
+  assertEquals(err, ["error: all \\x9b failed"]);
+});
