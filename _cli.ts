@@ -23,17 +23,10 @@ import type {
   Report,
   RunResult,
   StopReason,
-} from "./_report.ts";
+} from "./_report_types.ts";
 import { Timeline } from "./_timeline.ts";
 import { summary } from "./_summary.ts";
 
-export {
-  parseCliArgs,
-  parseLocalAddr,
-  USAGE,
-  UsageError,
-} from "./_cli_args.ts";
-export type { CliArgs } from "./_cli_args.ts";
 
 /** Where the tool writes, and how. */
 export interface CliIo {

@@ -1,12 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals } from "@std/assert";
 import type { ConnectEvent } from "./types.ts";
-import {
-  errorKind,
-  RunFold,
-  type RunResult,
-  type RunSettings,
-} from "./_report.ts";
+import { errorKind, RunFold } from "./_report.ts";
+import type { RunResult, RunSettings } from "./_report_types.ts";
 
 const V6: Deno.NetAddr = { transport: "tcp", hostname: "::1", port: 443 };
 const V4: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 443 };

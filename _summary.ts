@@ -3,7 +3,7 @@
 // ConnectHistory, so that a reader sees the remembered winner go first and
 // the delay shrink to its measured connect time.
 import { palette } from "./_colors.ts";
-import type { RepeatReport } from "./_report.ts";
+import type { RepeatReport } from "./_report_types.ts";
 import { visible } from "./_visible.ts";
 
 /** Options of {@linkcode summary}. */

@@ -9,27 +9,19 @@ import { formatAddress } from "./errors.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
 import { type Palette, palette } from "./_colors.ts";
 import { visible } from "./_visible.ts";
-import { messageOf } from "./_errors.ts";
 import { attemptAdvice, tlsAdvice } from "./_advice.ts";
-import {
-  type AcceptanceReport,
-  type AttemptState,
-  errorKind,
-  type Report,
-  RunFold,
-  type RunResult,
-  type RunSettings,
-  type StopReason,
-} from "./_report.ts";
+import { type AttemptState, errorKind, RunFold } from "./_report.ts";
+import type {
+  AcceptanceReport,
+  Report,
+  RunResult,
+  RunSettings,
+  StopReason,
+} from "./_report_types.ts";
 import { waterfall } from "./_waterfall.ts";
+import { type Lines, verdict } from "./_verdict.ts";
 
-/** Lines for the two output streams. */
-export interface Lines {
-  /** For standard output. */
-  out: string[];
-  /** For standard error. */
-  err: string[];
-}
+export type { Lines } from "./_verdict.ts";
 
 /** Options of {@linkcode Timeline}. */
 export interface TimelineOptions {
@@ -519,51 +511,6 @@ export class Timeline {
     return undefined;
   }
 
-  #why(a: AttemptState): string {
-    const p = this.#p;
-    const fold = this.#fold;
-    const took = a.started !== undefined && a.ended !== undefined
-      ? ms(a.ended - a.started)
-      : "";
-    switch (a.outcome) {
-      case "failed": {
-        const { short, hint } = attemptAdvice(a.error);
-        return p.red(
-          hint === undefined
-            ? `failed after ${took}: ${visible(short)}`
-            : `${short} after ${took}: ${hint}`,
-        );
-      }
-      case "abandoned":
-        return p.yellow(
-          `still no answer after ${took}, ${
-            fold.stopped?.reason === "interrupted"
-              ? "when interrupted"
-              : "when the timeout came"
-          }: packets to it may be dropped on the way (a blackhole or a firewall)`,
-        );
-      case "cancelled":
-        return p.yellow(`cancelled after ${took}`);
-      case "won":
-        return p.green(`connected in ${took}`);
-      default:
-        if (fold.stopped) {
-          return p.dim(
-            `not tried: ${
-              fold.stopped.reason === "timeout"
-                ? "the timeout came first"
-                : "interrupted first"
-            }`,
-          );
-        }
-        return p.dim(
-          fold.winner === undefined
-            ? "not tried"
-            : `not tried: #${fold.winner + 1} connected first`,
-        );
-    }
-  }
-
   /**
    * The closing lines: the verdict, and on failure every address with the
    * reason for its fate; the error, once, and a hint, on standard error.
@@ -573,83 +520,13 @@ export class Timeline {
    */
   finish(result: RunResult): Lines {
     this.#done = true;
-    const fold = this.#fold;
-    const p = this.#p;
-    if (result.ok) {
-      const index = fold.winnerIndex(result.remoteAddr);
-      const of = index === undefined
-        ? ""
-        : ` (#${index + 1} of ${fold.ordered().length})`;
-      const tls = fold.tls?.ok
-        ? ` with TLS${
-          fold.tls.alpnProtocol !== null
-            ? ` (ALPN ${visible(fold.tls.alpnProtocol)})`
-            : ""
-        }`
-        : "";
-      return {
-        out: [
-          p.bold(p.green(
-            `Connected to ${
-              visible(formatAddress(result.remoteAddr))
-            }${of} from ${visible(formatAddress(result.localAddr))}${tls} in ${
-              ms(result.elapsed)
-            }`,
-          )),
-        ],
-        err: [],
-      };
-    }
-    const stage = fold.stage();
-    const verdict = fold.stopped?.reason === "timeout"
-      ? "Timed out"
-      : fold.stopped?.reason === "interrupted"
-      ? "Interrupted"
-      : "Failed";
-    const bare = visible(
-      fold.settings.hostname.replace(/^\[(.*)\]$/, "$1"),
-    );
-    const tlsPeer = fold.tls && visible(formatAddress(fold.tls.address));
-    const local = fold.settings.localAddr?.hostname;
-    const what = stage === "resolve"
-      ? `could not resolve ${bare}${
-        local !== undefined && !ipVersion(local)
-          ? ` or the --local-addr ${visible(local)}`
-          : ""
-      }`
-      : stage === "tls" && fold.tls?.acceptance
-      ? `the server at ${tlsPeer} refused us after the TLS handshake`
-      : stage === "tls"
-      ? `the TLS handshake with ${tlsPeer} failed`
-      : `could not connect to ${this.#destination()}`;
-    const out = [
-      p.bold(p.red(`${verdict} after ${ms(result.elapsed)}: ${what}`)),
-    ];
-    if (stage === "connect") {
-      for (const a of fold.ordered()) {
-        out.push(`  ${this.#label(a)}  ${this.#why(a)}`);
-      }
-    }
-    // A run that gave up rejected with its own signal's reason: say why.
-    if (fold.stopped?.reason === "timeout") {
-      return {
-        out,
-        err: [
-          `${
-            p.red("error")
-          }: timed out after ${fold.settings.timeout} ms (--timeout)`,
-        ],
-      };
-    }
-    if (fold.stopped?.reason === "interrupted") {
-      return { out, err: [`${p.red("error")}: interrupted`] };
-    }
-    const err = [`${p.red("error")}: ${visible(messageOf(result.error))}`];
-    if (stage === "tls") {
-      const { hint } = this.#tlsAdvice(result.error);
-      if (hint !== undefined) err.push(`${p.yellow("hint")}: ${visible(hint)}`);
-    }
-    return { out, err };
+    return verdict(result, {
+      fold: this.#fold,
+      palette: this.#p,
+      destination: this.#destination(),
+      label: (a) => this.#label(a),
+      tlsAdvice: (error) => this.#tlsAdvice(error),
+    });
   }
 
   /**

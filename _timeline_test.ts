@@ -2,7 +2,10 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { getColorEnabled, stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import type { ConnectEvent as TimelineEvent } from "./types.ts";
-import type { RunResult, RunSettings as TimelineSettings } from "./_report.ts";
+import type {
+  RunResult,
+  RunSettings as TimelineSettings,
+} from "./_report_types.ts";
 import { Timeline } from "./_timeline.ts";
 
 const V6: Deno.NetAddr = { transport: "tcp", hostname: "::1", port: 443 };

@@ -3,7 +3,7 @@
 // time axis, as the network panels of browsers draw requests. Drawn from the
 // report alone (pure data in, lines out).
 import type { Palette } from "./_colors.ts";
-import type { AttemptOutcome, Report } from "./_report.ts";
+import type { AttemptOutcome, Report } from "./_report_types.ts";
 import { visible } from "./_visible.ts";
 
 /** Options of {@linkcode waterfall}. */

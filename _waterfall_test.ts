@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals } from "@std/assert";
 import { palette } from "./_colors.ts";
-import type { AttemptReport, Report } from "./_report.ts";
+import type { AttemptReport, Report } from "./_report_types.ts";
 import { waterfall } from "./_waterfall.ts";
 
 function attempt(

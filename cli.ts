@@ -75,7 +75,7 @@ export type {
   StartReason,
   StopReason,
   TlsReport,
-} from "./_report.ts";
+} from "./_report_types.ts";
 
 if (import.meta.main) {
   const { code } = await runCli(Deno.args, terminalIo(), {
