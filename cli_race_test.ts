@@ -191,6 +191,26 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "cli.ts --local-addr says which addresses it skips",
+  ignore: !TERMINAL,
+  async fn() {
+    const { server, hole, dns } = await brokenIpv6();
+    await using _server = server;
+    await using _hole = hole;
+    await using _dns = dns;
+    const args = [...dnsArgs(dns, server.port), "--local-addr", "127.0.0.1"];
+    const { code, lines } = await onTerminal(args, server.port);
+    assertEquals(code, 0, lines.join("\n"));
+    assertEquals(lines.slice(1, 5), [
+      "Resolved broken.test in T ms to 2 addresses; 1 skipped, as --local-addr 127.0.0.1 cannot reach it:",
+      "  -- [::1]:PORT  IPv6, skipped",
+      "The address to try:",
+      "  #1 127.0.0.1:PORT  IPv4",
+    ]);
+  },
+});
+
 Deno.test("runCli() says which addresses --local-addr skips", async () => {
   await using server = acceptingServer("127.0.0.1");
   let out = "";
