@@ -27,7 +27,6 @@ import type {
 import { Timeline } from "./_timeline.ts";
 import { summary } from "./_summary.ts";
 
-
 /** Where the tool writes, and how. */
 export interface CliIo {
   /** Writes to standard output. */
