@@ -317,7 +317,7 @@ async function runOnce(
         print([
           `  ${
             p.dim(
-              `history: ${remembered} won last time (connect time ${
+              `history: ${visible(remembered)} won last time (connect time ${
                 record?.connectTime.toFixed(1)
               } ms): tried first, next attempt after ${delayUsed} ms`,
             )
