@@ -6,7 +6,12 @@
 import { delay } from "@std/async/delay";
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { connect } from "./connect.ts";
-import type { ConnectOptions, Resolver, TlsOptions } from "./types.ts";
+import type {
+  ConnectOptions,
+  ConnectTarget,
+  Resolver,
+  TlsOptions,
+} from "./types.ts";
 import { ConnectHistory } from "./history.ts";
 import { dnsResolver } from "./resolve_dns.ts";
 import { formatAddress } from "./errors.ts";
@@ -60,6 +65,9 @@ export interface CliOutcome {
   /** Every connection's report and the summary, with `--repeat`. */
   repeat?: RepeatReport;
 }
+
+/** What the tool asks of connect(): a host and port, and the options. */
+type CliOptions = ConnectOptions & ConnectTarget;
 
 /** The TLS handshake timeout the tool sets (asyncio's default, 60 s). */
 const HANDSHAKE_TIMEOUT = 60_000;
@@ -120,7 +128,7 @@ function onInterrupt(handler: () => void): () => void {
 async function prepare(
   cli: CliArgs,
   extras: CliExtras,
-): Promise<ConnectOptions> {
+): Promise<CliOptions> {
   let tls: TlsOptions | undefined;
   if (cli.tls) {
     const caCerts: string[] = [];
@@ -149,7 +157,7 @@ async function prepare(
       cli.dnsServer ? { nameServer: cli.dnsServer } : {},
     );
   }
-  const options: ConnectOptions = {
+  const options: CliOptions = {
     hostname: cli.hostname,
     port: cli.port,
     happyEyeballsDelay: cli.delay,
@@ -219,7 +227,7 @@ interface Run {
 /** One connection, printed as it goes. */
 async function runOnce(
   cli: CliArgs,
-  base: ConnectOptions,
+  base: CliOptions,
   io: CliIo,
   context: {
     history: ConnectHistory | undefined;
@@ -295,7 +303,7 @@ async function runOnce(
   const remembered = history?.get(destination)?.address;
   let delayUsed = cli.delay;
   let first: string | undefined;
-  const options: ConnectOptions = {
+  const options: CliOptions = {
     ...base,
     onEvent: (event) => {
       // connect() stamps events from its own start: take its clock, so that
@@ -418,7 +426,7 @@ export async function runCli(
   extras: CliExtras = {},
 ): Promise<CliOutcome> {
   let cli: CliArgs;
-  let base: ConnectOptions;
+  let base: CliOptions;
   try {
     const parsed = parseCliArgs(args);
     if (parsed === "help") {

@@ -2,7 +2,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type CliIo, runCli } from "./_cli.ts";
 import { USAGE } from "./_cli_args.ts";
-import { acceptingServer, blackhole } from "./_testing.ts";
+import { acceptingServer, blackhole } from "./_testing/net.ts";
 
 /** An io that keeps what is written. */
 function recorder(live = false, columns?: number) {

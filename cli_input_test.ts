@@ -3,8 +3,8 @@
 // argument that is wrong before any traffic exits 2 with the usage; no file's
 // content is ever printed; no file that is not a regular one is read.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { refusedPort } from "./_testing.ts";
-import { run } from "./_test_command.ts";
+import { refusedPort } from "./_testing/net.ts";
+import { run } from "./_testing/command.ts";
 
 const USAGE_LINE =
   "\nUsage: deno run -A jsr:@happy-eyeballs/connect/cli HOST PORT [options]\n";

@@ -5,19 +5,19 @@
 // ConnectHistory, and the addresses --local-addr skips.
 import { assert, assertEquals } from "@std/assert";
 import type { RepeatReport, Report } from "./cli.ts";
-import { acceptingServer, type Blackhole, blackhole } from "./_testing.ts";
-import { type DnsServer, dnsServer } from "./_testing_dns.ts";
-import { needs } from "./_testing_openssl.ts";
+import { acceptingServer, type Blackhole, blackhole } from "./_testing/net.ts";
+import { type DnsServer, dnsServer } from "./_testing/dns.ts";
+import { needs } from "./_testing/servers.ts";
 import {
   lineTimes,
   masked,
   run,
   runOnTerminal,
   screen,
-} from "./_test_command.ts";
+} from "./_testing/command.ts";
 import { type CliIo, runCli } from "./_cli.ts";
 
-const TERMINAL = needs("script", "the tests in a terminal (script(1))");
+const TERMINAL = !needs("script").ignore;
 
 type Server = ReturnType<typeof acceptingServer>;
 

@@ -4,18 +4,19 @@
 // without a client certificate; a silent server; hostile names and files.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { Report } from "./cli.ts";
-import { acceptingServer } from "./_testing.ts";
-import { needs, opensslServer } from "./_testing_openssl.ts";
+import { acceptingServer } from "./_testing/net.ts";
+import { opensslServer } from "./_testing/openssl.ts";
+import { needs } from "./_testing/servers.ts";
 import {
   lineTimes,
   masked,
   run,
   runOnTerminal,
   screen,
-} from "./_test_command.ts";
+} from "./_testing/command.ts";
 
-const OPENSSL = needs("openssl", "the tests against openssl s_server");
-const TERMINAL = needs("script", "the tests in a terminal (script(1))");
+const OPENSSL = !needs("openssl").ignore;
+const TERMINAL = !needs("script").ignore;
 
 const CA = ["--ca", "testdata/ca.pem"];
 const CLIENT = [

@@ -9,7 +9,7 @@ import {
 import { delay } from "@std/async/delay";
 import { ConnectHistory } from "./history.ts";
 import { connect, type ConnectEvent } from "./connect.ts";
-import { acceptingServer, blackhole } from "./_testing.ts";
+import { acceptingServer, blackhole } from "./_testing/net.ts";
 
 const DESTINATION = "db.test:5432";
 

@@ -12,13 +12,13 @@
  * itself, and leaves nothing running. Its last lines give commands to try
  * the tool on a real host, that work where the reader is.
  *
- * Not published: it needs `_testing.ts` (and Python, for the blackhole).
+ * Not published: it needs `_testing/net.ts` (and Python, for the blackhole).
  *
  * @module
  */
-import { acceptingServer, type Blackhole, blackhole } from "./_testing.ts";
-import { type CliOutcome, runCli, terminalIo } from "./_cli.ts";
-import { palette } from "./_colors.ts";
+import { acceptingServer, type Blackhole, blackhole } from "../_testing/net.ts";
+import { type CliOutcome, runCli, terminalIo } from "../_cli.ts";
+import { palette } from "../_colors.ts";
 
 const NAME = "broken-ipv6.test";
 const TIMEOUT_MS = 2000;
@@ -138,7 +138,7 @@ function onPath(name: string): boolean {
 export function tryCommands(hasDeno: boolean = onPath("deno")): string[] {
   const args = "example.com 443 --tls";
   const deno = hasDeno ? "deno" : `npx -y deno@${Deno.version.deno}`;
-  const cli = new URL("./cli.ts", import.meta.url).pathname;
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
   const here = relative(Deno.cwd(), cli);
   return [
     `${deno} run -A ${here} ${args}    (this clone)`,

@@ -5,10 +5,10 @@ import {
   assertMatch,
   assertStringIncludes,
 } from "@std/assert";
-import { run } from "./_test_command.ts";
+import { run } from "../_testing/command.ts";
 
-Deno.test("demo.ts runs to completion with no network, and exits 0", async () => {
-  const { code, stdout, stderr } = await run("demo.ts");
+Deno.test("_tools/demo.ts runs to completion with no network, and exits 0", async () => {
+  const { code, stdout, stderr } = await run("_tools/demo.ts");
   assertEquals(code, 0, stderr);
   // First run: Happy Eyeballs passes the blackholed [::1] for 127.0.0.1.
   assertStringIncludes(stdout, "1. With Happy Eyeballs");
@@ -46,7 +46,7 @@ Deno.test("demo.ts runs to completion with no network, and exits 0", async () =>
   assertEquals(stderr, "error: timed out after 2000 ms (--timeout)\n");
 });
 
-Deno.test("demo.ts says to run the tool through npx when no deno is on PATH", async () => {
+Deno.test("_tools/demo.ts says to run the tool through npx when no deno is on PATH", async () => {
   // A PATH with python3 (for the blackhole) and no deno.
   const bin = await Deno.makeTempDir();
   try {
@@ -58,7 +58,9 @@ Deno.test("demo.ts says to run the tool through npx when no deno is on PATH", as
       new TextDecoder().decode(python.stdout).trim(),
       `${bin}/python3`,
     );
-    const { code, stdout, stderr } = await run("demo.ts", [], { PATH: bin });
+    const { code, stdout, stderr } = await run("_tools/demo.ts", [], {
+      PATH: bin,
+    });
     assertEquals(code, 0, stderr);
     assert(
       stdout.endsWith(

@@ -1,37 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // `openssl s_server` on loopback, for the end-to-end tests of the
 // command-line tool: a real TLS server, TLS 1.2 or 1.3, that may require a
-// client certificate. A test that needs a command which is missing is skipped
-// with one line, except under CI=true, where it fails.
-
-/** Whether `command` runs here (`command -v`). */
-function installed(command: string): boolean {
-  try {
-    return new Deno.Command("sh", {
-      args: ["-c", `command -v ${command}`],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether the tests that need `command` can run: `true` when it is installed;
- * else, under `CI=true`, it throws (CI must install it), and otherwise it
- * says in one line that they are skipped, and returns `false`.
- */
-export function needs(command: string, what: string): boolean {
-  if (installed(command)) return true;
-  const message = `${command} is not installed: ${what}`;
-  if (Deno.env.get("CI") === "true") {
-    throw new Error(`CI must install ${command}: ${message}`);
-  }
-  // deno-lint-ignore no-console
-  console.warn(`skipped: ${message}`);
-  return false;
-}
+// client certificate. Whether openssl is there: `needs("openssl")` of
+// servers.ts (a skip with one line, a failure under CI=true).
 
 /** Options of {@linkcode opensslServer}. */
 export interface OpensslServerOptions {
@@ -52,7 +23,7 @@ export interface OpensslServer extends AsyncDisposable {
   port: number;
 }
 
-const TESTDATA = new URL("./testdata/", import.meta.url);
+const TESTDATA = new URL("../testdata/", import.meta.url);
 
 /** Starts `openssl s_server` on 127.0.0.1 (a free port). */
 export async function opensslServer(
