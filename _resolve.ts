@@ -205,6 +205,11 @@ export interface Targets {
   from: LocalAddresses | undefined;
   /** Checks a later batch as the first was: the addresses that can be attempted. */
   check(batch: unknown): string[];
+  /**
+   * Addresses left out before the first that can be attempted: `localAddr`
+   * has no address of their family.
+   */
+  skipped: string[];
 }
 
 /**
@@ -265,6 +270,8 @@ export async function resolveTargets(
   const check = (batch: unknown) => checkAddresses(hostname, family, batch);
   return {
     addresses,
+    // Those of the family of no local address, until a usable batch came.
+    skipped: unusable,
     more: resolution.more,
     from,
     check: served
