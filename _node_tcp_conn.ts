@@ -46,7 +46,7 @@ export async function connectFrom(
     }
     function onConnect(): void {
       settle();
-      resolve(new NodeTcpConn(socket, remote, local));
+      resolve(new NodeTcpConn(socket, remote));
     }
     function onError(error: Error): void {
       // A socket destroyed on abort may still report its failed connect: an
@@ -63,18 +63,12 @@ export async function connectFrom(
   });
 }
 
-/**
- * The address node:net reports, or else `dialled`: a peer that resets the
- * connection at once leaves node:net nothing to report (getpeername fails).
- */
-function netAddr(
-  hostname: string | undefined,
-  port: number | undefined,
-  dialled: Endpoint,
-): Deno.NetAddr {
-  return hostname === undefined || port === undefined
-    ? { transport: "tcp", hostname: dialled.hostname, port: dialled.port }
-    : { transport: "tcp", hostname, port };
+function netAddr(hostname: string | undefined, port: number | undefined) {
+  return {
+    transport: "tcp" as const,
+    hostname: hostname ?? "",
+    port: port ?? 0,
+  };
 }
 
 /** Whether `conn` was made by {@linkcode connectFrom} (not by Deno.connect). */
@@ -93,10 +87,12 @@ class NodeTcpConn implements Deno.TcpConn {
   #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
   #leftover: Uint8Array | undefined;
 
-  constructor(socket: Socket, remote: Endpoint, local: Endpoint) {
+  constructor(socket: Socket, remote: Endpoint) {
     this.#socket = socket;
-    this.localAddr = netAddr(socket.localAddress, socket.localPort, local);
-    this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort, remote);
+    this.localAddr = netAddr(socket.localAddress, socket.localPort);
+    // The address connected to: node:net has none to tell once the peer has
+    // reset the connection (the first read then says so).
+    this.remoteAddr = netAddr(remote.hostname, remote.port);
     socket.pause();
     this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller) {

@@ -12,7 +12,13 @@ import { formatAddress } from "./errors.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
 import { show } from "./_show.ts";
-import { familyOf, ipVersion, unbracket } from "./_ip.ts";
+import {
+  canonicalIp,
+  familyOf,
+  hasZoneId,
+  ipVersion,
+  unbracket,
+} from "./_ip.ts";
 
 /**
  * The most addresses that one name may bring, counted as they come
@@ -105,24 +111,33 @@ async function systemResolve(
 
 /** What {@linkcode resolve} found. */
 export interface Resolution {
-  /** The addresses (of the first batch, from a resolver that streams). */
+  /**
+   * The usable addresses: from a resolver that streams, those of the first
+   * batch that has any (empty only when the whole answer has none).
+   */
   addresses: string[];
+  /** Addresses of the wanted family found unusable, until then. */
+  unusable: string[];
   /** The batches still to come, from a resolver that streams (RFC 8305 §3). */
   more?: AsyncIterator<readonly string[]> | undefined;
 }
 
 /**
  * Resolves `hostname` to distinct IP literals of the wanted family. A literal
- * needs no look-up. Failures name the host.
+ * needs no look-up. Failures name the host. "No address" is decided on the
+ * whole answer: a resolver that streams is read on while its batches bring
+ * no usable address.
  */
 export async function resolve(
   hostname: string,
   family: Family | undefined,
   resolver: Resolver | undefined,
   signal: AbortSignal,
-  { all = false, cancellable = true }: {
+  { all = false, cancellable = true, usable }: {
     /** Wait for every batch of a resolver that streams. */
     all?: boolean;
+    /** Which addresses of the family can be used (such as by `localAddr`). */
+    usable?: ((address: string) => boolean) | undefined;
     /**
      * Whether `signal` may abort before the answer comes; if not, waits are
      * not made abortable, which costs.
@@ -130,50 +145,68 @@ export async function resolve(
     cancellable?: boolean;
   } = {},
 ): Promise<Resolution> {
-  if (ipVersion(hostname)) return { addresses: [hostname] };
+  const unusable: string[] = [];
+  let invalid: unknown;
+  /** The usable addresses of a batch; the others are kept for messages. */
+  const keep = (found: unknown): string[] => {
+    let addresses: string[];
+    try {
+      addresses = checkAddresses(hostname, family, found);
+    } catch (error) {
+      invalid = error;
+      throw error;
+    }
+    if (!usable) return addresses;
+    const kept = addresses.filter(usable);
+    unusable.push(...addresses.filter((address) => !usable(address)));
+    return kept;
+  };
+  if (ipVersion(hostname)) return { addresses: keep([hostname]), unusable };
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
-  let found: unknown;
+  let addresses: string[];
   let more: AsyncIterator<readonly unknown[]> | undefined;
   try {
-    found = await wait(Promise.resolve(
+    const found = await wait(Promise.resolve(
       resolver
         ? resolver(hostname, { family, signal })
         : systemResolve(hostname, family, signal),
     ));
-    // A resolver that answers in batches: start with the first.
     if (isAsyncIterable<readonly string[]>(found)) {
-      const batches = found[Symbol.asyncIterator]();
-      more = batches;
-      const first = await wait(batches.next());
-      found = firstOf(first.done ? [] : first.value);
-      more = tameBatches(batches, signal, MAX_ADDRESSES - lengthOf(found));
-      // Every batch, when all addresses are needed at once.
-      if (all) {
-        const rest = [];
-        for (let next; !(next = await wait(more.next())).done;) {
-          rest.push(...next.value);
+      // A resolver that answers in batches: start with the first that has a
+      // usable address, or with all of them when all are needed at once.
+      // Tamed: timers and the signal run between two batches, and at most
+      // MAX_ADDRESSES come.
+      more = tameBatches(found[Symbol.asyncIterator](), signal, MAX_ADDRESSES);
+      addresses = [];
+      while (all || addresses.length === 0) {
+        const next = await wait(more.next());
+        if (next.done) {
+          more = undefined;
+          break;
         }
-        more = undefined;
-        found = [...found as unknown[], ...rest];
+        addresses.push(...keep(next.value));
       }
+    } else {
+      addresses = keep(firstOf(found));
     }
   } catch (error) {
     closeBatches(more);
     if (signal.aborted) throw signal.reason;
+    // A resolver's answer that is no list of IP addresses: its own error.
+    if (error === invalid) throw error;
     throw resolutionError(hostname, error);
   }
-  try {
-    signal.throwIfAborted();
-    return {
-      addresses: checkAddresses(hostname, family, firstOf(found)),
-      more: more as AsyncIterator<readonly string[]> | undefined,
-    };
-  } catch (error) {
+  if (signal.aborted) {
     closeBatches(more);
-    throw error;
+    throw signal.reason;
   }
+  return {
+    addresses: [...new Set(addresses)],
+    unusable,
+    more: more as AsyncIterator<readonly string[]> | undefined,
+  };
 }
 
 /** At most {@linkcode MAX_ADDRESSES} of an answer; not an array as it is. */
@@ -183,20 +216,17 @@ function firstOf(found: unknown): unknown {
     : found;
 }
 
-function lengthOf(found: unknown): number {
-  return Array.isArray(found) ? found.length : 0;
-}
-
 /**
- * The batches still to come from a resolver that answers in batches, tamed:
- * before each batch, timers, I/O and `signal` get their turn (a resolver
+ * The batches of a resolver that answers in batches, tamed: before each
+ * batch but the first, timers, I/O and `signal` get their turn (a resolver
  * that answers without ever waiting would otherwise starve them); once
- * `room` addresses have come, it is done (memory stays bounded); when done
- * or returned, the resolver's iterator is closed.
+ * `room` addresses have come (a batch counts as one at least), it is done,
+ * so that memory stays bounded; when done or returned, the resolver's
+ * iterator is closed.
  *
- * @param batches The resolver's iterator, after its first batch.
+ * @param batches The resolver's iterator.
  * @param signal Aborting it rejects the pending `next()` with its reason.
- * @param room How many more addresses may come; the rest is ignored.
+ * @param room How many addresses may come; the rest is ignored.
  * @returns An iterator of the batches, each cut to the room left.
  */
 export function tameBatches(
@@ -204,6 +234,7 @@ export function tameBatches(
   signal: AbortSignal,
   room: number,
 ): AsyncIterator<readonly unknown[]> {
+  let first = true;
   const done = (): Promise<IteratorReturnResult<undefined>> => {
     room = 0;
     closeBatches(batches);
@@ -213,7 +244,8 @@ export function tameBatches(
     async next() {
       if (room <= 0) return done();
       try {
-        await delay(0, { signal });
+        if (!first) await delay(0, { signal });
+        first = false;
         const next = await batches.next();
         signal.throwIfAborted();
         if (next.done) return done();
@@ -221,7 +253,7 @@ export function tameBatches(
         // Not an array: checkAddresses() says what is wrong with it.
         if (!Array.isArray(batch)) return { done: false, value: batch as [] };
         const kept = batch.length > room ? batch.slice(0, room) : batch;
-        room -= kept.length;
+        room -= Math.max(1, kept.length);
         return { done: false, value: kept };
       } catch (error) {
         done();
@@ -258,6 +290,7 @@ export function checkAddresses(
       }`,
     );
   }
+  // Distinct in their canonical form: `0:0:0:0:0:0:0:1` is `::1`.
   const addresses = [
     ...new Set(found.map((address) => {
       const bare = typeof address === "string" ? unbracket(address) : address;
@@ -268,7 +301,14 @@ export function checkAddresses(
           }`,
         );
       }
-      return bare;
+      if (hasZoneId(bare)) {
+        throw new TypeError(
+          `Cannot resolve '${hostname}' as the resolver must return IP addresses without a zone id: current value is ${
+            show(address)
+          }`,
+        );
+      }
+      return canonicalIp(bare);
     })),
   ];
   return family === undefined
@@ -309,6 +349,11 @@ export interface Targets {
   from: LocalAddresses | undefined;
   /** Checks a later batch as the first was: the addresses that can be attempted. */
   check(batch: unknown): string[];
+  /**
+   * Addresses left out before the first that can be attempted: `localAddr`
+   * has no address of their family.
+   */
+  skipped: string[];
 }
 
 /**
@@ -325,46 +370,57 @@ export async function resolveTargets(
 ): Promise<Targets> {
   const { hostname, port, family, localAddr, resolver } = options;
   const destination = formatAddress({ hostname, port });
+  // The local addresses first: their families decide which answers of the
+  // destination can be used (a literal, as usual, costs no look-up).
+  let from: LocalAddresses | undefined;
+  let served: Set<Family> | undefined;
+  if (localAddr) {
+    const locals =
+      (await resolve(localAddr.hostname, undefined, resolver, signal, {
+        all: true,
+        cancellable,
+      })).addresses;
+    if (locals.length === 0) {
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${destination} from ${
+          show(localAddr.hostname)
+        } as 'localAddr.hostname' resolves to no address`,
+      );
+    }
+    from = { addresses: locals, port: localAddr.port };
+    served = new Set(locals.map(familyOf));
+  }
   const resolution = await resolve(hostname, family, resolver, signal, {
     cancellable,
+    usable: served && ((address) => served.has(familyOf(address))),
   });
-  let addresses = resolution.addresses;
+  const { addresses, unusable } = resolution;
   if (addresses.length === 0) {
     closeBatches(resolution.more);
+    if (unusable.length > 0) {
+      throw new TypeError(
+        `Cannot connect to ${destination} from ${
+          show(localAddr!.hostname)
+        } as no address matches the family of 'localAddr': addresses are ${
+          unusable.join(", ")
+        }`,
+      );
+    }
     throw new Deno.errors.NotFound(
-      `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
+      `Cannot connect to ${destination} as it resolves to no ${
+        family === undefined ? "" : `IPv${family} `
+      }address`,
     );
   }
   const check = (batch: unknown) => checkAddresses(hostname, family, batch);
-  if (!localAddr) {
-    return { addresses, more: resolution.more, from: undefined, check };
-  }
-
-  let locals: string[];
-  try {
-    locals = (await resolve(localAddr.hostname, undefined, resolver, signal, {
-      all: true,
-      cancellable,
-    })).addresses;
-  } catch (error) {
-    closeBatches(resolution.more);
-    throw error;
-  }
-  const served = new Set(locals.map(familyOf));
-  const usable = addresses.filter((a) => served.has(familyOf(a)));
-  if (usable.length === 0) {
-    closeBatches(resolution.more);
-    throw new TypeError(
-      `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
-        addresses.join(", ")
-      }`,
-    );
-  }
-  addresses = usable;
   return {
     addresses,
+    // Those of the family of no local address, until a usable batch came.
+    skipped: unusable,
     more: resolution.more,
-    from: { addresses: locals, port: localAddr.port },
-    check: (batch) => check(batch).filter((a) => served.has(familyOf(a))),
+    from,
+    check: served
+      ? (batch) => check(batch).filter((a) => served.has(familyOf(a)))
+      : check,
   };
 }

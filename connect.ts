@@ -41,6 +41,7 @@ import {
   addressesFallback,
   checkBindPermission,
   fallBack,
+  lookupError,
   lookupFallback,
   mayFallBack,
   permissionError,
@@ -56,6 +57,8 @@ export type {
   ConnectOptions,
   ConnectTarget,
   ConnectTlsOptions,
+  Dialer,
+  DialOptions,
   FallbackEvent,
   Family,
   LocalAddr,
@@ -293,6 +296,10 @@ async function race(
   const toTarget = (address: string): Deno.NetAddr =>
     Object.freeze({ transport: "tcp", hostname: address, port });
 
+  const dialing = {
+    hook: checked.dial,
+    attemptTimeout: checked.attemptTimeout,
+  };
   let from: LocalAddresses | undefined;
   // Both indexed by attempt, in the order in which the attempts started.
   const attempted: Deno.NetAddr[] = [];
@@ -310,7 +317,7 @@ async function race(
       const begun = history ? performance.now() : 0;
       let conn: Deno.TcpConn;
       try {
-        conn = await dial(address, from, attemptSignal);
+        conn = await dial(address, from, attemptSignal, dialing);
       } catch (error) {
         if (attemptSignal?.aborted) {
           emit({ type: "attemptCancelled", index, address });
@@ -347,7 +354,8 @@ async function race(
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
     const failed = failures.filter(Boolean);
-    return (!allErrors && permissionError(destination, failed)) ||
+    return (!allErrors &&
+      permissionError(destination, failed, checked)) ||
       combineAttemptErrors(destination, failed, { allErrors });
   }
 
@@ -362,14 +370,21 @@ async function race(
     }
   }
 
-  // An IP literal: nothing to resolve, nothing to race.
-  if (
-    !checked.localAddr && ipVersion(hostname) &&
-    (family === undefined || familyOf(hostname) === family)
-  ) {
-    const address = toTarget(hostname);
-    emit({ type: "resolved", hostname, addresses: [address] });
-    return await connectOnly(address);
+  if (ipVersion(hostname)) {
+    if (family !== undefined && familyOf(hostname) !== family) {
+      // As getaddrinfo with a family: no address of the other one.
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${destination} as it is an IPv${
+          familyOf(hostname)
+        } address and 'family' is ${family}`,
+      );
+    }
+    // An IP literal: nothing to resolve, nothing to race.
+    if (!checked.localAddr) {
+      const address = toTarget(hostname);
+      emit({ type: "resolved", hostname, addresses: [address] });
+      return await connectOnly(address);
+    }
   }
 
   // One controller for the whole call: it stops the resolver too.
@@ -396,7 +411,7 @@ async function race(
     } catch (error) {
       const reason = fallsBack ? lookupFallback(checked, error) : undefined;
       if (reason) return await leaveToDeno(reason);
-      throw error;
+      throw lookupError(checked, error);
     }
     more = targets.more;
     from = targets.from;
@@ -411,7 +426,17 @@ async function race(
       firstFamilyCount: checked.interleave,
     });
     const first = Object.freeze(ordered.map(toTarget)) as Deno.NetAddr[];
-    emit({ type: "resolved", hostname, addresses: first });
+    emit({
+      type: "resolved",
+      hostname,
+      addresses: first,
+      ...(targets.skipped.length > 0 &&
+        {
+          skipped: Object.freeze(
+            targets.skipped.map(toTarget),
+          ) as Deno.NetAddr[],
+        }),
+    });
     callbacks.throwIfFailed();
     const reason = fallsBack ? addressesFallback(checked, first) : undefined;
     if (reason) return await leaveToDeno(reason);

@@ -59,7 +59,7 @@ function postgresBin(): string | undefined {
 
 /** Where each server's program is, or why it is missing. */
 export const MISSING: Readonly<
-  Record<"postgres" | "redis" | "nginx" | "openssl", Missing>
+  Record<"postgres" | "redis" | "nginx" | "openssl" | "script", Missing>
 > = {
   postgres: postgresBin() ? undefined : "PostgreSQL (initdb, postgres)",
   redis: findExecutable([...onPath("redis-server"), "/usr/bin/redis-server"])
@@ -68,9 +68,10 @@ export const MISSING: Readonly<
   nginx: findExecutable([...onPath("nginx"), "/usr/sbin/nginx"])
     ? undefined
     : "nginx",
-  openssl: findExecutable([...onPath("openssl"), "/usr/bin/openssl"])
-    ? undefined
-    : "openssl",
+  // For the command-line tool's tests: a real TLS server (openssl.ts), and a
+  // real terminal (script(1), through command.ts).
+  openssl: findExecutable(onPath("openssl")) ? undefined : "openssl",
+  script: findExecutable(onPath("script")) ? undefined : "script (util-linux)",
 };
 
 /**
@@ -389,45 +390,6 @@ http {
     async [Symbol.asyncDispose]() {
       await stop(child, "SIGTERM");
       await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
-
-/**
- * Starts `openssl s_server` on `127.0.0.1` with `testdata/server.pem`, on
- * `tlsPort`: it answers the client's close_notify with its own before it
- * closes (where nginx closes TCP without answering).
- */
-export async function startOpensslServer(): Promise<RealServer> {
-  const tlsPort = freePort();
-  const { child, log } = spawn(
-    findExecutable([...onPath("openssl"), "/usr/bin/openssl"])!,
-    [
-      "s_server",
-      "-accept",
-      `127.0.0.1:${tlsPort}`,
-      "-cert",
-      new URL("server.pem", TESTDATA).pathname,
-      "-key",
-      new URL("server.key", TESTDATA).pathname,
-      // Standard input is closed: that must not end the connection, which
-      // only -quiet ensures. (Then it prints nothing, not even "ACCEPT".)
-      "-quiet",
-    ],
-  );
-  try {
-    // The connection this opens fails its handshake; s_server goes on.
-    await waitForPort(tlsPort, child, "openssl s_server", log);
-  } catch (error) {
-    await stop(child, "SIGTERM");
-    throw error;
-  }
-  return {
-    hostname: "127.0.0.1",
-    port: tlsPort,
-    tlsPort,
-    async [Symbol.asyncDispose]() {
-      await stop(child, "SIGTERM");
     },
   };
 }
