@@ -66,6 +66,7 @@ export function orderByHistory(
   const ordered: unknown = history.order(destination, addresses);
   if (
     !Array.isArray(ordered) || ordered.length !== addresses.length ||
+    new Set(ordered).size !== ordered.length ||
     new Set([...ordered, ...addresses]).size !== addresses.length
   ) {
     throw new TypeError(

@@ -326,19 +326,23 @@ Deno.test("connect() fails with the error of a history whose record() throws, an
 
 Deno.test("connect() refuses a history whose order() adds or drops addresses", async () => {
   await using server = acceptingServer("127.0.0.1");
-  const history = new ConnectHistory();
-  history.order = () => ["127.0.0.1", "192.0.2.1"];
-  await assertRejects(
-    () =>
-      connect({
-        hostname: "x.test",
-        port: server.port,
-        resolver: () => ["127.0.0.1", "127.0.0.2"],
-        history,
-      }),
-    TypeError,
-    "'history.order()' must return the addresses it was given",
-  );
+  for (
+    const answer of [["127.0.0.1", "192.0.2.1"], ["127.0.0.1", "127.0.0.1"]]
+  ) {
+    const history = new ConnectHistory();
+    history.order = () => answer;
+    await assertRejects(
+      () =>
+        connect({
+          hostname: "x.test",
+          port: server.port,
+          resolver: () => ["127.0.0.1", "127.0.0.2"],
+          history,
+        }),
+      TypeError,
+      "'history.order()' must return the addresses it was given",
+    );
+  }
   assertEquals(server.conns.length, 0);
 });
 
