@@ -123,7 +123,10 @@ const SETTLED = new DOMException("The connection was settled", "AbortError");
  * longer than `tls.handshakeTimeout`; the message names the peer.
  * @throws {Deno.errors.InvalidData} When the TLS handshake fails (such as an
  * unknown issuer or a name mismatch); the message names the peer.
- * @throws {unknown} `signal.reason` when `signal` aborts.
+ * @throws {unknown} `signal.reason` when `signal` aborts (also from within
+ * `onEvent`, even on `attemptWon`: the connection is closed).
+ * @throws {unknown} What `onEvent`, or a method of `history`, threw: the call
+ * stops there, and everything it opened is closed first.
  *
  * @example TLS with a private CA, ALPN and a server name override
  * ```ts

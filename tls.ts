@@ -148,7 +148,9 @@ const UPGRADE_KEYS = ["signal", "onEvent"];
  * and the server name, and carry the original error as `cause`.
  * @throws {Deno.errors.UnexpectedEof} When the peer closed the connection
  * during the handshake.
- * @throws {unknown} `signal.reason` when `signal` aborts.
+ * @throws {unknown} `signal.reason` when `signal` aborts (also from within
+ * `onEvent`, even on `tlsSucceeded`: the connection is closed).
+ * @throws {unknown} What `onEvent` threw: the connection is closed first.
  *
  * @example Give up on a server that never answers
  * ```ts
