@@ -188,8 +188,8 @@ export function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
-  const o = ownOptions(options) as Given;
-  checkKnownKeys(ACTION, o, OPTION_KEYS, "", MOVED);
+  checkKnownKeys(ACTION, options, OPTION_KEYS, "", MOVED);
+  const o = ownOptions(options, OPTION_KEYS) as Given;
   if (o.transport !== undefined && o.transport !== "tcp") {
     invalid(TypeError, "transport", '"tcp" (or left out)', o.transport);
   }
@@ -306,8 +306,8 @@ export function checkOptions(options: unknown): Checked {
     if (typeof local !== "object" || local === null) {
       invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
     }
-    const own = ownOptions(local);
-    checkKnownKeys(ACTION, own, LOCAL_ADDR_KEYS, "localAddr.");
+    checkKnownKeys(ACTION, local, LOCAL_ADDR_KEYS, "localAddr.");
+    const own = ownOptions(local, LOCAL_ADDR_KEYS);
     const { transport } = own as { transport?: unknown };
     if (transport !== undefined && transport !== "tcp") {
       // A Deno.NetAddr of TCP is welcome; nothing else is.

@@ -4,14 +4,47 @@
 // and each is read once (a getter or a Proxy cannot answer one thing when
 // checked and another when used).
 
+/** A copy of each list of known keys, all `undefined`, to start from. */
+const blanks = new WeakMap<readonly string[], Record<string, undefined>>();
+
 /**
- * The own enumerable properties of `options`, each read once, in an object
- * without a prototype. A getter that throws makes this throw its error.
+ * The own enumerable properties of `options`, each read once, in a new plain
+ * object that also has every key of `known` as an own property (`undefined`
+ * when not given): reading a known key never reaches `Object.prototype`. A
+ * getter that throws makes this throw its error.
+ *
+ * @param options The caller's options.
+ * @param known The keys the caller may give; the same array every time (the
+ * object to start from is made once per array).
+ * @returns The copy; unknown keys included, for the caller to refuse.
  */
-export function ownOptions(options: object): Record<string, unknown> {
-  const own: Record<string, unknown> = Object.create(null);
+export function ownOptions(
+  options: object,
+  known: readonly string[],
+): Record<string, unknown> {
+  let blank = blanks.get(known);
+  if (blank === undefined) {
+    blank = {};
+    for (const key of known) blank[key] = undefined;
+    blanks.set(known, blank);
+  }
+  // A spread of a small object of fixed keys stays a fast object, unlike one
+  // without a prototype (which reads no inherited value, but slowly).
+  const own: Record<string, unknown> = { ...blank };
   for (const key of Object.keys(options)) {
-    own[key] = (options as Record<string, unknown>)[key];
+    const value = (options as Record<string, unknown>)[key];
+    if (key === "__proto__") {
+      // An own "__proto__" (from JSON.parse): a key like any other, refused
+      // as unknown, not a new prototype.
+      Object.defineProperty(own, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      own[key] = value;
+    }
   }
   return own;
 }

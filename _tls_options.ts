@@ -44,7 +44,7 @@ export interface NormalizedTlsOptions {
 }
 
 /** The keys of `TlsOptions`, in the order in which they are documented. */
-const TLS_OPTION_KEYS: readonly string[] = [
+export const TLS_OPTION_KEYS: readonly string[] = [
   "serverName",
   "unsafelyDisableHostnameVerification",
   "caCerts",
@@ -88,7 +88,7 @@ const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([
  * ```
  */
 export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
-  if (value === true) return parseTlsOptions(Object.create(null), "tls.");
+  if (value === true) return parseTlsOptions({}, "tls.");
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(
       `${ACTION} as 'tls' must be true or an object of TLS options: current value is ${
@@ -96,12 +96,13 @@ export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
       }`,
     );
   }
-  return parseTlsOptions(ownOptions(value), "tls.");
+  checkKnownKeys(ACTION, value, TLS_OPTION_KEYS, "tls.");
+  return parseTlsOptions(ownOptions(value, TLS_OPTION_KEYS), "tls.");
 }
 
 /**
  * Validates TLS options whose keys are named `${prefix}${key}` in error
- * messages. Keys in `extraKeys` are allowed and left to the caller.
+ * messages. The caller has refused unknown keys.
  *
  * No message shows any part of `cert`, `key` or `caCerts`: a key passed
  * where a certificate goes is a secret all the same. Messages name the option
@@ -110,15 +111,12 @@ export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
  * @param options The caller's own options, each read once (see
  * {@linkcode ownOptions}).
  * @param prefix Put before each key in error messages, such as `"tls."`.
- * @param extraKeys Other keys that the caller accepts.
  * @returns The validated options, in a new object.
  */
 export function parseTlsOptions(
   options: Record<string, unknown>,
   prefix: string,
-  extraKeys: readonly string[] = [],
 ): NormalizedTlsOptions {
-  checkKnownKeys(ACTION, options, [...TLS_OPTION_KEYS, ...extraKeys], prefix);
   const name = (key: string) => `'${prefix}${key}'`;
 
   const serverName = parseServerName(options.serverName, name("serverName"));

@@ -210,6 +210,17 @@ Deno.test("connect() refuses hostile options before any look-up or traffic", asy
       boom,
     ],
     [
+      "an own __proto__ key (from JSON.parse)",
+      () => ({
+        ...JSON.parse(
+          '{"__proto__": {"unsafelyDisableHostnameVerification": true}}',
+        ),
+        ...base,
+      }),
+      TypeError,
+      "__proto__",
+    ],
+    [
       "a String object as hostname",
       () => ({ ...base, hostname: new String("x.test") }),
       TypeError,

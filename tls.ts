@@ -63,8 +63,9 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
   parseTlsOptions,
+  TLS_OPTION_KEYS,
 } from "./_tls_options.ts";
-import { show } from "./_show.ts";
+import { checkKnownKeys, show } from "./_show.ts";
 import { ownOptions } from "./_own_options.ts";
 import type { CloseTlsResult, TlsEvent, TlsOptions } from "./types.ts";
 
@@ -103,7 +104,10 @@ export interface CloseTlsOptions {
   timeout?: number;
 }
 
-const UPGRADE_KEYS = ["signal", "onEvent"];
+/** Every key of {@linkcode UpgradeTlsOptions}. */
+const UPGRADE_OPTION_KEYS = [...TLS_OPTION_KEYS, "signal", "onEvent"];
+/** Every key of {@linkcode CloseTlsOptions}. */
+const CLOSE_KEYS = ["timeout"];
 
 /**
  * Upgrades a TCP connection to TLS and waits for the handshake, within
@@ -206,8 +210,9 @@ export async function upgradeTls(
       );
     }
     // Only the caller's own options, each read once.
-    const own = ownOptions(options);
-    tlsOptions = parseTlsOptions(own, "", UPGRADE_KEYS);
+    checkKnownKeys("Cannot start TLS", options, UPGRADE_OPTION_KEYS);
+    const own = ownOptions(options, UPGRADE_OPTION_KEYS);
+    tlsOptions = parseTlsOptions(own, "");
     ({ signal, onEvent } = own as UpgradeTlsOptions);
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError(
@@ -307,7 +312,7 @@ export async function closeTls(
       );
     }
     timeout = parseTimeout(
-      ownOptions(options).timeout,
+      ownOptions(options, CLOSE_KEYS).timeout,
       "'timeout'",
       shutdownTimeoutOf(conn) ?? DEFAULT_SHUTDOWN_TIMEOUT,
       "Cannot close TLS connection",
