@@ -51,6 +51,14 @@ export interface Resolution {
   addresses: string[];
   /** The batches still to come, from a resolver that streams (RFC 8305 §3). */
   more?: AsyncIterator<readonly string[]> | undefined;
+  /** How long the answer may be kept (ms), when the resolver said so. */
+  ttl?: number | undefined;
+}
+
+/** The `ttl` a resolver's answer carries, if it is a non-negative number. */
+function ttlOf(answer: unknown): number | undefined {
+  const ttl = (answer as { ttl?: unknown }).ttl;
+  return typeof ttl === "number" && ttl >= 0 ? ttl : undefined;
 }
 
 /**
@@ -101,7 +109,8 @@ export async function resolve(
     throw resolutionError(hostname, error);
   }
   signal.throwIfAborted();
-  return { addresses: checkAddresses(hostname, family, found), more };
+  const addresses = checkAddresses(hostname, family, found);
+  return { addresses, more, ttl: more ? undefined : ttlOf(found) };
 }
 
 /** Distinct IP literals of the wanted family, from a resolver's answer. */

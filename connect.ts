@@ -76,6 +76,9 @@ export interface ResolverOptions {
  * batch, and each later batch is folded into the attempts not yet started. An
  * error after the first batch is ignored. Once {@linkcode connect} settles,
  * `signal` aborts and later batches are ignored.
+ *
+ * An array answer may carry a `ttl` property, in milliseconds: how long a
+ * `ConnectHistory` may remember it (`Object.assign(addresses, { ttl })`).
  */
 export type Resolver = (
   hostname: string,
@@ -246,7 +249,8 @@ export interface ConnectOptions {
    * Remembered winners, shared between calls (RFC 8305 §4 and §5, stateful
    * client): the address that won the last race to the same host name and
    * port is tried first, and the delay before the next attempt may be
-   * shortened from its measured connect times. Each win is recorded in it.
+   * shortened from its measured connect times. Each win is recorded in it,
+   * and so are the addresses the name resolved to, for its `addressTtl`.
    *
    * @default {undefined} (no memory between calls)
    */
@@ -484,7 +488,7 @@ export async function connect(
     }
   }
 
-  const tcp = checked.conn ?? await race(checked, emit);
+  const tcp = checked.conn ?? await raceRemembered(checked, emit);
   if (!tls) return tcp;
   return await upgradeTls(tcp, {
     ...tls,
@@ -496,14 +500,51 @@ export async function connect(
   });
 }
 
+/**
+ * {@linkcode race}, on the addresses a `history` remembers for the name when
+ * it has them. When that race fails, the name may have moved: it is resolved
+ * afresh once, and the addresses not tried yet are raced before failing.
+ */
+async function raceRemembered(
+  checked: Checked,
+  emit: (event: WithoutElapsed<ConnectEvent>) => void,
+): Promise<Deno.TcpConn> {
+  const { history, hostname, family } = checked;
+  const cached = history?.addresses(hostname, family);
+  if (cached === undefined) return await race(checked, emit);
+  const attempted: Deno.NetAddr[] = [];
+  try {
+    return await race(checked, emit, { cached, attempted });
+  } catch (error) {
+    if (checked.signal?.aborted) throw error;
+    history!.deleteAddresses(hostname);
+    return await race(checked, emit, {
+      attempted,
+      tried: new Set(cached),
+      error,
+    });
+  }
+}
+
 /** Resolves, orders and races: the TCP part of {@linkcode connect}. */
 async function race(
   checked: Checked,
   emit: (event: WithoutElapsed<ConnectEvent>) => void,
+  remembered: {
+    /** The addresses the history remembers for the name. */
+    cached?: readonly string[];
+    /** The address of each attempt, by index, over both races. */
+    attempted?: Deno.NetAddr[];
+    /** Addresses the race on remembered ones tried: not tried again. */
+    tried?: ReadonlySet<string>;
+    /** Why the race on remembered addresses failed. */
+    error?: unknown;
+  } = {},
 ): Promise<Deno.TcpConn> {
   const { hostname, port, family, localAddr, signal, history, allErrors } =
     checked;
   const destination = formatAddress({ hostname, port });
+  const { cached, tried } = remembered;
 
   function toTarget(address: string): Deno.NetAddr {
     return { transport: "tcp", hostname: address, port };
@@ -512,7 +553,7 @@ async function race(
   let locals: string[] = [];
   const failures: AttemptFailure[] = [];
   // The address of each attempt, by index: the order in which they started.
-  const attempted: Deno.NetAddr[] = [];
+  const attempted: Deno.NetAddr[] = remembered.attempted ?? [];
   let winner: number | undefined;
 
   /** An attempt to connect to `address`, reporting it with events. */
@@ -607,10 +648,12 @@ async function race(
 
     let resolution: Resolution;
     try {
-      resolution = await resolve(hostname, family, checked.resolver, inner, {
-        // Only the caller's signal can abort while resolving.
-        cancellable: signal !== undefined,
-      });
+      resolution = cached
+        ? { addresses: [...cached] }
+        : await resolve(hostname, family, checked.resolver, inner, {
+          // Only the caller's signal can abort while resolving.
+          cancellable: signal !== undefined,
+        });
     } catch (error) {
       if (
         mayFallBack && error instanceof Deno.errors.NotCapable &&
@@ -623,6 +666,15 @@ async function race(
       throw error;
     }
     let addresses = resolution.addresses;
+    const remember = history && !cached && !ipVersion(hostname);
+    if (remember && !resolution.more) {
+      history.recordAddresses(hostname, family, addresses, resolution.ttl);
+    }
+    if (tried) {
+      // Resolved afresh after remembered addresses failed: only what is new.
+      addresses = addresses.filter((a) => !tried.has(a));
+      if (addresses.length === 0) throw remembered.error;
+    }
     if (addresses.length === 0) {
       throw new Deno.errors.NotFound(
         `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
@@ -679,14 +731,14 @@ async function race(
     // started; the race takes each address only when its attempt is due.
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
+      // Every batch, remembered once the last one came.
+      const all = [...resolution.addresses];
       (async () => {
         try {
-          for (
-            let next = await more.next();
-            !next.done && !inner.aborted;
-            next = await more.next()
-          ) {
+          let next = await more.next();
+          for (; !next.done && !inner.aborted; next = await more.next()) {
             let found = checkAddresses(hostname, family, next.value);
+            if (remember) all.push(...found);
             if (served) found = found.filter((a) => served.has(familyOf(a)));
             const fresh = queue.add(found);
             if (fresh.length > 0) {
@@ -696,6 +748,9 @@ async function race(
                 addresses: fresh.map(toTarget),
               });
             }
+          }
+          if (remember && next.done) {
+            history.recordAddresses(hostname, family, [...new Set(all)]);
           }
         } catch {
           // Late answers are a bonus: the race goes on with what it has.
