@@ -32,6 +32,8 @@ const NAMES = [
   "127.0.0.10 slow.test",
   "127.0.0.11 slow.test",
   "127.0.0.9 slow.test",
+  "::1 tls.test",
+  "127.0.0.1 tls.test",
 ];
 
 async function canUnshare(): Promise<boolean> {
