@@ -313,6 +313,21 @@ function permissionError(
   );
 }
 
+/** The error of a race whose attempts all failed. */
+function raceError(
+  destination: string,
+  failed: readonly AttemptFailure[],
+  allErrors: boolean,
+): Error {
+  if (
+    !allErrors && failed.length > 0 &&
+    failed.every((f) => f.error instanceof Deno.errors.NotCapable)
+  ) {
+    return permissionError(destination, failed);
+  }
+  return combineAttemptErrors(destination, failed, { allErrors });
+}
+
 /**
  * Net permission for all hosts, queried once: Deno updates the state of a
  * status it handed out when the permission is revoked.
@@ -465,10 +480,51 @@ export function connect(
 export function connect(
   options: ConnectOptions,
 ): Promise<Deno.TcpConn | Deno.TlsConn>;
-export async function connect(
+export function connect(
   options: ConnectOptions,
 ): Promise<Deno.TcpConn | Deno.TlsConn> {
-  const checked = checkOptions(options);
+  let checked: Checked;
+  try {
+    checked = checkOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const { hostname, family } = checked;
+  // The most common call, an IP literal and nothing else, takes the shortest
+  // path: what connect() adds is paid on every connection.
+  if (
+    !checked.conn && !checked.tls && !checked.onEvent && !checked.history &&
+    !checked.localAddr && ipVersion(hostname) &&
+    (family === undefined || familyOf(hostname) === family)
+  ) {
+    return connectLiteral(checked);
+  }
+  return connectChecked(checked);
+}
+
+/** Connects to an IP literal, with no event, history nor local address. */
+function connectLiteral(checked: Checked): Promise<Deno.TcpConn> {
+  const { hostname, port, signal } = checked;
+  const options: Deno.ConnectOptions = {
+    hostname,
+    port,
+    autoSelectFamily: false,
+  };
+  if (signal) options.signal = signal;
+  return Deno.connect(options).then(undefined, (error) => {
+    if (signal?.aborted) throw signal.reason;
+    throw raceError(
+      formatAddress({ hostname, port }),
+      [{ address: { transport: "tcp", hostname, port }, error }],
+      checked.allErrors,
+    );
+  });
+}
+
+/** {@linkcode connect} with its options checked. */
+async function connectChecked(
+  checked: Checked,
+): Promise<Deno.TcpConn | Deno.TlsConn> {
   const { signal, onEvent, tls } = checked;
   // Clock readings only for those who read them.
   const start = onEvent ? performance.now() : 0;
@@ -593,14 +649,7 @@ async function race(
 
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    const failed = failures.filter(Boolean);
-    if (
-      !allErrors && failed.length > 0 &&
-      failed.every((f) => f.error instanceof Deno.errors.NotCapable)
-    ) {
-      return permissionError(destination, failed);
-    }
-    return combineAttemptErrors(destination, failed, { allErrors });
+    return raceError(destination, failures.filter(Boolean), allErrors);
   }
 
   // A single address needs no race, nor an abort signal of its own.
