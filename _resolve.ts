@@ -64,13 +64,21 @@ function systemResolve(
   hostname: string,
   family: Family | undefined,
 ): Promise<string[]> {
-  const key = `${family ?? 0} ${hostname}`;
+  const key = family === undefined ? hostname : `${family} ${hostname}`;
   let found = lookups.get(key);
   if (found === undefined) {
     // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
+    // One `then` for both outcomes: each promise layer costs per connection.
     found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
-      .then((entries) => entries.map((entry) => entry.address))
-      .finally(() => lookups.delete(key));
+      .then((entries) => {
+        lookups.delete(key);
+        const addresses = entries.map((entry) => entry.address);
+        // getaddrinfo may list an address once per socket type.
+        return addresses.length > 1 ? [...new Set(addresses)] : addresses;
+      }, (error) => {
+        lookups.delete(key);
+        throw error;
+      });
     lookups.set(key, found);
   }
   return found;
@@ -112,6 +120,14 @@ export async function resolve(
   } = {},
 ): Promise<Resolution> {
   if (ipVersion(hostname)) return { addresses: [hostname] };
+  if (!resolver && !cancellable) {
+    // The system's answer needs no checking: the shortest path.
+    try {
+      return { addresses: await systemResolve(hostname, family) };
+    } catch (error) {
+      throw resolutionError(hostname, error);
+    }
+  }
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;

@@ -263,6 +263,9 @@ export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
 /** An event as made, before `elapsed` is stamped on it. */
 type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
 
+/** Tells `onEvent` of an event, stamping `elapsed` on it. */
+type Emit = (event: WithoutElapsed<ConnectEvent>) => void;
+
 /** A signal that never aborts. */
 const NEVER = new AbortController().signal;
 
@@ -535,14 +538,14 @@ async function connectChecked(
   }
   signal?.throwIfAborted();
 
-  function emit(event: WithoutElapsed<ConnectEvent>): void {
-    if (!onEvent) return;
+  // Undefined without a listener: `emit?.(event)` then builds no event.
+  const emit: Emit | undefined = onEvent && ((event) => {
     try {
       onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent);
     } catch (error) {
       reportError(error);
     }
-  }
+  });
 
   const tcp = checked.conn ?? await raceRemembered(checked, emit);
   if (!tls) return tcp;
@@ -552,7 +555,7 @@ async function connectChecked(
     serverName: tls.serverName ??
       (checked.conn ? undefined : checked.hostname),
     signal,
-    onEvent: (event) => emit({ ...event, address: tcp.remoteAddr }),
+    onEvent: emit && ((event) => emit?.({ ...event, address: tcp.remoteAddr })),
   });
 }
 
@@ -563,7 +566,7 @@ async function connectChecked(
  */
 async function raceRemembered(
   checked: Checked,
-  emit: (event: WithoutElapsed<ConnectEvent>) => void,
+  emit: Emit | undefined,
 ): Promise<Deno.TcpConn> {
   const { history, hostname, family } = checked;
   const cached = history?.addresses(hostname, family);
@@ -585,7 +588,7 @@ async function raceRemembered(
 /** Resolves, orders and races: the TCP part of {@linkcode connect}. */
 async function race(
   checked: Checked,
-  emit: (event: WithoutElapsed<ConnectEvent>) => void,
+  emit: Emit | undefined,
   remembered: {
     /** The addresses the history remembers for the name. */
     cached?: readonly string[];
@@ -618,17 +621,17 @@ async function race(
   ): (attemptSignal?: AbortSignal) => Promise<Deno.TcpConn> {
     return async (attemptSignal) => {
       const index = attempted.push(address) - 1;
-      emit({ type: "attemptStarted", index, address });
+      emit?.({ type: "attemptStarted", index, address });
       const begun = history ? performance.now() : 0;
       let conn: Deno.TcpConn;
       try {
         conn = await connectTo(address, locals, localAddr, attemptSignal);
       } catch (error) {
         if (attemptSignal?.aborted) {
-          emit({ type: "attemptCancelled", index, address });
+          emit?.({ type: "attemptCancelled", index, address });
         } else {
           failures[index] = { address, error };
-          emit({ type: "attemptFailed", index, address, error });
+          emit?.({ type: "attemptFailed", index, address, error });
         }
         throw error;
       }
@@ -641,7 +644,7 @@ async function race(
           address.hostname,
           performance.now() - begun,
         );
-        emit({ type: "attemptWon", index, address });
+        emit?.({ type: "attemptWon", index, address });
       }
       return conn;
     };
@@ -668,15 +671,23 @@ async function race(
     (family === undefined || familyOf(hostname) === family)
   ) {
     const address = toTarget(hostname);
-    emit({ type: "resolved", hostname, addresses: [address] });
+    emit?.({ type: "resolved", hostname, addresses: [address] });
     return await connectOnly(address);
   }
 
-  // One controller for the whole call: it stops the resolver too.
-  const controller = new AbortController();
-  const inner = signal
-    ? AbortSignal.any([signal, controller.signal])
-    : controller.signal;
+  // One controller for the whole call: it stops the resolver too. Made when
+  // first needed: a single address found by the system resolver needs none.
+  let controller: AbortController | undefined;
+  let inner: AbortSignal | undefined;
+  const innerSignal = (): AbortSignal => {
+    if (inner === undefined) {
+      controller = new AbortController();
+      inner = signal
+        ? AbortSignal.any([signal, controller.signal])
+        : controller.signal;
+    }
+    return inner;
+  };
   try {
     // Where Deno's net permission covers the name but not its look-up or its
     // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
@@ -686,23 +697,26 @@ async function race(
     // start the next attempt"; clamp to the largest timer it honours.
     const fallbackDelay = Math.min(checked.delay, MAX_TIMEOUT);
     const fallBack = (reason: string): Promise<Deno.TcpConn> => {
-      emit({ type: "fallback", reason });
+      emit?.({ type: "fallback", reason });
       return Deno.connect({
         hostname,
         port,
-        signal: inner,
+        signal: innerSignal(),
         autoSelectFamilyAttemptDelay: fallbackDelay,
       });
     };
 
     let resolution: Resolution;
     try {
-      resolution = cached
-        ? { addresses: [...cached] }
-        : await resolve(hostname, family, checked.resolver, inner, {
-          // Only the caller's signal can abort while resolving.
-          cancellable: signal !== undefined,
-        });
+      resolution = cached ? { addresses: [...cached] } : await resolve(
+        hostname,
+        family,
+        checked.resolver,
+        // Only a resolver or the caller's signal can use it.
+        checked.resolver || signal ? innerSignal() : NEVER,
+        // Only the caller's signal can abort while resolving.
+        { cancellable: signal !== undefined },
+      );
     } catch (error) {
       if (
         mayFallBack && error instanceof Deno.errors.NotCapable &&
@@ -736,7 +750,7 @@ async function race(
         localAddr.hostname,
         undefined,
         checked.resolver,
-        inner,
+        innerSignal(),
         { all: true, cancellable: signal !== undefined },
       )).addresses;
       served = new Set(locals.map(familyOf));
@@ -756,7 +770,7 @@ async function race(
     if (history) addresses = history.order(destination, addresses);
     const ordered = interleave(addresses, familyOf, checked.interleave);
     const targets: Deno.NetAddr[] = ordered.map(toTarget);
-    emit({ type: "resolved", hostname, addresses: targets });
+    emit?.({ type: "resolved", hostname, addresses: targets });
 
     if (
       // One query when every host is allowed.
@@ -785,13 +799,13 @@ async function race(
       (async () => {
         try {
           let next = await more.next();
-          for (; !next.done && !inner.aborted; next = await more.next()) {
+          for (; !next.done && !inner!.aborted; next = await more.next()) {
             let found = checkAddresses(hostname, family, next.value);
             if (remember) all.push(...found);
             if (served) found = found.filter((a) => served.has(familyOf(a)));
             const fresh = queue.add(found);
             if (fresh.length > 0) {
-              emit({
+              emit?.({
                 type: "resolved",
                 hostname,
                 addresses: fresh.map(toTarget),
@@ -826,16 +840,16 @@ async function race(
         checked.delay;
     const result = await staggeredRace<Deno.TcpConn>(attempts, {
       delay,
-      signal: inner,
+      signal: innerSignal(),
       dispose(conn, index) {
         conn.close();
-        emit({ type: "attemptCancelled", index, address: attempted[index]! });
+        emit?.({ type: "attemptCancelled", index, address: attempted[index]! });
       },
     });
     if (result.ok) return result.value;
     throw failure();
   } finally {
     // Stops the resolver, its late batches, and what is left of the race.
-    controller.abort(SETTLED);
+    controller?.abort(SETTLED);
   }
 }
