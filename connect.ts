@@ -30,7 +30,12 @@ import {
   combineAttemptErrors,
   formatAddress,
 } from "./errors.ts";
-import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
+import {
+  type Attempt,
+  interleave,
+  staggeredRace,
+  type StaggeredRaceOptions,
+} from "./happy_eyeballs.ts";
 import type { ConnectHistory } from "./history.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
@@ -768,7 +773,9 @@ async function race(
     // The remembered winner first, then the families interleaved (RFC 8305
     // §4: history may rank addresses before interleaving).
     if (history) addresses = history.order(destination, addresses);
-    const ordered = interleave(addresses, familyOf, checked.interleave);
+    const ordered = addresses.length > 1
+      ? interleave(addresses, familyOf, checked.interleave)
+      : addresses;
     const targets: Deno.NetAddr[] = ordered.map(toTarget);
     emit?.({ type: "resolved", hostname, addresses: targets });
 
@@ -838,14 +845,17 @@ async function race(
     const delay =
       history?.attemptDelay(destination, ordered[0]!, checked.delay) ??
         checked.delay;
-    const result = await staggeredRace<Deno.TcpConn>(attempts, {
+    const raceOptions: StaggeredRaceOptions<Deno.TcpConn> = {
       delay,
-      signal: innerSignal(),
       dispose(conn, index) {
         conn.close();
         emit?.({ type: "attemptCancelled", index, address: attempted[index]! });
       },
-    });
+    };
+    // Only the caller's signal can abort the race while it runs (the inner
+    // one aborts once it is over): without it, no listener is added.
+    if (signal) raceOptions.signal = signal;
+    const result = await staggeredRace<Deno.TcpConn>(attempts, raceOptions);
     if (result.ok) return result.value;
     throw failure();
   } finally {
