@@ -61,6 +61,54 @@ export class AddressQueue implements AsyncIterableIterator<string> {
     return fresh;
   }
 
+  /**
+   * Folds the later batches of a resolver in, until they end, fail (late
+   * answers are a bonus: the race goes on with what it has) or `signal`
+   * aborts; then closes the queue.
+   *
+   * @param more The batches still to come.
+   * @param check The addresses of a batch that can be attempted.
+   * @param onFresh Told the new addresses of each batch that brings some.
+   * @param signal Stops folding.
+   */
+  async fold(
+    more: AsyncIterator<readonly string[]>,
+    check: (batch: unknown) => string[],
+    onFresh: (fresh: string[]) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      for (
+        let next = await more.next();
+        !next.done && !signal.aborted;
+        next = await more.next()
+      ) {
+        const fresh = this.add(check(next.value));
+        if (fresh.length > 0) onFresh(fresh);
+      }
+    } catch {
+      // Late answers are a bonus: the race goes on with what it has.
+    } finally {
+      this.close();
+    }
+  }
+
+  /**
+   * The addresses as an async iterable of `f(address)`: `f` is called only
+   * when the consumer asks for the next one (when an attempt is due).
+   */
+  map<T>(f: (address: string) => T): AsyncIterable<T> {
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<T>> => {
+          const next = await this.next();
+          return next.done ? next : { done: false, value: f(next.value) };
+        },
+        return: () => this.return(),
+      }),
+    };
+  }
+
   /** No more addresses will come. */
   close(): void {
     this.#closed = true;

@@ -73,3 +73,49 @@ Deno.test("AddressQueue stops at return(): a waiting next() ends and additions a
   assertEquals(queue.add(["::1"]), []);
   assertEquals(await queue.next(), { done: true, value: undefined });
 });
+
+Deno.test("AddressQueue.fold() folds checked batches in, tells the new ones, then closes", async () => {
+  const queue = new AddressQueue(["127.0.0.1"], familyOf, 1);
+  async function* batches() {
+    yield ["::1", "not an address"];
+    yield ["::1"];
+    yield ["127.0.0.2"];
+  }
+  const told: string[][] = [];
+  await queue.fold(
+    batches(),
+    (batch) => (batch as string[]).filter((a) => a !== "not an address"),
+    (fresh) => told.push(fresh),
+    new AbortController().signal,
+  );
+  assertEquals(told, [["::1"], ["127.0.0.2"]]);
+  const mapped: string[] = [];
+  for await (const value of queue.map((a) => `<${a}>`)) mapped.push(value);
+  assertEquals(mapped, ["<127.0.0.1>", "<::1>", "<127.0.0.2>"]);
+});
+
+Deno.test("AddressQueue.fold() stops on a failing batch or an abort, keeping what it has", async () => {
+  const failing = new AddressQueue(["127.0.0.1"], familyOf, 1);
+  async function* fails() {
+    yield ["::1"];
+    throw new Error("late answer lost");
+  }
+  await failing.fold(
+    fails(),
+    (b) => b as string[],
+    () => {},
+    new AbortController().signal,
+  );
+  assertEquals(await take(failing, 10), ["127.0.0.1", "::1"]);
+
+  const aborted = new AddressQueue(["127.0.0.1"], familyOf, 1);
+  const controller = new AbortController();
+  controller.abort();
+  await aborted.fold(
+    fails(),
+    (b) => b as string[],
+    () => {},
+    controller.signal,
+  );
+  assertEquals(await take(aborted, 10), ["127.0.0.1"]);
+});

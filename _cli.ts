@@ -2,16 +2,18 @@
 // The command-line tool behind cli.ts and demo.ts: parses the arguments, runs
 // connect() with an event hook, and prints the timeline (see _timeline.ts).
 import { parseArgs } from "node:util";
-import {
-  connect,
-  type ConnectOptions,
-  type Family,
-  type LocalAddr,
-  type Resolver,
-} from "./connect.ts";
+import { connect } from "./connect.ts";
+import type {
+  ConnectOptions,
+  Family,
+  LocalAddr,
+  Resolver,
+  TlsOptions,
+} from "./types.ts";
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { wantsColor } from "./_colors.ts";
 import { messageOf } from "./_errors.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 import {
   type Report,
   type RunResult,
@@ -19,7 +21,6 @@ import {
   Timeline,
   type TimelineSettings,
 } from "./_timeline.ts";
-import type { TlsOptions } from "./tls.ts";
 
 /** How to call the tool, in its usage message. */
 const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
@@ -82,7 +83,6 @@ export interface CliArgs {
 
 const DEFAULT_DELAY = 250;
 const DEFAULT_INTERLEAVE = 1;
-const MAX_TIMEOUT = 2 ** 31 - 1;
 const WAITING_REFRESH_MS = 200;
 
 function bad(option: string, rule: string, value: string): never {

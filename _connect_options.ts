@@ -1,35 +1,44 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The options of connect(): checked before any network traffic, with the
 // defaults filled in, so that the race itself deals only with valid values.
-import { isIP } from "node:net";
 import {
   type NormalizedTlsOptions,
   normalizeTlsOptions,
+  parseServerName,
 } from "./_tls_options.ts";
 import { ConnectHistory } from "./history.ts";
+import { ipVersion, unbracket } from "./_ip.ts";
+import { checkKnownKeys, show } from "./_show.ts";
 import type {
   ConnectEvent,
   ConnectOptions,
   Family,
   LocalAddr,
   Resolver,
-} from "./connect.ts";
+} from "./types.ts";
 
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ConnectOptions>([
-  "hostname",
-  "port",
-  "conn",
-  "family",
-  "happyEyeballsDelay",
-  "interleave",
-  "localAddr",
-  "allErrors",
-  "signal",
-  "resolver",
-  "onEvent",
-  "tls",
-  "history",
-]);
+/** The options of `connect()`: the type makes sure that none is missing. */
+const OPTIONS: Readonly<Record<keyof ConnectOptions, true>> = {
+  hostname: true,
+  port: true,
+  conn: true,
+  family: true,
+  happyEyeballsDelay: true,
+  interleave: true,
+  localAddr: true,
+  allErrors: true,
+  signal: true,
+  resolver: true,
+  onEvent: true,
+  tls: true,
+  history: true,
+};
+const OPTION_KEYS = Object.keys(OPTIONS);
+
+/** What `connect()` was given: any value for each option, until checked. */
+type Given = { readonly [K in keyof ConnectOptions]?: unknown };
+
+const ACTION = "Cannot connect";
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [
@@ -43,6 +52,9 @@ const CONNECTING_OPTIONS = [
   "history",
 ] as const;
 
+/** The keys of `localAddr`: a `Deno.NetAddr` may be given as it is. */
+const LOCAL_ADDR_KEYS = ["hostname", "port", "transport"];
+
 const MAX_HOSTNAME_LENGTH = 253;
 
 function invalid(
@@ -51,21 +63,14 @@ function invalid(
   rule: string,
   value: unknown,
 ): never {
-  const shown = typeof value === "string"
-    ? JSON.stringify(value)
-    : typeof value === "function"
-    ? "a function"
-    : String(value);
   throw new Class(
-    `Cannot connect as '${option}' must be ${rule}: current value is ${shown}`,
+    `${ACTION} as '${option}' must be ${rule}: current value is ${show(value)}`,
   );
 }
 
 function checkHostname(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  const bare = value.startsWith("[") && value.endsWith("]")
-    ? value.slice(1, -1)
-    : value;
+  const bare = unbracket(value);
   if (
     bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
     // deno-lint-ignore no-control-regex
@@ -78,7 +83,7 @@ function checkHostname(option: string, value: unknown): string {
       value,
     );
   }
-  if (bare !== value && isIP(bare) !== 6) {
+  if (bare !== value && ipVersion(bare) !== 6) {
     invalid(TypeError, option, "an IPv6 address when in brackets", value);
   }
   return bare;
@@ -132,20 +137,8 @@ export function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
-  const keys = Object.keys(options);
-  let unknown: string[] | undefined;
-  // A loop, not filter(): this runs on every connection.
-  for (let i = 0; i < keys.length; i++) {
-    if (!OPTION_NAMES.has(keys[i]!)) (unknown ??= []).push(keys[i]!);
-  }
-  if (unknown) {
-    throw new TypeError(
-      `Cannot connect as options must be known: unknown option${
-        unknown.length > 1 ? "s" : ""
-      } ${unknown.map((key) => `'${key}'`).join(", ")}`,
-    );
-  }
-  const o = options as ConnectOptions;
+  checkKnownKeys(ACTION, options, OPTION_KEYS);
+  const o = options as Given;
   const { signal, onEvent, allErrors = false } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     invalid(TypeError, "signal", "an AbortSignal", signal);
@@ -192,7 +185,7 @@ export function checkOptions(options: unknown): Checked {
       allErrors,
       signal,
       resolver: undefined,
-      onEvent,
+      onEvent: onEvent as Checked["onEvent"],
       history: undefined,
     };
   }
@@ -240,17 +233,18 @@ export function checkOptions(options: unknown): Checked {
     if (typeof local !== "object" || local === null) {
       invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
     }
-    const extra = Object.keys(local).filter((key) =>
-      key !== "hostname" && key !== "port" && key !== "transport"
-    );
-    if (extra.length > 0) {
-      invalid(TypeError, "localAddr", "{ hostname, port? }", extra.join(", "));
-    }
+    checkKnownKeys(ACTION, local, LOCAL_ADDR_KEYS, "localAddr.");
     const { hostname, port = 0 } = local as LocalAddr;
     localAddr = {
       hostname: checkHostname("localAddr.hostname", hostname),
       port: checkPort("localAddr.port", port, 0),
     };
+  }
+
+  // The host name is the server name unless one is given: checked now,
+  // before any connection is made.
+  if (tls && tls.serverName === undefined) {
+    tls.serverName = parseServerName(hostname, "'hostname'");
   }
 
   return {
@@ -264,8 +258,8 @@ export function checkOptions(options: unknown): Checked {
     localAddr,
     allErrors,
     signal,
-    resolver,
-    onEvent,
+    resolver: resolver as Resolver | undefined,
+    onEvent: onEvent as Checked["onEvent"],
     history: o.history,
   };
 }

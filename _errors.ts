@@ -30,20 +30,3 @@ export function wrapError(cause: unknown, message: string): Error {
       : Error;
   return new ErrorClass(message, { cause });
 }
-
-/**
- * Gives an error of `node:net` or `node:tls` the `Deno.errors` class that
- * `classOf` finds for its `code`, with the same message and the error as
- * `cause`. Anything else, and an error that already is one of
- * `Deno.errors.*`, is returned as it is.
- */
-export function fromNodeError(
-  error: unknown,
-  classOf: (code: string) => ErrorClass | undefined,
-): unknown {
-  if (!(error instanceof Error)) return error;
-  if (Object.values(Deno.errors).some((c) => error instanceof c)) return error;
-  const code = (error as { code?: unknown }).code;
-  const DenoError = typeof code === "string" ? classOf(code) : undefined;
-  return DenoError ? new DenoError(error.message, { cause: error }) : error;
-}

@@ -2,8 +2,9 @@
 // Connecting from a chosen local address. `Deno.connect` cannot bind the local
 // end, but Deno's `node:net` can (the server sees the bound address), so this
 // drives one `node:net` socket per attempt and dresses it as a Deno.TcpConn.
-import net from "node:net";
-import { type ErrorClass, fromNodeError } from "./_errors.ts";
+// `node:net` is loaded on the first such attempt, not when this is imported.
+import type { Socket } from "node:net";
+import { mapError } from "./_map_error.ts";
 
 /** An address to connect to or to bind. */
 export interface Endpoint {
@@ -11,38 +12,19 @@ export interface Endpoint {
   port: number;
 }
 
-/** Node's error codes and the Deno error classes they stand for. */
-const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
-  ["ECONNREFUSED", Deno.errors.ConnectionRefused],
-  ["ECONNRESET", Deno.errors.ConnectionReset],
-  ["ECONNABORTED", Deno.errors.ConnectionAborted],
-  ["EADDRINUSE", Deno.errors.AddrInUse],
-  ["EADDRNOTAVAIL", Deno.errors.AddrNotAvailable],
-  ["ETIMEDOUT", Deno.errors.TimedOut],
-  ["ENETUNREACH", Deno.errors.NetworkUnreachable],
-  ["EHOSTUNREACH", Deno.errors.NetworkUnreachable],
-  ["EPIPE", Deno.errors.BrokenPipe],
-  ["EACCES", Deno.errors.PermissionDenied],
-  ["EPERM", Deno.errors.PermissionDenied],
-  ["EINVAL", TypeError],
-]);
-
-/** Gives a `node:net` error the class Deno would have thrown for it. */
-function toDenoError(error: unknown): unknown {
-  return fromNodeError(error, (code) => DENO_ERROR_BY_CODE.get(code));
-}
-
 /**
  * Connects from `local` to `remote`, both IP literals of the same family.
  * Rejects with `signal.reason` when `signal` aborts, destroying the socket.
  */
-export function connectFrom(
+export async function connectFrom(
   remote: Endpoint,
   local: Endpoint,
   signal: AbortSignal,
 ): Promise<Deno.TcpConn> {
   signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
+  const net = await import("node:net");
+  signal.throwIfAborted();
+  return await new Promise((resolve, reject) => {
     const socket = net.connect({
       host: remote.hostname,
       port: remote.port,
@@ -68,7 +50,7 @@ export function connectFrom(
     function onError(error: Error): void {
       settle();
       socket.destroy();
-      reject(toDenoError(error));
+      reject(mapError(error));
     }
     signal.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", onConnect);
@@ -95,12 +77,12 @@ class NodeTcpConn implements Deno.TcpConn {
   readonly remoteAddr: Deno.NetAddr;
   readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;
   readonly writable: WritableStream<Uint8Array<ArrayBufferLike>>;
-  #socket: net.Socket;
+  #socket: Socket;
   #closed = false;
   #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
   #leftover: Uint8Array | undefined;
 
-  constructor(socket: net.Socket) {
+  constructor(socket: Socket) {
     this.#socket = socket;
     this.localAddr = netAddr(socket.localAddress, socket.localPort);
     this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort);
@@ -121,7 +103,7 @@ class NodeTcpConn implements Deno.TcpConn {
         });
         socket.once("error", (error) => {
           try {
-            controller.error(toDenoError(error));
+            controller.error(mapError(error));
           } catch {
             // Already closed.
           }
@@ -169,7 +151,7 @@ class NodeTcpConn implements Deno.TcpConn {
     const copy = p.slice();
     return new Promise((resolve, reject) => {
       this.#socket.write(copy, (error) => {
-        if (error) reject(toDenoError(error));
+        if (error) reject(mapError(error));
         else resolve(copy.byteLength);
       });
     });

@@ -17,7 +17,8 @@
  */
 
 import type { ConnectionOptions, TLSSocket } from "node:tls";
-import { type ErrorClass, fromNodeError } from "./_errors.ts";
+import { mapError } from "./_map_error.ts";
+import { ipVersion } from "./_ip.ts";
 
 /** What {@linkcode startNodeTls} needs. */
 export interface NodeTlsOptions {
@@ -34,8 +35,6 @@ export interface NodeTlsOptions {
   /** Client private key (PEM), if any. */
   key: string | undefined;
 }
-
-const IP_ADDRESS = /^[\d.]+$|:/;
 
 /**
  * Checks that `cert` and `key` parse and belong together: otherwise
@@ -112,7 +111,7 @@ export async function startNodeTls(
     connectOptions.ca = [...tls.rootCertificates, ...options.caCerts];
   }
   // RFC 6066 forbids an IP address as SNI; Node warns about it.
-  if (!IP_ADDRESS.test(serverName)) connectOptions.servername = serverName;
+  if (ipVersion(serverName) === 0) connectOptions.servername = serverName;
   if (options.alpnProtocols) {
     connectOptions.ALPNProtocols = options.alpnProtocols;
   }
@@ -120,26 +119,6 @@ export async function startNodeTls(
     connectOptions.checkServerIdentity = () => undefined;
   }
   return new NodeTlsConn(conn, tls.connect(connectOptions));
-}
-
-/** Node's error codes and the `Deno.errors` classes Deno.startTls uses. */
-const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
-  ["ECONNRESET", Deno.errors.ConnectionReset],
-  ["EPIPE", Deno.errors.BrokenPipe],
-  ["ERR_STREAM_PREMATURE_CLOSE", Deno.errors.UnexpectedEof],
-]);
-
-/** Certificate and protocol errors: rustls reports them as InvalidData. */
-const INVALID_DATA_CODE = /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/;
-
-/** Maps a `node:tls` error to the `Deno.errors` class Deno.startTls uses. */
-function toDenoError(error: unknown): unknown {
-  return fromNodeError(
-    error,
-    (code) =>
-      DENO_ERROR_BY_CODE.get(code) ??
-        (INVALID_DATA_CODE.test(code) ? Deno.errors.InvalidData : undefined),
-  );
 }
 
 /** A `node:tls` socket seen through the `Deno.TlsConn` interface. */
@@ -173,7 +152,7 @@ class NodeTlsConn implements Deno.TlsConn {
       wake();
     });
     socket.on("error", (error) => {
-      this.#error ??= toDenoError(error);
+      this.#error ??= mapError(error);
       wake();
     });
     socket.on("close", wake);
@@ -227,7 +206,7 @@ class NodeTlsConn implements Deno.TlsConn {
     if (this.#error !== undefined) throw this.#error;
     await new Promise<void>((resolve, reject) => {
       this.#socket.write(p, (error) => {
-        if (error) reject(toDenoError(error));
+        if (error) reject(mapError(error));
         else resolve();
       });
     });

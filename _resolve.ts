@@ -1,56 +1,17 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Resolving the host name of connect() to IP literals: by the system resolver
-// (getaddrinfo) or by the caller's `resolver`, which may answer in batches
-// (RFC 8305 §3). Failures name the host.
+// What connect() can attempt: the host name resolved to IP literals, by the
+// system resolver (getaddrinfo) or by the caller's `resolver`, which may
+// answer in batches (RFC 8305 §3); and `localAddr` resolved, which keeps only
+// the destinations of a family it can serve. Failures name the host.
 import { abortable } from "@std/async/abortable";
-import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
-import type { Family, Resolver } from "./connect.ts";
+import type { Family, Resolver } from "./types.ts";
+import type { LocalAddresses } from "./_dial.ts";
+import { formatAddress } from "./errors.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
-
-/** The family of an IP literal (checked before). */
-export function familyOf(address: string): Family {
-  // Cheaper than isIP(), whose regular expressions dominate the JavaScript
-  // cost of a connection.
-  return address.includes(":") ? 6 : 4;
-}
-
-/**
- * Whether `value` is a dotted-quad IPv4 address as `isIP()` takes it (four
- * decimal numbers up to 255, without leading zeros): a scan of its characters,
- * about a microsecond cheaper per connection than `isIP()`'s regular
- * expressions.
- */
-function isIpv4(value: string): boolean {
-  let parts = 0;
-  let number = 0;
-  let digits = 0;
-  for (let i = 0; i <= value.length; i++) {
-    // The end acts as a last dot.
-    const code = i < value.length ? value.charCodeAt(i) : 46;
-    if (code === 46) {
-      if (digits === 0 || number > 255) return false;
-      parts++;
-      number = 0;
-      digits = 0;
-    } else if (code >= 48 && code <= 57 && digits < 3) {
-      // A leading zero only alone.
-      if (digits === 1 && number === 0) return false;
-      number = number * 10 + code - 48;
-      digits++;
-    } else {
-      return false;
-    }
-  }
-  return parts === 4;
-}
-
-/** `isIP()`, quick to answer for host names and IPv4 (see {@linkcode isIpv4}). */
-export function ipVersion(value: string): number {
-  if (value.includes(":")) return isIP(value);
-  return isIpv4(value) ? 4 : 0;
-}
+import { show } from "./_show.ts";
+import { familyOf, ipVersion, unbracket } from "./_ip.ts";
 
 /** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<string[]>>();
@@ -168,18 +129,18 @@ export function checkAddresses(
 ): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${found}`,
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+        show(found)
+      }`,
     );
   }
   const addresses = [
     ...new Set(found.map((address) => {
-      const bare = typeof address === "string"
-        ? address.replace(/^\[(.*)\]$/, "$1")
-        : address;
+      const bare = typeof address === "string" ? unbracket(address) : address;
       if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
           `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
-            JSON.stringify(address)
+            show(address)
           }`,
         );
       }
@@ -203,4 +164,94 @@ function resolutionError(hostname: string, cause: unknown): Error {
     `Cannot resolve '${hostname}': ${messageOf(cause)}`,
     { cause },
   );
+}
+
+/** What {@linkcode resolveTargets} resolves: the checked options. */
+export interface TargetOptions {
+  hostname: string;
+  port: number;
+  family: Family | undefined;
+  localAddr: { hostname: string; port: number } | undefined;
+  resolver: Resolver | undefined;
+}
+
+/** What can be attempted. */
+export interface Targets {
+  /** The addresses of the first batch that can be attempted. */
+  addresses: string[];
+  /** The batches still to come, from a resolver that streams. */
+  more: AsyncIterator<readonly string[]> | undefined;
+  /**
+   * The first batch as resolved, before `localAddr` kept what it can serve:
+   * what a history remembers.
+   */
+  resolved: readonly string[];
+  /** How long the answer may be kept (ms), when the resolver said so. */
+  ttl: number | undefined;
+  /** The local addresses to bind, when `localAddr` is set. */
+  from: LocalAddresses | undefined;
+  /** Checks a later batch as the first was: the addresses that can be attempted. */
+  check(batch: unknown): string[];
+}
+
+/**
+ * Resolves the host name, and `localAddr` if set, to what can be attempted.
+ *
+ * @param cached Addresses remembered for the name: used instead of resolving.
+ * @param tried Addresses already tried: left out.
+ * @throws {Deno.errors.NotFound} If the name does not resolve, or to no
+ * address of the wanted family.
+ * @throws {TypeError} If no address has the family of a local address.
+ */
+export async function resolveTargets(
+  options: TargetOptions,
+  signal: AbortSignal,
+  cancellable: boolean,
+  cached?: readonly string[],
+  tried?: ReadonlySet<string>,
+): Promise<Targets> {
+  const { hostname, port, family, localAddr, resolver } = options;
+  const destination = formatAddress({ hostname, port });
+  const resolution: Resolution = cached
+    ? { addresses: [...cached] }
+    : await resolve(hostname, family, resolver, signal, { cancellable });
+  const resolved = resolution.addresses;
+  const { more, ttl } = resolution;
+  let addresses = tried
+    ? resolved.filter((address) => !tried.has(address))
+    : resolved;
+  // Nothing new after `tried` is the caller's to handle.
+  if (resolved.length === 0) {
+    throw new Deno.errors.NotFound(
+      `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
+    );
+  }
+  const check = (batch: unknown) => checkAddresses(hostname, family, batch);
+  if (!localAddr) {
+    return { addresses, more, resolved, ttl, from: undefined, check };
+  }
+
+  const locals =
+    (await resolve(localAddr.hostname, undefined, resolver, signal, {
+      all: true,
+      cancellable,
+    })).addresses;
+  const served = new Set(locals.map(familyOf));
+  const usable = addresses.filter((a) => served.has(familyOf(a)));
+  if (usable.length === 0 && addresses.length > 0) {
+    throw new TypeError(
+      `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
+        addresses.join(", ")
+      }`,
+    );
+  }
+  addresses = usable;
+  return {
+    addresses,
+    more,
+    resolved,
+    ttl,
+    from: { addresses: locals, port: localAddr.port },
+    check: (batch) => check(batch).filter((a) => served.has(familyOf(a))),
+  };
 }

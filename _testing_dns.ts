@@ -5,8 +5,8 @@
 // when each question came and each answer left. It serves loopback addresses
 // only, so that nothing ever connects elsewhere.
 import dgram from "node:dgram";
-import { isIP } from "node:net";
 import { Buffer } from "node:buffer";
+import { ipVersion } from "./_ip.ts";
 
 /** How to answer one question. */
 export interface DnsAnswer {
@@ -46,7 +46,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1)$/;
 
 /** The 4 or 16 bytes of an IP literal. */
 function addressBytes(address: string): number[] {
-  if (isIP(address) === 4) return address.split(".").map(Number);
+  if (ipVersion(address) === 4) return address.split(".").map(Number);
   // Expand "::" into the missing zero groups.
   const [head = "", tail] = address.split("::");
   const left = head ? head.split(":") : [];

@@ -7,10 +7,10 @@ import type {
   ConnectEvent,
   Family,
   ResolvedEvent,
-} from "./connect.ts";
+} from "./types.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf } from "./_errors.ts";
-import { familyOf, ipVersion } from "./_resolve.ts";
+import { familyOf, ipVersion } from "./_ip.ts";
 import { type Palette, palette } from "./_colors.ts";
 
 /** Every event the timeline understands: those of `connect()`. */

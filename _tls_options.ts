@@ -8,17 +8,15 @@
  * @module
  */
 
+import { ipVersion, unbracket } from "./_ip.ts";
+import { checkKnownKeys, show } from "./_show.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
+
 /** Default of `TlsOptions.handshakeTimeout`, in milliseconds (asyncio's). */
 const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
 /** Default of `TlsOptions.shutdownTimeout`, in milliseconds (asyncio's). */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
-
-/**
- * Largest delay that `setTimeout` honours (about 24.8 days); larger values
- * fire at once.
- */
-export const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /** The TLS options after validation, with defaults filled in. */
 export interface NormalizedTlsOptions {
@@ -104,7 +102,7 @@ export function parseTlsOptions(
   prefix: string,
   extraKeys: readonly string[] = [],
 ): NormalizedTlsOptions {
-  checkKeys(options, prefix, extraKeys);
+  checkKnownKeys(ACTION, options, [...TLS_OPTION_KEYS, ...extraKeys], prefix);
   const name = (key: string) => `'${prefix}${key}'`;
 
   const serverName = parseServerName(options.serverName, name("serverName"));
@@ -210,29 +208,18 @@ export function parseTimeout(
   return value;
 }
 
-function checkKeys(
-  options: Record<string, unknown>,
-  prefix: string,
-  extraKeys: readonly string[],
-): void {
-  const known = [...TLS_OPTION_KEYS, ...extraKeys];
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length === 0) return;
-  const described = unknown.map((key) => {
-    const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-    return near
-      ? `'${prefix}${key}' (did you mean '${prefix}${near}'?)`
-      : `'${prefix}${key}'`;
-  });
-  const where = prefix ? `'${prefix.slice(0, -1)}'` : "the options";
-  throw new TypeError(
-    `${ACTION} as ${where} must have only known keys (${
-      known.join(", ")
-    }): current value has unknown ${described.join(", ")}`,
-  );
-}
-
-function parseServerName(value: unknown, name: string): string | undefined {
+/**
+ * Checks a server name: a host name or an IP address (brackets dropped).
+ *
+ * @param value The name, or `undefined`.
+ * @param name The option's name, quoted, for error messages.
+ * @returns The name to send and verify, or `undefined`.
+ * @throws {TypeError} If it is not a valid server name.
+ */
+export function parseServerName(
+  value: unknown,
+  name: string,
+): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
     throw new TypeError(
@@ -246,10 +233,11 @@ function parseServerName(value: unknown, name: string): string | undefined {
       `${ACTION} as ${name} must be a non-empty host name or IP address (to skip the hostname check, leave it out and set 'unsafelyDisableHostnameVerification' to true): current value is ""`,
     );
   }
-  const unbracketed = value.startsWith("[") && value.endsWith("]")
-    ? value.slice(1, -1)
-    : value;
-  if (isIpv4(unbracketed) || isIpv6(unbracketed)) return unbracketed;
+  const unbracketed = unbracket(value);
+  // An IPv6 zone id names a local interface: no certificate can hold it.
+  if (ipVersion(unbracketed) !== 0 && !unbracketed.includes("%")) {
+    return unbracketed;
+  }
   if (isDnsName(value)) return value;
   let rule = "a host name or an IP address";
   // deno-lint-ignore no-control-regex
@@ -263,22 +251,6 @@ function parseServerName(value: unknown, name: string): string | undefined {
   throw new TypeError(
     `${ACTION} as ${name} must be ${rule}: current value is ${show(value)}`,
   );
-}
-
-/** A dotted-quad IPv4 address, as Rust's `Ipv4Addr` parses it. */
-function isIpv4(value: string): boolean {
-  return /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
-    .test(value);
-}
-
-function isIpv6(value: string): boolean {
-  if (!value.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(value)) return false;
-  try {
-    new URL(`http://[${value}]/`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -340,32 +312,4 @@ function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   return typeof value;
-}
-
-/**
- * Shows a value in an error message: strings quoted and cut at 60
- * characters, arrays and objects by their type.
- *
- * @param value Any value.
- * @returns A short description.
- */
-export function show(value: unknown): string {
-  if (typeof value === "string") {
-    return JSON.stringify(
-      value.length > 60 ? `${value.slice(0, 57)}...` : value,
-    );
-  }
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "symbol" || typeof value === "function") {
-    return typeof value;
-  }
-  if (Array.isArray(value)) {
-    return `[${value.slice(0, 4).map(show).join(", ")}${
-      value.length > 4 ? ", ..." : ""
-    }]`;
-  }
-  if (typeof value === "object" && value !== null) {
-    return Object.prototype.toString.call(value);
-  }
-  return String(value);
 }

@@ -740,7 +740,13 @@ async function runWithPermissions(
   wrapper: string[] = [],
 ): Promise<unknown[]> {
   const imports: Record<string, string> = {};
-  for (const specifier of ["@std/async/abortable", "@std/async/deadline"]) {
+  for (
+    const specifier of [
+      "@std/async/abortable",
+      "@std/async/deadline",
+      "@std/async/delay",
+    ]
+  ) {
     try {
       imports[specifier] = import.meta.resolve(specifier);
     } catch {

@@ -29,14 +29,10 @@
  * @module
  */
 import { messageOf, wrapError } from "./_errors.ts";
+import { joinHostPort } from "./_ip.ts";
+import type { AttemptFailure } from "./types.ts";
 
-/** The failure of one connection attempt. */
-export interface AttemptFailure {
-  /** The address the attempt connected to. */
-  address: Deno.NetAddr;
-  /** Why it failed, as thrown. */
-  error: unknown;
-}
+export type { AttemptFailure } from "./types.ts";
 
 /** Options for {@linkcode combineAttemptErrors}. */
 export interface CombineAttemptErrorsOptions {
@@ -67,10 +63,7 @@ export interface CombineAttemptErrorsOptions {
 export function formatAddress(
   address: { hostname: string; port: number },
 ): string {
-  const { hostname, port } = address;
-  return hostname.includes(":")
-    ? `[${hostname}]:${port}`
-    : `${hostname}:${port}`;
+  return joinHostPort(address.hostname, address.port);
 }
 
 /**

@@ -23,6 +23,8 @@
  * @module
  */
 import { isAsyncIterable } from "./_async_iterable.ts";
+import { show } from "./_show.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 
 /**
  * Orders items so that address families alternate, as RFC 8305 §4 asks.
@@ -70,7 +72,9 @@ export function interleave<T>(
 ): T[] {
   if (!Number.isInteger(firstFamilyCount) || firstFamilyCount < 0) {
     throw new RangeError(
-      `Cannot interleave addresses as 'interleave' must be a non-negative integer: current value is ${firstFamilyCount}`,
+      `Cannot interleave addresses as 'interleave' must be a non-negative integer: current value is ${
+        show(firstFamilyCount)
+      }`,
     );
   }
   if (firstFamilyCount === 0) return [...items];
@@ -162,9 +166,6 @@ export type StaggeredRaceResult<T> =
  */
 const DECIDED = new DOMException("The race was decided", "AbortError");
 
-/** Largest delay `setTimeout` honours; larger values would fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
-
 /**
  * Runs attempts with staggered starts and settles with the first success
  * (RFC 8305 §5, asyncio's `staggered_race`).
@@ -230,7 +231,9 @@ export function staggeredRace<T>(
   const { delay = 250, signal, dispose } = options;
   if (typeof delay !== "number" || Number.isNaN(delay) || delay < 0) {
     throw new RangeError(
-      `Cannot race attempts as 'delay' must be a non-negative number: current value is ${delay}`,
+      `Cannot race attempts as 'delay' must be a non-negative number: current value is ${
+        show(delay)
+      }`,
     );
   }
   if (signal?.aborted) return Promise.reject(signal.reason);
@@ -318,7 +321,7 @@ export function staggeredRace<T>(
       controllers.push(controller);
       running++;
       if (list && started === list.length) exhausted = true;
-      if (!exhausted && delay > 0 && delay <= MAX_TIMER_DELAY) {
+      if (!exhausted && delay > 0 && delay <= MAX_TIMEOUT) {
         timer = setTimeout(startNext, delay);
       }
       run(attempt, index, controller);

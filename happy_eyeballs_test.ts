@@ -845,11 +845,18 @@ Deno.test("staggeredRace() keeps the winner when the signal aborts after the win
 });
 
 Deno.test("staggeredRace() throws a RangeError for a delay that is negative or not a number", () => {
-  for (const delay of [-1, -Infinity, NaN, "5" as unknown as number]) {
+  const cases: [unknown, string][] = [
+    [-1, "-1"],
+    [-Infinity, "-Infinity"],
+    [NaN, "NaN"],
+    ["5", '"5"'],
+    [{ ms: 5 }, "{ ms }"],
+  ];
+  for (const [delay, shown] of cases) {
     assertThrows(
-      () => staggeredRace([], { delay }),
+      () => staggeredRace([], { delay: delay as number }),
       RangeError,
-      `Cannot race attempts as 'delay' must be a non-negative number: current value is ${delay}`,
+      `Cannot race attempts as 'delay' must be a non-negative number: current value is ${shown}`,
     );
   }
 });

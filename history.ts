@@ -30,6 +30,7 @@
  *
  * @module
  */
+import { show } from "./_show.ts";
 
 /**
  * RFC 8305 §5: a Connection Attempt Delay must not be shorter than 10 ms.
@@ -134,12 +135,16 @@ function checkNumber(
 ): number {
   if (typeof value !== "number") {
     throw new TypeError(
-      `Cannot create history as '${option}' must be a number: current value is ${value}`,
+      `Cannot create history as '${option}' must be a number: current value is ${
+        show(value)
+      }`,
     );
   }
   if (!ok(value)) {
     throw new RangeError(
-      `Cannot create history as '${option}' must be ${rule}: current value is ${value}`,
+      `Cannot create history as '${option}' must be ${rule}: current value is ${
+        show(value)
+      }`,
     );
   }
   return value;
@@ -344,7 +349,9 @@ export class ConnectHistory {
   record(destination: string, address: string, connectTime: number): void {
     if (!(connectTime >= 0 && connectTime < Infinity)) {
       throw new RangeError(
-        `Cannot record a connection as 'connectTime' must be a non-negative finite number: current value is ${connectTime}`,
+        `Cannot record a connection as 'connectTime' must be a non-negative finite number: current value is ${
+          show(connectTime)
+        }`,
       );
     }
     const key = normalizeDestination(destination);

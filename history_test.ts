@@ -268,7 +268,7 @@ Deno.test("connect() records a literal's connect time and rejects a bad history"
         history: {} as ConnectHistory,
       }),
     TypeError,
-    "Cannot connect as 'history' must be a ConnectHistory: current value is [object Object]",
+    "Cannot connect as 'history' must be a ConnectHistory: current value is {}",
   );
 });
 

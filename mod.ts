@@ -28,3 +28,4 @@ export * from "./happy_eyeballs.ts";
 export * from "./tls.ts";
 export * from "./history.ts";
 export * from "./resolve_dns.ts";
+export * from "./types.ts";

@@ -25,7 +25,10 @@
  *
  * @module
  */
-import type { Family, ResolverOptions } from "./connect.ts";
+import type { Family, ResolverOptions } from "./types.ts";
+import { deadline } from "@std/async/deadline";
+import { show } from "./_show.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 
 /** Options for {@linkcode dnsResolver}. Times are in milliseconds. */
 export interface DnsResolverOptions {
@@ -88,16 +91,14 @@ async function within(
   answer: Promise<Answer>,
   ms: number,
 ): Promise<Answer | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([
-      answer,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+    return await deadline(answer, ms);
+  } catch (error) {
+    // `answer` never rejects: only the deadline can.
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      return undefined;
+    }
+    throw error;
   }
 }
 
@@ -209,12 +210,16 @@ export function dnsResolver(options: DnsResolverOptions = {}): DnsResolver {
   const { resolutionDelay = 50, nameServer } = options;
   if (typeof resolutionDelay !== "number") {
     throw new TypeError(
-      `Cannot create a DNS resolver as 'resolutionDelay' must be a number: current value is ${resolutionDelay}`,
+      `Cannot create a DNS resolver as 'resolutionDelay' must be a number: current value is ${
+        show(resolutionDelay)
+      }`,
     );
   }
-  if (!(resolutionDelay >= 0 && resolutionDelay <= 2 ** 31 - 1)) {
+  if (!(resolutionDelay >= 0 && resolutionDelay <= MAX_TIMEOUT)) {
     throw new RangeError(
-      `Cannot create a DNS resolver as 'resolutionDelay' must be a non-negative finite number: current value is ${resolutionDelay}`,
+      `Cannot create a DNS resolver as 'resolutionDelay' must be a non-negative finite number: current value is ${
+        show(resolutionDelay)
+      }`,
     );
   }
   if (
@@ -223,7 +228,9 @@ export function dnsResolver(options: DnsResolverOptions = {}): DnsResolver {
       typeof nameServer.ipAddr !== "string")
   ) {
     throw new TypeError(
-      `Cannot create a DNS resolver as 'nameServer' must be an object { ipAddr, port? }: current value is ${nameServer}`,
+      `Cannot create a DNS resolver as 'nameServer' must be an object { ipAddr, port? }: current value is ${
+        show(nameServer)
+      }`,
     );
   }
   return (

@@ -52,129 +52,18 @@
  * @module
  */
 
-import { isNodeTcpConn } from "./_node_tcp_conn.ts";
+import { delay } from "@std/async/delay";
+import { closeQuietly, handshake, shutdownTimeoutOf } from "./_handshake.ts";
 import { formatAddress } from "./errors.ts";
-import { messageOf, wrapError } from "./_errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
   parseTlsOptions,
-  show,
 } from "./_tls_options.ts";
+import { show } from "./_show.ts";
+import type { TlsEvent, TlsOptions } from "./types.ts";
 
-/** TLS options of `connect()`, also taken by {@linkcode upgradeTls}. */
-export interface TlsOptions {
-  /**
-   * The name sent to the server (SNI) and verified against its certificate:
-   * a host name, or an IP address (sent without SNI, as RFC 6066 asks, and
-   * checked against the certificate's IP addresses). An IPv6 address may be
-   * written in brackets.
-   *
-   * An empty string is refused: asyncio reads `server_hostname=""` as "do not
-   * check the name", and `Deno.startTls` reads `hostname: ""` as
-   * `"localhost"`. To skip the name check, leave this out and set
-   * {@linkcode TlsOptions.unsafelyDisableHostnameVerification}.
-   *
-   * @default {the host name given to `connect()`}
-   */
-  serverName?: string;
-  /**
-   * Skips the check that the certificate is valid for
-   * {@linkcode TlsOptions.serverName}. The chain is still verified, so the
-   * certificate must still come from a trusted CA. Without `serverName`, the
-   * peer's IP address is used as the name, and no SNI is sent.
-   *
-   * Anyone with any certificate from a trusted CA can then impersonate the
-   * server: use it only with a private CA that issues certificates to your
-   * own servers alone.
-   *
-   * @default {false}
-   */
-  unsafelyDisableHostnameVerification?: boolean;
-  /**
-   * Root certificates to trust in addition to the default ones, as PEM text
-   * (not file names). The defaults are Mozilla's roots, or the system's when
-   * `DENO_TLS_CA_STORE=system`.
-   *
-   * @default {[]}
-   */
-  caCerts?: string[];
-  /**
-   * Protocols to offer through ALPN (RFC 7301), in order of preference, such
-   * as `["h2", "http/1.1"]`. The chosen one is in the `tlsSucceeded` event
-   * and in `(await conn.handshake()).alpnProtocol`.
-   *
-   * @default {undefined (no ALPN extension)}
-   */
-  alpnProtocols?: string[];
-  /**
-   * A client certificate chain (PEM) for mutual TLS, set together with
-   * {@linkcode TlsOptions.key}. `Deno.startTls` cannot send one, so the
-   * handshake then runs through `node:tls`; the result is still a
-   * `Deno.TlsConn`.
-   *
-   * With TLS 1.3 the server checks the client certificate after the client's
-   * side of the handshake has completed: a refused certificate shows up as an
-   * error on the first read (such as `Deno.errors.InvalidData` "received fatal
-   * alert: CertificateRequired"), not as a handshake failure.
-   *
-   * @default {undefined}
-   */
-  cert?: string;
-  /**
-   * The private key (PEM) of {@linkcode TlsOptions.cert}; both or neither.
-   *
-   * @default {undefined}
-   */
-  key?: string;
-  /**
-   * Milliseconds the TLS handshake may take (asyncio's
-   * `ssl_handshake_timeout`). When it expires, the connection is closed and
-   * the upgrade fails with a `DOMException` named `"TimeoutError"`. Must be
-   * positive and at most 2147483647 (about 24.8 days); `Infinity` is refused
-   * so that no handshake can wait forever.
-   *
-   * @default {60_000}
-   */
-  handshakeTimeout?: number;
-  /**
-   * Milliseconds {@linkcode closeTls} waits for the peer to close after
-   * sending it close_notify (asyncio's `ssl_shutdown_timeout`), for
-   * connections made with these options. Same range as `handshakeTimeout`.
-   *
-   * @default {30_000}
-   */
-  shutdownTimeout?: number;
-}
-
-/**
- * What happened during a TLS upgrade, as reported to
- * {@linkcode UpgradeTlsOptions.onEvent}. `connect()` adds the time elapsed
- * and the peer address when it forwards these events.
- */
-export type TlsEvent =
-  | {
-    /** The handshake is about to start. */
-    type: "tlsStarted";
-    /** The name sent and verified (the peer's IP address when none). */
-    serverName: string;
-  }
-  | {
-    /** The handshake completed and the certificate was accepted. */
-    type: "tlsSucceeded";
-    /** The name sent and verified. */
-    serverName: string;
-    /** The protocol chosen through ALPN, or `null` when none was. */
-    alpnProtocol: string | null;
-  }
-  | {
-    /** The upgrade failed; the connection is closed. */
-    type: "tlsFailed";
-    /** The name sent and verified. */
-    serverName: string;
-    /** The error that {@linkcode upgradeTls} rejects with. */
-    error: unknown;
-  };
+export type { TlsEvent, TlsOptions } from "./types.ts";
 
 /** Options for {@linkcode upgradeTls}. */
 export interface UpgradeTlsOptions extends TlsOptions {
@@ -206,9 +95,6 @@ export interface CloseTlsOptions {
    */
   timeout?: number;
 }
-
-/** The `shutdownTimeout` of each connection made by {@linkcode upgradeTls}. */
-const shutdownTimeouts = new WeakMap<Deno.TlsConn, number>();
 
 const UPGRADE_KEYS = ["signal", "onEvent"];
 
@@ -296,12 +182,12 @@ export async function upgradeTls(
   conn: Deno.TcpConn,
   options: UpgradeTlsOptions,
 ): Promise<Deno.TlsConn> {
-  let peer: string;
   let tlsOptions;
   let signal: AbortSignal | undefined;
   let onEvent: ((event: TlsEvent) => void) | undefined;
   try {
-    peer = formatAddress(conn.remoteAddr);
+    // Something that is not a connection fails here, and is closed.
+    formatAddress(conn.remoteAddr);
     if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `Cannot start TLS as 'options' must be an object: current value is ${
@@ -347,77 +233,13 @@ export async function upgradeTls(
     throw error;
   }
 
-  const serverName = tlsOptions.serverName ?? conn.remoteAddr.hostname;
-  const emit = (event: TlsEvent) => {
+  return await handshake(conn, tlsOptions, signal, (event) => {
     try {
       onEvent?.(event);
     } catch (error) {
       reportError(error);
     }
-  };
-  const describe = `TLS handshake with ${peer} (server name ${
-    JSON.stringify(serverName)
-  })`;
-
-  // Settles only by rejecting: on timeout or abort.
-  const stop = new AbortController();
-  const stopped = new Promise<never>((_, reject) => {
-    stop.signal.addEventListener("abort", () => reject(stop.signal.reason), {
-      once: true,
-    });
   });
-  stopped.catch(() => {});
-  const onAbort = () => stop.abort(signal!.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => {
-    stop.abort(
-      new DOMException(
-        `${describe} timed out after ${tlsOptions.handshakeTimeout} ms`,
-        "TimeoutError",
-      ),
-    );
-  }, tlsOptions.handshakeTimeout);
-
-  emit({ type: "tlsStarted", serverName });
-  let tlsConn: Deno.TlsConn | undefined;
-  let handshake: Promise<Deno.TlsHandshakeInfo> | undefined;
-  try {
-    // Deno.startTls neither sends a client certificate nor takes a socket it
-    // did not open itself (a `localAddr` connection comes from node:net).
-    if (tlsOptions.cert !== undefined || isNodeTcpConn(conn)) {
-      const { startNodeTls } = await import("./_node_tls_conn.ts");
-      tlsConn = await startNodeTls(conn, { ...tlsOptions, serverName });
-    } else {
-      tlsConn = await Deno.startTls(conn, {
-        hostname: serverName,
-        caCerts: tlsOptions.caCerts ?? [],
-        ...(tlsOptions.alpnProtocols
-          ? { alpnProtocols: tlsOptions.alpnProtocols }
-          : {}),
-        unsafelyDisableHostnameVerification:
-          tlsOptions.unsafelyDisableHostnameVerification,
-      });
-    }
-    stop.signal.throwIfAborted();
-    handshake = tlsConn.handshake();
-    const { alpnProtocol } = await Promise.race([handshake, stopped]);
-    shutdownTimeouts.set(tlsConn, tlsOptions.shutdownTimeout);
-    emit({ type: "tlsSucceeded", serverName, alpnProtocol });
-    return tlsConn;
-  } catch (cause) {
-    closeQuietly(tlsConn ?? conn);
-    // Closing cancels the handshake; let it settle so that no operation
-    // outlives the call.
-    await handshake?.catch(() => {});
-    const error = stop.signal.aborted && cause === stop.signal.reason
-      ? cause
-      : wrapError(cause, `${describe} failed: ${messageOf(cause)}`);
-    emit({ type: "tlsFailed", serverName, error });
-    throw error;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  }
 }
 
 /**
@@ -481,7 +303,7 @@ export async function closeTls(
     timeout = parseTimeout(
       options.timeout,
       "'timeout'",
-      shutdownTimeouts.get(conn) ?? DEFAULT_SHUTDOWN_TIMEOUT,
+      shutdownTimeoutOf(conn) ?? DEFAULT_SHUTDOWN_TIMEOUT,
       "Cannot close TLS connection",
     );
   } catch (error) {
@@ -489,18 +311,19 @@ export async function closeTls(
     throw error;
   }
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => {
-      // Closing also cancels the pending write or read below.
-      closeQuietly(conn);
-      resolve(false);
-    }, timeout);
+  // Aborted in `finally`: it clears the timer of `expired`.
+  const settled = new AbortController();
+  const expired = delay(timeout, { signal: settled.signal }).then(() => {
+    // Closing also cancels the pending write or read of `drain`.
+    closeQuietly(conn);
+    return false;
   });
   try {
     return await Promise.race([drain(conn), expired]);
   } finally {
-    clearTimeout(timer);
+    settled.abort();
+    // The abort rejects `expired`: nothing waits for it any more.
+    expired.catch(() => {});
     closeQuietly(conn);
   }
 }
@@ -516,13 +339,5 @@ async function drain(conn: Deno.TlsConn): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
   }
 }

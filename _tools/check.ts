@@ -3,7 +3,7 @@
 /**
  * The checks (`deno task check`): `deno fmt --check`, `deno lint`,
  * `deno check` of all code and its JSDoc examples, `deno doc --lint` of every
- * module in deno.json `exports`, `deno check` of the examples in the Markdown
+ * module in deno.json `exports`, no import cycle (`_tools/cycles.ts`), `deno check` of the examples in the Markdown
  * files at the root, and `deno publish --dry-run`.
  *
  * Run it through `_tools/std.ts` (as `deno task check` does), which says
@@ -33,6 +33,8 @@ const checks: string[][] = [
   ["lint"],
   ["check", "--doc"],
   ["doc", "--lint", ...entryPoints],
+  // No import cycle, type-only imports included.
+  ["run", "-A", "_tools/cycles.ts"],
 ];
 if (markdown.length > 0) {
   checks.push(["check", "--doc-only", ...markdown.sort()]);

@@ -1,0 +1,49 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Errors of `node:net` and `node:tls` (used for `localAddr` and client
+// certificates) as the `Deno.errors` classes that `Deno.connect` and
+// `Deno.startTls` throw: one table, as std's `fs/_map_error.ts`, so that
+// `instanceof Deno.errors.ConnectionRefused` works whichever way a
+// connection was made.
+import type { ErrorClass } from "./_errors.ts";
+
+/** Node's error codes and the classes Deno uses for them. */
+const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
+  ["ECONNREFUSED", Deno.errors.ConnectionRefused],
+  ["ECONNRESET", Deno.errors.ConnectionReset],
+  ["ECONNABORTED", Deno.errors.ConnectionAborted],
+  ["EADDRINUSE", Deno.errors.AddrInUse],
+  ["EADDRNOTAVAIL", Deno.errors.AddrNotAvailable],
+  ["ETIMEDOUT", Deno.errors.TimedOut],
+  ["ENETUNREACH", Deno.errors.NetworkUnreachable],
+  ["EHOSTUNREACH", Deno.errors.NetworkUnreachable],
+  ["EPIPE", Deno.errors.BrokenPipe],
+  ["EACCES", Deno.errors.PermissionDenied],
+  ["EPERM", Deno.errors.PermissionDenied],
+  ["EINVAL", TypeError],
+  // The TLS stream ended before the handshake or a record completed.
+  ["ERR_STREAM_PREMATURE_CLOSE", Deno.errors.UnexpectedEof],
+]);
+
+/** Certificate and protocol errors of `node:tls`: rustls says InvalidData. */
+const INVALID_DATA_CODE = /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/;
+
+const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(Deno.errors);
+
+/**
+ * Gives an error of `node:net` or `node:tls` the `Deno.errors` class that
+ * Deno would have thrown, with the same message and the error as `cause`.
+ * Anything else, and an error that already is one of `Deno.errors.*`, is
+ * returned as it is.
+ *
+ * @param error What `node:net` or `node:tls` threw or emitted.
+ * @returns The error to throw.
+ */
+export function mapError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  if (DENO_ERROR_CLASSES.some((c) => error instanceof c)) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string") return error;
+  const DenoError = DENO_ERROR_BY_CODE.get(code) ??
+    (INVALID_DATA_CODE.test(code) ? Deno.errors.InvalidData : undefined);
+  return DenoError ? new DenoError(error.message, { cause: error }) : error;
+}

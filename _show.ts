@@ -1,0 +1,112 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Values in error messages: the one formatter (`show`), and the one wording
+// for unknown option keys. A message shows what the caller passed, short and
+// on one line: strings quoted (control characters escaped) and cut, objects
+// by their keys or class (never "[object Object]", never their contents,
+// which may be key material).
+
+/** The longest string shown, in UTF-16 code units, before it is cut. */
+const MAX_STRING = 60;
+/** How many array items or object keys are shown. */
+const MAX_ITEMS = 4;
+
+/**
+ * Shows a value in an error message, after "current value is".
+ *
+ * @param value Any value.
+ * @returns A short, single-line description, such as `"a b"`, `42`, `[1, 2]`,
+ * `{ hostname, port }`, `a Map` or `a function`.
+ */
+export function show(value: unknown): string {
+  return showAt(value, 0);
+}
+
+function showAt(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(
+        value.length > MAX_STRING
+          ? `${value.slice(0, MAX_STRING - 3)}...`
+          : value,
+      );
+    case "bigint":
+      return `${value}n`;
+    case "symbol":
+      return "a symbol";
+    case "function":
+      return "a function";
+    case "object":
+      if (value === null) return "null";
+      if (Array.isArray(value)) {
+        if (depth > 0) return value.length === 0 ? "[]" : "[...]";
+        const items = value.slice(0, MAX_ITEMS).map((v) => showAt(v, 1));
+        if (value.length > MAX_ITEMS) items.push("...");
+        return `[${items.join(", ")}]`;
+      }
+      return showObject(value);
+    default:
+      // number, boolean, undefined.
+      return Object.is(value, -0) ? "-0" : String(value);
+  }
+}
+
+/** An object by its keys when plain, else by its class: never its values. */
+function showObject(value: object): string {
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype === Object.prototype || prototype === null) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) return "{}";
+    const shown = keys.slice(0, MAX_ITEMS).map(showKey);
+    if (keys.length > MAX_ITEMS) shown.push("...");
+    return `{ ${shown.join(", ")} }`;
+  }
+  const name = prototype?.constructor?.name;
+  if (typeof name !== "string" || !/^[A-Za-z_$][\w$]{0,40}$/.test(name)) {
+    return "an object";
+  }
+  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+}
+
+/** A key as written in an object literal: quoted unless an identifier. */
+function showKey(key: string): string {
+  return /^[A-Za-z_$][\w$]{0,40}$/.test(key) ? key : showAt(key, 1);
+}
+
+/**
+ * Throws the one `TypeError` for unknown option keys, when `options` has
+ * keys that are not in `known`; a key that differs from a known one only by
+ * case gets a suggestion: `'tls.servername' (did you mean
+ * 'tls.serverName'?)`.
+ *
+ * @param action The start of the message, such as `"Cannot start TLS"`.
+ * @param options The options object, already known to be an object.
+ * @param known The keys allowed, in the order in which they are documented.
+ * @param prefix Put before each key, such as `"tls."`; `""` at the top level.
+ * @throws {TypeError} When `options` has an unknown key.
+ */
+export function checkKnownKeys(
+  action: string,
+  options: object,
+  known: readonly string[],
+  prefix = "",
+): void {
+  // A loop rather than filter(): this runs on every connection.
+  const keys = Object.keys(options);
+  let unknown: string[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    if (!known.includes(keys[i]!)) (unknown ??= []).push(keys[i]!);
+  }
+  if (unknown === undefined) return;
+  const described = unknown.slice(0, MAX_ITEMS).map((key) => {
+    const name = showKey(prefix + key).replace(/^"|"$/g, "");
+    const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    return near ? `'${name}' (did you mean '${prefix}${near}'?)` : `'${name}'`;
+  });
+  if (unknown.length > MAX_ITEMS) described.push("...");
+  const where = prefix ? `'${prefix.slice(0, -1)}'` : "'options'";
+  throw new TypeError(
+    `${action} as ${where} must have only known keys (${
+      known.join(", ")
+    }): current value has unknown ${described.join(", ")}`,
+  );
+}

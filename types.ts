@@ -1,0 +1,367 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+/**
+ * The shared vocabulary of `@happy-eyeballs/connect`: the options of
+ * `connect()` and their parts (family, local address, resolver, TLS
+ * options), the events it reports, and the failure of one attempt. A leaf,
+ * as std's `semver/types.ts`: every module imports its types from here, and
+ * this module imports only the type of the `ConnectHistory` class, from
+ * `history.ts`, which imports no types (so there is no cycle).
+ *
+ * @example Type an event hook
+ * ```ts
+ * import type { ConnectEvent } from "@happy-eyeballs/connect/types";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const seen: string[] = [];
+ * const onEvent = (event: ConnectEvent): void => {
+ *   seen.push(event.type);
+ * };
+ * onEvent({ type: "fallback", reason: "a test", elapsed: 0 });
+ * assertEquals(seen, ["fallback"]);
+ * ```
+ *
+ * @module
+ */
+// The one import: the class of the `history` option.
+import type { ConnectHistory } from "./history.ts";
+
+/** An IP address family: `4` for IPv4, `6` for IPv6. */
+export type Family = 4 | 6;
+
+/** A local address to bind, for `localAddr` of `connect()`. */
+export interface LocalAddr {
+  /** An IP address, or a name that resolves to one. */
+  hostname: string;
+  /**
+   * The local port; `0` lets the system choose one.
+   *
+   * @default {0}
+   */
+  port?: number;
+}
+
+/** What a {@linkcode Resolver} is given besides the host name. */
+export interface ResolverOptions {
+  /** The only family wanted, or `undefined` for both. */
+  family: Family | undefined;
+  /** Aborts when the connection is no longer wanted. */
+  signal: AbortSignal;
+}
+
+/**
+ * Resolves a host name to IP addresses (literals such as `"::1"` or
+ * `"127.0.0.1"`), in the order in which they should be tried before
+ * interleaving. It replaces the system resolver.
+ *
+ * It may also return an async iterable of batches of addresses, for answers
+ * that come at different times (RFC 8305 §3, as `dnsResolver` of
+ * `@happy-eyeballs/connect/resolve-dns` does): the race starts with the first
+ * batch, and each later batch is folded into the attempts not yet started. An
+ * error after the first batch is ignored. Once `connect()` settles,
+ * `signal` aborts and later batches are ignored.
+ *
+ * An array answer may carry a `ttl` property, in milliseconds: how long a
+ * `ConnectHistory` may remember it (`Object.assign(addresses, { ttl })`).
+ * Answers in batches are not remembered.
+ */
+export type Resolver = (
+  hostname: string,
+  options: ResolverOptions,
+) =>
+  | readonly string[]
+  | Promise<readonly string[]>
+  | AsyncIterable<readonly string[]>;
+
+/** The fields every {@linkcode ConnectEvent} has. */
+export interface ConnectEventBase {
+  /** Milliseconds since `connect()` was called. */
+  elapsed: number;
+}
+
+/**
+ * The host name was resolved; the addresses are in attempt order. With a
+ * resolver that answers in batches (RFC 8305 §3), one event comes for each
+ * batch that brings new addresses; later ones are folded into the attempts not
+ * yet started.
+ */
+export interface ResolvedEvent extends ConnectEventBase {
+  /** The kind of event. */
+  type: "resolved";
+  /** The host name that was resolved. */
+  hostname: string;
+  /**
+   * The addresses that will be tried, in the order they will be tried (for a
+   * later batch: the new addresses, in the resolver's order).
+   */
+  addresses: Deno.NetAddr[];
+}
+
+/** A connection attempt started, failed, won, or was cancelled. */
+export interface AttemptEvent extends ConnectEventBase {
+  /**
+   * The kind of event:
+   * - `attemptStarted`: the attempt began to connect;
+   * - `attemptFailed`: it failed, for `error`;
+   * - `attemptWon`: it connected first, and is the result;
+   * - `attemptCancelled`: another attempt won (or the signal aborted) and this
+   *   one was stopped; if it had connected, it was closed.
+   */
+  type: "attemptStarted" | "attemptFailed" | "attemptWon" | "attemptCancelled";
+  /** The position of the attempt in the attempt order, from 0. */
+  index: number;
+  /** The address the attempt connects to. */
+  address: Deno.NetAddr;
+  /** Why the attempt failed, for `attemptFailed` only. */
+  error?: unknown;
+}
+
+/**
+ * The addresses could not be raced, because Deno's net permission covers the
+ * host name but not its addresses, so the connection was left to
+ * `Deno.connect({ hostname })` and its own Happy Eyeballs.
+ */
+export interface FallbackEvent extends ConnectEventBase {
+  /** The kind of event. */
+  type: "fallback";
+  /** Why the race was left to `Deno.connect`. */
+  reason: string;
+}
+
+/**
+ * A step of the TLS handshake on the winning connection (see
+ * {@linkcode TlsEvent}): `tlsStarted`, then `tlsSucceeded` with the
+ * negotiated ALPN protocol, or `tlsFailed` with the error.
+ */
+export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
+  /** The peer address of the handshake. */
+  address: Deno.NetAddr;
+};
+
+/** Everything `onEvent` of `connect()` can be told, in order. */
+export type ConnectEvent =
+  | ResolvedEvent
+  | AttemptEvent
+  | FallbackEvent
+  | TlsConnectEvent;
+
+/** TLS options of `connect()`, also taken by `upgradeTls()`. */
+export interface TlsOptions {
+  /**
+   * The name sent to the server (SNI) and verified against its certificate:
+   * a host name, or an IP address (sent without SNI, as RFC 6066 asks, and
+   * checked against the certificate's IP addresses). An IPv6 address may be
+   * written in brackets.
+   *
+   * An empty string is refused: asyncio reads `server_hostname=""` as "do not
+   * check the name", and `Deno.startTls` reads `hostname: ""` as
+   * `"localhost"`. To skip the name check, leave this out and set
+   * {@linkcode TlsOptions.unsafelyDisableHostnameVerification}.
+   *
+   * @default {the host name given to `connect()`}
+   */
+  serverName?: string;
+  /**
+   * Skips the check that the certificate is valid for
+   * {@linkcode TlsOptions.serverName}. The chain is still verified, so the
+   * certificate must still come from a trusted CA. Without `serverName`, the
+   * peer's IP address is used as the name, and no SNI is sent.
+   *
+   * Anyone with any certificate from a trusted CA can then impersonate the
+   * server: use it only with a private CA that issues certificates to your
+   * own servers alone.
+   *
+   * @default {false}
+   */
+  unsafelyDisableHostnameVerification?: boolean;
+  /**
+   * Root certificates to trust in addition to the default ones, as PEM text
+   * (not file names). The defaults are Mozilla's roots, or the system's when
+   * `DENO_TLS_CA_STORE=system`.
+   *
+   * @default {[]}
+   */
+  caCerts?: string[];
+  /**
+   * Protocols to offer through ALPN (RFC 7301), in order of preference, such
+   * as `["h2", "http/1.1"]`. The chosen one is in the `tlsSucceeded` event
+   * and in `(await conn.handshake()).alpnProtocol`.
+   *
+   * @default {undefined (no ALPN extension)}
+   */
+  alpnProtocols?: string[];
+  /**
+   * A client certificate chain (PEM) for mutual TLS, set together with
+   * {@linkcode TlsOptions.key}. `Deno.startTls` cannot send one, so the
+   * handshake then runs through `node:tls`; the result is still a
+   * `Deno.TlsConn`.
+   *
+   * With TLS 1.3 the server checks the client certificate after the client's
+   * side of the handshake has completed: a refused certificate shows up as an
+   * error on the first read (such as `Deno.errors.InvalidData` "received fatal
+   * alert: CertificateRequired"), not as a handshake failure.
+   *
+   * @default {undefined}
+   */
+  cert?: string;
+  /**
+   * The private key (PEM) of {@linkcode TlsOptions.cert}; both or neither.
+   *
+   * @default {undefined}
+   */
+  key?: string;
+  /**
+   * Milliseconds the TLS handshake may take (asyncio's
+   * `ssl_handshake_timeout`). When it expires, the connection is closed and
+   * the upgrade fails with a `DOMException` named `"TimeoutError"`. Must be
+   * positive and at most 2147483647 (about 24.8 days); `Infinity` is refused
+   * so that no handshake can wait forever.
+   *
+   * @default {60_000}
+   */
+  handshakeTimeout?: number;
+  /**
+   * Milliseconds `closeTls()` waits for the peer to close after
+   * sending it close_notify (asyncio's `ssl_shutdown_timeout`), for
+   * connections made with these options. Same range as `handshakeTimeout`.
+   *
+   * @default {30_000}
+   */
+  shutdownTimeout?: number;
+}
+
+/**
+ * What happened during a TLS upgrade, as reported to
+ * the `onEvent` option of `upgradeTls()`. `connect()` adds the time elapsed
+ * and the peer address when it forwards these events.
+ */
+export type TlsEvent =
+  | {
+    /** The handshake is about to start. */
+    type: "tlsStarted";
+    /** The name sent and verified (the peer's IP address when none). */
+    serverName: string;
+  }
+  | {
+    /** The handshake completed and the certificate was accepted. */
+    type: "tlsSucceeded";
+    /** The name sent and verified. */
+    serverName: string;
+    /** The protocol chosen through ALPN, or `null` when none was. */
+    alpnProtocol: string | null;
+  }
+  | {
+    /** The upgrade failed; the connection is closed. */
+    type: "tlsFailed";
+    /** The name sent and verified. */
+    serverName: string;
+    /** The error that `upgradeTls()` rejects with. */
+    error: unknown;
+  };
+
+/** Options for `connect()`. Times are in milliseconds. */
+export interface ConnectOptions {
+  /**
+   * The host to connect to: a name, or an IP address (IPv6 with or without
+   * brackets). Required unless `conn` is given.
+   */
+  hostname?: string;
+  /** The port to connect to, 1 to 65535. Required unless `conn` is given. */
+  port?: number;
+  /**
+   * An already connected TCP connection to adopt instead of connecting
+   * (asyncio's `sock`). It belongs to the result from then on. It cannot be
+   * combined with options that concern connecting. A closed connection cannot
+   * be told from an open one without using it, so it is returned as is: its
+   * first read or write then rejects with `Deno.errors.BadResource`.
+   */
+  conn?: Deno.TcpConn;
+  /**
+   * Use only addresses of this family.
+   *
+   * @default {undefined} (both)
+   */
+  family?: Family;
+  /**
+   * The delay between the starts of two connection attempts (RFC 8305
+   * "Connection Attempt Delay"). The next attempt starts earlier when the
+   * latest one fails. `0` starts all at once; `Infinity` tries the addresses
+   * strictly one after another.
+   *
+   * @default {250}
+   */
+  happyEyeballsDelay?: number;
+  /**
+   * The "First Address Family Count" of RFC 8305 §4: how many addresses of
+   * the first family come before the families alternate. `0` keeps the
+   * resolver's order.
+   *
+   * @default {1}
+   */
+  interleave?: number;
+  /**
+   * The local address to bind. Destination addresses of a family that it
+   * cannot serve are skipped.
+   *
+   * @default {undefined} (the system chooses)
+   */
+  localAddr?: LocalAddr;
+  /**
+   * When every attempt fails, always reject with an `AggregateError` holding
+   * one error per attempt (asyncio's `all_errors`), instead of a single error
+   * when there was only one attempt or all failed alike.
+   *
+   * @default {false}
+   */
+  allErrors?: boolean;
+  /**
+   * Aborting it rejects with `signal.reason` and closes every attempt.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal | undefined;
+  /**
+   * Resolves `hostname` instead of the system resolver (getaddrinfo, which
+   * honours /etc/hosts and orders by RFC 6724).
+   *
+   * @default {undefined} (the system resolver)
+   */
+  resolver?: Resolver;
+  /**
+   * Called synchronously with each step of the connection: resolution, every
+   * attempt's start and end. Errors it throws are reported with
+   * `reportError()` and do not affect the connection.
+   *
+   * @default {undefined}
+   */
+  onEvent?: (event: ConnectEvent) => void;
+  /**
+   * Run TLS on the winning connection (or on `conn`), as asyncio's `ssl`:
+   * `true` for Deno's default trust store, or the {@linkcode TlsOptions}.
+   * The race itself stays TCP-only. With `conn`, `tls.serverName` is
+   * required (there is no host name to verify).
+   *
+   * @default {false}
+   */
+  tls?: boolean | TlsOptions;
+  /**
+   * Remembered winners, shared between calls (RFC 8305 §4 and §5, stateful
+   * client): the address that won the last race to the same host name and
+   * port is tried first, and the delay before the next attempt may be
+   * shortened from its measured connect times. Each win is recorded in it,
+   * and so are the addresses the name resolved to, for its `addressTtl`.
+   *
+   * @default {undefined} (no memory between calls)
+   */
+  history?: ConnectHistory;
+}
+
+/** `ConnectOptions` that ask for TLS. */
+export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
+
+/** The failure of one connection attempt. */
+export interface AttemptFailure {
+  /** The address the attempt connected to. */
+  address: Deno.NetAddr;
+  /** Why it failed, as thrown. */
+  error: unknown;
+}
