@@ -458,6 +458,8 @@ async function race(
     emit?.({ type: "fallback", reason });
     return fallBack(checked, innerSignal());
   };
+  // Set once the race runs: it aborts the controller itself when it is over.
+  let racing = false;
   try {
     // Resolve (only the caller's signal can abort while resolving), or take
     // the addresses a history remembers.
@@ -526,12 +528,23 @@ async function race(
     // Only the caller's signal can abort the race while it runs (the inner
     // one aborts once it is over): without it, no listener is added.
     if (signal) raceOptions.signal = signal;
-    const result = await staggeredRace<Deno.TcpConn>(attempts, raceOptions);
-    if (result.ok) return result.value;
-    // Combine the errors.
-    throw failure();
+    // Not awaited here, so that this function does not wait in memory with
+    // every race in flight: its promise takes the race's outcome.
+    racing = true;
+    return staggeredRace<Deno.TcpConn>(attempts, raceOptions).then(
+      (result) => {
+        controller?.abort(SETTLED);
+        if (result.ok) return result.value;
+        // Combine the errors.
+        throw failure();
+      },
+      (error) => {
+        controller?.abort(SETTLED);
+        throw error;
+      },
+    );
   } finally {
     // Stops the resolver, its late batches, and what is left of the race.
-    controller?.abort(SETTLED);
+    if (!racing) controller?.abort(SETTLED);
   }
 }
