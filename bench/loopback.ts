@@ -524,7 +524,7 @@ async function tlsBlackholed(names: boolean): Promise<void> {
   const caCerts = [
     await Deno.readTextFile(new URL("../testdata/ca.pem", import.meta.url)),
   ];
-  const results = await paired(scaled(20), {
+  const results = await paired(scaled(40), {
     [OURS]: () => connect({ hostname: "tls.test", port, tls: { caCerts } }),
     "Deno.connectTls": async () => {
       const conn = await Deno.connectTls({
