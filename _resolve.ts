@@ -195,6 +195,25 @@ export interface Targets {
 }
 
 /**
+ * The addresses a history remembers for the host name, as targets: what
+ * {@linkcode resolveTargets} makes of them without `localAddr`, at once.
+ */
+export function rememberedTargets(
+  options: TargetOptions,
+  cached: readonly string[],
+): Targets {
+  const { hostname, family } = options;
+  return {
+    addresses: [...cached],
+    more: undefined,
+    resolved: cached,
+    ttl: undefined,
+    from: undefined,
+    check: (batch) => checkAddresses(hostname, family, batch),
+  };
+}
+
+/**
  * Resolves the host name, and `localAddr` if set, to what can be attempted.
  *
  * @param cached Addresses remembered for the name: used instead of resolving.

@@ -32,7 +32,7 @@ import type {
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
-import { resolveTargets, type Targets } from "./_resolve.ts";
+import { rememberedTargets, resolveTargets, type Targets } from "./_resolve.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
@@ -419,13 +419,11 @@ async function race(
   }
 
   // A single address needs no race, nor an abort signal of its own.
-  async function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
-    try {
-      return await attemptTo(address)(signal);
-    } catch {
+  function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
+    return attemptTo(address)(signal).then(undefined, () => {
       if (signal?.aborted) throw signal.reason;
       throw failure();
-    }
+    });
   }
 
   // An IP literal: nothing to resolve, nothing to race.
@@ -466,14 +464,18 @@ async function race(
     const { cached, tried } = remembered;
     let targets: Targets;
     try {
-      targets = await resolveTargets(
-        checked,
-        // Only a resolver or the caller's signal can use it.
-        checked.resolver || signal || checked.localAddr ? innerSignal() : NEVER,
-        signal !== undefined,
-        cached,
-        tried,
-      );
+      targets = cached && !checked.localAddr
+        ? rememberedTargets(checked, cached)
+        : await resolveTargets(
+          checked,
+          // Only a resolver or the caller's signal can use it.
+          checked.resolver || signal || checked.localAddr
+            ? innerSignal()
+            : NEVER,
+          signal !== undefined,
+          cached,
+          tried,
+        );
     } catch (error) {
       const reason = fallsBack ? lookupFallback(checked, error) : undefined;
       if (reason) return await leaveToDeno(reason);
@@ -500,7 +502,12 @@ async function race(
 
     // One address, and no more to come: nothing to race.
     const { more } = targets;
-    if (first.length === 1 && !more) return await connectOnly(first[0]!);
+    if (first.length === 1 && !more) {
+      // Handed on, not awaited: nothing here waits in memory beside it.
+      racing = true;
+      controller?.abort(SETTLED);
+      return connectOnly(first[0]!);
+    }
 
     // Race. RFC 8305 §3: later batches are folded into the attempts not yet
     // started; the race takes each address only when its attempt is due.

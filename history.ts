@@ -102,6 +102,7 @@ interface CachedAddresses {
  * dot of a fully qualified name. An IPv6 zone id (after `%`) is kept as is.
  */
 function normalizeHost(host: string): string {
+  if (isNormal(host, host.length)) return host;
   const zone = host.indexOf("%");
   const name = zone === -1 ? host : host.slice(0, zone);
   const lower = name.toLowerCase();
@@ -111,20 +112,73 @@ function normalizeHost(host: string): string {
   return zone === -1 ? bare : bare + host.slice(zone);
 }
 
+/**
+ * Whether the first `end` characters of `value` are already in the one
+ * spelling: no upper-case ASCII letter, no zone id, no trailing dot. Most are:
+ * a scan, to make no new string on every connection.
+ */
+function isNormal(value: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const code = value.charCodeAt(i);
+    if ((code >= 65 && code <= 90) || code === 37) return false;
+  }
+  return end <= 1 || value.charCodeAt(end - 1) !== 46;
+}
+
 /** A destination `host:port` (or `[ipv6]:port`) in one spelling per host. */
 function normalizeDestination(destination: string): string {
   const colon = destination.lastIndexOf(":");
   if (colon <= 0 || destination.startsWith("[")) {
     return normalizeHost(destination);
   }
+  if (isNormal(destination, colon)) return destination;
   return normalizeHost(destination.slice(0, colon)) + destination.slice(colon);
 }
 
-/** Deletes the least recently used entries of `map` beyond `max`. */
-function trim(map: Map<string, unknown>, max: number): void {
-  // A Map iterates in insertion order: the first key is the least recently
-  // used one.
-  while (map.size > max) map.delete(map.keys().next().value!);
+/**
+ * A map that keeps its keys from least to most recently used, and at most a
+ * given number of them.
+ */
+class RecentMap<T> {
+  #map = new Map<string, T>();
+  /** The key used last: using it again moves nothing. */
+  #newest: string | undefined;
+
+  get size(): number {
+    return this.#map.size;
+  }
+
+  get(key: string): T | undefined {
+    return this.#map.get(key);
+  }
+
+  /** Marks `key`, with its `value`, as the most recently used. */
+  touch(key: string, value: T): void {
+    if (this.#newest === key) return;
+    // A Map iterates in insertion order: the last key is the newest.
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    this.#newest = key;
+  }
+
+  /** Sets `key` as the most recently used; forgets the oldest beyond `max`. */
+  set(key: string, value: T, max: number): void {
+    this.#newest = undefined;
+    this.touch(key, value);
+    while (this.#map.size > max) {
+      this.#map.delete(this.#map.keys().next().value!);
+    }
+  }
+
+  delete(key: string): boolean {
+    if (this.#newest === key) this.#newest = undefined;
+    return this.#map.delete(key);
+  }
+
+  clear(): void {
+    this.#map.clear();
+    this.#newest = undefined;
+  }
 }
 
 function checkNumber(
@@ -188,8 +242,8 @@ function checkNumber(
  * ```
  */
 export class ConnectHistory {
-  #entries = new Map<string, ConnectRecord>();
-  #addresses = new Map<string, CachedAddresses>();
+  #entries = new RecentMap<ConnectRecord>();
+  #addresses = new RecentMap<CachedAddresses>();
   #maxEntries: number;
   #ttl: number;
   #minimumAttemptDelay: number;
@@ -364,15 +418,13 @@ export class ConnectHistory {
       entry.samples++;
       return;
     }
-    this.#entries.delete(key);
     this.#entries.set(key, {
       address,
       connectTime,
       connectTimeVariation: connectTime / 2,
       samples: 1,
       learnedAt: performance.now(),
-    });
-    trim(this.#entries, this.#maxEntries);
+    }, this.#maxEntries);
   }
 
   /**
@@ -443,9 +495,11 @@ export class ConnectHistory {
     const key = `${family ?? 0} ${normalizeHost(hostname)}`;
     const entry = this.#addresses.get(key);
     if (entry === undefined) return undefined;
-    this.#addresses.delete(key);
-    if (performance.now() >= entry.expiresAt) return undefined;
-    this.#addresses.set(key, entry);
+    if (performance.now() >= entry.expiresAt) {
+      this.#addresses.delete(key);
+      return undefined;
+    }
+    this.#addresses.touch(key, entry);
     return entry.addresses;
   }
 
@@ -483,8 +537,7 @@ export class ConnectHistory {
     this.#addresses.set(key, {
       addresses: Object.freeze([...addresses]),
       expiresAt: performance.now() + time,
-    });
-    trim(this.#addresses, this.#maxEntries);
+    }, this.#maxEntries);
   }
 
   /**
@@ -518,9 +571,11 @@ export class ConnectHistory {
   #lookup(key: string): ConnectRecord | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    if (performance.now() - entry.learnedAt >= this.#ttl) return undefined;
-    this.#entries.set(key, entry);
+    if (performance.now() - entry.learnedAt >= this.#ttl) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    this.#entries.touch(key, entry);
     return entry;
   }
 }
