@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { connect } from "./connect.ts";
 import type {
   ConnectOptions,
+  ConnectTarget,
   Family,
   LocalAddr,
   Resolver,
@@ -452,7 +453,7 @@ export async function runCli(
     : signals.length === 1
     ? signals[0]
     : AbortSignal.any(signals);
-  const options: ConnectOptions = {
+  const options: ConnectOptions & ConnectTarget = {
     hostname: cli.hostname,
     port: cli.port,
     happyEyeballsDelay: cli.delay,

@@ -13,7 +13,7 @@ import {
   USAGE,
   UsageError,
 } from "./_cli.ts";
-import { acceptingServer, blackhole } from "./_testing.ts";
+import { acceptingServer, blackhole } from "./_testing/net.ts";
 
 /** An io that keeps what is written. */
 function recorder(live = false, columns?: number) {

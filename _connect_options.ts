@@ -21,6 +21,7 @@ import type {
 const OPTIONS: Readonly<Record<keyof ConnectOptions, true>> = {
   hostname: true,
   port: true,
+  transport: true,
   conn: true,
   family: true,
   happyEyeballsDelay: true,
@@ -39,6 +40,19 @@ const OPTION_KEYS = Object.keys(OPTIONS);
 type Given = { readonly [K in keyof ConnectOptions]?: unknown };
 
 const ACTION = "Cannot connect";
+
+/**
+ * Where options of `Deno.connect`, `Deno.connectTls` and `node:net` go here:
+ * the suggestion of the unknown-key error for them.
+ */
+const MOVED: Readonly<Record<string, string>> = {
+  caCerts: "tls.caCerts",
+  alpnProtocols: "tls.alpnProtocols",
+  cert: "tls.cert",
+  key: "tls.key",
+  host: "hostname",
+  servername: "tls.serverName",
+};
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [
@@ -137,8 +151,11 @@ export function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
-  checkKnownKeys(ACTION, options, OPTION_KEYS);
+  checkKnownKeys(ACTION, options, OPTION_KEYS, "", MOVED);
   const o = options as Given;
+  if (o.transport !== undefined && o.transport !== "tcp") {
+    invalid(TypeError, "transport", '"tcp" (or left out)', o.transport);
+  }
   const { signal, onEvent, allErrors = false } = o;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     invalid(TypeError, "signal", "an AbortSignal", signal);

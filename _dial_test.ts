@@ -2,7 +2,7 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { dial } from "./_dial.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
-import { acceptingServer, refusedPort } from "./_testing.ts";
+import { acceptingServer, refusedPort } from "./_testing/net.ts";
 
 const tcp = (hostname: string, port: number): Deno.NetAddr => ({
   transport: "tcp",

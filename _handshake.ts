@@ -3,8 +3,10 @@
 // The one TLS handshake, used by `upgradeTls()` and by `connect()`: both check
 // their options once (the client key included) and hand them here checked.
 // It waits for the handshake within the timeout, stops on abort, and closes
-// the connection on every failure.
+// the connection on every failure. The graceful close is here too, so that
+// the connection it returns closes with it on `await using`.
 import { abortable } from "@std/async/abortable";
+import { delay } from "@std/async/delay";
 import { formatAddress } from "./errors.ts";
 import { messageOf, wrapError } from "./_errors.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
@@ -92,6 +94,13 @@ export async function handshake(
     const done = Promise.race([handshake, expired]);
     const { alpnProtocol } = await (signal ? abortable(done, signal) : done);
     shutdownTimeouts.set(tlsConn, options.shutdownTimeout);
+    // `await using` closes gracefully, as `closeTls()`; `using` still closes
+    // at once.
+    const closing = tlsConn;
+    Object.defineProperty(closing, Symbol.asyncDispose, {
+      value: async () => void await shutDown(closing, options.shutdownTimeout),
+      configurable: true,
+    });
     emit({ type: "tlsSucceeded", serverName, alpnProtocol });
     return tlsConn;
   } catch (cause) {
@@ -107,5 +116,49 @@ export async function handshake(
     throw error;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * The graceful close of `closeTls()`, with its options checked: sends
+ * close_notify, then reads until the peer's end of stream, for at most
+ * `timeout` milliseconds, and closes `conn` in every case.
+ *
+ * @param conn The connection to close; it passes to this function.
+ * @param timeout A valid timer delay.
+ * @returns `true` when the peer closed its side within the timeout.
+ */
+export async function shutDown(
+  conn: Deno.TlsConn,
+  timeout: number,
+): Promise<boolean> {
+  // Aborted in `finally`: it clears the timer of `expired`.
+  const settled = new AbortController();
+  const expired = delay(timeout, { signal: settled.signal }).then(() => {
+    // Closing also cancels the pending write or read of `drain`.
+    closeQuietly(conn);
+    return false;
+  });
+  try {
+    return await Promise.race([drain(conn), expired]);
+  } finally {
+    settled.abort();
+    // The abort rejects `expired`: nothing waits for it any more.
+    expired.catch(() => {});
+    closeQuietly(conn);
+  }
+}
+
+/** Sends close_notify, then reads until the peer's end of stream. */
+async function drain(conn: Deno.TlsConn): Promise<boolean> {
+  try {
+    await conn.closeWrite();
+    const buffer = new Uint8Array(16_384);
+    while ((await conn.read(buffer)) !== null) {
+      // Discard what the peer still sends.
+    }
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -76,12 +76,15 @@ function showKey(key: string): string {
  * Throws the one `TypeError` for unknown option keys, when `options` has
  * keys that are not in `known`; a key that differs from a known one only by
  * case gets a suggestion: `'tls.servername' (did you mean
- * 'tls.serverName'?)`.
+ * 'tls.serverName'?)`, and so does a key of another API found in `moved`:
+ * `'caCerts' (did you mean 'tls.caCerts'?)`.
  *
  * @param action The start of the message, such as `"Cannot start TLS"`.
  * @param options The options object, already known to be an object.
  * @param known The keys allowed, in the order in which they are documented.
  * @param prefix Put before each key, such as `"tls."`; `""` at the top level.
+ * @param moved Where keys of other APIs go here, such as `Deno.connectTls`'s
+ * `caCerts`, which is `tls.caCerts`: the suggestion for such a key.
  * @throws {TypeError} When `options` has an unknown key.
  */
 export function checkKnownKeys(
@@ -89,6 +92,7 @@ export function checkKnownKeys(
   options: object,
   known: readonly string[],
   prefix = "",
+  moved: Readonly<Record<string, string>> = {},
 ): void {
   // A loop rather than filter(): this runs on every connection.
   const keys = Object.keys(options);
@@ -100,7 +104,12 @@ export function checkKnownKeys(
   const described = unknown.slice(0, MAX_ITEMS).map((key) => {
     const name = showKey(prefix + key).replace(/^"|"$/g, "");
     const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-    return near ? `'${name}' (did you mean '${prefix}${near}'?)` : `'${name}'`;
+    const meant = near !== undefined
+      ? prefix + near
+      : Object.hasOwn(moved, key)
+      ? moved[key]
+      : undefined;
+    return meant ? `'${name}' (did you mean '${meant}'?)` : `'${name}'`;
   });
   if (unknown.length > MAX_ITEMS) described.push("...");
   const where = prefix ? `'${prefix.slice(0, -1)}'` : "'options'";

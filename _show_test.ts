@@ -56,3 +56,19 @@ Deno.test("checkKnownKeys() names unknown keys and suggests a near miss", () => 
     "Cannot connect as 'options' must have only known keys (hostname): current value has unknown 'timeout'",
   );
 });
+
+Deno.test("checkKnownKeys() points a key of another API to where it goes here", () => {
+  assertThrows(
+    () =>
+      checkKnownKeys(
+        "Cannot connect",
+        { caCerts: [], hostName: "x" },
+        ["hostname", "tls"],
+        "",
+        { caCerts: "tls.caCerts", hostName: "tls.serverName" },
+      ),
+    TypeError,
+    // A near miss of a known key comes first.
+    "current value has unknown 'caCerts' (did you mean 'tls.caCerts'?), 'hostName' (did you mean 'hostname'?)",
+  );
+});

@@ -12,14 +12,14 @@ import {
   blackhole,
   refusedPort,
   tlsServer,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
 import {
   denoArgs,
   hasScriptCommand,
   ROOT,
   run,
   runOnTerminal,
-} from "./_test_command.ts";
+} from "./_testing/command.ts";
 
 // deno-lint-ignore no-control-regex
 const ANSI_COLOR = /\x1b\[(1|2|3\d)m/;

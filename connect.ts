@@ -8,10 +8,12 @@
  * @example Connect to a local server
  * ```ts
  * import { connect } from "@happy-eyeballs/connect/connect";
+ * import { assertEquals } from "@std/assert";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * using conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * using _ = await listener.accept();
+ * using peer = await listener.accept();
+ * assertEquals(peer.remoteAddr, conn.localAddr);
  * ```
  *
  * @module
@@ -29,6 +31,7 @@ import type {
   AttemptFailure,
   ConnectEvent,
   ConnectOptions,
+  ConnectTarget,
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
@@ -50,6 +53,7 @@ export type {
   ConnectEvent,
   ConnectEventBase,
   ConnectOptions,
+  ConnectTarget,
   ConnectTlsOptions,
   FallbackEvent,
   Family,
@@ -89,12 +93,9 @@ const NEVER = new AbortController().signal;
  * the connection to `Deno.connect({ hostname })` and says so with a
  * `fallback` event.
  *
- * A resolver may answer in batches (`dnsResolver` of
- * `@happy-eyeballs/connect/resolve-dns` does, as RFC 8305 §3 asks): the race
- * starts with the first batch and folds later ones into the attempts not yet
- * started. A shared `history` (`ConnectHistory` of
- * `@happy-eyeballs/connect/history`) puts the last winner first and may
- * shorten the delay from its measured connect times.
+ * A resolver may answer in batches (RFC 8305 §3, as `dnsResolver` does):
+ * later ones are folded into the attempts not yet started. A shared
+ * `history` puts the last winner first and may shorten the delay.
  *
  * With `tls`, the TLS handshake runs on the winning connection (or on
  * `conn`) within `tls.handshakeTimeout`; close the result gracefully with
@@ -122,20 +123,6 @@ const NEVER = new AbortController().signal;
  * @throws {Deno.errors.InvalidData} When the TLS handshake fails (such as an
  * unknown issuer or a name mismatch); the message names the peer.
  * @throws {unknown} `signal.reason` when `signal` aborts.
- *
- * @example Connect by name, racing IPv6 and IPv4
- * ```ts
- * import { connect } from "@happy-eyeballs/connect/connect";
- *
- * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * using conn = await connect({
- *   hostname: "127.0.0.1",
- *   port: listener.addr.port,
- *   happyEyeballsDelay: 100,
- *   signal: AbortSignal.timeout(5_000),
- * });
- * using _ = await listener.accept();
- * ```
  *
  * @example TLS with a private CA, ALPN and a server name override
  * ```ts
@@ -170,6 +157,38 @@ const NEVER = new AbortController().signal;
  * peer.close();
  * await closeTls(conn, { timeout: 1_000 });
  * ```
+ */
+export function connect(
+  options: ConnectTlsOptions & ConnectTarget,
+): Promise<Deno.TlsConn>;
+/**
+ * Opens a TCP connection: see the overload with `tls` for the whole story.
+ *
+ * @param options Where to connect, and how.
+ * @returns The connection that won the race (or the adopted `conn`).
+ *
+ * @example Connect by name
+ * ```ts
+ * import { connect } from "@happy-eyeballs/connect/connect";
+ * import { assert, assertEquals } from "@std/assert";
+ *
+ * // "localhost" resolves to 127.0.0.1, and often to ::1 too (refused here:
+ * // nothing listens there); the race reaches the server on 127.0.0.1.
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const tried: string[] = [];
+ * using conn = await connect({
+ *   hostname: "localhost",
+ *   port: listener.addr.port,
+ *   happyEyeballsDelay: 100,
+ *   onEvent: (event) => {
+ *     if (event.type === "attemptStarted") tried.push(event.address.hostname);
+ *   },
+ *   signal: AbortSignal.timeout(5_000),
+ * });
+ * using _ = await listener.accept();
+ * assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+ * assert(tried.includes("127.0.0.1"));
+ * ```
  *
  * @example Explain a failure
  * ```ts
@@ -188,25 +207,41 @@ const NEVER = new AbortController().signal;
  * );
  * ```
  */
-export function connect(options: ConnectTlsOptions): Promise<Deno.TlsConn>;
-/**
- * Opens a TCP connection: see the overload with `tls`.
- *
- * @param options Where to connect, and how.
- * @returns The connection that won the race (or the adopted `conn`).
- */
 export function connect(
-  options: ConnectOptions & { tls?: false | undefined },
+  options: ConnectOptions & ConnectTarget & { tls?: false | undefined },
 ): Promise<Deno.TcpConn>;
 /**
  * Opens a TCP connection, with TLS when `options.tls` says so: see the
  * overload with `tls`.
  *
  * @param options Where to connect, and how.
- * @returns The connection.
+ * @returns The connection: a `Deno.TlsConn` when `tls` is given, else a
+ * `Deno.TcpConn`.
+ *
+ * @example Decide on TLS at run time
+ * ```ts
+ * import {
+ *   connect,
+ *   type ConnectOptions,
+ *   type ConnectTarget,
+ * } from "@happy-eyeballs/connect/connect";
+ * import { assertEquals } from "@std/assert";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * // ConnectTarget: `hostname` and `port` are required (or `conn`).
+ * const options: ConnectOptions & ConnectTarget = {
+ *   hostname: "127.0.0.1",
+ *   port: listener.addr.port,
+ *   tls: Deno.env.get("HAPPY_EYEBALLS_EXAMPLE_TLS") === "1",
+ * };
+ * using conn = await connect(options);
+ * using _ = await listener.accept();
+ * // A Deno.TlsConn would have a handshake() method.
+ * assertEquals("handshake" in conn, options.tls);
+ * ```
  */
 export function connect(
-  options: ConnectOptions,
+  options: ConnectOptions & ConnectTarget,
 ): Promise<Deno.TcpConn | Deno.TlsConn>;
 export function connect(
   options: ConnectOptions,
@@ -493,7 +528,9 @@ async function race(
     let { addresses } = targets;
     if (history) addresses = history.order(destination, addresses);
     const ordered = addresses.length > 1
-      ? interleave(addresses, familyOf, checked.interleave)
+      ? interleave(addresses, familyOf, {
+        firstFamilyCount: checked.interleave,
+      })
       : addresses;
     const first = ordered.map(toTarget);
     emit?.({ type: "resolved", hostname, addresses: first });

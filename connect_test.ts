@@ -6,15 +6,21 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "@std/assert";
-import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
+import {
+  connect,
+  type ConnectEvent,
+  type ConnectOptions,
+  type ConnectTarget,
+} from "./connect.ts";
 import {
   acceptingServer,
   blackhole,
   firstLine,
+  readTestdata,
   refusedPort,
   TEST_CA,
   tlsServer,
-} from "./_testing.ts";
+} from "./_testing/net.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {
@@ -521,7 +527,12 @@ Deno.test("connect() rejects bad options before any look-up", async (t) => {
   for (const [name, options, ErrorClass, includes] of cases) {
     await t.step(name, async () => {
       await assertRejects(
-        () => connect({ resolver, ...options } as ConnectOptions),
+        () =>
+          connect(
+            { resolver, ...options } as unknown as
+              & ConnectOptions
+              & ConnectTarget,
+          ),
         ErrorClass,
         includes,
       );
@@ -529,7 +540,7 @@ Deno.test("connect() rejects bad options before any look-up", async (t) => {
   }
   await t.step("options not an object", async () => {
     await assertRejects(
-      () => connect(null as unknown as ConnectOptions),
+      () => connect(null as unknown as ConnectOptions & ConnectTarget),
       TypeError,
       "'options'",
     );
@@ -541,6 +552,8 @@ Deno.test("connect() refuses conn combined with connecting options", async () =>
   await using server = acceptingServer("127.0.0.1");
   using tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
   await assertRejects(
+    // The types refuse it too: `hostname` and `port`, or `conn`.
+    // @ts-expect-error: 'conn' with 'hostname'
     () => connect({ conn: tcp, hostname: "127.0.0.1", happyEyeballsDelay: 0 }),
     TypeError,
     "'conn' must not be combined with 'hostname', 'happyEyeballsDelay'",
@@ -604,7 +617,7 @@ Deno.test("connect() faults: a reset right after accept fails the attempt, or el
         conn = await connect({
           hostname: "127.0.0.1",
           port: server.port,
-          localAddr,
+          ...(localAddr ? { localAddr } : {}),
         });
       } catch (error) {
         assertInstanceOf(error, Deno.errors.ConnectionReset);
@@ -671,7 +684,7 @@ Deno.test("connect() faults: a reset after the first byte leaves connect() alone
     using conn = await connect({
       hostname: "127.0.0.1",
       port: server.port,
-      localAddr,
+      ...(localAddr ? { localAddr } : {}),
     });
     await conn.write(new Uint8Array([1]));
     await assertRejects(
@@ -1136,4 +1149,113 @@ conn.close();`,
       await Deno.remove(hosts);
     }
   },
+});
+
+// ------------------------------------------- code written for Deno.connect
+
+Deno.test('connect() takes Deno.connect\'s transport: "tcp", and no other', async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const conn = await connect({
+    hostname: "127.0.0.1",
+    port: server.port,
+    transport: "tcp",
+  });
+  conn.close();
+  await assertRejects(
+    () =>
+      connect(
+        {
+          hostname: "127.0.0.1",
+          port: server.port,
+          transport: "udp",
+        } as unknown as ConnectOptions & ConnectTarget,
+      ),
+    TypeError,
+    `'transport' must be "tcp"`,
+  );
+});
+
+Deno.test("connect() points Deno.connectTls's top-level TLS keys to tls.*", async (t) => {
+  const moved: [string, string][] = [
+    ...["caCerts", "alpnProtocols", "cert", "key"].map((
+      key,
+    ): [string, string] => [key, `tls.${key}`]),
+    // node:net's and node:tls's names.
+    ["host", "hostname"],
+    ["servername", "tls.serverName"],
+  ];
+  for (const [key, meant] of moved) {
+    await t.step(key, async () => {
+      await assertRejects(
+        () =>
+          connect(
+            {
+              hostname: "127.0.0.1",
+              port: 1,
+              [key]: [],
+            } as unknown as ConnectOptions & ConnectTarget,
+          ),
+        TypeError,
+        `'${key}' (did you mean '${meant}'?)`,
+      );
+    });
+  }
+});
+
+Deno.test("await using closes a TLS connection with closeTls(): close_notify, then the peer's close", async () => {
+  const listener = Deno.listenTls({
+    hostname: "127.0.0.1",
+    port: 0,
+    cert: readTestdata("server.pem"),
+    key: readTestdata("server.key"),
+  });
+  const order: string[] = [];
+  const served = listener.accept().then(async (conn) => {
+    await conn.handshake();
+    const read = await conn.read(new Uint8Array(1));
+    order.push(read === null ? "server read close_notify" : "server read data");
+    conn.close();
+  });
+  try {
+    {
+      await using conn = await connect({
+        hostname: "localhost",
+        port: listener.addr.port,
+        tls: { caCerts: [TEST_CA], shutdownTimeout: 5_000 },
+      });
+      await conn.handshake();
+    }
+    order.push("disposed");
+    await served;
+    // closeTls() waited for the server to close its side.
+    assertEquals(order, ["server read close_notify", "disposed"]);
+  } finally {
+    listener.close();
+  }
+});
+
+Deno.test("connect() checks the server name taken from 'hostname' before any traffic", async () => {
+  const events: string[] = [];
+  // A zone id names a local interface: no certificate can hold it.
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "fe80::1%lo",
+        port: 443,
+        tls: true,
+        onEvent: (event) => events.push(event.type),
+      }),
+    TypeError,
+    "Cannot start TLS as 'hostname' must be a host name or an IP address",
+  );
+  assertEquals(events, []);
+});
+
+Deno.test("connect() shows a bad value cut to a sane length", async () => {
+  const error = await assertRejects(
+    () => connect({ hostname: "a".repeat(1 << 20), port: 80 }),
+    TypeError,
+    "'hostname'",
+  );
+  assert(error.message.length < 300, `${error.message.length} characters`);
 });

@@ -26,6 +26,18 @@ import { isAsyncIterable } from "./_async_iterable.ts";
 import { show } from "./_show.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
 
+/** Options for {@linkcode interleave}. */
+export interface InterleaveOptions {
+  /**
+   * The "First Address Family Count" of RFC 8305 §4: how many items of the
+   * first family come before the families alternate. `0` keeps the order of
+   * `items`.
+   *
+   * @default {1}
+   */
+  firstFamilyCount?: number;
+}
+
 /**
  * Orders items so that address families alternate, as RFC 8305 §4 asks.
  *
@@ -40,7 +52,7 @@ import { MAX_TIMEOUT } from "./_timer.ts";
  * @param items The items in the resolver's order.
  * @param familyOf Returns the family of an item (any value that can be
  * compared with `===`, such as `4` or `6`).
- * @param firstFamilyCount The "First Address Family Count" of RFC 8305 §4.
+ * @param options The "First Address Family Count".
  * @returns A new array with the same items, interleaved.
  * @throws {RangeError} If `firstFamilyCount` is not a non-negative integer.
  *
@@ -57,7 +69,7 @@ import { MAX_TIMEOUT } from "./_timer.ts";
  *   "::2",
  *   "127.0.0.2",
  * ]);
- * assertEquals(interleave(addresses, familyOf, 2), [
+ * assertEquals(interleave(addresses, familyOf, { firstFamilyCount: 2 }), [
  *   "::1",
  *   "::2",
  *   "127.0.0.1",
@@ -68,11 +80,12 @@ import { MAX_TIMEOUT } from "./_timer.ts";
 export function interleave<T>(
   items: readonly T[],
   familyOf: (item: T) => unknown,
-  firstFamilyCount = 1,
+  options: InterleaveOptions = {},
 ): T[] {
+  const { firstFamilyCount = 1 } = options;
   if (!Number.isInteger(firstFamilyCount) || firstFamilyCount < 0) {
     throw new RangeError(
-      `Cannot interleave addresses as 'interleave' must be a non-negative integer: current value is ${
+      `Cannot interleave addresses as 'firstFamilyCount' must be a non-negative integer: current value is ${
         show(firstFamilyCount)
       }`,
     );

@@ -12,7 +12,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import fc from "fast-check";
-import { collectReportedErrors } from "./_testing.ts";
+import { collectReportedErrors } from "./_testing/errors.ts";
 import FakeTimers from "@sinonjs/fake-timers";
 import {
   type Attempt,
@@ -39,7 +39,7 @@ Deno.test("interleave() alternates families, the first one first", () => {
   ]);
   // The default is a First Address Family Count of 1.
   assertEquals(
-    interleave(items, familyOfTag, 1),
+    interleave(items, familyOfTag, { firstFamilyCount: 1 }),
     interleave(items, familyOfTag),
   );
 });
@@ -55,7 +55,7 @@ Deno.test("interleave() starts with the family that appears first", () => {
 
 Deno.test("interleave() puts the first count - 1 of the first family first", () => {
   const items = ["6a", "6b", "6c", "4a", "4b", "4c"];
-  assertEquals(interleave(items, familyOfTag, 2), [
+  assertEquals(interleave(items, familyOfTag, { firstFamilyCount: 2 }), [
     "6a",
     "6b",
     "4a",
@@ -63,7 +63,7 @@ Deno.test("interleave() puts the first count - 1 of the first family first", () 
     "4b",
     "4c",
   ]);
-  assertEquals(interleave(items, familyOfTag, 3), [
+  assertEquals(interleave(items, familyOfTag, { firstFamilyCount: 3 }), [
     "6a",
     "6b",
     "6c",
@@ -72,24 +72,27 @@ Deno.test("interleave() puts the first count - 1 of the first family first", () 
     "4c",
   ]);
   // A count larger than the first family takes all of it first.
-  assertEquals(interleave(["6a", "4a", "6b", "4b"], familyOfTag, 9), [
-    "6a",
-    "6b",
-    "4a",
-    "4b",
-  ]);
+  assertEquals(
+    interleave(["6a", "4a", "6b", "4b"], familyOfTag, { firstFamilyCount: 9 }),
+    [
+      "6a",
+      "6b",
+      "4a",
+      "4b",
+    ],
+  );
 });
 
 Deno.test("interleave() with 0 keeps the resolver's order, in a copy", () => {
   const items = Object.freeze(["6a", "6b", "4a", "4b"]);
-  const result = interleave(items, familyOfTag, 0);
+  const result = interleave(items, familyOfTag, { firstFamilyCount: 0 });
   assertEquals(result, items);
   assertNotStrictEquals(result, items);
 });
 
 Deno.test("interleave() handles no item, one family and more than two families", () => {
   assertEquals(interleave([], familyOfTag), []);
-  assertEquals(interleave([], familyOfTag, 3), []);
+  assertEquals(interleave([], familyOfTag, { firstFamilyCount: 3 }), []);
   assertEquals(interleave(["4a", "4b", "4c"], familyOfTag), [
     "4a",
     "4b",
@@ -108,7 +111,7 @@ Deno.test("interleave() neither changes its input nor asks a family twice", () =
   interleave(items, (tag) => {
     calls++;
     return familyOfTag(tag);
-  }, 2);
+  }, { firstFamilyCount: 2 });
   assertEquals(items, copy);
   assertStrictEquals(calls, items.length);
 });
@@ -116,9 +119,9 @@ Deno.test("interleave() neither changes its input nor asks a family twice", () =
 Deno.test("interleave() throws a RangeError for a count that is not a non-negative integer", () => {
   for (const count of [-1, 1.5, NaN, Infinity, -Infinity]) {
     assertThrows(
-      () => interleave(["6a"], familyOfTag, count),
+      () => interleave(["6a"], familyOfTag, { firstFamilyCount: count }),
       RangeError,
-      `Cannot interleave addresses as 'interleave' must be a non-negative integer: current value is ${count}`,
+      `Cannot interleave addresses as 'firstFamilyCount' must be a non-negative integer: current value is ${count}`,
     );
   }
 });
@@ -164,7 +167,9 @@ const counts = fc.oneof(
 Deno.test("interleave() properties: a permutation that keeps each family's order", () => {
   fc.assert(
     fc.property(taggedItems(["4", "6", "x"]), counts, (items, count) => {
-      const result = interleave(items, familyOfItem, count);
+      const result = interleave(items, familyOfItem, {
+        firstFamilyCount: count,
+      });
       // The same items, each once.
       assertEquals(
         [...result].sort((a, b) => a.id - b.id),
@@ -184,7 +189,9 @@ Deno.test("interleave() properties: a permutation that keeps each family's order
 Deno.test("interleave() properties: first count - 1 of the first family, then families take turns", () => {
   fc.assert(
     fc.property(taggedItems(["4", "6", "x"]), counts, (items, count) => {
-      const result = interleave(items, familyOfItem, count);
+      const result = interleave(items, familyOfItem, {
+        firstFamilyCount: count,
+      });
       if (count === 0) {
         assertEquals(result, items);
         return;
@@ -223,7 +230,9 @@ Deno.test("interleave() properties: with two families, they alternate while both
       taggedItems(["4", "6"]),
       fc.integer({ min: 1, max: 40 }),
       (items, count) => {
-        const result = interleave(items, familyOfItem, count);
+        const result = interleave(items, familyOfItem, {
+          firstFamilyCount: count,
+        });
         const firstFamily = items[0]?.family;
         const prefixLength = Math.min(
           count - 1,
@@ -261,7 +270,7 @@ Deno.test("interleave() properties: same result as asyncio's _interleave_addrinf
   fc.assert(
     fc.property(taggedItems(["4", "6", "x", "y"]), counts, (items, count) => {
       assertEquals(
-        interleave(items, familyOfItem, count),
+        interleave(items, familyOfItem, { firstFamilyCount: count }),
         asyncioInterleave(items, familyOfItem, count),
       );
     }),
@@ -617,7 +626,7 @@ Deno.test("staggeredRace() aborts the losers and settles only once they have set
     assertEquals(seen.settled, {
       status: "fulfilled",
       at: 170,
-      result: { ok: true, value: values[1], index: 1, errors: [] },
+      result: { ok: true, value: values[1]!, index: 1, errors: [] },
     });
     assertEquals(startTimes(tracks), [0, 100]);
     assertStrictEquals(clock.countTimers(), 0);
@@ -762,7 +771,7 @@ Deno.test("staggeredRace() counts a synchronous throw as a failure and goes on a
       at: 10,
       result: {
         ok: true,
-        value: values[2],
+        value: values[2]!,
         index: 2,
         errors: errors.slice(0, 2),
       },

@@ -9,7 +9,7 @@ import {
 import { delay } from "@std/async/delay";
 import { ConnectHistory } from "./history.ts";
 import { connect, type ConnectEvent } from "./connect.ts";
-import { acceptingServer, blackhole, refusedPort } from "./_testing.ts";
+import { acceptingServer, blackhole, refusedPort } from "./_testing/net.ts";
 
 const DESTINATION = "db.test:5432";
 
@@ -352,7 +352,9 @@ Deno.test("ConnectHistory remembers addresses for addressTtl, at most a resolver
 });
 
 /** A resolver that counts its calls and answers what `answer` holds now. */
-function countingResolver(answer: { addresses: string[]; ttl?: number }) {
+function countingResolver(
+  answer: { addresses: string[]; ttl?: number | undefined },
+) {
   const resolver = () => {
     resolver.calls++;
     const addresses = [...answer.addresses];

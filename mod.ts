@@ -10,6 +10,7 @@
  * @example Connect to a local server
  * ```ts
  * import { connect } from "@happy-eyeballs/connect";
+ * import { assertEquals } from "@std/assert";
  *
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * using conn = await connect({
@@ -18,6 +19,7 @@
  *   family: 4,
  * });
  * using _ = await listener.accept();
+ * assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
  * ```
  *
  * @module

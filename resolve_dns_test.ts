@@ -11,8 +11,8 @@ import {
 } from "@std/assert";
 import { connect, type ConnectEvent } from "./connect.ts";
 import { dnsResolver } from "./resolve_dns.ts";
-import { type DnsServer, dnsServer } from "./_testing_dns.ts";
-import { acceptingServer, refusedPort } from "./_testing.ts";
+import { type DnsServer, dnsServer } from "./_testing/dns.ts";
+import { acceptingServer, refusedPort } from "./_testing/net.ts";
 
 /** Every batch the resolver yields for `name`, and when each came. */
 async function batches(
@@ -21,7 +21,9 @@ async function batches(
   options: { resolutionDelay?: number; family?: 4 | 6 } = {},
 ): Promise<{ batch: string[]; at: number }[]> {
   const resolve = dnsResolver({
-    resolutionDelay: options.resolutionDelay,
+    ...options.resolutionDelay === undefined
+      ? {}
+      : { resolutionDelay: options.resolutionDelay },
     nameServer: server.nameServer,
   });
   const seen = [];

@@ -52,8 +52,12 @@
  * @module
  */
 
-import { delay } from "@std/async/delay";
-import { closeQuietly, handshake, shutdownTimeoutOf } from "./_handshake.ts";
+import {
+  closeQuietly,
+  handshake,
+  shutDown,
+  shutdownTimeoutOf,
+} from "./_handshake.ts";
 import { formatAddress } from "./errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
@@ -105,7 +109,8 @@ const UPGRADE_KEYS = ["signal", "onEvent"];
  * The connection passes to this function: on any failure, including invalid
  * options, it is closed before the promise rejects, and nothing is left
  * open or running. On success the caller owns the returned `Deno.TlsConn`;
- * close it with {@linkcode closeTls} for a graceful shutdown.
+ * close it with {@linkcode closeTls} for a graceful shutdown, which is also
+ * what `await using` does with it (`Symbol.asyncDispose`).
  *
  * A limit of Deno 2.9 to know about: `Deno.startTls` runs the handshake in a
  * task of its own that holds the socket until the handshake ends, and closing
@@ -311,33 +316,5 @@ export async function closeTls(
     throw error;
   }
 
-  // Aborted in `finally`: it clears the timer of `expired`.
-  const settled = new AbortController();
-  const expired = delay(timeout, { signal: settled.signal }).then(() => {
-    // Closing also cancels the pending write or read of `drain`.
-    closeQuietly(conn);
-    return false;
-  });
-  try {
-    return await Promise.race([drain(conn), expired]);
-  } finally {
-    settled.abort();
-    // The abort rejects `expired`: nothing waits for it any more.
-    expired.catch(() => {});
-    closeQuietly(conn);
-  }
-}
-
-/** Sends close_notify, then reads until the peer's end of stream. */
-async function drain(conn: Deno.TlsConn): Promise<boolean> {
-  try {
-    await conn.closeWrite();
-    const buffer = new Uint8Array(16_384);
-    while ((await conn.read(buffer)) !== null) {
-      // Discard what the peer still sends.
-    }
-    return true;
-  } catch {
-    return false;
-  }
+  return await shutDown(conn, timeout);
 }

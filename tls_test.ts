@@ -4,9 +4,9 @@
 import {
   assert,
   assertEquals,
-  AssertionError,
   assertMatch,
   assertNotStrictEquals,
+  assertRejects,
   assertStrictEquals,
   assertStringIncludes,
   assertThrows,
@@ -19,10 +19,15 @@ import {
   type UpgradeTlsOptions,
 } from "./tls.ts";
 import { normalizeTlsOptions } from "./_tls_options.ts";
-import { collectReportedErrors } from "./_testing.ts";
+import { collectReportedErrors } from "./_testing/errors.ts";
+import {
+  acceptingServer,
+  readTestdata,
+  serve,
+  type TestServer,
+} from "./_testing/net.ts";
 
-const read = (name: string) =>
-  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+const read = readTestdata;
 const CA = read("ca.pem");
 const SERVER = { cert: read("server.pem"), key: read("server.key") };
 /** Valid for DNS:tls.test only: not for 127.0.0.1, not for localhost. */
@@ -43,54 +48,6 @@ const IPV6 = (() => {
 
 // --- helpers ---------------------------------------------------------------
 
-interface TestServer extends AsyncDisposable {
-  hostname: string;
-  port: number;
-  /** Every accepted connection. */
-  conns: Deno.Conn[];
-  /** Resolves with the next connection accepted. */
-  nextConn(): Promise<Deno.Conn>;
-}
-
-/**
- * Runs `handler` for each connection of `listener`. Disposing closes the
- * listener and every connection, and waits for every handler to finish.
- */
-function serve<C extends Deno.Conn>(
-  listener: Deno.Listener<C>,
-  handler: (conn: C) => unknown = () => {},
-): TestServer {
-  const conns: C[] = [];
-  const tasks: Promise<unknown>[] = [];
-  const waiters: ((conn: C) => void)[] = [];
-  const loop = (async () => {
-    for await (const conn of listener) {
-      conns.push(conn);
-      waiters.shift()?.(conn);
-      tasks.push((async () => await handler(conn))().catch(() => {}));
-    }
-  })().catch(() => {});
-  const addr = listener.addr as Deno.NetAddr;
-  return {
-    hostname: addr.hostname,
-    port: addr.port,
-    conns,
-    nextConn: () => new Promise((resolve) => waiters.push(resolve)),
-    async [Symbol.asyncDispose]() {
-      try {
-        listener.close();
-      } catch { /* closed */ }
-      await loop;
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch { /* closed */ }
-      }
-      await Promise.all(tasks);
-    },
-  };
-}
-
 /** A TLS server: handshakes, echoes what it reads, closes at end of stream. */
 function echoServer(
   options: { cert: string; key: string; alpnProtocols?: string[] },
@@ -109,28 +66,8 @@ function echoServer(
   );
 }
 
-/** A TCP server that accepts and never sends a byte. */
-function silentServer(): TestServer {
-  return serve(Deno.listen({ hostname: "127.0.0.1", port: 0 }));
-}
-
 function connectTo(server: TestServer): Promise<Deno.TcpConn> {
   return Deno.connect({ hostname: server.hostname, port: server.port });
-}
-
-/** Awaits a rejection and returns the error, checking its class. */
-async function rejects<E>(
-  promise: Promise<unknown>,
-  // deno-lint-ignore no-explicit-any
-  ErrorClass?: abstract new (...args: any[]) => E,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    if (ErrorClass) assert(error instanceof ErrorClass, String(error));
-    return error as E;
-  }
-  throw new AssertionError("Expected a rejection");
 }
 
 /**
@@ -228,12 +165,13 @@ Deno.test("upgradeTls() rejects a certificate from an unknown issuer", async () 
   for (const caCerts of [[CA], undefined]) {
     const tcp = await connectTo(server);
     const events: TlsEvent[] = [];
-    const error = await rejects(
-      upgradeTls(tcp, {
-        serverName: "localhost",
-        caCerts,
-        onEvent: (event) => events.push(event),
-      }),
+    const error = await assertRejects(
+      () =>
+        upgradeTls(tcp, {
+          serverName: "localhost",
+          ...(caCerts ? { caCerts } : {}),
+          onEvent: (event) => events.push(event),
+        }),
       Deno.errors.InvalidData,
     );
     assertMatch(error.message, /UnknownIssuer/);
@@ -256,11 +194,12 @@ Deno.test("upgradeTls() serverName verifies a name that the address would not", 
   assertStrictEquals(await echo(conn, "sni"), "sni");
   assertStrictEquals(await closeTls(conn), true);
 
-  const error = await rejects(
-    upgradeTls(await connectTo(server), {
-      serverName: "127.0.0.1",
-      caCerts: [CA],
-    }),
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(await connectTo(server), {
+        serverName: "127.0.0.1",
+        caCerts: [CA],
+      }),
     Deno.errors.InvalidData,
   );
   assertMatch(error.message, /not valid for name/);
@@ -268,11 +207,12 @@ Deno.test("upgradeTls() serverName verifies a name that the address would not", 
 
 Deno.test("upgradeTls() rejects a wrong serverName", async () => {
   await using server = echoServer(SERVER);
-  const error = await rejects(
-    upgradeTls(await connectTo(server), {
-      serverName: "wrong.test",
-      caCerts: [CA],
-    }),
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(await connectTo(server), {
+        serverName: "wrong.test",
+        caCerts: [CA],
+      }),
     Deno.errors.InvalidData,
   );
   assertMatch(error.message, /"wrong\.test"/);
@@ -302,11 +242,12 @@ Deno.test("upgradeTls() unsafelyDisableHostnameVerification skips the name check
 
   // The chain is still verified.
   await using other = echoServer(OTHER);
-  const error = await rejects(
-    upgradeTls(await connectTo(other), {
-      caCerts: [CA],
-      unsafelyDisableHostnameVerification: true,
-    }),
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(await connectTo(other), {
+        caCerts: [CA],
+        unsafelyDisableHostnameVerification: true,
+      }),
     Deno.errors.InvalidData,
   );
   assertMatch(error.message, /UnknownIssuer/);
@@ -378,8 +319,8 @@ Deno.test("upgradeTls() without a client certificate: TLS 1.3 fails on the first
     serverName: "localhost",
     caCerts: [CA],
   });
-  const error = await rejects(
-    conn.read(new Uint8Array(16)),
+  const error = await assertRejects(
+    () => conn.read(new Uint8Array(16)),
     Deno.errors.InvalidData,
   );
   assertMatch(error.message, /CertificateRequired/);
@@ -389,19 +330,21 @@ Deno.test("upgradeTls() without a client certificate: TLS 1.3 fails on the first
 
 Deno.test("upgradeTls() with a client certificate still verifies the server", async () => {
   await using other = await mutualTlsServer(OTHER);
-  const error = await rejects(
-    upgradeTls(
-      await Deno.connect({ hostname: "127.0.0.1", port: other.port }),
-      { serverName: "localhost", caCerts: [CA], ...CLIENT },
-    ),
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(
+        await Deno.connect({ hostname: "127.0.0.1", port: other.port }),
+        { serverName: "localhost", caCerts: [CA], ...CLIENT },
+      ),
     Deno.errors.InvalidData,
   );
   assert(error.message.includes(`127.0.0.1:${other.port}`));
 
   await using server = await mutualTlsServer(NAME_ONLY);
   const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
-  const error2 = await rejects(
-    upgradeTls(tcp, { serverName: "127.0.0.1", caCerts: [CA], ...CLIENT }),
+  const error2 = await assertRejects(
+    () =>
+      upgradeTls(tcp, { serverName: "127.0.0.1", caCerts: [CA], ...CLIENT }),
     Deno.errors.InvalidData,
   );
   assertMatch(error2.message, /127\.0\.0\.1/);
@@ -422,7 +365,7 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
 });
 
 Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
-  await using server = silentServer();
+  await using server = acceptingServer();
   const cases: [Partial<typeof CLIENT>, RegExp][] = [
     [
       { key: SERVER.key },
@@ -442,13 +385,14 @@ Deno.test("upgradeTls() refuses a client key that does not match the certificate
   for (const [override, pattern] of cases) {
     const tcp = await connectTo(server);
     const events: TlsEvent[] = [];
-    const error = await rejects(
-      upgradeTls(tcp, {
-        serverName: "localhost",
-        ...CLIENT,
-        ...override,
-        onEvent: (event) => events.push(event),
-      }),
+    const error = await assertRejects(
+      () =>
+        upgradeTls(tcp, {
+          serverName: "localhost",
+          ...CLIENT,
+          ...override,
+          onEvent: (event) => events.push(event),
+        }),
       TypeError,
     );
     assertMatch(error.message, pattern);
@@ -458,14 +402,15 @@ Deno.test("upgradeTls() refuses a client key that does not match the certificate
 });
 
 Deno.test("upgradeTls() with a client certificate times out and closes", async () => {
-  await using server = silentServer();
+  await using server = acceptingServer();
   const tcp = await connectTo(server);
-  const error = await rejects(
-    upgradeTls(tcp, {
-      serverName: "localhost",
-      ...CLIENT,
-      handshakeTimeout: 200,
-    }),
+  const error = await assertRejects(
+    () =>
+      upgradeTls(tcp, {
+        serverName: "localhost",
+        ...CLIENT,
+        handshakeTimeout: 200,
+      }),
     DOMException,
   );
   assertStrictEquals(error.name, "TimeoutError");
@@ -475,16 +420,17 @@ Deno.test("upgradeTls() with a client certificate times out and closes", async (
 // --- timeouts, failures, abort ----------------------------------------------
 
 Deno.test("upgradeTls() rejects at handshakeTimeout against a silent server", async () => {
-  await using server = silentServer();
+  await using server = acceptingServer();
   const tcp = await connectTo(server);
   const events: TlsEvent[] = [];
   const start = performance.now();
-  const error = await rejects(
-    upgradeTls(tcp, {
-      serverName: "tls.test",
-      handshakeTimeout: 200,
-      onEvent: (event) => events.push(event),
-    }),
+  const error = await assertRejects(
+    () =>
+      upgradeTls(tcp, {
+        serverName: "tls.test",
+        handshakeTimeout: 200,
+        onEvent: (event) => events.push(event),
+      }),
     DOMException,
   );
   const elapsed = performance.now() - start;
@@ -502,11 +448,11 @@ Deno.test("upgradeTls() canary: Deno keeps a timed-out socket open until the pee
   // Deno.startTls runs the handshake in a task of its own that holds the
   // socket until the handshake ends; closing the TlsConn does not end it.
   // When this test fails, Deno has fixed it: update the docs of upgradeTls.
-  await using server = silentServer();
+  await using server = acceptingServer();
   const tcp = await connectTo(server);
   const accepted = server.nextConn();
-  const error = await rejects(
-    upgradeTls(tcp, { serverName: "tls.test", handshakeTimeout: 100 }),
+  const error = await assertRejects(
+    () => upgradeTls(tcp, { serverName: "tls.test", handshakeTimeout: 100 }),
     DOMException,
   );
   assertStrictEquals(error.name, "TimeoutError");
@@ -524,14 +470,15 @@ Deno.test("upgradeTls() canary: Deno keeps a timed-out socket open until the pee
 });
 
 Deno.test("upgradeTls() with a client certificate releases the socket on timeout", async () => {
-  await using server = silentServer();
+  await using server = acceptingServer();
   const accepted = server.nextConn();
-  const error = await rejects(
-    upgradeTls(await connectTo(server), {
-      serverName: "tls.test",
-      ...CLIENT,
-      handshakeTimeout: 100,
-    }),
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(await connectTo(server), {
+        serverName: "tls.test",
+        ...CLIENT,
+        handshakeTimeout: 100,
+      }),
     DOMException,
   );
   assertStrictEquals(error.name, "TimeoutError");
@@ -549,11 +496,12 @@ Deno.test("upgradeTls() fails clearly when the server closes mid-handshake", asy
       conn.close();
     },
   );
-  const error = await rejects(
-    upgradeTls(await connectTo(server), {
-      serverName: "localhost",
-      caCerts: [CA],
-    }),
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(await connectTo(server), {
+        serverName: "localhost",
+        caCerts: [CA],
+      }),
     Error,
   );
   assert(
@@ -571,7 +519,7 @@ Deno.test("upgradeTls() fails clearly when the server closes mid-handshake", asy
 });
 
 Deno.test("upgradeTls() rejects with signal.reason when aborted during the handshake", async () => {
-  await using server = silentServer();
+  await using server = acceptingServer();
   const tcp = await connectTo(server);
   const controller = new AbortController();
   const reason = new Error("stop");
@@ -583,22 +531,23 @@ Deno.test("upgradeTls() rejects with signal.reason when aborted during the hands
   });
   await server.nextConn();
   controller.abort(reason);
-  assertStrictEquals(await rejects(promise), reason);
+  assertStrictEquals(await assertRejects(() => promise), reason);
   assertEquals(events.map((e) => e.type), ["tlsStarted", "tlsFailed"]);
   assert(isClosed(tcp));
 });
 
 Deno.test("upgradeTls() with an aborted signal closes the connection at once", async () => {
-  await using server = silentServer();
+  await using server = acceptingServer();
   const tcp = await connectTo(server);
   const events: TlsEvent[] = [];
   const signal = AbortSignal.abort(new Error("too late"));
-  const error = await rejects(
-    upgradeTls(tcp, {
-      serverName: "localhost",
-      signal,
-      onEvent: (event) => events.push(event),
-    }),
+  const error = await assertRejects(
+    () =>
+      upgradeTls(tcp, {
+        serverName: "localhost",
+        signal,
+        onEvent: (event) => events.push(event),
+      }),
   );
   assertStrictEquals(error, signal.reason);
   assertEquals(events, []);
@@ -608,11 +557,11 @@ Deno.test("upgradeTls() with an aborted signal closes the connection at once", a
 Deno.test("upgradeTls() keeps the Busy error of a connection being read", async () => {
   let pending;
   {
-    await using server = silentServer();
+    await using server = acceptingServer();
     const tcp = await connectTo(server);
     pending = tcp.read(new Uint8Array(16));
-    const error = await rejects(
-      upgradeTls(tcp, { serverName: "localhost" }),
+    const error = await assertRejects(
+      () => upgradeTls(tcp, { serverName: "localhost" }),
       Deno.errors.Busy,
     );
     assert(error.message.includes(`127.0.0.1:${server.port}`));
@@ -689,6 +638,28 @@ Deno.test("closeTls() returns promptly when the peer closes", async () => {
   assert(isClosed(conn));
 });
 
+Deno.test("await using on the result of upgradeTls() closes it with closeTls()", async () => {
+  const order: string[] = [];
+  await using server = serve(
+    Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...SERVER }),
+    async (conn) => {
+      const read = await conn.read(new Uint8Array(1));
+      order.push(read === null ? "server read close_notify" : "server read");
+      conn.close();
+    },
+  );
+  {
+    await using conn = await upgradeTls(await connectTo(server), {
+      serverName: "localhost",
+      caCerts: [CA],
+    });
+    assertEquals((await conn.handshake()).alpnProtocol, null);
+  }
+  order.push("disposed");
+  // The disposal waited for the server to close its side, as closeTls().
+  assertEquals(order, ["server read close_notify", "disposed"]);
+});
+
 Deno.test("closeTls() discards what the peer still sends", async () => {
   await using server = serve(
     Deno.listenTls({ hostname: "127.0.0.1", port: 0, ...SERVER }),
@@ -732,9 +703,9 @@ Deno.test("closeTls() validates its timeout and closes all the same", async () =
       serverName: "localhost",
       caCerts: [CA],
     });
-    const error = await rejects(
+    const error = await assertRejects(
       // deno-lint-ignore no-explicit-any
-      closeTls(conn, { timeout: timeout as any }),
+      () => closeTls(conn, { timeout: timeout as any }),
       ErrorClass,
     );
     assertMatch(
@@ -748,7 +719,7 @@ Deno.test("closeTls() validates its timeout and closes all the same", async () =
 // --- validation -------------------------------------------------------------
 
 Deno.test("upgradeTls() closes the connection when its options are invalid", async () => {
-  await using server = silentServer();
+  await using server = acceptingServer();
   const cases: [Record<string, unknown>, typeof TypeError, RegExp][] = [
     [
       {},
@@ -780,14 +751,15 @@ Deno.test("upgradeTls() closes the connection when its options are invalid", asy
   for (const [options, ErrorClass, pattern] of cases) {
     const tcp = await connectTo(server);
     const events: TlsEvent[] = [];
-    const error = await rejects(
-      upgradeTls(
-        tcp,
-        {
-          onEvent: (e: TlsEvent) => events.push(e),
-          ...options,
-        } as UpgradeTlsOptions,
-      ),
+    const error = await assertRejects(
+      () =>
+        upgradeTls(
+          tcp,
+          {
+            onEvent: (e: TlsEvent) => events.push(e),
+            ...options,
+          } as UpgradeTlsOptions,
+        ),
       ErrorClass,
     );
     assertMatch(error.message, pattern);

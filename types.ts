@@ -268,6 +268,13 @@ export interface ConnectOptions {
   /** The port to connect to, 1 to 65535. Required unless `conn` is given. */
   port?: number;
   /**
+   * Accepted for code written for `Deno.connect`: only `"tcp"`, the one
+   * transport this function speaks.
+   *
+   * @default {"tcp"}
+   */
+  transport?: "tcp";
+  /**
    * An already connected TCP connection to adopt instead of connecting
    * (asyncio's `sock`). It belongs to the result from then on. It cannot be
    * combined with options that concern connecting. A closed connection cannot
@@ -338,7 +345,8 @@ export interface ConnectOptions {
    * Run TLS on the winning connection (or on `conn`), as asyncio's `ssl`:
    * `true` for Deno's default trust store, or the {@linkcode TlsOptions}.
    * The race itself stays TCP-only. With `conn`, `tls.serverName` is
-   * required (there is no host name to verify).
+   * required (there is no host name to verify). `await using` on the
+   * result closes it gracefully, with `closeTls()`.
    *
    * @default {false}
    */
@@ -357,6 +365,14 @@ export interface ConnectOptions {
 
 /** `ConnectOptions` that ask for TLS. */
 export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
+
+/**
+ * Where `connect()` connects, as the types require it: `hostname` and
+ * `port`, or `conn` (and then neither).
+ */
+export type ConnectTarget =
+  | { hostname: string; port: number }
+  | { conn: Deno.TcpConn; hostname?: undefined; port?: undefined };
 
 /** The failure of one connection attempt. */
 export interface AttemptFailure {

@@ -19,7 +19,7 @@
  * @module
  */
 import { connect, type ConnectOptions } from "../connect.ts";
-import { blackhole } from "../_testing.ts";
+import { blackhole } from "../_testing/net.ts";
 
 const COUNT = Number(Deno.args[0] ?? 2_000);
 const BATCH = 50;

@@ -19,8 +19,8 @@ import { lookup } from "node:dns/promises";
 import { connect } from "../connect.ts";
 import { ConnectHistory } from "../history.ts";
 import { dnsResolver } from "../resolve_dns.ts";
-import { acceptingServer, blackhole, firstLine } from "../_testing.ts";
-import { dnsServer } from "../_testing_dns.ts";
+import { acceptingServer, blackhole, firstLine } from "../_testing/net.ts";
+import { dnsServer } from "../_testing/dns.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))

@@ -11,7 +11,10 @@
  *    /etc/hosts (`unshare -m`, which needs root). Nothing outside the
  *    namespace changes, and this is checked. Without root or `unshare`, the
  *    scenarios by name are skipped and the rest runs as is.
- * 2. The `deno bench` micro-benchmarks (`*_bench.ts`).
+ * 2. The socket of `node.ts` (`bench/node_socket.ts`): throughput over
+ *    loopback against a raw `Deno.TcpConn` and `node:net`, and memory per
+ *    idle socket.
+ * 3. The `deno bench` micro-benchmarks (`*_bench.ts`).
  *
  * Run it through `_tools/std.ts` (as `deno task bench` does), which says
  * where the `@std` packages come from.
@@ -107,6 +110,21 @@ console.log(
     : `bench: ${HOSTS} CHANGED outside the namespace`,
 );
 if (after !== before) status ||= 1;
+
+console.log(
+  "\nbench: bench/node_socket.ts (the node:net-compatible socket: throughput, idle memory)",
+);
+const { code: sockets } = await new Deno.Command(Deno.execPath(), {
+  args: [
+    "run",
+    "--allow-all",
+    "--v8-flags=--expose-gc",
+    new URL("node_socket.ts", import.meta.url).pathname,
+    ...Deno.args,
+  ],
+  cwd: ROOT,
+}).spawn().status;
+status ||= sockets;
 
 console.log("\nbench: $ deno bench (micro-benchmarks)");
 const { code: micro } = await new Deno.Command(Deno.execPath(), {

@@ -1,6 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // Loopback fixtures shared by the tests, the benchmarks and the demo: a
-// listening server, a refused port and a "blackhole" whose SYNs go unanswered.
+// listening server (TCP or TLS), a refused port and a "blackhole" whose SYNs
+// go unanswered.
 // Only loopback addresses are ever used.
 
 /** A port on `hostname` with nothing listening: connecting is refused. */
@@ -99,38 +100,55 @@ export async function blackhole(
 /** A loopback server that accepts every connection until disposed. */
 export interface TestServer<C extends Deno.Conn = Deno.Conn>
   extends AsyncDisposable {
+  /** The address it listens on. */
+  hostname: string;
   /** The port it listens on. */
   port: number;
   /** The connections accepted so far, in order. */
   conns: C[];
   /** The remote address of each accepted connection. */
   peers: Deno.NetAddr[];
+  /** Resolves with the next connection accepted. */
+  nextConn(): Promise<C>;
 }
 
-/** Accepts every connection of `listener` until disposed, then closes all. */
-function serve<C extends Deno.Conn>(
+/**
+ * Accepts every connection of `listener` and runs `handler` on each (its
+ * errors are ignored). Disposing closes the listener and every connection,
+ * and waits for every handler to finish.
+ */
+export function serve<C extends Deno.Conn>(
   listener: Deno.Listener<C, Deno.NetAddr>,
-  onAccept: (conn: C) => void = () => {},
+  handler: (conn: C) => unknown = () => {},
 ): TestServer<C> {
   const conns: C[] = [];
   const peers: Deno.NetAddr[] = [];
+  const handlers: Promise<unknown>[] = [];
+  const waiters: ((conn: C) => void)[] = [];
   const accepting = (async () => {
     try {
       for await (const conn of listener) {
         conns.push(conn);
         peers.push(conn.remoteAddr as Deno.NetAddr);
-        onAccept(conn);
+        waiters.shift()?.(conn);
+        handlers.push((async () => await handler(conn))().catch(() => {}));
       }
     } catch {
       // The listener was closed.
     }
   })();
   return {
+    hostname: listener.addr.hostname,
     port: listener.addr.port,
     conns,
     peers,
+    nextConn: () => new Promise((resolve) => waiters.push(resolve)),
     async [Symbol.asyncDispose]() {
-      listener.close();
+      try {
+        listener.close();
+      } catch {
+        // Already closed by the test.
+      }
       await accepting;
       for (const conn of conns) {
         try {
@@ -139,6 +157,7 @@ function serve<C extends Deno.Conn>(
           // Already closed by the test.
         }
       }
+      await Promise.all(handlers);
     },
   };
 }
@@ -151,8 +170,10 @@ export function acceptingServer(
   return serve(Deno.listen({ hostname, port }));
 }
 
-const readTestdata = (name: string) =>
-  Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+/** The text of `testdata/<name>`, such as a certificate. */
+export function readTestdata(name: string): string {
+  return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+}
 
 /** The test CA that signed the certificate of {@linkcode tlsServer}. */
 export const TEST_CA: string = readTestdata("ca.pem");
@@ -170,26 +191,5 @@ export function tlsServer(hostname = "127.0.0.1"): TestServer<Deno.TlsConn> {
     alpnProtocols: ["h2", "http/1.1"],
   });
   // Complete each handshake; a failed one is the client's business.
-  return serve(listener, (conn) => void conn.handshake().catch(() => {}));
-}
-
-/**
- * Runs `fn` while collecting what `reportError()` reports (instead of letting
- * it end the process), and returns the reported errors in order.
- */
-export async function collectReportedErrors(
-  fn: () => Promise<void>,
-): Promise<unknown[]> {
-  const reported: unknown[] = [];
-  const onError = (event: ErrorEvent) => {
-    event.preventDefault();
-    reported.push(event.error);
-  };
-  globalThis.addEventListener("error", onError);
-  try {
-    await fn();
-  } finally {
-    globalThis.removeEventListener("error", onError);
-  }
-  return reported;
+  return serve(listener, (conn) => conn.handshake());
 }

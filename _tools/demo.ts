@@ -10,13 +10,13 @@
  * twice: with Happy Eyeballs, then strictly one address at a time with a short
  * timeout. It exits by itself, and leaves nothing running.
  *
- * Not published: it needs `_testing.ts` (and Python, for the blackhole).
+ * Not published: it needs `_testing/net.ts` (and Python, for the blackhole).
  *
  * @module
  */
-import { acceptingServer, type Blackhole, blackhole } from "./_testing.ts";
-import { type CliOutcome, runCli, terminalIo } from "./_cli.ts";
-import { palette } from "./_colors.ts";
+import { acceptingServer, type Blackhole, blackhole } from "../_testing/net.ts";
+import { type CliOutcome, runCli, terminalIo } from "../_cli.ts";
+import { palette } from "../_colors.ts";
 
 const NAME = "broken-ipv6.test";
 const TIMEOUT_MS = 2000;

@@ -1,9 +1,9 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Runs the repository's scripts (cli.ts, demo.ts) in a child `deno`, for the
+// Runs the repository's scripts (cli.ts, _tools/demo.ts) in a child `deno`, for the
 // end-to-end tests. Not published.
 
 /** The repository root. */
-export const ROOT: URL = new URL(".", import.meta.url);
+export const ROOT: URL = new URL("../", import.meta.url);
 
 /** The arguments of `deno` to run `script` with `args`. */
 export function denoArgs(script: string, args: string[] = []): string[] {

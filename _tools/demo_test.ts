@@ -1,9 +1,9 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { run } from "./_test_command.ts";
+import { run } from "../_testing/command.ts";
 
-Deno.test("demo.ts runs to completion with no network, and exits 0", async () => {
-  const { code, stdout, stderr } = await run("demo.ts");
+Deno.test("_tools/demo.ts runs to completion with no network, and exits 0", async () => {
+  const { code, stdout, stderr } = await run("_tools/demo.ts");
   assertEquals(code, 0, stderr);
   // First run: Happy Eyeballs passes the blackholed [::1] for 127.0.0.1.
   assertStringIncludes(stdout, "1. With Happy Eyeballs");

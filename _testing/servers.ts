@@ -1,0 +1,391 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Real servers for the tests of node.ts: PostgreSQL, Redis and nginx, each
+// started in a temporary folder on a loopback port, with this repository's
+// test certificates, and stopped (the folder removed) on disposal.
+//
+// A missing server is a skip with one line saying what is missing; under
+// CI=true it is a failure (`.ci/run` installs them).
+
+const TESTDATA = new URL("../testdata/", import.meta.url);
+
+/** A server started for a test; dispose of it to stop it. */
+export interface RealServer extends AsyncDisposable {
+  /** The loopback address it listens on. */
+  hostname: string;
+  /** Its plain-text port. */
+  port: number;
+  /** Its TLS port, when it has one apart (nginx). */
+  tlsPort?: number;
+}
+
+/** Why a server cannot run here, or `undefined` when it can. */
+export type Missing = string | undefined;
+
+/** The first of `candidates` that is an executable file. */
+function findExecutable(candidates: string[]): string | undefined {
+  for (const path of candidates) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // Not there.
+    }
+  }
+  return undefined;
+}
+
+function onPath(name: string): string[] {
+  return (Deno.env.get("PATH") ?? "").split(":").filter(Boolean).map((dir) =>
+    `${dir}/${name}`
+  );
+}
+
+/** PostgreSQL's folder of programs: on PATH, or Debian's versioned one. */
+function postgresBin(): string | undefined {
+  const initdb = findExecutable(onPath("initdb"));
+  if (initdb && findExecutable(onPath("postgres"))) {
+    return initdb.slice(0, -"/initdb".length);
+  }
+  let versions: string[] = [];
+  try {
+    versions = [...Deno.readDirSync("/usr/lib/postgresql")].map((e) => e.name)
+      .sort((a, b) => Number(b) - Number(a));
+  } catch {
+    return undefined;
+  }
+  return versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) =>
+    findExecutable([`${dir}/initdb`]) && findExecutable([`${dir}/postgres`])
+  );
+}
+
+/** Where each server's program is, or why it is missing. */
+export const MISSING: Readonly<
+  Record<"postgres" | "redis" | "nginx", Missing>
+> = {
+  postgres: postgresBin() ? undefined : "PostgreSQL (initdb, postgres)",
+  redis: findExecutable([...onPath("redis-server"), "/usr/bin/redis-server"])
+    ? undefined
+    : "redis-server",
+  nginx: findExecutable([...onPath("nginx"), "/usr/sbin/nginx"])
+    ? undefined
+    : "nginx",
+};
+
+/**
+ * Options for `Deno.test`: ignored, with one line saying why, when the
+ * server is missing, except under CI=true where the test runs and fails.
+ */
+export function needs(server: keyof typeof MISSING): { ignore: boolean } {
+  const missing = MISSING[server];
+  const ci = Deno.env.get("CI") === "true";
+  if (missing && !ci) {
+    // deno-lint-ignore no-console -- the one line a skip must print.
+    console.log(`skipped: ${missing} is not installed (see README "Testing")`);
+  }
+  return { ignore: missing !== undefined && !ci };
+}
+
+function freePort(): number {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  return listener.addr.port;
+}
+
+/** Waits until `port` accepts connections, or the process exits. */
+async function waitForPort(
+  port: number,
+  child: Deno.ChildProcess,
+  what: string,
+  log: () => string,
+): Promise<void> {
+  let exited = false;
+  child.status.then(() => exited = true);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${what} exited at start:\n${log()}`);
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conn.close();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`${what} did not listen on port ${port} within 30 s`);
+}
+
+/** The user that runs a server that refuses root (PostgreSQL). */
+function unprivilegedUser(): { uid: number; gid: number } | undefined {
+  if (Deno.uid() !== 0) return undefined;
+  const passwd = Deno.readTextFileSync("/etc/passwd").split("\n");
+  for (const name of ["postgres", "nobody"]) {
+    const fields = passwd.find((line) => line.startsWith(`${name}:`))?.split(
+      ":",
+    );
+    if (fields) return { uid: Number(fields[2]), gid: Number(fields[3]) };
+  }
+  throw new Error("Cannot run PostgreSQL as root: no postgres or nobody user");
+}
+
+/** `command args` as `user` (through setpriv, which execs: no middleman). */
+function asUser(
+  user: { uid: number; gid: number } | undefined,
+  command: string,
+  args: string[],
+): [string, string[]] {
+  if (!user) return [command, args];
+  return ["setpriv", [
+    `--reuid=${user.uid}`,
+    `--regid=${user.gid}`,
+    "--clear-groups",
+    "--",
+    command,
+    ...args,
+  ]];
+}
+
+/** Copies a testdata file into `dir`, owned by `user`, mode 0600. */
+function copyPrivate(
+  name: string,
+  dir: string,
+  user: { uid: number; gid: number } | undefined,
+): string {
+  const path = `${dir}/${name}`;
+  Deno.copyFileSync(new URL(name, TESTDATA), path);
+  Deno.chmodSync(path, 0o600);
+  if (user) Deno.chownSync(path, user.uid, user.gid);
+  return path;
+}
+
+/** A child process whose output is collected, stopped with `signal`. */
+function spawn(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): { child: Deno.ChildProcess; log: () => string } {
+  const child = new Deno.Command(command, {
+    args,
+    ...options,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) text += decoder.decode(chunk);
+  };
+  const collected = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  collected.catch(() => {});
+  child.status.then(() => collected);
+  return { child, log: () => text };
+}
+
+async function stop(
+  child: Deno.ChildProcess,
+  signal: Deno.Signal,
+): Promise<void> {
+  try {
+    child.kill(signal);
+  } catch {
+    // Already gone.
+  }
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Gone meanwhile.
+    }
+  }, 10_000);
+  await child.status;
+  clearTimeout(timer);
+  // Let the output readers finish.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The PostgreSQL role and database the tests use (trust authentication). */
+export const POSTGRES_USER = "happy";
+
+/**
+ * Starts PostgreSQL on `127.0.0.1` in a temporary folder (`initdb` then
+ * `postgres`), with SSL on (`testdata/server.pem`), trust authentication for
+ * {@linkcode POSTGRES_USER}, and no Unix socket. As root, it runs as the
+ * `postgres` user (or `nobody`), as PostgreSQL refuses root.
+ */
+export async function startPostgres(): Promise<RealServer> {
+  const bin = postgresBin();
+  if (!bin) throw new Error(`${MISSING.postgres} is not installed`);
+  const user = unprivilegedUser();
+  const dir = await Deno.makeTempDir({ prefix: "he_postgres_" });
+  try {
+    if (user) Deno.chownSync(dir, user.uid, user.gid);
+    const data = `${dir}/data`;
+    const [initdb, initArgs] = asUser(user, `${bin}/initdb`, [
+      "-D",
+      data,
+      "-U",
+      POSTGRES_USER,
+      "--auth=trust",
+      "--no-sync",
+      "-E",
+      "UTF8",
+      "--locale=C",
+    ]);
+    const init = await new Deno.Command(initdb, {
+      args: initArgs,
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!init.success) {
+      throw new Error(
+        `initdb failed:\n${new TextDecoder().decode(init.stderr)}`,
+      );
+    }
+    const cert = copyPrivate("server.pem", dir, user);
+    const key = copyPrivate("server.key", dir, user);
+    const port = freePort();
+    const { child, log } = spawn(
+      ...asUser(user, `${bin}/postgres`, [
+        "-D",
+        data,
+        "-p",
+        String(port),
+        "-h",
+        "127.0.0.1",
+        "-k",
+        "",
+        "-c",
+        "ssl=on",
+        "-c",
+        `ssl_cert_file=${cert}`,
+        "-c",
+        `ssl_key_file=${key}`,
+        "-c",
+        "fsync=off",
+        "-c",
+        "max_connections=40",
+      ]),
+      { cwd: dir },
+    );
+    try {
+      await waitForPort(port, child, "postgres", log);
+    } catch (error) {
+      await stop(child, "SIGINT");
+      throw error;
+    }
+    return {
+      hostname: "127.0.0.1",
+      port,
+      async [Symbol.asyncDispose]() {
+        // SIGINT: PostgreSQL's "fast shutdown".
+        await stop(child, "SIGINT");
+        await Deno.remove(dir, { recursive: true });
+      },
+    };
+  } catch (error) {
+    await Deno.remove(dir, { recursive: true });
+    throw error;
+  }
+}
+
+/** Starts `redis-server` on `127.0.0.1`, without persistence. */
+export async function startRedis(): Promise<RealServer> {
+  const dir = await Deno.makeTempDir({ prefix: "he_redis_" });
+  const port = freePort();
+  const { child, log } = spawn("redis-server", [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+  ], { cwd: dir });
+  try {
+    await waitForPort(port, child, "redis-server", log);
+  } catch (error) {
+    await stop(child, "SIGTERM");
+    await Deno.remove(dir, { recursive: true });
+    throw error;
+  }
+  return {
+    hostname: "127.0.0.1",
+    port,
+    async [Symbol.asyncDispose]() {
+      await stop(child, "SIGTERM");
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/**
+ * Starts nginx on `127.0.0.1` with HTTP on `port` and HTTPS (HTTP/2 and
+ * HTTP/1.1 through ALPN) on `tlsPort`, with `testdata/server.pem`. Every
+ * request gets `200` and a body of `$ssl_alpn_protocol $connection
+ * $connection_requests`: the protocol chosen, the connection's number, and
+ * how many requests it has carried (keep-alive shows as more than one).
+ * `/big` answers 1 MiB of `x`.
+ */
+export async function startNginx(): Promise<RealServer> {
+  const dir = await Deno.makeTempDir({ prefix: "he_nginx_" });
+  const port = freePort();
+  const tlsPort = freePort();
+  const cert = copyPrivate("server.pem", dir, undefined);
+  const key = copyPrivate("server.key", dir, undefined);
+  await Deno.writeTextFile(`${dir}/big`, "x".repeat(1024 * 1024));
+  const config = `
+daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir};
+  proxy_temp_path ${dir};
+  fastcgi_temp_path ${dir};
+  uwsgi_temp_path ${dir};
+  scgi_temp_path ${dir};
+  keepalive_requests 100;
+  server {
+    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${tlsPort} ssl http2;
+    ssl_certificate ${cert};
+    ssl_certificate_key ${key};
+    location = /big { root ${dir}; default_type text/plain; }
+    location / {
+      default_type text/plain;
+      return 200 "$ssl_alpn_protocol $connection $connection_requests";
+    }
+  }
+}
+`;
+  await Deno.writeTextFile(`${dir}/nginx.conf`, config);
+  const { child, log } = spawn(
+    findExecutable([...onPath("nginx"), "/usr/sbin/nginx"])!,
+    ["-p", dir, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`],
+    { cwd: dir },
+  );
+  try {
+    await waitForPort(port, child, "nginx", log);
+    await waitForPort(tlsPort, child, "nginx", log);
+  } catch (error) {
+    await stop(child, "SIGTERM");
+    await Deno.remove(dir, { recursive: true });
+    throw error;
+  }
+  return {
+    hostname: "127.0.0.1",
+    port,
+    tlsPort,
+    async [Symbol.asyncDispose]() {
+      await stop(child, "SIGTERM");
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
