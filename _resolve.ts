@@ -214,6 +214,47 @@ export function rememberedTargets(
 }
 
 /**
+ * What {@linkcode resolveTargets} makes of the system's answer, without
+ * `localAddr` nor a signal to heed: the same, with two promise layers fewer,
+ * on the path of most connections by name.
+ */
+export function systemTargets(
+  options: TargetOptions,
+  tried?: ReadonlySet<string>,
+): Promise<Targets> {
+  const { hostname, port, family } = options;
+  if (ipVersion(hostname)) {
+    return resolveTargets(options, NEVER, false, undefined, tried);
+  }
+  return systemResolve(hostname, family).then((resolved) => {
+    if (resolved.length === 0) throw noAddress(options);
+    return {
+      addresses: tried ? resolved.filter((a) => !tried.has(a)) : resolved,
+      more: undefined,
+      resolved,
+      ttl: undefined,
+      from: undefined,
+      check: (batch) => checkAddresses(hostname, family, batch),
+    };
+  }, (error) => {
+    throw resolutionError(hostname, error);
+  });
+}
+
+/** The error of a name that resolves to no address of the wanted family. */
+function noAddress(options: TargetOptions): Error {
+  const { hostname, port, family } = options;
+  return new Deno.errors.NotFound(
+    `Cannot connect to ${
+      formatAddress({ hostname, port })
+    } as it resolves to no IPv${family} address`,
+  );
+}
+
+/** A signal that never aborts. */
+const NEVER = new AbortController().signal;
+
+/**
  * Resolves the host name, and `localAddr` if set, to what can be attempted.
  *
  * @param cached Addresses remembered for the name: used instead of resolving.
@@ -240,11 +281,7 @@ export async function resolveTargets(
     ? resolved.filter((address) => !tried.has(address))
     : resolved;
   // Nothing new after `tried` is the caller's to handle.
-  if (resolved.length === 0) {
-    throw new Deno.errors.NotFound(
-      `Cannot connect to ${destination} as it resolves to no IPv${family} address`,
-    );
-  }
+  if (resolved.length === 0) throw noAddress(options);
   const check = (batch: unknown) => checkAddresses(hostname, family, batch);
   if (!localAddr) {
     return { addresses, more, resolved, ttl, from: undefined, check };

@@ -35,7 +35,12 @@ import type {
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
-import { rememberedTargets, resolveTargets, type Targets } from "./_resolve.ts";
+import {
+  rememberedTargets,
+  resolveTargets,
+  systemTargets,
+  type Targets,
+} from "./_resolve.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
@@ -501,6 +506,8 @@ async function race(
     try {
       targets = cached && !checked.localAddr
         ? rememberedTargets(checked, cached)
+        : !checked.resolver && !checked.localAddr && !signal
+        ? await systemTargets(checked, tried)
         : await resolveTargets(
           checked,
           // Only a resolver or the caller's signal can use it.
