@@ -239,7 +239,7 @@ const DENO = "Deno.connect";
 async function healthy(names: boolean): Promise<void> {
   await using server = await sink(1);
   const port = server.ports[0]!;
-  const n = scaled(1_000);
+  const n = scaled(3_000);
   const literal = await paired(n, {
     [OURS]: () => connect({ hostname: "127.0.0.1", port }),
     [DENO]: () => Deno.connect({ hostname: "127.0.0.1", port }),
@@ -493,8 +493,18 @@ async function concurrent(names: boolean): Promise<string> {
     const wallMet = denoWall
       ? wall.median <= denoWall.median + 10
       : wall.max <= DELAY + 100;
-    const met = failures === 0 && wallMet && mean("heapPerRace") <= 3 &&
-      left("fdsLeft") <= 0 && left("synSentLeft") <= 0;
+    const heapMet = mean("heapPerRace") <= 3;
+    const safe = failures === 0 && left("fdsLeft") <= 0 &&
+      left("synSentLeft") <= 0;
+    const met = safe && wallMet && heapMet;
+    // Which part missed, when one did.
+    const verdict = met ? "yes" : `**no**: ${
+      [
+        safe ? "" : "failures or leftovers",
+        wallMet ? "" : "wall",
+        heapMet ? "" : "heap",
+      ].filter(Boolean).join(", ")
+    }`;
     lines.push(
       `| ${client} | ${CONCURRENT} | ${rounds} | ${failures} | ${
         ms(wall.median)
@@ -506,7 +516,7 @@ async function concurrent(names: boolean): Promise<string> {
             denoWall ? "Deno + 10 ms" : `${DELAY} + 100 ms`
           }, ≤ 3 KB/race, nothing left`
           : ""
-      } | ${ours ? (met ? "yes" : "**no**") : ""} |`,
+      } | ${ours ? verdict : ""} |`,
     );
     if (ours && !met) missedBursts++;
   }
