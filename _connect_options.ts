@@ -82,13 +82,30 @@ function invalid(
   );
 }
 
+/**
+ * Whether `value` is printable ASCII without spaces, `/`, `\\` or `@`: then it
+ * passes the check of {@linkcode checkHostname} without its regular
+ * expression (a scan is cheaper on every connection).
+ */
+function isPrintableAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f || code === 0x2f || code === 0x5c) {
+      return false;
+    }
+    if (code === 0x40) return false;
+  }
+  return true;
+}
+
 function checkHostname(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
   const bare = unbracket(value);
   if (
     bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
+    // The regular expression only for what a quick scan cannot clear.
     // deno-lint-ignore no-control-regex
-    /[\s\x00-\x1f\x7f/\\@]/.test(bare)
+    (!isPrintableAscii(bare) && /[\s\x00-\x1f\x7f/\\@]/.test(bare))
   ) {
     invalid(
       TypeError,
