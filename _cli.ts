@@ -1,261 +1,36 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The command-line tool behind cli.ts and demo.ts: parses the arguments, runs
-// connect() with an event hook, and prints the timeline (see _timeline.ts).
-import { parseArgs } from "node:util";
+// The command-line tool behind cli.ts and the demo: checks everything it was
+// given before any traffic (a usage error, exit 2), runs connect() with an
+// event hook, and prints the timeline (_timeline.ts) or the report
+// (_report.ts) as JSON.
+import { delay } from "@std/async/delay";
+import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { connect } from "./connect.ts";
 import type {
   ConnectOptions,
   ConnectTarget,
-  Family,
-  LocalAddr,
   Resolver,
   TlsOptions,
 } from "./types.ts";
-import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
-import { wantsColor } from "./_colors.ts";
+import { ConnectHistory } from "./history.ts";
+import { dnsResolver } from "./resolve_dns.ts";
+import { formatAddress } from "./errors.ts";
+import { checkOptions } from "./_connect_options.ts";
 import { messageOf } from "./_errors.ts";
-import { MAX_TIMEOUT } from "./_timer.ts";
-import {
-  type Report,
-  type RunResult,
-  type StopReason,
-  Timeline,
-  type TimelineSettings,
-} from "./_timeline.ts";
-
-/** How to call the tool, in its usage message. */
-const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
-
-/** The usage message (`--help`). */
-export const USAGE = `Usage: ${COMMAND} HOST PORT [options]
-
-Shows how a TCP (or TLS) connection to HOST:PORT is made: the addresses HOST
-resolves to, in the order they are tried, and what became of every attempt of
-the Happy Eyeballs race (RFC 8305). Like curl -v, for the connection race.
-
-Options:
-  --tls                    Do a TLS handshake once connected
-  --server-name NAME       TLS: the name for SNI and the certificate check
-                           (default: HOST)
-  --ca FILE                TLS: also trust the PEM certificates in FILE
-                           (repeatable)
-  --alpn PROTOCOL          TLS: offer PROTOCOL by ALPN, such as h2 (repeatable)
-  --delay MS               Milliseconds between attempt starts; 0 starts all at
-                           once, Infinity tries one at a time (default: 250)
-  --interleave N           Addresses of the first family before the families
-                           alternate; 0 keeps the resolver's order (default: 1)
-  -4, --ipv4               Use IPv4 addresses only
-  -6, --ipv6               Use IPv6 addresses only
-  --local-addr HOST[:PORT] Connect from this local address ([::1]:5000 for IPv6)
-  --timeout MS             Give up after MS milliseconds
-  --all-errors             Report one error per failed attempt
-  --json                   Print one JSON object instead of the timeline
-  -h, --help               Show this help
-
-Exit status: 0 connected, 1 failed, 2 bad arguments, 130 interrupted.
-`;
-
-/** A bad command line: the message is printed with the usage, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-/** The command line, parsed and checked. */
-export interface CliArgs {
-  hostname: string;
-  port: number;
-  delay: number;
-  interleave: number;
-  family: Family | undefined;
-  localAddr: Required<LocalAddr> | undefined;
-  timeout: number | undefined;
-  allErrors: boolean;
-  json: boolean;
-  /** The TLS settings, with `--tls` only. */
-  tls: {
-    serverName: string | undefined;
-    caFiles: string[];
-    alpnProtocols: string[];
-  } | undefined;
-}
-
-const DEFAULT_DELAY = 250;
-const DEFAULT_INTERLEAVE = 1;
-const WAITING_REFRESH_MS = 200;
-
-function bad(option: string, rule: string, value: string): never {
-  throw new UsageError(
-    `Cannot parse the command line as ${option} must be ${rule}: current value is ${
-      JSON.stringify(value)
-    }`,
-  );
-}
-
-function parsePort(option: string, text: string, min: number): number {
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port >= min && port <= 65535)) {
-    bad(option, `an integer from ${min} to 65535`, text);
-  }
-  return port;
-}
-
-/**
- * Parses `--local-addr`: `HOST`, `HOST:PORT`, `IPv6`, `[IPv6]` or
- * `[IPv6]:PORT`.
- */
-export function parseLocalAddr(text: string): Required<LocalAddr> {
-  const option = "'--local-addr'";
-  const rule = "HOST, HOST:PORT, or [IPv6]:PORT";
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-  let hostname: string;
-  let port: string | undefined;
-  if (bracketed) {
-    [, hostname = "", port] = bracketed;
-  } else if ((text.match(/:/g) ?? []).length > 1) {
-    hostname = text; // A bare IPv6 address: no port.
-  } else {
-    const colon = text.lastIndexOf(":");
-    hostname = colon === -1 ? text : text.slice(0, colon);
-    port = colon === -1 ? undefined : text.slice(colon + 1);
-  }
-  if (hostname === "" || /[\s\[\]]/.test(hostname)) bad(option, rule, text);
-  return {
-    hostname,
-    port: port === undefined ? 0 : parsePort(option, port, 0),
-  };
-}
-
-/**
- * Parses the command line.
- *
- * @returns The arguments, or `"help"` for `--help`.
- * @throws {UsageError} If the command line is wrong.
- */
-export function parseCliArgs(args: string[]): CliArgs | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        tls: { type: "boolean" },
-        "server-name": { type: "string" },
-        ca: { type: "string", multiple: true },
-        alpn: { type: "string", multiple: true },
-        delay: { type: "string" },
-        interleave: { type: "string" },
-        ipv4: { type: "boolean", short: "4" },
-        ipv6: { type: "boolean", short: "6" },
-        "local-addr": { type: "string" },
-        timeout: { type: "string" },
-        "all-errors": { type: "boolean" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`Cannot parse the command line: ${messageOf(error)}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return "help";
-
-  if (positionals.length !== 2) {
-    throw new UsageError(
-      `Cannot parse the command line as HOST and PORT must be given, and nothing else: current value is ${
-        positionals.length === 0
-          ? "(nothing)"
-          : positionals.map((p) => JSON.stringify(p)).join(" ")
-      }`,
-    );
-  }
-  const [hostname = "", portText = ""] = positionals;
-  const port = parsePort("PORT", portText, 1);
-
-  let delay = DEFAULT_DELAY;
-  if (values.delay !== undefined) {
-    const text = values.delay;
-    delay = /^(Infinity|inf)$/i.test(text)
-      ? Infinity
-      : /^\d+(\.\d+)?$/.test(text)
-      ? Number(text)
-      : bad(
-        "'--delay'",
-        "a non-negative number of milliseconds, or Infinity",
-        text,
-      );
-  }
-  let interleave = DEFAULT_INTERLEAVE;
-  if (values.interleave !== undefined) {
-    const text = values.interleave;
-    interleave = /^\d{1,6}$/.test(text)
-      ? Number(text)
-      : bad("'--interleave'", "a non-negative integer", text);
-  }
-  let timeout: number | undefined;
-  if (values.timeout !== undefined) {
-    const text = values.timeout;
-    timeout = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-    if (!(timeout > 0 && timeout <= MAX_TIMEOUT)) {
-      bad(
-        "'--timeout'",
-        `a number of milliseconds above 0 and at most ${MAX_TIMEOUT}`,
-        text,
-      );
-    }
-  }
-  if (values.ipv4 && values.ipv6) {
-    throw new UsageError(
-      "Cannot parse the command line as '-4' and '-6' must not be combined: current value is -4 -6",
-    );
-  }
-  const family: Family | undefined = values.ipv4
-    ? 4
-    : values.ipv6
-    ? 6
-    : undefined;
-  const localAddr = values["local-addr"] === undefined
-    ? undefined
-    : parseLocalAddr(values["local-addr"]);
-
-  const serverName = values["server-name"];
-  const caFiles = values.ca ?? [];
-  const alpnProtocols = values.alpn ?? [];
-  if (!values.tls) {
-    const tlsOnly = [
-      serverName !== undefined && "--server-name",
-      caFiles.length > 0 && "--ca",
-      alpnProtocols.length > 0 && "--alpn",
-    ].filter(Boolean);
-    if (tlsOnly.length > 0) {
-      throw new UsageError(
-        `Cannot parse the command line as ${
-          tlsOnly.join(", ")
-        } must come with --tls: current value is no --tls`,
-      );
-    }
-  }
-  if (serverName === "") bad("'--server-name'", "a host name", serverName);
-  for (const protocol of alpnProtocols) {
-    if (protocol === "") bad("'--alpn'", "a protocol name", protocol);
-  }
-
-  return {
-    hostname,
-    port,
-    delay,
-    interleave,
-    family,
-    localAddr,
-    timeout,
-    allErrors: values["all-errors"] ?? false,
-    json: values.json ?? false,
-    tls: values.tls ? { serverName, caFiles, alpnProtocols } : undefined,
-  };
-}
+import { palette, wantsColor } from "./_colors.ts";
+import { safeJson, visible } from "./_visible.ts";
+import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./_cli_args.ts";
+import { readPemFile } from "./_cli_files.ts";
+import type {
+  AcceptanceReport,
+  RepeatReport,
+  RepeatSummary,
+  Report,
+  RunResult,
+  StopReason,
+} from "./_report_types.ts";
+import { Timeline } from "./_timeline.ts";
+import { summary } from "./_summary.ts";
 
 /** Where the tool writes, and how. */
 export interface CliIo {
@@ -269,7 +44,7 @@ export interface CliIo {
   colorError: boolean;
   /** Standard output is a terminal: show that it is still waiting. */
   live: boolean;
-  /** The width of the terminal, to keep the waiting line on one line. */
+  /** The width of the terminal: the waiting line's, the waterfall's. */
   columns?: number | undefined;
 }
 
@@ -285,9 +60,25 @@ export interface CliExtras {
 export interface CliOutcome {
   /** The exit code. */
   code: number;
-  /** The report, when connect() ran. */
+  /** The report of the (last) connection, when connect() ran. */
   report?: Report;
+  /** Every connection's report and the summary, with `--repeat`. */
+  repeat?: RepeatReport;
 }
+
+/** What the tool asks of connect(): a host and port, and the options. */
+type CliOptions = ConnectOptions & ConnectTarget;
+
+/** The TLS handshake timeout the tool sets (asyncio's default, 60 s). */
+const HANDSHAKE_TIMEOUT = 60_000;
+/**
+ * How long to wait after a TLS handshake for the server to refuse us: a TLS
+ * 1.3 server checks a client certificate (or its absence) only once the
+ * client's side of the handshake is done, and says no with an alert, which
+ * comes within a round trip.
+ */
+export const ACCEPTANCE_WAIT = 300;
+const WAITING_REFRESH_MS = 200;
 
 function writeAll(file: { writeSync(p: Uint8Array): number }, text: string) {
   let data = new TextEncoder().encode(text);
@@ -320,26 +111,6 @@ export function terminalIo(): CliIo {
   };
 }
 
-async function readCaFiles(files: string[]): Promise<string[]> {
-  return await Promise.all(files.map(async (file) => {
-    try {
-      return await Deno.readTextFile(file);
-    } catch (error) {
-      throw new UsageError(
-        `Cannot read the file of '--ca' ${JSON.stringify(file)}: ${
-          messageOf(error)
-        }`,
-      );
-    }
-  }));
-}
-
-/** Whether connect() refused its options (an error of the command line). */
-function isOptionError(error: unknown): boolean {
-  return (error instanceof TypeError || error instanceof RangeError) &&
-    error.message.startsWith("Cannot connect as '");
-}
-
 /** Catches SIGINT while it runs, where the platform allows. */
 function onInterrupt(handler: () => void): () => void {
   try {
@@ -348,6 +119,296 @@ function onInterrupt(handler: () => void): () => void {
     return () => {};
   }
   return () => Deno.removeSignalListener("SIGINT", handler);
+}
+
+/**
+ * Everything the command line asks of connect(), read and checked before any
+ * traffic: an error here is the command line's.
+ */
+async function prepare(
+  cli: CliArgs,
+  extras: CliExtras,
+): Promise<CliOptions> {
+  let tls: TlsOptions | undefined;
+  if (cli.tls) {
+    const caCerts: string[] = [];
+    for (const file of cli.tls.caFiles) {
+      caCerts.push(await readPemFile("--ca", file, "certificate"));
+    }
+    const { certFile, keyFile } = cli.tls;
+    tls = {
+      handshakeTimeout: HANDSHAKE_TIMEOUT,
+      ...(cli.tls.serverName !== undefined && {
+        serverName: cli.tls.serverName,
+      }),
+      ...(caCerts.length > 0 && { caCerts }),
+      ...(cli.tls.alpnProtocols.length > 0 && {
+        alpnProtocols: cli.tls.alpnProtocols,
+      }),
+      ...(certFile !== undefined && keyFile !== undefined && {
+        cert: await readPemFile("--cert", certFile, "certificate"),
+        key: await readPemFile("--key", keyFile, "private key"),
+      }),
+    };
+  }
+  let resolver = extras.resolver;
+  if (cli.dns) {
+    resolver = dnsResolver(
+      cli.dnsServer ? { nameServer: cli.dnsServer } : {},
+    );
+  }
+  const options: CliOptions = {
+    hostname: cli.hostname,
+    port: cli.port,
+    happyEyeballsDelay: cli.delay,
+    interleave: cli.interleave,
+    allErrors: cli.allErrors,
+    ...(cli.family !== undefined && { family: cli.family }),
+    ...(cli.localAddr !== undefined && { localAddr: cli.localAddr }),
+    ...(resolver !== undefined && { resolver }),
+    ...(tls !== undefined && { tls }),
+  };
+  // connect() checks its options again; here, whatever it refuses is known
+  // to be the command line's fault by where it is thrown.
+  try {
+    checkOptions(options);
+    if (tls?.cert !== undefined && tls.key !== undefined) {
+      const { checkClientCertificate } = await import("./_node_tls_conn.ts");
+      await checkClientCertificate(tls.cert, tls.key, "tls.");
+    }
+  } catch (error) {
+    throw new UsageError(messageOf(error), { cause: error });
+  }
+  return options;
+}
+
+/**
+ * What the server does just after a TLS handshake: wait up to
+ * {@linkcode ACCEPTANCE_WAIT} ms for an alert, data or a close. Closes
+ * `conn` when it gives up waiting.
+ */
+async function awaitAcceptance(
+  conn: Deno.TlsConn,
+  signal: AbortSignal | undefined,
+): Promise<{ outcome: AcceptanceReport["outcome"]; error?: unknown }> {
+  const read = conn.read(new Uint8Array(4096)).then(
+    (n) => ({ outcome: n === null ? "closed" as const : "data" as const }),
+    (error) => ({
+      outcome: /alert/i.test(messageOf(error))
+        ? "alert" as const
+        : "closed" as const,
+      error,
+    }),
+  );
+  const stop = new AbortController();
+  const wait = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const quiet = delay(ACCEPTANCE_WAIT, { signal: wait }).then(
+    () => ({ outcome: "quiet" as const }),
+    () => ({ outcome: "quiet" as const }),
+  );
+  const verdict = await Promise.race([read, quiet]);
+  stop.abort();
+  await quiet;
+  if (verdict.outcome === "quiet") {
+    conn.close();
+    await read; // Rejects now that the connection is closed.
+  }
+  return verdict;
+}
+
+interface Run {
+  code: number;
+  report: Report;
+  /** The delay in force and whether the history chose the first address. */
+  delay: number;
+  remembered: boolean;
+}
+
+/** One connection, printed as it goes. */
+async function runOnce(
+  cli: CliArgs,
+  base: CliOptions,
+  io: CliIo,
+  context: {
+    history: ConnectHistory | undefined;
+    interrupt: AbortSignal | undefined;
+    title: string | undefined;
+  },
+): Promise<Run> {
+  const { history } = context;
+  const human = !cli.json;
+  const live = human && io.live;
+  const timeline = new Timeline(cli, {
+    color: io.color,
+    handshakeTimeout: HANDSHAKE_TIMEOUT,
+    acceptanceWait: ACCEPTANCE_WAIT,
+  });
+  let status = false; // Whether the "still waiting" line is on screen.
+  const p = palette(io.color);
+  let header = [
+    ...(context.title ? [p.bold(context.title)] : []),
+    ...timeline.header(),
+  ];
+  const print = (lines: string[]) => {
+    if (!human || lines.length + header.length === 0) return;
+    if (status) io.write("\r\x1b[2K");
+    status = false;
+    io.write([...header, ...lines].map((line) => `${line}\n`).join(""));
+    header = [];
+  };
+
+  // connect()'s clock, once its first event tells it (see onEvent); never
+  // earlier than the latest event, so that lines stay in time order.
+  let start = performance.now();
+  let latest = 0;
+  const now = () => Math.max(performance.now() - start, latest);
+  const cleanups: (() => void)[] = [];
+  const signals: AbortSignal[] = [];
+  const stopWith = (reason: StopReason, signal: AbortSignal) => {
+    const onAbort = () => print(timeline.stop(reason, now()));
+    signal.addEventListener("abort", onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener("abort", onAbort));
+    signals.push(signal);
+  };
+  if (cli.timeout !== undefined) {
+    stopWith("timeout", AbortSignal.timeout(cli.timeout));
+  }
+  if (context.interrupt) stopWith("interrupted", context.interrupt);
+  if (live) {
+    const timer = setInterval(() => {
+      const text = timeline.waiting(now());
+      if (text === undefined) return;
+      const hint = context.interrupt ? "; Ctrl-C gives up" : "";
+      let line = `… ${text}${hint}`;
+      // One line only: erasing it must erase all of it.
+      if (io.columns && line.length >= io.columns) {
+        line = `${line.slice(0, Math.max(io.columns - 2, 1))}…`;
+      }
+      if (header.length > 0) print([]);
+      io.write(`\r\x1b[2K${io.color ? `\x1b[2m${line}\x1b[22m` : line}`);
+      status = true;
+    }, WAITING_REFRESH_MS);
+    cleanups.push(() => clearInterval(timer));
+  }
+
+  const signal = signals.length === 0
+    ? undefined
+    : signals.length === 1
+    ? signals[0]
+    : AbortSignal.any(signals);
+  const destination = formatAddress({
+    hostname: cli.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: cli.port,
+  });
+  const remembered = history?.get(destination)?.address;
+  let delayUsed = cli.delay;
+  let first: string | undefined;
+  const options: CliOptions = {
+    ...base,
+    onEvent: (event) => {
+      // connect() stamps events from its own start: take its clock, so that
+      // our times and its times are one time line.
+      start = Math.max(start, performance.now() - event.elapsed);
+      latest = Math.max(latest, event.elapsed);
+      if (event.type === "resolved" && first === undefined) {
+        first = event.addresses[0]?.hostname;
+        if (history && first !== undefined) {
+          delayUsed = history.attemptDelay(destination, first, cli.delay);
+        }
+      }
+      print(timeline.add(event));
+      if (
+        event.type === "resolved" && remembered !== undefined &&
+        remembered === first && timeline.fold.late.length === 0
+      ) {
+        const record = history?.get(destination);
+        print([
+          `  ${
+            p.dim(
+              `history: ${visible(remembered)} won last time (connect time ${
+                record?.connectTime.toFixed(1)
+              } ms): tried first, next attempt after ${delayUsed} ms`,
+            )
+          }`,
+        ]);
+      }
+    },
+    ...(signal !== undefined && { signal }),
+    ...(history !== undefined && { history }),
+  };
+
+  let result: RunResult;
+  try {
+    const conn = await connect(options);
+    result = {
+      ok: true,
+      elapsed: now(),
+      remoteAddr: conn.remoteAddr as Deno.NetAddr,
+      localAddr: conn.localAddr as Deno.NetAddr,
+    };
+    if ("handshake" in conn) {
+      const begun = now();
+      const { outcome, error } = await awaitAcceptance(conn, signal);
+      const elapsed = now();
+      if (signal?.aborted) {
+        result = { ok: false, elapsed, error: signal.reason };
+      } else {
+        print(timeline.accepted(
+          { waited: elapsed - begun, outcome },
+          elapsed,
+          outcome === "alert" || outcome === "closed"
+            ? error ??
+              new Deno.errors.ConnectionReset(
+                "The server closed the connection just after the TLS handshake",
+              )
+            : undefined,
+        ));
+        if (outcome === "alert" || outcome === "closed") {
+          const cause = timeline.fold.tls?.error;
+          const error = new Deno.errors.InvalidData(
+            `TLS with ${
+              formatAddress(result.remoteAddr)
+            } refused by the server after the handshake: ${messageOf(cause)}`,
+            { cause },
+          );
+          result = { ok: false, elapsed, error };
+        } else {
+          result = { ...result, elapsed };
+        }
+      }
+    }
+    try {
+      conn.close();
+    } catch {
+      // Closed while waiting for the server's verdict.
+    }
+  } catch (error) {
+    result = { ok: false, elapsed: now(), error };
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+
+  const report = timeline.report(result);
+  if (human) {
+    const { out, err } = timeline.finish(result);
+    print(out);
+    if (io.live) print(timeline.waterfall(report, io.columns));
+    if (err.length > 0) {
+      const text = err.map((line) => `${line}\n`).join("");
+      io.writeError(io.colorError ? text : stripAnsi(text));
+    }
+  }
+  const code = result.ok
+    ? 0
+    : report.stopped?.reason === "interrupted"
+    ? 130
+    : 1;
+  return {
+    code,
+    report,
+    delay: delayUsed,
+    remembered: remembered !== undefined && remembered === first,
+  };
 }
 
 /**
@@ -364,13 +425,8 @@ export async function runCli(
   io: CliIo,
   extras: CliExtras = {},
 ): Promise<CliOutcome> {
-  const usage = (message: string) => {
-    const text = `error: ${message}\n\n${USAGE}`;
-    io.writeError(text);
-    return { code: 2 };
-  };
   let cli: CliArgs;
-  let caCerts: string[] = [];
+  let base: CliOptions;
   try {
     const parsed = parseCliArgs(args);
     if (parsed === "help") {
@@ -378,130 +434,68 @@ export async function runCli(
       return { code: 0 };
     }
     cli = parsed;
-    if (cli.tls) caCerts = await readCaFiles(cli.tls.caFiles);
+    base = await prepare(cli, extras);
   } catch (error) {
-    if (error instanceof UsageError) return usage(error.message);
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    io.writeError(`error: ${visible(error.message)}\n\n${USAGE}`);
+    return { code: 2 };
   }
 
-  const settings: TimelineSettings = cli;
-  const timeline = new Timeline(settings, { color: io.color });
-  const human = !cli.json;
-  const live = human && io.live;
-  let status = false; // Whether the "still waiting" line is on screen.
-  // The header waits for the first thing to show, so that options that
-  // connect() refuses lead to the usage message alone.
-  let header = timeline.header();
-  const print = (lines: string[]) => {
-    if (!human || lines.length + header.length === 0) return;
-    if (status) io.write("\r\x1b[2K");
-    status = false;
-    io.write([...header, ...lines].map((line) => `${line}\n`).join(""));
-    header = [];
-  };
-
-  const start = performance.now();
-  const now = () => performance.now() - start;
   const cleanups: (() => void)[] = [];
-  const signals: AbortSignal[] = [];
-  const stopWith = (reason: StopReason, signal: AbortSignal) => {
-    const onAbort = () => print(timeline.stop(reason, now()));
-    signal.addEventListener("abort", onAbort, { once: true });
-    cleanups.push(() => signal.removeEventListener("abort", onAbort));
-    signals.push(signal);
-  };
-  if (cli.timeout !== undefined) {
-    stopWith("timeout", AbortSignal.timeout(cli.timeout));
-  }
+  let interrupt: AbortSignal | undefined;
   if (extras.handleInterrupt) {
-    const interrupt = new AbortController();
+    const controller = new AbortController();
     cleanups.push(onInterrupt(() => {
       // A second Ctrl-C does not wait for the attempts to wind down.
-      if (interrupt.signal.aborted) Deno.exit(130);
-      interrupt.abort(new DOMException("Interrupted", "AbortError"));
+      if (controller.signal.aborted) Deno.exit(130);
+      controller.abort(new DOMException("Interrupted", "AbortError"));
     }));
-    stopWith("interrupted", interrupt.signal);
+    interrupt = controller.signal;
   }
-  if (live) {
-    const timer = setInterval(() => {
-      const text = timeline.waiting(now());
-      if (text === undefined) return;
-      const hint = extras.handleInterrupt ? "; Ctrl-C gives up" : "";
-      let line = `… ${text}${hint}`;
-      // One line only: erasing it must erase all of it.
-      if (io.columns && line.length >= io.columns) {
-        line = `${line.slice(0, Math.max(io.columns - 2, 1))}…`;
-      }
-      if (header.length > 0) print([]);
-      io.write(`\r\x1b[2K${io.color ? `\x1b[2m${line}\x1b[22m` : line}`);
-      status = true;
-    }, WAITING_REFRESH_MS);
-    cleanups.push(() => clearInterval(timer));
-  }
-
-  const tls: TlsOptions | undefined = cli.tls && {
-    ...(cli.tls.serverName !== undefined && {
-      serverName: cli.tls.serverName,
-    }),
-    ...(caCerts.length > 0 && { caCerts }),
-    ...(cli.tls.alpnProtocols.length > 0 && {
-      alpnProtocols: cli.tls.alpnProtocols,
-    }),
-  };
-  const signal = signals.length === 0
-    ? undefined
-    : signals.length === 1
-    ? signals[0]
-    : AbortSignal.any(signals);
-  const options: ConnectOptions & ConnectTarget = {
-    hostname: cli.hostname,
-    port: cli.port,
-    happyEyeballsDelay: cli.delay,
-    interleave: cli.interleave,
-    allErrors: cli.allErrors,
-    onEvent: (event) => print(timeline.add(event)),
-    ...(cli.family !== undefined && { family: cli.family }),
-    ...(cli.localAddr !== undefined && { localAddr: cli.localAddr }),
-    ...(signal !== undefined && { signal }),
-    ...(extras.resolver !== undefined && { resolver: extras.resolver }),
-    ...(tls !== undefined && { tls }),
-  };
-
-  let result: RunResult;
+  const history = cli.repeat > 1 ? new ConnectHistory() : undefined;
+  const runs: Run[] = [];
   try {
-    const conn = await connect(options);
-    result = {
-      ok: true,
-      elapsed: now(),
-      remoteAddr: conn.remoteAddr as Deno.NetAddr,
-      localAddr: conn.localAddr as Deno.NetAddr,
-    };
-    conn.close();
-  } catch (error) {
-    result = { ok: false, elapsed: now(), error };
+    for (let i = 0; i < cli.repeat && !interrupt?.aborted; i++) {
+      if (i > 0 && !cli.json) io.write("\n");
+      runs.push(
+        await runOnce(cli, base, io, {
+          history,
+          interrupt,
+          title: cli.repeat > 1
+            ? `Connection ${i + 1} of ${cli.repeat}`
+            : undefined,
+        }),
+      );
+    }
   } finally {
     for (const cleanup of cleanups) cleanup();
   }
-  if (!result.ok && isOptionError(result.error)) {
-    if (status) io.write("\r\x1b[2K");
-    return usage((result.error as Error).message);
-  }
 
-  const report = timeline.report(result);
-  if (human) {
-    const { out, err } = timeline.finish(result);
-    print(out);
-    if (err.length > 0) {
-      const text = err.map((line) => `${line}\n`).join("");
-      io.writeError(io.colorError ? text : stripAnsi(text));
-    }
-  } else {
-    io.write(`${JSON.stringify(report, null, 2)}\n`);
-  }
-  const code = result.ok
-    ? 0
-    : report.stopped?.reason === "interrupted"
+  const last = runs.at(-1)!;
+  const code = runs.some((run) => run.code === 130)
     ? 130
+    : runs.every((run) => run.code === 0)
+    ? 0
     : 1;
-  return { code, report };
+  if (cli.repeat === 1) {
+    if (cli.json) io.write(`${safeJson(last.report)}\n`);
+    return { code, report: last.report };
+  }
+  const repeat: RepeatReport = {
+    runs: runs.map((run) => run.report),
+    summary: runs.map((run): RepeatSummary => {
+      const won = run.report.attempts.find((a) => a.outcome === "won");
+      return {
+        ok: run.report.ok,
+        winner: run.report.connected?.address ?? null,
+        connectTime: won?.duration ?? null,
+        delay: run.delay === Infinity ? null : run.delay,
+        remembered: run.remembered,
+        elapsed: run.report.elapsed,
+      };
+    }),
+  };
+  if (cli.json) io.write(`${safeJson(repeat)}\n`);
+  else io.write(summary(repeat, { color: io.color, requested: cli.repeat }));
+  return { code, report: last.report, repeat };
 }

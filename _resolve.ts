@@ -192,6 +192,8 @@ export interface Targets {
   from: LocalAddresses | undefined;
   /** Checks a later batch as the first was: the addresses that can be attempted. */
   check(batch: unknown): string[];
+  /** Addresses of the first batch left out: `localAddr` has no such family. */
+  skipped: string[];
 }
 
 /**
@@ -210,6 +212,7 @@ export function rememberedTargets(
     ttl: undefined,
     from: undefined,
     check: (batch) => checkAddresses(hostname, family, batch),
+    skipped: [],
   };
 }
 
@@ -235,6 +238,7 @@ export function systemTargets(
       ttl: undefined,
       from: undefined,
       check: (batch) => checkAddresses(hostname, family, batch),
+      skipped: [],
     };
   }, (error) => {
     throw resolutionError(hostname, error);
@@ -284,7 +288,15 @@ export async function resolveTargets(
   if (resolved.length === 0) throw noAddress(options);
   const check = (batch: unknown) => checkAddresses(hostname, family, batch);
   if (!localAddr) {
-    return { addresses, more, resolved, ttl, from: undefined, check };
+    return {
+      addresses,
+      more,
+      resolved,
+      ttl,
+      from: undefined,
+      check,
+      skipped: [],
+    };
   }
 
   const locals =
@@ -301,9 +313,11 @@ export async function resolveTargets(
       }`,
     );
   }
+  const skipped = addresses.filter((a) => !served.has(familyOf(a)));
   addresses = usable;
   return {
     addresses,
+    skipped,
     more,
     resolved,
     ttl,

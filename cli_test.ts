@@ -6,7 +6,7 @@ import {
   assertMatch,
   assertStringIncludes,
 } from "@std/assert";
-import type { Report } from "./_timeline.ts";
+import type { Report } from "./cli.ts";
 import {
   acceptingServer,
   blackhole,
@@ -228,9 +228,9 @@ Deno.test({
     assertMatch(colored.stdout, ANSI_COLOR);
     assertStringIncludes(
       colored.stdout,
-      `still waiting for #1 127.0.0.1:${hole.port} (1.`,
+      `still waiting for #1 127.0.0.1:${hole.port} (  1.`,
     );
-    assertStringIncludes(colored.stdout, "Ctrl-C gives up");
+    assertStringIncludes(colored.stdout, " s (--timeout); Ctrl-C gives up");
 
     const plain = await runOnTerminal("cli.ts", args, { NO_COLOR: "1" });
     assertEquals(plain.code, 1, plain.stdout + plain.stderr);

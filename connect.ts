@@ -540,7 +540,13 @@ async function race(
       })
       : addresses;
     const first = ordered.map(toTarget);
-    emit?.({ type: "resolved", hostname, addresses: first });
+    emit?.({
+      type: "resolved",
+      hostname,
+      addresses: first,
+      ...(targets.skipped.length > 0 &&
+        { skipped: targets.skipped.map(toTarget) }),
+    });
     const reason = fallsBack ? addressesFallback(checked, first) : undefined;
     if (reason) return await leaveToDeno(reason);
 

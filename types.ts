@@ -94,6 +94,11 @@ export interface ResolvedEvent extends ConnectEventBase {
    * later batch: the new addresses, in the resolver's order).
    */
   addresses: Deno.NetAddr[];
+  /**
+   * Addresses the host name resolved to that will not be tried, as no
+   * address of `localAddr` has their family (first batch only).
+   */
+  skipped?: Deno.NetAddr[];
 }
 
 /** A connection attempt started, failed, won, or was cancelled. */

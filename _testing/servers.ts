@@ -59,7 +59,7 @@ function postgresBin(): string | undefined {
 
 /** Where each server's program is, or why it is missing. */
 export const MISSING: Readonly<
-  Record<"postgres" | "redis" | "nginx", Missing>
+  Record<"postgres" | "redis" | "nginx" | "openssl" | "script", Missing>
 > = {
   postgres: postgresBin() ? undefined : "PostgreSQL (initdb, postgres)",
   redis: findExecutable([...onPath("redis-server"), "/usr/bin/redis-server"])
@@ -68,6 +68,10 @@ export const MISSING: Readonly<
   nginx: findExecutable([...onPath("nginx"), "/usr/sbin/nginx"])
     ? undefined
     : "nginx",
+  // For the command-line tool's tests: a real TLS server (openssl.ts), and a
+  // real terminal (script(1), through command.ts).
+  openssl: findExecutable(onPath("openssl")) ? undefined : "openssl",
+  script: findExecutable(onPath("script")) ? undefined : "script (util-linux)",
 };
 
 /**

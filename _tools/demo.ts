@@ -8,7 +8,9 @@
  * broken IPv6 route), and to `127.0.0.1`, where a server accepts connections.
  * Then it runs the command-line tool (the same code as `cli.ts`) against it
  * twice: with Happy Eyeballs, then strictly one address at a time with a short
- * timeout. It exits by itself, and leaves nothing running.
+ * timeout, then three times in a row with one `ConnectHistory`. It exits by
+ * itself, and leaves nothing running. Its last lines give commands to try
+ * the tool on a real host, that work where the reader is.
  *
  * Not published: it needs `_testing/net.ts` (and Python, for the blackhole).
  *
@@ -75,14 +77,21 @@ async function main(): Promise<number> {
     [NAME, String(port), "--delay", "Infinity", "--timeout", `${TIMEOUT_MS}`],
   );
 
+  const repeated = await run(
+    "3. Three connections in a row, remembering the winner (ConnectHistory)",
+    [NAME, String(port), "--repeat", "3"],
+  );
+
   const won = raced.report?.connected;
   const stopped = serial.report?.stopped;
+  const remembered = repeated.repeat?.summary.map((run) => run.remembered);
   if (
     raced.code !== 0 || won?.address !== `127.0.0.1:${port}` ||
-    serial.code !== 1 || stopped?.reason !== "timeout"
+    serial.code !== 1 || stopped?.reason !== "timeout" ||
+    repeated.code !== 0 || remembered?.join() !== "false,true,true"
   ) {
     io.writeError(
-      `error: the demo did not go as expected: exit codes ${raced.code} and ${serial.code}\n`,
+      `error: the demo did not go as expected: exit codes ${raced.code}, ${serial.code} and ${repeated.code}\n`,
     );
     return 1;
   }
@@ -99,9 +108,47 @@ async function main(): Promise<number> {
   say(
     "without a timeout, it would wait for the system to give up: often minutes.",
   );
+  say(
+    "Remembering the winner, the next connections tried 127.0.0.1 first, and connected at once.",
+  );
   say();
-  say(`Try it on a real host: deno run -A cli.ts example.com 443 --tls`);
+  say("Try it on a real host:");
+  for (const command of tryCommands()) say(`  ${command}`);
   return 0;
+}
+
+/** Whether an executable `name` is on PATH. */
+function onPath(name: string): boolean {
+  const path = Deno.env.get("PATH") ?? "";
+  return path.split(":").some((dir) => {
+    try {
+      const info = Deno.statSync(`${dir || "."}/${name}`);
+      return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Commands that run the tool against a real host where the reader is: from
+ * this clone, and from the published package; through npx when no `deno` is
+ * on PATH (the demo itself ran through npx).
+ */
+export function tryCommands(hasDeno: boolean = onPath("deno")): string[] {
+  const args = "example.com 443 --tls";
+  const deno = hasDeno ? "deno" : `npx -y deno@${Deno.version.deno}`;
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
+  const here = relative(Deno.cwd(), cli);
+  return [
+    `${deno} run -A ${here} ${args}    (this clone)`,
+    `${deno} run -A jsr:@happy-eyeballs/connect/cli ${args}`,
+  ];
+}
+
+/** `to` relative to `from` when it is below it, else as it is. */
+function relative(from: string, to: string): string {
+  return to.startsWith(`${from}/`) ? to.slice(from.length + 1) : to;
 }
 
 if (import.meta.main) {

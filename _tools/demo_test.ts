@@ -1,5 +1,10 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStringIncludes,
+} from "@std/assert";
 import { run } from "../_testing/command.ts";
 
 Deno.test("_tools/demo.ts runs to completion with no network, and exits 0", async () => {
@@ -17,7 +22,55 @@ Deno.test("_tools/demo.ts runs to completion with no network, and exits 0", asyn
     /timeout: gave up after 2000 ms .* \[::1\]:\d+ still pending/,
   );
   assertMatch(stdout, /#2 127\.0\.0\.1:\d+ +not tried: the timeout came first/);
+  // Third run: --repeat 3, the remembered winner first.
+  assertStringIncludes(stdout, "3. Three connections in a row");
+  assertMatch(
+    stdout,
+    /Summary: 3 of 3 connections made, with one ConnectHistory/,
+  );
+  assertMatch(
+    stdout,
+    /\n {2}2 {2}127\.0\.0\.1:\d+ +[\d.]+ ms {2}100 ms {2}yes /,
+  );
   assertStringIncludes(stdout, "What it shows");
+  // The last lines: commands that work here, with deno on PATH.
+  assert(
+    stdout.endsWith(
+      "Try it on a real host:\n" +
+        "  deno run -A cli.ts example.com 443 --tls    (this clone)\n" +
+        "  deno run -A jsr:@happy-eyeballs/connect/cli example.com 443 --tls\n",
+    ),
+    stdout.slice(-300),
+  );
   // The only error printed is the second run's timeout.
   assertEquals(stderr, "error: timed out after 2000 ms (--timeout)\n");
+});
+
+Deno.test("_tools/demo.ts says to run the tool through npx when no deno is on PATH", async () => {
+  // A PATH with python3 (for the blackhole) and no deno.
+  const bin = await Deno.makeTempDir();
+  try {
+    // The interpreter itself: python3 on PATH may be a shim (pyenv).
+    const python = new Deno.Command("python3", {
+      args: ["-c", "import sys; print(sys.executable)"],
+    }).outputSync();
+    await Deno.symlink(
+      new TextDecoder().decode(python.stdout).trim(),
+      `${bin}/python3`,
+    );
+    const { code, stdout, stderr } = await run("_tools/demo.ts", [], {
+      PATH: bin,
+    });
+    assertEquals(code, 0, stderr);
+    assert(
+      stdout.endsWith(
+        "Try it on a real host:\n" +
+          `  npx -y deno@${Deno.version.deno} run -A cli.ts example.com 443 --tls    (this clone)\n` +
+          `  npx -y deno@${Deno.version.deno} run -A jsr:@happy-eyeballs/connect/cli example.com 443 --tls\n`,
+      ),
+      stdout.slice(-300),
+    );
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
 });

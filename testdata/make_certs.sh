@@ -3,7 +3,7 @@
 #
 # Regenerates the TLS test fixtures in this folder (see README.md).
 # Usage: sh testdata/make_certs.sh   (from anywhere; needs openssl >= 1.1.1
-# and GNU date)
+# and GNU date); sh testdata/make_certs.sh escape_name makes only that one.
 set -eu
 
 cd "$(dirname "$0")"
@@ -75,10 +75,28 @@ EXT
   sign "$1" "$2"
 }
 
+# escape_name: a certificate whose DNS name holds terminal escape sequences
+# (a colour, a window title ended by BEL), for the tests that check that the
+# command-line tool never prints them raw. Signed by ca.pem.
+escape_name() {
+  esc=$(printf '\033')
+  bel=$(printf '\007')
+  leaf escape_name ca "happy-eyeballs escape test" serverAuth \
+    "DNS:evil${esc}[31mred${esc}]0;pwned${bel}.test, DNS:tls.test"
+}
+
+# Only the certificate with escape sequences: sh make_certs.sh escape_name
+if [ "${1:-}" = "escape_name" ]; then
+  escape_name
+  openssl verify -CAfile ca.pem escape_name.pem
+  exit 0
+fi
+
 ca ca "happy-eyeballs test CA"
 leaf server ca localhost serverAuth \
   "DNS:localhost, DNS:tls.test, IP:127.0.0.1, IP:::1"
 leaf name_only ca tls.test serverAuth "DNS:tls.test"
+escape_name
 
 ca other_ca "happy-eyeballs unrelated CA"
 leaf other_server other_ca localhost serverAuth \
@@ -87,6 +105,6 @@ leaf other_server other_ca localhost serverAuth \
 ca client_ca "happy-eyeballs client CA"
 leaf client client_ca "happy-eyeballs test client" clientAuth
 
-openssl verify -CAfile ca.pem server.pem name_only.pem
+openssl verify -CAfile ca.pem server.pem name_only.pem escape_name.pem
 openssl verify -CAfile other_ca.pem other_server.pem
 openssl verify -CAfile client_ca.pem client.pem
