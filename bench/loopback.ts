@@ -11,7 +11,8 @@
  * those names, the scenarios by name are skipped.
  *
  * Flags: `--quick` (a tenth of the iterations, to see that it runs),
- * `--markdown=FILE` (also write the tables there).
+ * `--markdown=FILE` (also write the tables there), `--candidates` (instead,
+ * the measurements of bench/candidates.ts).
  *
  * @module
  */
@@ -634,6 +635,13 @@ function machine(): string {
   return `${cpu}, ${navigator.hardwareConcurrency} cores, ${
     memory.toFixed(0)
   } GiB, ${Deno.build.os} ${Deno.osRelease()}, Deno ${Deno.version.deno} (V8 ${Deno.version.v8})`;
+}
+
+if (Deno.args.includes("--candidates")) {
+  // Only the measurements behind the explanations (bench/candidates.ts).
+  const { candidates } = await import("./candidates.ts");
+  console.log(`bench: ${machine()}\n\n${await candidates()}`);
+  Deno.exit(0);
 }
 
 const names = Deno.env.get("HE_BENCH_NAMES") !== "0" && await namesReady();
