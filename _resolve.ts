@@ -225,7 +225,7 @@ export function systemTargets(
   options: TargetOptions,
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
-  const { hostname, port, family } = options;
+  const { hostname, family } = options;
   if (ipVersion(hostname)) {
     return resolveTargets(options, NEVER, false, undefined, tried);
   }
