@@ -467,3 +467,38 @@ Deno.test("connect() with history fails as before when a fresh look-up brings no
   ]);
   assertEquals(history.addresses("he.test"), ["127.0.0.1"]);
 });
+
+Deno.test("connect() with history does not remember answers in batches, and keys addresses by family", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  let calls = 0;
+  async function* batches() {
+    calls++;
+    yield ["127.0.0.1"];
+  }
+  for (let i = 0; i < 2; i++) {
+    using _conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      resolver: batches,
+      history,
+    });
+  }
+  assertEquals(calls, 2);
+  assertEquals(history.addresses("he.test"), undefined);
+
+  const resolver = countingResolver({ addresses: ["127.0.0.1"] });
+  for (const family of [4, undefined, 4] as const) {
+    using _conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      ...(family ? { family } : {}),
+      resolver,
+      history,
+    });
+  }
+  // One look-up for IPv4 only, one for both families.
+  assertEquals(resolver.calls, 2);
+  assertEquals(history.addresses("he.test", 4), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", 6), undefined);
+});
