@@ -7,11 +7,14 @@ import {
   parseServerName,
 } from "./_tls_options.ts";
 import { ConnectHistory } from "./history.ts";
-import { ipVersion, unbracket } from "./_ip.ts";
+import { canonicalIp, hasZoneId, ipVersion, unbracket } from "./_ip.ts";
+import { isTcpConn } from "./_dial.ts";
+import { MAX_TIMEOUT } from "./_timer.ts";
 import { checkKnownKeys, show } from "./_show.ts";
 import type {
   ConnectEvent,
   ConnectOptions,
+  Dialer,
   Family,
   LocalAddr,
   Resolver,
@@ -33,6 +36,8 @@ const OPTIONS: Readonly<Record<keyof ConnectOptions, true>> = {
   onEvent: true,
   tls: true,
   history: true,
+  dial: true,
+  attemptTimeout: true,
 };
 const OPTION_KEYS = Object.keys(OPTIONS);
 
@@ -64,6 +69,8 @@ const CONNECTING_OPTIONS = [
   "interleave",
   "resolver",
   "history",
+  "dial",
+  "attemptTimeout",
 ] as const;
 
 /** The keys of `localAddr`: a `Deno.NetAddr` may be given as it is. */
@@ -98,26 +105,61 @@ function isPrintableAscii(value: string): boolean {
   return true;
 }
 
+/**
+ * Checks a host name or IP literal, and gives the form used from then on, for
+ * resolution, permission checks, SNI and the certificate check alike: an IP
+ * literal in its canonical form, without brackets; a name with non-ASCII
+ * characters in its ASCII (punycode) form, as browsers and curl do.
+ */
 function checkHostname(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  const bare = unbracket(value);
+  let bare = unbracket(value);
+  const rule =
+    `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`;
+  // The regular expressions only for what a quick scan cannot clear.
+  const plain = isPrintableAscii(bare);
   if (
     bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
-    // The regular expression only for what a quick scan cannot clear.
     // deno-lint-ignore no-control-regex
-    (!isPrintableAscii(bare) && /[\s\x00-\x1f\x7f/\\@]/.test(bare))
+    (!plain && /[\s\x00-\x1f\x7f/\\@]/.test(bare))
   ) {
-    invalid(
-      TypeError,
-      option,
-      `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`,
-      value,
-    );
+    invalid(TypeError, option, rule, value);
   }
-  if (bare !== value && ipVersion(bare) !== 6) {
+  if (hasZoneId(bare)) {
+    // Deno.connect takes one only as a name for getaddrinfo, the net
+    // permission and TLS not at all: refused before any traffic.
+    invalid(TypeError, option, "an IP address without a zone id", value);
+  }
+  const version = ipVersion(bare);
+  if (bare !== value && version !== 6) {
     invalid(TypeError, option, "an IPv6 address when in brackets", value);
   }
+  if (version !== 0) return canonicalIp(bare);
+  // deno-lint-ignore no-control-regex
+  if (!plain && /[^\x00-\x7f]/.test(bare)) {
+    bare = toAscii(bare) ??
+      invalid(TypeError, option, "a valid internationalized host name", value);
+    if (bare.length > MAX_HOSTNAME_LENGTH) {
+      invalid(TypeError, option, rule, value);
+    }
+  }
   return bare;
+}
+
+/**
+ * The ASCII (punycode) form of an internationalized host name, by the URL
+ * parser's IDNA processing (which also lower-cases it), or `undefined` when
+ * it is not a valid one.
+ */
+function toAscii(name: string): string | undefined {
+  // Characters that the URL parser would take as something else than a name.
+  if (/[:%?#[\]]/.test(name)) return undefined;
+  try {
+    const ascii = new URL(`http://${name}/`).hostname;
+    return ascii === "" || ipVersion(unbracket(ascii)) ? undefined : ascii;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkPort(option: string, value: unknown, min: number): number {
@@ -126,15 +168,6 @@ function checkPort(option: string, value: unknown, min: number): number {
     invalid(RangeError, option, `an integer from ${min} to 65535`, value);
   }
   return value;
-}
-
-function isTcpConn(value: unknown): value is Deno.TcpConn {
-  if (typeof value !== "object" || value === null) return false;
-  const conn = value as Partial<Deno.TcpConn>;
-  return typeof conn.read === "function" &&
-    typeof conn.write === "function" &&
-    typeof conn.close === "function" &&
-    conn.remoteAddr?.transport === "tcp";
 }
 
 /** The options of `connect()`, checked and with defaults filled in. */
@@ -153,6 +186,8 @@ export interface Checked {
   resolver: Resolver | undefined;
   onEvent: ((event: ConnectEvent) => void) | undefined;
   history: ConnectHistory | undefined;
+  dial: Dialer | undefined;
+  attemptTimeout: number | undefined;
 }
 
 /**
@@ -221,6 +256,8 @@ export function checkOptions(options: unknown): Checked {
       resolver: undefined,
       onEvent: onEvent as Checked["onEvent"],
       history: undefined,
+      dial: undefined,
+      attemptTimeout: undefined,
     };
   }
 
@@ -260,6 +297,23 @@ export function checkOptions(options: unknown): Checked {
   if (o.history !== undefined && !(o.history instanceof ConnectHistory)) {
     invalid(TypeError, "history", "a ConnectHistory", o.history);
   }
+  const { dial, attemptTimeout } = o;
+  if (dial !== undefined && typeof dial !== "function") {
+    invalid(TypeError, "dial", "a function", dial);
+  }
+  if (attemptTimeout !== undefined) {
+    if (typeof attemptTimeout !== "number") {
+      invalid(TypeError, "attemptTimeout", "a number", attemptTimeout);
+    }
+    if (!(attemptTimeout > 0 && attemptTimeout <= MAX_TIMEOUT)) {
+      invalid(
+        RangeError,
+        "attemptTimeout",
+        `a number of milliseconds above 0, at most ${MAX_TIMEOUT}`,
+        attemptTimeout,
+      );
+    }
+  }
 
   let localAddr: Checked["localAddr"];
   if (o.localAddr !== undefined) {
@@ -268,6 +322,11 @@ export function checkOptions(options: unknown): Checked {
       invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
     }
     checkKnownKeys(ACTION, local, LOCAL_ADDR_KEYS, "localAddr.");
+    const { transport } = local as { transport?: unknown };
+    if (transport !== undefined && transport !== "tcp") {
+      // A Deno.NetAddr of TCP is welcome; nothing else is.
+      invalid(TypeError, "localAddr.transport", '"tcp" if given', transport);
+    }
     const { hostname, port = 0 } = local as LocalAddr;
     localAddr = {
       hostname: checkHostname("localAddr.hostname", hostname),
@@ -295,5 +354,7 @@ export function checkOptions(options: unknown): Checked {
     resolver: resolver as Resolver | undefined,
     onEvent: onEvent as Checked["onEvent"],
     history: o.history,
+    dial: dial as Dialer | undefined,
+    attemptTimeout,
   };
 }

@@ -14,6 +14,31 @@ const DENO_ERROR_CLASSES: ReadonlySet<unknown> = new Set(
   Object.values(Deno.errors),
 );
 
+/**
+ * The OS error of an error, if it has one: its `code` (`"ECONNREFUSED"`, as
+ * Deno's own errors and Node's have), else its `errno`. Two failures are
+ * alike when they have the same class and the same OS error.
+ */
+export function osErrorOf(error: unknown): string | number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  if (typeof code === "string" && code !== "") return code;
+  return typeof errno === "number" ? errno : undefined;
+}
+
+/**
+ * Gives `error` an OS error `code` (such as `ECONNRESET`), as Deno's own
+ * errors have, so that failures are compared by it.
+ */
+export function withCode<E extends Error>(error: E, code: string): E {
+  Object.defineProperty(error, "code", {
+    value: code,
+    writable: true,
+    configurable: true,
+  });
+  return error;
+}
+
 /** The message of a thrown value, whatever it is. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -21,12 +46,15 @@ export function messageOf(error: unknown): string {
 
 /**
  * A new error with `message` and `cause` as its cause: of `cause`'s class
- * when that is one of `Deno.errors.*`, else a plain `Error`.
+ * when that is one of `Deno.errors.*`, else a plain `Error`; with `cause`'s
+ * OS error `code`, if it has one.
  */
 export function wrapError(cause: unknown, message: string): Error {
   const ErrorClass =
     cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)
       ? cause.constructor as ErrorClass
       : Error;
-  return new ErrorClass(message, { cause });
+  const error = new ErrorClass(message, { cause });
+  const code = osErrorOf(cause);
+  return typeof code === "string" ? withCode(error, code) : error;
 }

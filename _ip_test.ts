@@ -2,7 +2,14 @@
 import { assertEquals } from "@std/assert";
 import fc from "fast-check";
 import { isIP } from "node:net";
-import { familyOf, ipVersion, joinHostPort, unbracket } from "./_ip.ts";
+import {
+  canonicalIp,
+  familyOf,
+  hasZoneId,
+  ipVersion,
+  joinHostPort,
+  unbracket,
+} from "./_ip.ts";
 
 Deno.test("ipVersion() tells IPv4, IPv6 and host names apart", () => {
   const cases: [string, number][] = [
@@ -74,4 +81,30 @@ Deno.test("ipVersion() agrees with node:net isIP() on dotted near-misses", () =>
     }),
     { numRuns: 2_000 },
   );
+});
+
+Deno.test("canonicalIp() gives one form per address (RFC 5952)", () => {
+  const cases: [string, string][] = [
+    ["127.0.0.1", "127.0.0.1"],
+    ["::1", "::1"],
+    ["0:0:0:0:0:0:0:1", "::1"],
+    ["0000:0000:0000:0000:0000:0000:0000:0001", "::1"],
+    ["::", "::"],
+    ["2001:DB8::1", "2001:db8::1"],
+    ["2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"],
+    ["2001:0db8::0001", "2001:db8::1"],
+    ["2001:db8::", "2001:db8::"],
+    ["fe80::1", "fe80::1"],
+    ["::ffff:127.0.0.2", "::ffff:127.0.0.2"],
+    ["::FFFF:7f00:2", "::ffff:127.0.0.2"],
+    ["0:0:0:0:0:ffff:7f00:1", "::ffff:127.0.0.1"],
+  ];
+  for (const [given, canonical] of cases) {
+    assertEquals(canonicalIp(given), canonical, given);
+  }
+});
+
+Deno.test("hasZoneId() tells link-local addresses with a zone id", () => {
+  assertEquals(hasZoneId("fe80::1%eth0"), true);
+  assertEquals(hasZoneId("fe80::1"), false);
 });

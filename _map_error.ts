@@ -4,7 +4,8 @@
 // `Deno.startTls` throw: one table, as std's `fs/_map_error.ts`, so that
 // `instanceof Deno.errors.ConnectionRefused` works whichever way a
 // connection was made.
-import type { ErrorClass } from "./_errors.ts";
+import { getSystemErrorMessage } from "node:util";
+import { type ErrorClass, withCode } from "./_errors.ts";
 
 /** Node's error codes and the classes Deno uses for them. */
 const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
@@ -17,6 +18,9 @@ const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
   ["ENETUNREACH", Deno.errors.NetworkUnreachable],
   ["EHOSTUNREACH", Deno.errors.NetworkUnreachable],
   ["EPIPE", Deno.errors.BrokenPipe],
+  // As Deno.connect: the peer reset the connection as it was made (dial()
+  // gives it the class ConnectionReset there).
+  ["ENOTCONN", Deno.errors.NotConnected],
   ["EACCES", Deno.errors.PermissionDenied],
   ["EPERM", Deno.errors.PermissionDenied],
   ["EINVAL", TypeError],
@@ -31,9 +35,11 @@ const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(Deno.errors);
 
 /**
  * Gives an error of `node:net` or `node:tls` the `Deno.errors` class that
- * Deno would have thrown, with the same message and the error as `cause`.
- * Anything else, and an error that already is one of `Deno.errors.*`, is
- * returned as it is.
+ * Deno would have thrown, with the error as `cause`, its `code`, and for an
+ * OS error Deno's text (`Connection refused (os error 111)`, not Node's
+ * `connect ECONNREFUSED 127.0.0.1:80`, which names one address and would
+ * mislead once the error stands for several). Anything else, and an error
+ * that already is one of `Deno.errors.*`, is returned as it is.
  *
  * @param error What `node:net` or `node:tls` threw or emitted.
  * @returns The error to throw.
@@ -43,7 +49,20 @@ export function mapError(error: unknown): unknown {
   if (DENO_ERROR_CLASSES.some((c) => error instanceof c)) return error;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== "string") return error;
-  const DenoError = DENO_ERROR_BY_CODE.get(code) ??
-    (INVALID_DATA_CODE.test(code) ? Deno.errors.InvalidData : undefined);
-  return DenoError ? new DenoError(error.message, { cause: error }) : error;
+  const { syscall, errno } = error as { syscall?: unknown; errno?: unknown };
+  // Deno's node:net says EINVAL where Linux says EADDRNOTAVAIL: binding an
+  // address that is not this host's.
+  const DenoError = syscall === "bind" && code === "EINVAL"
+    ? Deno.errors.AddrNotAvailable
+    : DENO_ERROR_BY_CODE.get(code) ??
+      (INVALID_DATA_CODE.test(code) ? Deno.errors.InvalidData : undefined);
+  if (!DenoError) return error;
+  let message = error.message;
+  if (typeof errno === "number" && errno < 0) {
+    const text = getSystemErrorMessage(errno);
+    message = `${text.charAt(0).toUpperCase()}${
+      text.slice(1)
+    } (os error ${-errno})`;
+  }
+  return withCode(new DenoError(message, { cause: error }), code);
 }

@@ -24,6 +24,29 @@ Deno.test("mapError() gives node errors the class Deno uses", () => {
   }
 });
 
+Deno.test("mapError() writes an OS error as Deno does, and keeps its code", () => {
+  // node:net's message names one address: it would mislead in an error that
+  // stands for several attempts alike.
+  const refused = Object.assign(
+    new Error("connect ECONNREFUSED 127.0.0.1:80"),
+    { code: "ECONNREFUSED", errno: -111, syscall: "connect" },
+  );
+  const mapped = mapError(refused);
+  assertInstanceOf(mapped, Deno.errors.ConnectionRefused);
+  assertStrictEquals(mapped.message, "Connection refused (os error 111)");
+  assertStrictEquals((mapped as { code?: unknown }).code, "ECONNREFUSED");
+  assertStrictEquals(mapped.cause, refused);
+  // Deno's node:net says EINVAL for binding an address not of this host,
+  // where Linux says EADDRNOTAVAIL.
+  const bind = Object.assign(new Error("bind EINVAL 192.0.2.1"), {
+    code: "EINVAL",
+    errno: -22,
+    syscall: "bind",
+  });
+  assertInstanceOf(mapError(bind), Deno.errors.AddrNotAvailable);
+  assertInstanceOf(mapError(nodeError("ENOTCONN")), Deno.errors.NotConnected);
+});
+
 Deno.test("mapError() leaves alone what it does not know", () => {
   const deno = new Deno.errors.ConnectionReset("reset");
   const odd = nodeError("ESOMETHING");

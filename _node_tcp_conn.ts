@@ -45,7 +45,7 @@ export async function connectFrom(
     }
     function onConnect(): void {
       settle();
-      resolve(new NodeTcpConn(socket));
+      resolve(new NodeTcpConn(socket, remote));
     }
     function onError(error: Error): void {
       settle();
@@ -82,10 +82,12 @@ class NodeTcpConn implements Deno.TcpConn {
   #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
   #leftover: Uint8Array | undefined;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, remote: Endpoint) {
     this.#socket = socket;
     this.localAddr = netAddr(socket.localAddress, socket.localPort);
-    this.remoteAddr = netAddr(socket.remoteAddress, socket.remotePort);
+    // The address connected to: node:net has none to tell once the peer has
+    // reset the connection (the first read then says so).
+    this.remoteAddr = netAddr(remote.hostname, remote.port);
     socket.pause();
     this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller) {

@@ -36,14 +36,51 @@ export interface FallbackTarget {
   localAddr: unknown;
   /** The caller's resolver: Deno.connect would not use it. */
   resolver: unknown;
+  /** `family`: Deno.connect cannot be held to one. */
+  family: unknown;
+  /** The caller's dial hook: Deno.connect would not use it. */
+  dial: unknown;
+  /** `attemptTimeout`: Deno.connect's own attempts have none. */
+  attemptTimeout: unknown;
+}
+
+/** The option that Deno.connect({ hostname }) cannot honour, if any. */
+function blocker(target: FallbackTarget): string | undefined {
+  return target.localAddr
+    ? "localAddr"
+    : target.resolver
+    ? "resolver"
+    : target.family !== undefined
+    ? "family"
+    : target.dial
+    ? "dial"
+    : target.attemptTimeout !== undefined
+    ? "attemptTimeout"
+    : undefined;
 }
 
 /**
  * Whether Deno.connect could make this connection in our place: a name, with
- * neither a local address nor a resolver of the caller's.
+ * no option that Deno.connect cannot honour.
  */
 export function mayFallBack(target: FallbackTarget): boolean {
-  return !target.localAddr && !target.resolver && !ipVersion(target.hostname);
+  return blocker(target) === undefined && !ipVersion(target.hostname);
+}
+
+/**
+ * Why a missing permission was not left to Deno.connect though the name's
+ * permission would have allowed it, to end the error's message; `""` when
+ * that was not the case.
+ */
+function noFallbackReason(target: FallbackTarget): string {
+  const option = blocker(target);
+  const { hostname, port } = target;
+  return option !== undefined && !ipVersion(hostname) &&
+      isGranted(hostname, port)
+    ? ` (net permission covers ${
+      formatAddress(target)
+    }, but Deno.connect({ hostname }) cannot take '${option}')`
+    : "";
 }
 
 /**
@@ -63,6 +100,22 @@ export function lookupFallback(
   return `net permission covers ${
     formatAddress(target)
   } but not looking up '${hostname}'`;
+}
+
+/**
+ * The error to throw when looking the name up failed with `error` and the
+ * connection is not left to Deno.connect: a denied look-up says which option
+ * kept it from falling back, when the name's permission would have allowed
+ * it.
+ */
+export function lookupError(target: FallbackTarget, error: unknown): unknown {
+  if (!(error instanceof Deno.errors.NotCapable)) return error;
+  const why = noFallbackReason(target);
+  return why
+    ? new Deno.errors.NotCapable(`${error.message}${why}`, {
+      cause: error.cause,
+    })
+    : error;
 }
 
 /**
@@ -103,11 +156,14 @@ export function fallBack(
 
 /**
  * One error for attempts that all lacked net permission, naming what to
- * grant; `undefined` when some attempt failed otherwise.
+ * grant (and, given the `target`, which option kept the connection from
+ * being left to Deno.connect); `undefined` when some attempt failed
+ * otherwise.
  */
 export function permissionError(
   destination: string,
   failures: readonly AttemptFailure[],
+  target?: FallbackTarget,
 ): Error | undefined {
   if (
     failures.length === 0 ||
@@ -120,7 +176,9 @@ export function permissionError(
   return new Deno.errors.NotCapable(
     `Cannot connect to ${destination} as net permission for ${
       where === destination ? "it" : where
-    } is missing: run with --allow-net=${addresses.join(",")}`,
+    } is missing: run with --allow-net=${addresses.join(",")}${
+      target ? noFallbackReason(target) : ""
+    }`,
     { cause: combineAttemptErrors(destination, failures, { allErrors: true }) },
   );
 }

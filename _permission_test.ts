@@ -13,6 +13,9 @@ const target = {
   delay: 250,
   localAddr: undefined,
   resolver: undefined,
+  family: undefined,
+  dial: undefined,
+  attemptTimeout: undefined,
 };
 const tcp = (hostname: string): Deno.NetAddr => ({
   transport: "tcp",
@@ -20,7 +23,7 @@ const tcp = (hostname: string): Deno.NetAddr => ({
   port: 80,
 });
 
-Deno.test("mayFallBack() only for a name, without localAddr or resolver", () => {
+Deno.test("mayFallBack() only for a name, without localAddr, resolver, family, dial or attemptTimeout", () => {
   assertEquals(mayFallBack(target), true);
   assertEquals(mayFallBack({ ...target, hostname: "::1" }), false);
   assertEquals(
@@ -28,6 +31,10 @@ Deno.test("mayFallBack() only for a name, without localAddr or resolver", () => 
     false,
   );
   assertEquals(mayFallBack({ ...target, resolver: () => [] }), false);
+  // Nor with an option that Deno.connect({ hostname }) cannot honour.
+  assertEquals(mayFallBack({ ...target, family: 4 }), false);
+  assertEquals(mayFallBack({ ...target, dial: () => {} }), false);
+  assertEquals(mayFallBack({ ...target, attemptTimeout: 100 }), false);
 });
 
 Deno.test("no fallback when net permission covers every host (deno test -A)", () => {

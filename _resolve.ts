@@ -11,7 +11,13 @@ import { formatAddress } from "./errors.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
 import { messageOf } from "./_errors.ts";
 import { show } from "./_show.ts";
-import { familyOf, ipVersion, unbracket } from "./_ip.ts";
+import {
+  canonicalIp,
+  familyOf,
+  hasZoneId,
+  ipVersion,
+  unbracket,
+} from "./_ip.ts";
 
 /** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<string[]>>();
@@ -47,8 +53,13 @@ function systemResolve(
 
 /** What {@linkcode resolve} found. */
 export interface Resolution {
-  /** The addresses (of the first batch, from a resolver that streams). */
+  /**
+   * The usable addresses: from a resolver that streams, those of the first
+   * batch that has any (empty only when the whole answer has none).
+   */
   addresses: string[];
+  /** Addresses of the wanted family found unusable, until then. */
+  unusable: string[];
   /** The batches still to come, from a resolver that streams (RFC 8305 §3). */
   more?: AsyncIterator<readonly string[]> | undefined;
   /** How long the answer may be kept (ms), when the resolver said so. */
@@ -63,16 +74,20 @@ function ttlOf(answer: unknown): number | undefined {
 
 /**
  * Resolves `hostname` to distinct IP literals of the wanted family. A literal
- * needs no look-up. Failures name the host.
+ * needs no look-up. Failures name the host. "No address" is decided on the
+ * whole answer: a resolver that streams is read on while its batches bring
+ * no usable address.
  */
 export async function resolve(
   hostname: string,
   family: Family | undefined,
   resolver: Resolver | undefined,
   signal: AbortSignal,
-  { all = false, cancellable = true }: {
+  { all = false, cancellable = true, usable }: {
     /** Wait for every batch of a resolver that streams. */
     all?: boolean;
+    /** Which addresses of the family can be used (such as by `localAddr`). */
+    usable?: ((address: string) => boolean) | undefined;
     /**
      * Whether `signal` may abort before the answer comes; if not, waits are
      * not made abortable, which costs.
@@ -80,11 +95,27 @@ export async function resolve(
     cancellable?: boolean;
   } = {},
 ): Promise<Resolution> {
-  if (ipVersion(hostname)) return { addresses: [hostname] };
-  if (!resolver && !cancellable) {
+  const unusable: string[] = [];
+  let invalid: unknown;
+  /** The usable addresses of a batch; the others are kept for messages. */
+  const keep = (found: unknown): string[] => {
+    let addresses: string[];
+    try {
+      addresses = checkAddresses(hostname, family, found);
+    } catch (error) {
+      invalid = error;
+      throw error;
+    }
+    if (!usable) return addresses;
+    const kept = addresses.filter(usable);
+    unusable.push(...addresses.filter((address) => !usable(address)));
+    return kept;
+  };
+  if (ipVersion(hostname)) return { addresses: keep([hostname]), unusable };
+  if (!resolver && !cancellable && !usable) {
     // The system's answer needs no checking: the shortest path.
     try {
-      return { addresses: await systemResolve(hostname, family) };
+      return { addresses: await systemResolve(hostname, family), unusable };
     } catch (error) {
       throw resolutionError(hostname, error);
     }
@@ -92,33 +123,40 @@ export async function resolve(
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
-  let found: readonly string[] | AsyncIterable<readonly string[]>;
+  let addresses: string[];
   let more: AsyncIterator<readonly string[]> | undefined;
+  let ttl: number | undefined;
   try {
-    found = await wait(Promise.resolve(
+    const found = await wait(Promise.resolve(
       resolver
         ? resolver(hostname, { family, signal })
         : systemResolve(hostname, family),
     ));
-    // A resolver that answers in batches: start with the first.
     if (isAsyncIterable<readonly string[]>(found)) {
+      // A resolver that answers in batches: start with the first that has a
+      // usable address, or with all of them when all are needed at once.
       more = found[Symbol.asyncIterator]();
-      const first = await wait(more.next());
-      found = first.done ? [] : first.value;
-      // Every batch, when all addresses are needed at once.
-      while (all) {
+      addresses = [];
+      while (all || addresses.length === 0) {
         const next = await wait(more.next());
-        if (next.done) break;
-        found = [...found, ...next.value];
+        if (next.done) {
+          more = undefined;
+          break;
+        }
+        addresses.push(...keep(next.value));
       }
+    } else {
+      addresses = keep(found);
+      ttl = ttlOf(found);
     }
   } catch (error) {
     if (signal.aborted) throw signal.reason;
+    // A resolver's answer that is no list of IP addresses: its own error.
+    if (error === invalid) throw error;
     throw resolutionError(hostname, error);
   }
   signal.throwIfAborted();
-  const addresses = checkAddresses(hostname, family, found);
-  return { addresses, more, ttl: more ? undefined : ttlOf(found) };
+  return { addresses: [...new Set(addresses)], unusable, more, ttl };
 }
 
 /** Distinct IP literals of the wanted family, from a resolver's answer. */
@@ -134,6 +172,7 @@ export function checkAddresses(
       }`,
     );
   }
+  // Distinct in their canonical form: `0:0:0:0:0:0:0:1` is `::1`.
   const addresses = [
     ...new Set(found.map((address) => {
       const bare = typeof address === "string" ? unbracket(address) : address;
@@ -144,7 +183,14 @@ export function checkAddresses(
           }`,
         );
       }
-      return bare;
+      if (hasZoneId(bare)) {
+        throw new TypeError(
+          `Cannot resolve '${hostname}' as the resolver must return IP addresses without a zone id: current value is ${
+            show(address)
+          }`,
+        );
+      }
+      return canonicalIp(bare);
     })),
   ];
   return family === undefined
@@ -181,19 +227,19 @@ export interface Targets {
   addresses: string[];
   /** The batches still to come, from a resolver that streams. */
   more: AsyncIterator<readonly string[]> | undefined;
-  /**
-   * The first batch as resolved, before `localAddr` kept what it can serve:
-   * what a history remembers.
-   */
-  resolved: readonly string[];
-  /** How long the answer may be kept (ms), when the resolver said so. */
-  ttl: number | undefined;
   /** The local addresses to bind, when `localAddr` is set. */
   from: LocalAddresses | undefined;
   /** Checks a later batch as the first was: the addresses that can be attempted. */
   check(batch: unknown): string[];
-  /** Addresses of the first batch left out: `localAddr` has no such family. */
+  /**
+   * Addresses left out before the first that can be attempted: `localAddr`
+   * has no address of their family.
+   */
   skipped: string[];
+  /** The first batch as resolved, before `tried` was left out. */
+  resolved: readonly string[];
+  /** How long the answer may be kept (ms), when the resolver said so. */
+  ttl: number | undefined;
 }
 
 /**
@@ -208,11 +254,11 @@ export function rememberedTargets(
   return {
     addresses: [...cached],
     more: undefined,
-    resolved: cached,
-    ttl: undefined,
     from: undefined,
     check: (batch) => checkAddresses(hostname, family, batch),
     skipped: [],
+    resolved: cached,
+    ttl: undefined,
   };
 }
 
@@ -227,18 +273,18 @@ export function systemTargets(
 ): Promise<Targets> {
   const { hostname, family } = options;
   if (ipVersion(hostname)) {
-    return resolveTargets(options, NEVER, false, undefined, tried);
+    return resolveTargets(options, NEVER, false, tried);
   }
   return systemResolve(hostname, family).then((resolved) => {
     if (resolved.length === 0) throw noAddress(options);
     return {
       addresses: tried ? resolved.filter((a) => !tried.has(a)) : resolved,
       more: undefined,
-      resolved,
-      ttl: undefined,
       from: undefined,
       check: (batch) => checkAddresses(hostname, family, batch),
       skipped: [],
+      resolved,
+      ttl: undefined,
     };
   }, (error) => {
     throw resolutionError(hostname, error);
@@ -251,7 +297,9 @@ function noAddress(options: TargetOptions): Error {
   return new Deno.errors.NotFound(
     `Cannot connect to ${
       formatAddress({ hostname, port })
-    } as it resolves to no IPv${family} address`,
+    } as it resolves to no ${
+      family === undefined ? "" : `IPv${family} `
+    }address`,
   );
 }
 
@@ -261,8 +309,8 @@ const NEVER = new AbortController().signal;
 /**
  * Resolves the host name, and `localAddr` if set, to what can be attempted.
  *
- * @param cached Addresses remembered for the name: used instead of resolving.
- * @param tried Addresses already tried: left out.
+ * @param tried Addresses already tried: left out (the caller handles a
+ * batch left empty).
  * @throws {Deno.errors.NotFound} If the name does not resolve, or to no
  * address of the wanted family.
  * @throws {TypeError} If no address has the family of a local address.
@@ -271,57 +319,58 @@ export async function resolveTargets(
   options: TargetOptions,
   signal: AbortSignal,
   cancellable: boolean,
-  cached?: readonly string[],
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
   const { hostname, port, family, localAddr, resolver } = options;
   const destination = formatAddress({ hostname, port });
-  const resolution: Resolution = cached
-    ? { addresses: [...cached] }
-    : await resolve(hostname, family, resolver, signal, { cancellable });
-  const resolved = resolution.addresses;
-  const { more, ttl } = resolution;
-  let addresses = tried
-    ? resolved.filter((address) => !tried.has(address))
-    : resolved;
-  // Nothing new after `tried` is the caller's to handle.
-  if (resolved.length === 0) throw noAddress(options);
+  // The local addresses first: their families decide which answers of the
+  // destination can be used (a literal, as usual, costs no look-up).
+  let from: LocalAddresses | undefined;
+  let served: Set<Family> | undefined;
+  if (localAddr) {
+    const locals =
+      (await resolve(localAddr.hostname, undefined, resolver, signal, {
+        all: true,
+        cancellable,
+      })).addresses;
+    if (locals.length === 0) {
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${destination} from ${
+          show(localAddr.hostname)
+        } as 'localAddr.hostname' resolves to no address`,
+      );
+    }
+    from = { addresses: locals, port: localAddr.port };
+    served = new Set(locals.map(familyOf));
+  }
+  const resolution = await resolve(hostname, family, resolver, signal, {
+    cancellable,
+    usable: served && ((address) => served.has(familyOf(address))),
+  });
+  const { addresses, unusable } = resolution;
+  if (addresses.length === 0) {
+    if (unusable.length > 0) {
+      throw new TypeError(
+        `Cannot connect to ${destination} from ${
+          show(localAddr!.hostname)
+        } as no address matches the family of 'localAddr': addresses are ${
+          unusable.join(", ")
+        }`,
+      );
+    }
+    throw noAddress(options);
+  }
   const check = (batch: unknown) => checkAddresses(hostname, family, batch);
-  if (!localAddr) {
-    return {
-      addresses,
-      more,
-      resolved,
-      ttl,
-      from: undefined,
-      check,
-      skipped: [],
-    };
-  }
-
-  const locals =
-    (await resolve(localAddr.hostname, undefined, resolver, signal, {
-      all: true,
-      cancellable,
-    })).addresses;
-  const served = new Set(locals.map(familyOf));
-  const usable = addresses.filter((a) => served.has(familyOf(a)));
-  if (usable.length === 0 && addresses.length > 0) {
-    throw new TypeError(
-      `Cannot connect to ${destination} from '${localAddr.hostname}' as no address matches the family of 'localAddr': addresses are ${
-        addresses.join(", ")
-      }`,
-    );
-  }
-  const skipped = addresses.filter((a) => !served.has(familyOf(a)));
-  addresses = usable;
   return {
-    addresses,
-    skipped,
-    more,
-    resolved,
-    ttl,
-    from: { addresses: locals, port: localAddr.port },
-    check: (batch) => check(batch).filter((a) => served.has(familyOf(a))),
+    addresses: tried ? addresses.filter((a) => !tried.has(a)) : addresses,
+    resolved: addresses,
+    ttl: resolution.ttl,
+    // Those of the family of no local address, until a usable batch came.
+    skipped: unusable,
+    more: resolution.more,
+    from,
+    check: served
+      ? (batch) => check(batch).filter((a) => served.has(familyOf(a)))
+      : check,
   };
 }

@@ -45,6 +45,7 @@ import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
   fallBack,
+  lookupError,
   lookupFallback,
   mayFallBack,
   permissionError,
@@ -60,6 +61,8 @@ export type {
   ConnectOptions,
   ConnectTarget,
   ConnectTlsOptions,
+  Dialer,
+  DialOptions,
   FallbackEvent,
   Family,
   LocalAddr,
@@ -303,11 +306,7 @@ function connectLiteral(checked: Checked): Promise<Deno.TcpConn> {
   const address: Deno.NetAddr = { transport: "tcp", hostname, port };
   return dial(address, undefined, signal).then(undefined, (error) => {
     if (signal?.aborted) throw signal.reason;
-    throw raceError(
-      formatAddress(address),
-      [{ address, error }],
-      checked.allErrors,
-    );
+    throw raceError(formatAddress(address), [{ address, error }], checked);
   });
 }
 
@@ -337,9 +336,10 @@ async function connectTls(
 function raceError(
   destination: string,
   failed: readonly AttemptFailure[],
-  allErrors: boolean,
+  checked: Checked,
 ): Error {
-  return (!allErrors && permissionError(destination, failed)) ||
+  const { allErrors } = checked;
+  return (!allErrors && permissionError(destination, failed, checked)) ||
     combineAttemptErrors(destination, failed, { allErrors });
 }
 
@@ -352,7 +352,8 @@ function raceRemembered(
   emit: Emit | undefined,
 ): Promise<Deno.TcpConn> {
   const { history, hostname, family } = checked;
-  const cached = history && !ipVersion(hostname)
+  // With `localAddr`, what can be used depends on it: no cache.
+  const cached = history && !checked.localAddr && !ipVersion(hostname)
     ? history.addresses(hostname, family)
     : undefined;
   return cached ? raceCached(checked, emit, cached) : race(checked, emit);
@@ -403,7 +404,7 @@ async function race(
   emit: Emit | undefined,
   remembered: Remembered = {},
 ): Promise<Deno.TcpConn> {
-  const { hostname, port, family, signal, history, allErrors } = checked;
+  const { hostname, port, family, signal, history } = checked;
   const destination = formatAddress({ hostname, port });
   const toTarget = (address: string): Deno.NetAddr => ({
     transport: "tcp",
@@ -411,6 +412,10 @@ async function race(
     port,
   });
 
+  const dialing = {
+    hook: checked.dial,
+    attemptTimeout: checked.attemptTimeout,
+  };
   let from: LocalAddresses | undefined;
   // Both indexed by attempt, in the order in which the attempts started.
   const attempted: Deno.NetAddr[] = remembered.attempted ?? [];
@@ -427,7 +432,7 @@ async function race(
       const begun = history ? performance.now() : 0;
       let conn: Deno.TcpConn;
       try {
-        conn = await dial(address, from, attemptSignal);
+        conn = await dial(address, from, attemptSignal, dialing);
       } catch (error) {
         if (attemptSignal?.aborted) {
           emit?.({ type: "attemptCancelled", index, address });
@@ -455,7 +460,7 @@ async function race(
   /** The error of a race that every attempt lost. */
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    return raceError(destination, failures.filter(Boolean), allErrors);
+    return raceError(destination, failures.filter(Boolean), checked);
   }
 
   // A single address needs no race, nor an abort signal of its own.
@@ -466,14 +471,21 @@ async function race(
     });
   }
 
-  // An IP literal: nothing to resolve, nothing to race.
-  if (
-    !checked.localAddr && ipVersion(hostname) &&
-    (family === undefined || familyOf(hostname) === family)
-  ) {
-    const address = toTarget(hostname);
-    emit?.({ type: "resolved", hostname, addresses: [address] });
-    return await connectOnly(address);
+  if (ipVersion(hostname)) {
+    if (family !== undefined && familyOf(hostname) !== family) {
+      // As getaddrinfo with a family: no address of the other one.
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${destination} as it is an IPv${
+          familyOf(hostname)
+        } address and 'family' is ${family}`,
+      );
+    }
+    // An IP literal: nothing to resolve, nothing to race.
+    if (!checked.localAddr) {
+      const address = toTarget(hostname);
+      emit?.({ type: "resolved", hostname, addresses: [address] });
+      return await connectOnly(address);
+    }
   }
 
   // One controller for the whole call: it stops the resolver too. Made when
@@ -504,7 +516,7 @@ async function race(
     const { cached, tried } = remembered;
     let targets: Targets;
     try {
-      targets = cached && !checked.localAddr
+      targets = cached
         ? rememberedTargets(checked, cached)
         : !checked.resolver && !checked.localAddr && !signal
         ? await systemTargets(checked, tried)
@@ -515,16 +527,18 @@ async function race(
             ? innerSignal()
             : NEVER,
           signal !== undefined,
-          cached,
           tried,
         );
     } catch (error) {
       const reason = fallsBack ? lookupFallback(checked, error) : undefined;
       if (reason) return await leaveToDeno(reason);
-      throw error;
+      throw lookupError(checked, error);
     }
     from = targets.from;
-    if (history && !cached && !targets.more && !ipVersion(hostname)) {
+    if (
+      history && !cached && !targets.more && !checked.localAddr &&
+      !ipVersion(hostname)
+    ) {
       history.recordAddresses(hostname, family, targets.resolved, targets.ttl);
     }
     // Resolved afresh after remembered addresses failed, and nothing new.

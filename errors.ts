@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { messageOf, wrapError } from "./_errors.ts";
+import { messageOf, osErrorOf, wrapError } from "./_errors.ts";
 import { joinHostPort } from "./_ip.ts";
 import type { AttemptFailure } from "./types.ts";
 
@@ -98,9 +98,12 @@ export function attemptError(cause: unknown, where: string): Error {
  *
  * - With `allErrors`: always an `AggregateError` whose `errors` hold one error
  *   per attempt, in attempt order, each made by {@linkcode attemptError}.
- * - Otherwise, when there was one attempt, or every attempt failed with the
- *   same message: one error of the first error's class that names every
- *   address tried.
+ * - Otherwise, when there was one attempt, or every attempt failed alike:
+ *   one error of the first error's class that names every address tried.
+ *   Alike means the same class and the same OS error (`code`, else `errno`,
+ *   such as `ECONNREFUSED`), whatever the messages say (`node:net`'s name
+ *   the address); errors without an OS error are alike when they also have
+ *   the same message.
  * - Otherwise: an `AggregateError` whose message lists every address with its
  *   reason.
  *
@@ -147,8 +150,8 @@ export function combineAttemptErrors(
       `Cannot connect to ${destination}: ${listReasons(addresses, failures)}`,
     );
   }
-  const first = messageOf(failures[0]!.error);
-  if (failures.every((failure) => messageOf(failure.error) === first)) {
+  const first = failures[0]!.error;
+  if (failures.every((failure) => isAlike(failure.error, first))) {
     const where = addresses.join(", ");
     return attemptError(
       failures[0]!.error,
@@ -159,6 +162,18 @@ export function combineAttemptErrors(
     each,
     `Cannot connect to ${destination}: ${listReasons(addresses, failures)}`,
   );
+}
+
+/** Whether two failures are the same: class and OS error (see above). */
+function isAlike(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const classOf = (e: unknown) =>
+    typeof e === "object" && e !== null ? e.constructor : typeof e;
+  if (classOf(a) !== classOf(b)) return false;
+  const osError = osErrorOf(a);
+  return osError === undefined && osErrorOf(b) === undefined
+    ? messageOf(a) === messageOf(b)
+    : osError === osErrorOf(b);
 }
 
 function listReasons(

@@ -132,24 +132,58 @@ Deno.test("combineAttemptErrors() collapses identical messages, naming every add
   assertStrictEquals(error.cause, causes[0]);
 });
 
-Deno.test("combineAttemptErrors() collapses by message, taking the first error's class", () => {
-  // Same text, different classes: the message decides, as in asyncio.
-  const error = combineAttemptErrors("x.test:80", [
+Deno.test("combineAttemptErrors() compares failures by class and OS error, never by message alone", () => {
+  // Same text, different classes: two different failures.
+  const classes = combineAttemptErrors("x.test:80", [
     failure("127.0.0.1", new Deno.errors.TimedOut("gone")),
     failure("127.0.0.2", new Deno.errors.ConnectionReset("gone")),
   ]);
-  assert(error instanceof Deno.errors.TimedOut);
+  assert(classes instanceof AggregateError);
+  // Same class and OS error, messages that name each address (as node:net's
+  // do): one failure, the first standing for all.
+  const withCode = (message: string, code: string) =>
+    Object.assign(new Deno.errors.ConnectionRefused(message), { code });
+  const causes = [
+    withCode("connect ECONNREFUSED 127.0.0.1:80", "ECONNREFUSED"),
+    withCode("connect ECONNREFUSED 127.0.0.2:80", "ECONNREFUSED"),
+  ];
+  const alike = combineAttemptErrors("x.test:80", [
+    failure("127.0.0.1", causes[0]),
+    failure("127.0.0.2", causes[1]),
+  ]);
+  assert(alike instanceof Deno.errors.ConnectionRefused);
+  assertStrictEquals(alike.cause, causes[0]);
   assertStrictEquals(
-    error.message,
-    "Cannot connect to x.test:80 at 127.0.0.1:80, 127.0.0.2:80: gone",
+    alike.message,
+    "Cannot connect to x.test:80 at 127.0.0.1:80, 127.0.0.2:80: connect ECONNREFUSED 127.0.0.1:80",
   );
-  // Thrown strings are compared by text too.
+  // Same class and text, different OS errors: two failures.
+  const codes = combineAttemptErrors("x.test:80", [
+    failure("127.0.0.1", withCode("refused", "ECONNREFUSED")),
+    failure("127.0.0.2", withCode("refused", "EHOSTUNREACH")),
+  ]);
+  assert(codes instanceof AggregateError);
+  // A numeric errno only (as some Node errors have) counts as an OS error.
+  const errno = (n: number) => Object.assign(new Error("x"), { errno: n });
+  assert(
+    combineAttemptErrors("x.test:80", [
+      failure("127.0.0.1", errno(-111)),
+      failure("127.0.0.2", errno(-113)),
+    ]) instanceof AggregateError,
+  );
+  // Without an OS error, the text decides too (as asyncio compares them).
   const strings = combineAttemptErrors("x.test:80", [
     failure("127.0.0.1", "nope"),
     failure("127.0.0.2", "nope"),
   ]);
   assertStrictEquals(strings.constructor, Error);
   assertStrictEquals(strings.cause, "nope");
+  assert(
+    combineAttemptErrors("x.test:80", [
+      failure("127.0.0.1", new Error("a")),
+      failure("127.0.0.2", new Error("b")),
+    ]) instanceof AggregateError,
+  );
 });
 
 Deno.test("combineAttemptErrors() lists each reason in an AggregateError when messages differ", () => {

@@ -30,7 +30,12 @@ export type Family = 4 | 6;
 
 /** A local address to bind, for `localAddr` of `connect()`. */
 export interface LocalAddr {
-  /** An IP address, or a name that resolves to one. */
+  /**
+   * An IP address, or a name that resolves to one or more. Where it has
+   * several of a destination's family, they are tried in turn until one can
+   * be bound. A wildcard (`0.0.0.0`, `::`) binds no particular address (the
+   * system picks it per destination) and serves its own family only.
+   */
   hostname: string;
   /**
    * The local port; `0` lets the system choose one.
@@ -39,6 +44,53 @@ export interface LocalAddr {
    */
   port?: number;
 }
+
+/** What a {@linkcode Dialer} is given besides the address. */
+export interface DialOptions {
+  /**
+   * The local address to bind, of the destination's family, when `localAddr`
+   * is set; otherwise `undefined`. A dialer that fails to bind it should
+   * reject with `Deno.errors.AddrInUse` or `Deno.errors.AddrNotAvailable`:
+   * the next local address of the family is then tried.
+   */
+  localAddr: Deno.NetAddr | undefined;
+  /**
+   * Aborts when the attempt is no longer wanted (another won, the caller's
+   * signal aborted, or `attemptTimeout` passed). A connection made anyway is
+   * closed.
+   */
+  signal: AbortSignal;
+}
+
+/**
+ * Opens one TCP connection to one IP address, in place of `Deno.connect`
+ * (aiohappyeyeballs' `socket_factory`, the seam of Go's `Dialer.Control`):
+ * for a proxy, a tunnel, socket options, or a test. Called once per attempt;
+ * what it throws is that attempt's failure. A connection that loses the race
+ * is closed.
+ *
+ * @example Dial every attempt yourself
+ * ```ts
+ * import { connect } from "@happy-eyeballs/connect/connect";
+ * import type { Dialer } from "@happy-eyeballs/connect/types";
+ * import { assertEquals } from "@std/assert";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const dialed: string[] = [];
+ * const dial: Dialer = ({ hostname, port }, { signal }) => {
+ *   dialed.push(hostname);
+ *   return Deno.connect({ hostname, port, signal });
+ * };
+ * using conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port, dial });
+ * using _ = await listener.accept();
+ * assertEquals(dialed, ["127.0.0.1"]);
+ * assertEquals(conn.remoteAddr.port, listener.addr.port);
+ * ```
+ */
+export type Dialer = (
+  address: Deno.NetAddr,
+  options: DialOptions,
+) => Promise<Deno.TcpConn>;
 
 /** What a {@linkcode Resolver} is given besides the host name. */
 export interface ResolverOptions {
@@ -311,12 +363,32 @@ export interface ConnectOptions {
    */
   interleave?: number;
   /**
-   * The local address to bind. Destination addresses of a family that it
-   * cannot serve are skipped.
+   * The local address to bind (asyncio's `local_addr`). Destination
+   * addresses of a family that it cannot serve are skipped; where it has
+   * several addresses of a family, each is tried in turn until one binds.
+   * Other keys are a `TypeError`, except `transport: "tcp"`, so that a
+   * `Deno.NetAddr` (such as a connection's `localAddr`) can be given as is.
    *
    * @default {undefined} (the system chooses)
    */
   localAddr?: LocalAddr;
+  /**
+   * Opens each attempt's connection instead of `Deno.connect` (and of
+   * `node:net` for `localAddr`): see {@linkcode Dialer}.
+   *
+   * @default {undefined} (`Deno.connect`)
+   */
+  dial?: Dialer;
+  /**
+   * Milliseconds each attempt may take before it fails with
+   * `Deno.errors.TimedOut`, so that a destination whose addresses are all
+   * blackholed fails with a reason per address instead of waiting for the
+   * system's timeout (about two minutes on Linux). Other attempts go on
+   * meanwhile; for a limit on the whole call, use `signal`.
+   *
+   * @default {undefined} (the system's timeout)
+   */
+  attemptTimeout?: number;
   /**
    * When every attempt fails, always reject with an `AggregateError` holding
    * one error per attempt (asyncio's `all_errors`), instead of a single error
