@@ -50,7 +50,7 @@ import {
   mayFallBack,
   permissionError,
 } from "./_permission.ts";
-import { dial, type LocalAddresses } from "./_dial.ts";
+import { connectDirect, dial, type LocalAddresses } from "./_dial.ts";
 import { handshake } from "./_handshake.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
 
@@ -265,7 +265,8 @@ export function connect(
   // path: what connect() adds is paid on every connection.
   if (
     !checked.conn && !checked.tls && !checked.onEvent && !checked.history &&
-    !checked.localAddr && ipVersion(hostname) &&
+    !checked.localAddr && !checked.dial &&
+    checked.attemptTimeout === undefined && ipVersion(hostname) &&
     (family === undefined || familyOf(hostname) === family)
   ) {
     return connectLiteral(checked);
@@ -300,14 +301,18 @@ function emitter(
   };
 }
 
-/** Connects to an IP literal, with no event, history nor local address. */
+/**
+ * Connects to an IP literal, with no event, history, local address, dial hook
+ * nor attempt timeout.
+ */
 function connectLiteral(checked: Checked): Promise<Deno.TcpConn> {
   const { hostname, port, signal } = checked;
   const address: Deno.NetAddr = { transport: "tcp", hostname, port };
-  return dial(address, undefined, signal).then(undefined, (error) => {
-    if (signal?.aborted) throw signal.reason;
-    throw raceError(formatAddress(address), [{ address, error }], checked);
-  });
+  return connectDirect(
+    address,
+    signal,
+    (error) => raceError(formatAddress(address), [{ address, error }], checked),
+  );
 }
 
 /** {@linkcode connect} with TLS on the connection. */
