@@ -4,6 +4,11 @@
 // with the first error thrown, as it was thrown, once everything it opened is
 // closed; an answer it cannot use is a TypeError that names the method.
 import type { ConnectHistory } from "./history.ts";
+import type { Family } from "./types.ts";
+import { familyOf, hasZoneId, ipVersion } from "./_ip.ts";
+import { ownElements } from "./_own_options.ts";
+import { MAX_ADDRESSES } from "./_resolve.ts";
+import { show } from "./_show.ts";
 
 /**
  * The first error thrown by the caller's code during one `connect()` call.
@@ -63,17 +68,70 @@ export function orderByHistory(
   destination: string,
   addresses: readonly string[],
 ): string[] {
-  const ordered: unknown = history.order(destination, addresses);
-  if (
-    !Array.isArray(ordered) || ordered.length !== addresses.length ||
-    new Set(ordered).size !== ordered.length ||
-    new Set([...ordered, ...addresses]).size !== addresses.length
-  ) {
+  // A copy: what the history does to its argument changes nothing here.
+  const ordered = ownElements(history.order(destination, [...addresses]));
+  if (!ordered || !isPermutation(ordered, addresses)) {
     throw new TypeError(
       "Cannot connect as 'history.order()' must return the addresses it was given, reordered: it returned something else",
     );
   }
-  return ordered;
+  return ordered as string[];
+}
+
+/**
+ * Whether `ordered` holds each of the distinct `addresses` once. A loop, not
+ * sets: lists are short (at most MAX_ADDRESSES), and this runs per call.
+ */
+function isPermutation(
+  ordered: readonly unknown[],
+  addresses: readonly string[],
+): boolean {
+  if (ordered.length !== addresses.length) return false;
+  for (let i = 0; i < ordered.length; i++) {
+    const address = ordered[i];
+    if (
+      typeof address !== "string" || !addresses.includes(address) ||
+      ordered.indexOf(address) !== i
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * `history.addresses()`, checked: `undefined` (also for an empty list), or
+ * distinct IP literals of `family` (of any family without one), the first
+ * {@linkcode MAX_ADDRESSES} of them, copied.
+ */
+export function rememberedByHistory(
+  history: ConnectHistory,
+  hostname: string,
+  family: Family | undefined,
+): readonly string[] | undefined {
+  const remembered: unknown = history.addresses(hostname, family);
+  if (remembered === undefined) return undefined;
+  const addresses = ownElements(remembered);
+  const wrong = addresses === undefined ? -1 : addresses.findIndex((
+    address,
+    i,
+  ) =>
+    typeof address !== "string" || !ipVersion(address) ||
+    hasZoneId(address) ||
+    (family !== undefined && familyOf(address) !== family) ||
+    addresses.indexOf(address) !== i
+  );
+  if (addresses === undefined || wrong !== -1) {
+    throw new TypeError(
+      `Cannot connect as 'history.addresses()' must return undefined or distinct IP addresses${
+        family === undefined ? "" : ` of IPv${family}`
+      }: current value is ${show(addresses ? addresses[wrong] : remembered)}`,
+    );
+  }
+  if (addresses.length === 0) return undefined;
+  return (addresses.length > MAX_ADDRESSES
+    ? addresses.slice(0, MAX_ADDRESSES)
+    : addresses) as string[];
 }
 
 /** `history.attemptDelay()`, checked: a non-negative number of ms. */

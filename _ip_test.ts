@@ -67,6 +67,22 @@ Deno.test("familyOf(), unbracket() and joinHostPort()", () => {
   assertEquals(joinHostPort("a.test", 80), "a.test:80");
 });
 
+Deno.test("ipVersion() agrees with node:net isIP() on dotted near-misses", () => {
+  // Numbers up to 300, leading zeros, empty and foreign parts, 0 to 6 parts:
+  // what the scan of isIpv4() must get right.
+  const part = fc.oneof(
+    fc.nat(300).map(String),
+    fc.constantFrom("", "0", "00", "01", "009", "a", "-1", " 1", "1e2"),
+  );
+  fc.assert(
+    fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+      const value = parts.join(".");
+      return ipVersion(value) === isIP(value);
+    }),
+    { numRuns: 2_000 },
+  );
+});
+
 Deno.test("canonicalIp() gives one form per address (RFC 5952)", () => {
   const cases: [string, string][] = [
     ["127.0.0.1", "127.0.0.1"],

@@ -29,7 +29,7 @@ import {
 export const MAX_ADDRESSES = 64;
 
 /** The look-ups under way, by family and name. */
-const lookups = new Map<string, Promise<string[]>>();
+const lookups = new Map<string, Promise<readonly string[]>>();
 
 /**
  * The most getaddrinfo calls of ours under way at once, in the process.
@@ -50,23 +50,22 @@ let systemLookups = 0;
 /** Look-ups waiting for their turn, first come first served. */
 const waitingLookups: (() => void)[] = [];
 
-/** Waits for a turn to call getaddrinfo; rejects when `signal` aborts. */
-function turn(signal: AbortSignal): Promise<void> {
-  if (systemLookups < MAX_SYSTEM_LOOKUPS) {
-    systemLookups++;
-    return Promise.resolve();
-  }
+/**
+ * Waits until a getaddrinfo call of ours may start, and takes that turn;
+ * rejects when `signal` aborts first.
+ */
+function waitForTurn(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const start = () => {
-      signal.removeEventListener("abort", abort);
+      signal?.removeEventListener("abort", abort);
       systemLookups++;
       resolve();
     };
     const abort = () => {
       waitingLookups.splice(waitingLookups.indexOf(start), 1);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
-    signal.addEventListener("abort", abort, { once: true });
+    signal?.addEventListener("abort", abort, { once: true });
     waitingLookups.push(start);
   });
 }
@@ -78,35 +77,68 @@ function endTurn(): void {
 }
 
 /**
- * The system resolver: getaddrinfo, in its own (RFC 6724) order. Concurrent
- * look-ups of the same name share one getaddrinfo call (as Go's resolver
- * does); nothing is kept once it has answered. At most
- * {@linkcode MAX_SYSTEM_LOOKUPS} calls run at once.
+ * The system resolver: getaddrinfo, in its own (RFC 6724) order, each
+ * address once, at most {@linkcode MAX_ADDRESSES}. Concurrent look-ups of
+ * the same name share one getaddrinfo call (as Go's resolver does); nothing
+ * is kept once it has answered. At most {@linkcode MAX_SYSTEM_LOOKUPS} calls
+ * run at once: the others wait for their turn, as long as `signal` lets them.
  */
-async function systemResolve(
+function systemResolve(
   hostname: string,
   family: Family | undefined,
-  signal: AbortSignal,
-): Promise<string[]> {
-  const key = `${family ?? 0} ${hostname}`;
-  let found = lookups.get(key);
-  if (found !== undefined) return await found;
-  await turn(signal);
-  // Another call may have started the same look-up meanwhile.
-  found = lookups.get(key);
-  if (found !== undefined) {
-    endTurn();
-    return await found;
+  signal?: AbortSignal,
+): Promise<readonly string[]> {
+  const key = family === undefined ? hostname : `${family} ${hostname}`;
+  const found = lookups.get(key);
+  if (found !== undefined) return found;
+  if (systemLookups < MAX_SYSTEM_LOOKUPS) {
+    systemLookups++;
+    return startLookup(key, hostname, family);
   }
-  // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
-  found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
-    .then((entries) => entries.map((entry) => entry.address))
-    .finally(() => {
-      lookups.delete(key);
-      endTurn();
-    });
+  return waitForTurn(signal).then(() => {
+    // Another call may have started the same look-up meanwhile.
+    const started = lookups.get(key);
+    if (started === undefined) return startLookup(key, hostname, family);
+    endTurn();
+    return started;
+  });
+}
+
+/**
+ * Calls getaddrinfo on a turn already taken, and gives the turn back once
+ * it has answered. The answer is frozen: concurrent calls share it.
+ */
+function startLookup(
+  key: string,
+  hostname: string,
+  family: Family | undefined,
+): Promise<readonly string[]> {
+  let found: Promise<readonly string[]>;
+  try {
+    // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
+    // One `then` for both outcomes: each promise layer costs per connection.
+    found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
+      .then((entries) => {
+        lookups.delete(key);
+        endTurn();
+        let addresses = entries.map((entry) => entry.address);
+        // getaddrinfo may list an address once per socket type.
+        if (addresses.length > 1) addresses = [...new Set(addresses)];
+        if (addresses.length > MAX_ADDRESSES) {
+          addresses = addresses.slice(0, MAX_ADDRESSES);
+        }
+        return Object.freeze(addresses);
+      }, (error) => {
+        lookups.delete(key);
+        endTurn();
+        throw error;
+      });
+  } catch (error) {
+    endTurn();
+    return Promise.reject(error);
+  }
   lookups.set(key, found);
-  return await found;
+  return found;
 }
 
 /** What {@linkcode resolve} found. */
@@ -115,11 +147,19 @@ export interface Resolution {
    * The usable addresses: from a resolver that streams, those of the first
    * batch that has any (empty only when the whole answer has none).
    */
-  addresses: string[];
+  addresses: readonly string[];
   /** Addresses of the wanted family found unusable, until then. */
   unusable: string[];
   /** The batches still to come, from a resolver that streams (RFC 8305 §3). */
   more?: AsyncIterator<readonly string[]> | undefined;
+  /** How long the answer may be kept (ms), when the resolver said so. */
+  ttl?: number | undefined;
+}
+
+/** The `ttl` a resolver's answer carries, if it is a non-negative number. */
+function ttlOf(answer: unknown): number | undefined {
+  const ttl = (answer as { ttl?: unknown }).ttl;
+  return typeof ttl === "number" && ttl >= 0 ? ttl : undefined;
 }
 
 /**
@@ -162,11 +202,23 @@ export async function resolve(
     return kept;
   };
   if (ipVersion(hostname)) return { addresses: keep([hostname]), unusable };
+  if (!resolver && !cancellable && !usable) {
+    // The system's answer needs no checking: the shortest path.
+    try {
+      return {
+        addresses: await systemResolve(hostname, family, signal),
+        unusable,
+      };
+    } catch (error) {
+      throw resolutionError(hostname, error);
+    }
+  }
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
   let addresses: string[];
   let more: AsyncIterator<readonly unknown[]> | undefined;
+  let ttl: number | undefined;
   try {
     const found = await wait(Promise.resolve(
       resolver
@@ -190,6 +242,7 @@ export async function resolve(
       }
     } else {
       addresses = keep(firstOf(found));
+      ttl = ttlOf(found);
     }
   } catch (error) {
     closeBatches(more);
@@ -206,6 +259,7 @@ export async function resolve(
     addresses: [...new Set(addresses)],
     unusable,
     more: more as AsyncIterator<readonly string[]> | undefined,
+    ttl,
   };
 }
 
@@ -342,7 +396,7 @@ export interface TargetOptions {
 /** What can be attempted. */
 export interface Targets {
   /** The addresses of the first batch that can be attempted. */
-  addresses: string[];
+  addresses: readonly string[];
   /** The batches still to come, from a resolver that streams. */
   more: AsyncIterator<readonly string[]> | undefined;
   /** The local addresses to bind, when `localAddr` is set. */
@@ -354,11 +408,81 @@ export interface Targets {
    * has no address of their family.
    */
   skipped: string[];
+  /** The first batch as resolved, before `tried` was left out. */
+  resolved: readonly string[];
+  /** How long the answer may be kept (ms), when the resolver said so. */
+  ttl: number | undefined;
 }
+
+/**
+ * The addresses a history remembers for the host name, as targets: what
+ * {@linkcode resolveTargets} makes of them without `localAddr`, at once.
+ */
+export function rememberedTargets(
+  options: TargetOptions,
+  cached: readonly string[],
+): Targets {
+  const { hostname, family } = options;
+  return {
+    addresses: [...cached],
+    more: undefined,
+    from: undefined,
+    check: (batch) => checkAddresses(hostname, family, batch),
+    skipped: [],
+    resolved: cached,
+    ttl: undefined,
+  };
+}
+
+/**
+ * What {@linkcode resolveTargets} makes of the system's answer, without
+ * `localAddr` nor a signal to heed: the same, with two promise layers fewer,
+ * on the path of most connections by name.
+ */
+export function systemTargets(
+  options: TargetOptions,
+  tried?: ReadonlySet<string>,
+): Promise<Targets> {
+  const { hostname, family } = options;
+  if (ipVersion(hostname)) {
+    return resolveTargets(options, NEVER, false, tried);
+  }
+  return systemResolve(hostname, family).then((resolved) => {
+    if (resolved.length === 0) throw noAddress(options);
+    return {
+      addresses: tried ? resolved.filter((a) => !tried.has(a)) : resolved,
+      more: undefined,
+      from: undefined,
+      check: (batch) => checkAddresses(hostname, family, batch),
+      skipped: [],
+      resolved,
+      ttl: undefined,
+    };
+  }, (error) => {
+    throw resolutionError(hostname, error);
+  });
+}
+
+/** The error of a name that resolves to no address of the wanted family. */
+function noAddress(options: TargetOptions): Error {
+  const { hostname, port, family } = options;
+  return new Deno.errors.NotFound(
+    `Cannot connect to ${
+      formatAddress({ hostname, port })
+    } as it resolves to no ${
+      family === undefined ? "" : `IPv${family} `
+    }address`,
+  );
+}
+
+/** A signal that never aborts. */
+const NEVER = new AbortController().signal;
 
 /**
  * Resolves the host name, and `localAddr` if set, to what can be attempted.
  *
+ * @param tried Addresses already tried: left out (the caller handles a
+ * batch left empty).
  * @throws {Deno.errors.NotFound} If the name does not resolve, or to no
  * address of the wanted family.
  * @throws {TypeError} If no address has the family of a local address.
@@ -367,6 +491,7 @@ export async function resolveTargets(
   options: TargetOptions,
   signal: AbortSignal,
   cancellable: boolean,
+  tried?: ReadonlySet<string>,
 ): Promise<Targets> {
   const { hostname, port, family, localAddr, resolver } = options;
   const destination = formatAddress({ hostname, port });
@@ -406,15 +531,13 @@ export async function resolveTargets(
         }`,
       );
     }
-    throw new Deno.errors.NotFound(
-      `Cannot connect to ${destination} as it resolves to no ${
-        family === undefined ? "" : `IPv${family} `
-      }address`,
-    );
+    throw noAddress(options);
   }
   const check = (batch: unknown) => checkAddresses(hostname, family, batch);
   return {
-    addresses,
+    addresses: tried ? addresses.filter((a) => !tried.has(a)) : addresses,
+    resolved: addresses,
+    ttl: resolution.ttl,
     // Those of the family of no local address, until a usable batch came.
     skipped: unusable,
     more: resolution.more,

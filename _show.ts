@@ -129,8 +129,13 @@ export function checkKnownKeys(
   prefix = "",
   moved: Readonly<Record<string, string>> = {},
 ): void {
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length === 0) return;
+  // A loop rather than filter(): this runs on every connection.
+  const keys = Object.keys(options);
+  let unknown: string[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    if (!known.includes(keys[i]!)) (unknown ??= []).push(keys[i]!);
+  }
+  if (unknown === undefined) return;
   const described = unknown.slice(0, MAX_ITEMS).map((key) => {
     const name = showKey(prefix + key).replace(/^"|"$/g, "");
     const near = known.find((k) => k.toLowerCase() === key.toLowerCase());

@@ -21,7 +21,12 @@
 // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
 import type { closeTls } from "./tls.ts";
 import { combineAttemptErrors, formatAddress } from "./errors.ts";
-import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
+import {
+  type Attempt,
+  interleave,
+  staggeredRace,
+  type StaggeredRaceOptions,
+} from "./happy_eyeballs.ts";
 import type {
   AttemptFailure,
   ConnectEvent,
@@ -30,11 +35,18 @@ import type {
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
-import { closeBatches, resolveTargets, type Targets } from "./_resolve.ts";
+import {
+  closeBatches,
+  rememberedTargets,
+  resolveTargets,
+  systemTargets,
+  type Targets,
+} from "./_resolve.ts";
 import {
   CallbackFailure,
   delayByHistory,
   orderByHistory,
+  rememberedByHistory,
 } from "./_callbacks.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import {
@@ -46,7 +58,7 @@ import {
   mayFallBack,
   permissionError,
 } from "./_permission.ts";
-import { dial, type LocalAddresses } from "./_dial.ts";
+import { connectDirect, dial, type LocalAddresses } from "./_dial.ts";
 import { handshake } from "./_handshake.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
 
@@ -76,6 +88,9 @@ type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
  * as `abort()` without a reason would build one, stack included, every time.
  */
 const SETTLED = new DOMException("The connection was settled", "AbortError");
+
+/** A signal that never aborts. */
+const NEVER = new AbortController().signal;
 
 /**
  * Opens a connection the way asyncio's `loop.create_connection()` does, with
@@ -247,41 +262,188 @@ export function connect(
 export function connect(
   options: ConnectOptions & ConnectTarget,
 ): Promise<Deno.TcpConn | Deno.TlsConn>;
-export async function connect(
+export function connect(
   options: ConnectOptions,
 ): Promise<Deno.TcpConn | Deno.TlsConn> {
-  const checked = checkOptions(options);
-  const { signal, onEvent, tls } = checked;
+  let checked: Checked;
+  try {
+    checked = checkOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const { hostname, family, signal } = checked;
+  // The most common call, an IP literal and nothing else, takes the shortest
+  // path: what connect() adds is paid on every connection.
+  if (
+    !checked.conn && !checked.tls && !checked.onEvent && !checked.history &&
+    !checked.localAddr && !checked.dial &&
+    checked.attemptTimeout === undefined && ipVersion(hostname) &&
+    (family === undefined || familyOf(hostname) === family)
+  ) {
+    return connectLiteral(checked);
+  }
   // The first error thrown by onEvent or the history stops the call.
-  const callbacks = new CallbackFailure();
+  const callbacks = checked.onEvent || checked.history
+    ? new CallbackFailure()
+    : undefined;
+  const emit = emitter(checked.onEvent, callbacks);
+  if (checked.tls) return connectTls(checked, checked.tls, emit, callbacks);
+  // TCP: no `await` here, so that nothing of this call waits in memory
+  // beside the race itself.
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (checked.conn) return Promise.resolve(checked.conn);
+  return raceRemembered(checked, emit, callbacks);
+}
+
+/** Tells `onEvent` of an event, stamping `elapsed` on it. */
+type Emit = (event: WithoutElapsed<ConnectEvent>) => void;
+
+/**
+ * What tells `onEvent` of events, or `undefined` without a listener:
+ * `emit?.(event)` then builds no event at all. Once a callback has thrown,
+ * it tells nothing more; what `onEvent` throws is recorded in `callbacks`.
+ */
+function emitter(
+  onEvent: ((event: ConnectEvent) => void) | undefined,
+  callbacks: CallbackFailure | undefined,
+): Emit | undefined {
+  if (!onEvent || !callbacks) return undefined;
   // Clock readings only for those who read them.
-  const start = onEvent ? performance.now() : 0;
-  if (tls?.cert !== undefined && tls.key !== undefined) {
+  const start = performance.now();
+  return (event) => {
+    if (callbacks.failed) return;
+    try {
+      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent);
+    } catch (error) {
+      callbacks.fail(error);
+    }
+  };
+}
+
+/**
+ * `value`, frozen when `onEvent` is told of it (it must not change where to
+ * connect); as it is otherwise.
+ */
+function frozenFor<T>(emit: Emit | undefined, value: T): T {
+  return emit ? Object.freeze(value) : value;
+}
+
+/**
+ * Connects to an IP literal, with no event, history, local address, dial hook
+ * nor attempt timeout.
+ */
+function connectLiteral(checked: Checked): Promise<Deno.TcpConn> {
+  const { hostname, port, signal } = checked;
+  const address: Deno.NetAddr = { transport: "tcp", hostname, port };
+  return connectDirect(
+    address,
+    signal,
+    (error) => raceError(formatAddress(address), [{ address, error }], checked),
+  );
+}
+
+/** {@linkcode connect} with TLS on the connection. */
+async function connectTls(
+  checked: Checked,
+  tls: NonNullable<Checked["tls"]>,
+  emit: Emit | undefined,
+  callbacks: CallbackFailure | undefined,
+): Promise<Deno.TlsConn> {
+  const { signal } = checked;
+  if (tls.cert !== undefined && tls.key !== undefined) {
     // A key that does not match its certificate fails now, not mid-handshake.
     const { checkClientCertificate } = await import("./_node_tls_conn.ts");
     await checkClientCertificate(tls.cert, tls.key, "tls.");
   }
   signal?.throwIfAborted();
-
-  function emit(event: WithoutElapsed<ConnectEvent>): void {
-    if (!onEvent || callbacks.failed) return;
-    callbacks.call(() =>
-      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent)
-    );
-  }
-
-  const tcp = checked.conn ?? await race(checked, emit, callbacks);
-  if (!tls) return tcp;
+  const tcp = checked.conn ?? await raceRemembered(checked, emit, callbacks);
   return await handshake(
     tcp,
     tls,
     signal,
     // handshake() stops on an error thrown by onEvent, as the race does.
     (event) => {
-      emit({ ...event, address: tcp.remoteAddr });
-      callbacks.throwIfFailed();
+      emit?.({ ...event, address: tcp.remoteAddr });
+      callbacks?.throwIfFailed();
     },
   );
+}
+
+/** The error of a race whose attempts all failed. */
+function raceError(
+  destination: string,
+  failed: readonly AttemptFailure[],
+  checked: Checked,
+): Error {
+  const { allErrors } = checked;
+  return (!allErrors && permissionError(destination, failed, checked)) ||
+    combineAttemptErrors(destination, failed, { allErrors });
+}
+
+/**
+ * {@linkcode race}, on the addresses a `history` remembers for the name when
+ * it has them (see `ConnectHistory`'s `addressTtl`).
+ */
+function raceRemembered(
+  checked: Checked,
+  emit: Emit | undefined,
+  callbacks: CallbackFailure | undefined,
+): Promise<Deno.TcpConn> {
+  const { history, hostname, family } = checked;
+  let cached: readonly string[] | undefined;
+  // With `localAddr`, what can be used depends on it: no cache.
+  if (history && !checked.localAddr && !ipVersion(hostname)) {
+    try {
+      cached = rememberedByHistory(history, hostname, family);
+    } catch (error) {
+      // Nothing is open yet: the call stops with it.
+      callbacks!.fail(error);
+      return Promise.reject(error);
+    }
+  }
+  return cached
+    ? raceCached(checked, emit, callbacks!, cached)
+    : race(checked, emit, callbacks);
+}
+
+/**
+ * Races remembered addresses. When that race fails, the name may have moved:
+ * it is resolved afresh once, and the addresses not tried yet are raced
+ * before failing.
+ */
+async function raceCached(
+  checked: Checked,
+  emit: Emit | undefined,
+  callbacks: CallbackFailure,
+  cached: readonly string[],
+): Promise<Deno.TcpConn> {
+  const attempted: Deno.NetAddr[] = [];
+  try {
+    return await race(checked, emit, callbacks, { cached, attempted });
+  } catch (error) {
+    // Aborted, or stopped by a callback: no second race.
+    if (checked.signal?.aborted || callbacks.failed) throw error;
+    const { history, hostname } = checked;
+    callbacks.call(() => history!.deleteAddresses(hostname));
+    callbacks.throwIfFailed();
+    return await race(checked, emit, callbacks, {
+      attempted,
+      tried: new Set(cached),
+      error,
+    });
+  }
+}
+
+/** What {@linkcode race} knows from a race on remembered addresses. */
+interface Remembered {
+  /** The addresses the history remembers for the name. */
+  cached?: readonly string[];
+  /** The address of each attempt, by index, over both races. */
+  attempted?: Deno.NetAddr[];
+  /** Addresses the race on remembered ones tried: not tried again. */
+  tried?: ReadonlySet<string>;
+  /** Why the race on remembered addresses failed. */
+  error?: unknown;
 }
 
 /**
@@ -290,14 +452,14 @@ export async function connect(
  */
 async function race(
   checked: Checked,
-  emit: (event: WithoutElapsed<ConnectEvent>) => void,
-  callbacks: CallbackFailure,
+  emit: Emit | undefined,
+  callbacks: CallbackFailure | undefined,
+  remembered: Remembered = {},
 ): Promise<Deno.TcpConn> {
-  const { hostname, port, family, signal, history, allErrors } = checked;
+  const { hostname, port, family, signal, history } = checked;
   const destination = formatAddress({ hostname, port });
-  // Frozen: onEvent is given these, and must not change where to connect.
   const toTarget = (address: string): Deno.NetAddr =>
-    Object.freeze({ transport: "tcp", hostname: address, port });
+    frozenFor(emit, { transport: "tcp", hostname: address, port });
 
   const dialing = {
     hook: checked.dial,
@@ -305,7 +467,7 @@ async function race(
   };
   let from: LocalAddresses | undefined;
   // Both indexed by attempt, in the order in which the attempts started.
-  const attempted: Deno.NetAddr[] = [];
+  const attempted: Deno.NetAddr[] = remembered.attempted ?? [];
   const failures: AttemptFailure[] = [];
   let winner: number | undefined;
 
@@ -315,18 +477,18 @@ async function race(
   ): (attemptSignal?: AbortSignal) => Promise<Deno.TcpConn> {
     return async (attemptSignal) => {
       const index = attempted.push(address) - 1;
-      emit({ type: "attemptStarted", index, address });
-      callbacks.throwIfFailed();
+      emit?.({ type: "attemptStarted", index, address });
+      callbacks?.throwIfFailed();
       const begun = history ? performance.now() : 0;
       let conn: Deno.TcpConn;
       try {
         conn = await dial(address, from, attemptSignal, dialing);
       } catch (error) {
         if (attemptSignal?.aborted) {
-          emit({ type: "attemptCancelled", index, address });
+          emit?.({ type: "attemptCancelled", index, address });
         } else {
           failures[index] = { address, error };
-          emit({ type: "attemptFailed", index, address, error });
+          emit?.({ type: "attemptFailed", index, address, error });
         }
         throw error;
       }
@@ -336,17 +498,17 @@ async function race(
         winner = index;
         if (history) {
           const connectTime = performance.now() - begun;
-          callbacks.call(() =>
+          callbacks!.call(() =>
             history.record(destination, address.hostname, connectTime)
           );
         }
-        emit({ type: "attemptWon", index, address });
+        emit?.({ type: "attemptWon", index, address });
         // The history or onEvent threw, or onEvent aborted the signal: this
         // connection is not the result any more.
-        if (callbacks.failed || attemptSignal?.aborted) {
+        if (callbacks?.failed || attemptSignal?.aborted) {
           conn.close();
-          emit({ type: "attemptCancelled", index, address });
-          throw callbacks.failed ? callbacks.error : attemptSignal!.reason;
+          emit?.({ type: "attemptCancelled", index, address });
+          throw callbacks?.failed ? callbacks.error : attemptSignal!.reason;
         }
       }
       return conn;
@@ -356,21 +518,16 @@ async function race(
   /** The error of a race that every attempt lost. */
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    const failed = failures.filter(Boolean);
-    return (!allErrors &&
-      permissionError(destination, failed, checked)) ||
-      combineAttemptErrors(destination, failed, { allErrors });
+    return raceError(destination, failures.filter(Boolean), checked);
   }
 
   // A single address needs no race, nor an abort signal of its own.
-  async function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
-    try {
-      return await attemptTo(address)(signal);
-    } catch {
-      callbacks.throwIfFailed();
+  function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
+    return attemptTo(address)(signal).then(undefined, () => {
+      callbacks?.throwIfFailed();
       if (signal?.aborted) throw signal.reason;
       throw failure();
-    }
+    });
   }
 
   if (ipVersion(hostname)) {
@@ -385,32 +542,57 @@ async function race(
     // An IP literal: nothing to resolve, nothing to race.
     if (!checked.localAddr) {
       const address = toTarget(hostname);
-      emit({ type: "resolved", hostname, addresses: [address] });
+      emit?.({ type: "resolved", hostname, addresses: [address] });
       return await connectOnly(address);
     }
   }
 
-  // One controller for the whole call: it stops the resolver too.
-  const controller = new AbortController();
-  const inner = signal
-    ? AbortSignal.any([signal, controller.signal])
-    : controller.signal;
-  callbacks.abortOnFailure(controller);
+  // One controller for the whole call: it stops the resolver too. Made when
+  // first needed: a single address from the system resolver needs none.
+  let controller: AbortController | undefined;
+  let inner: AbortSignal | undefined;
+  const innerSignal = (): AbortSignal => {
+    if (inner === undefined) {
+      controller = new AbortController();
+      inner = signal
+        ? AbortSignal.any([signal, controller.signal])
+        : controller.signal;
+      // A callback that throws stops what listens to it.
+      callbacks?.abortOnFailure(controller);
+    }
+    return inner;
+  };
   // Where Deno's net permission covers the name but not its look-up or its
   // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
   const fallsBack = mayFallBack(checked);
   const leaveToDeno = (reason: string): Promise<Deno.TcpConn> => {
-    emit({ type: "fallback", reason });
-    callbacks.throwIfFailed();
-    return fallBack(checked, inner);
+    emit?.({ type: "fallback", reason });
+    callbacks?.throwIfFailed();
+    return fallBack(checked, innerSignal());
   };
+  // Set once the race runs: it aborts the controller itself when it is over.
+  let racing = false;
   // The later batches of a resolver, until the race takes them over.
   let more: Targets["more"];
   try {
-    // Resolve (only the caller's signal can abort while resolving).
+    // Resolve (only the caller's signal can abort while resolving), or take
+    // the addresses a history remembers.
+    const { cached, tried } = remembered;
     let targets: Targets;
     try {
-      targets = await resolveTargets(checked, inner, signal !== undefined);
+      targets = cached
+        ? rememberedTargets(checked, cached)
+        : !checked.resolver && !checked.localAddr && !signal
+        ? await systemTargets(checked, tried)
+        : await resolveTargets(
+          checked,
+          // Only a resolver or the caller's signal can use it.
+          checked.resolver || signal || checked.localAddr
+            ? innerSignal()
+            : NEVER,
+          signal !== undefined,
+          tried,
+        );
     } catch (error) {
       const reason = fallsBack ? lookupFallback(checked, error) : undefined;
       if (reason) return await leaveToDeno(reason);
@@ -420,32 +602,47 @@ async function race(
     from = targets.from;
     // node:net would throw a denied bind where no caller can catch it.
     if (from) checkBindPermission(from, targets.addresses);
+    if (
+      history && !cached && !more && !checked.localAddr &&
+      !ipVersion(hostname)
+    ) {
+      const { resolved, ttl } = targets;
+      callbacks!.call(() =>
+        history.recordAddresses(hostname, family, resolved, ttl)
+      );
+      callbacks!.throwIfFailed();
+    }
+    // Resolved afresh after remembered addresses failed, and nothing new.
+    if (tried && targets.addresses.length === 0) throw remembered.error;
 
     // Order: the remembered winner first, then the families interleaved
     // (RFC 8305 §4: history may rank addresses before interleaving).
     let { addresses } = targets;
     if (history) addresses = orderByHistory(history, destination, addresses);
-    const ordered = interleave(addresses, familyOf, {
-      firstFamilyCount: checked.interleave,
-    });
-    const first = Object.freeze(ordered.map(toTarget)) as Deno.NetAddr[];
-    emit({
+    const ordered = addresses.length > 1
+      ? interleave(addresses, familyOf, {
+        firstFamilyCount: checked.interleave,
+      })
+      : addresses;
+    const first = frozenFor(emit, ordered.map(toTarget));
+    emit?.({
       type: "resolved",
       hostname,
       addresses: first,
       ...(targets.skipped.length > 0 &&
-        {
-          skipped: Object.freeze(
-            targets.skipped.map(toTarget),
-          ) as Deno.NetAddr[],
-        }),
+        { skipped: frozenFor(emit, targets.skipped.map(toTarget)) }),
     });
-    callbacks.throwIfFailed();
+    callbacks?.throwIfFailed();
     const reason = fallsBack ? addressesFallback(checked, first) : undefined;
     if (reason) return await leaveToDeno(reason);
 
     // One address, and no more to come: nothing to race.
-    if (first.length === 1 && !more) return await connectOnly(first[0]!);
+    if (first.length === 1 && !more) {
+      // Handed on, not awaited: nothing here waits in memory beside it.
+      racing = true;
+      controller?.abort(SETTLED);
+      return connectOnly(first[0]!);
+    }
 
     // Race. RFC 8305 §3: later batches are folded into the attempts not yet
     // started; the race takes each address only when its attempt is due.
@@ -455,9 +652,9 @@ async function race(
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
       queue.fold(more, targets.check, (fresh) => {
-        const addresses = Object.freeze(fresh.map(toTarget)) as Deno.NetAddr[];
-        emit({ type: "resolved", hostname, addresses });
-      }, inner);
+        const addresses = frozenFor(emit, fresh.map(toTarget));
+        emit?.({ type: "resolved", hostname, addresses });
+      }, innerSignal());
       // fold() closes it.
       more = undefined;
       attempts = queue.map((address) => attemptTo(toTarget(address)));
@@ -466,27 +663,44 @@ async function race(
     const delay = history
       ? delayByHistory(history, destination, ordered[0]!, checked.delay)
       : checked.delay;
-    const result = await staggeredRace<Deno.TcpConn>(attempts, {
+    const raceOptions: StaggeredRaceOptions<Deno.TcpConn> = {
       delay,
-      signal: inner,
       dispose(conn, index) {
         conn.close();
-        emit({ type: "attemptCancelled", index, address: attempted[index]! });
+        emit?.({ type: "attemptCancelled", index, address: attempted[index]! });
       },
-    });
-    if (result.ok) {
-      // onEvent threw, or aborted the signal, once the race was decided.
-      if (callbacks.failed || signal?.aborted) {
-        result.value.close();
-        throw callbacks.failed ? callbacks.error : signal!.reason;
-      }
-      return result.value;
-    }
-    // Combine the errors.
-    throw failure();
+    };
+    // Only the caller's signal, or a callback that throws, can abort the
+    // race while it runs (the inner signal also aborts once it is over):
+    // without either, no listener is added.
+    if (callbacks) raceOptions.signal = innerSignal();
+    else if (signal) raceOptions.signal = signal;
+    // Not awaited here, so that this function does not wait in memory with
+    // every race in flight: its promise takes the race's outcome.
+    racing = true;
+    return staggeredRace<Deno.TcpConn>(attempts, raceOptions).then(
+      (result) => {
+        controller?.abort(SETTLED);
+        if (result.ok) {
+          // onEvent threw, or aborted the signal, once the race was decided.
+          if (callbacks?.failed || signal?.aborted) {
+            result.value.close();
+            throw callbacks?.failed ? callbacks.error : signal!.reason;
+          }
+          return result.value;
+        }
+        callbacks?.throwIfFailed();
+        // Combine the errors.
+        throw failure();
+      },
+      (error) => {
+        controller?.abort(SETTLED);
+        throw error;
+      },
+    );
   } finally {
     // Stops the resolver, its late batches, and what is left of the race.
-    controller.abort(SETTLED);
+    if (!racing) controller?.abort(SETTLED);
     closeBatches(more);
   }
 }

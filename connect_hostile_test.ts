@@ -357,6 +357,60 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
   assertEquals(server.conns.length, 0);
 });
 
+Deno.test("connect() refuses a history whose addresses() answers no list of distinct IP addresses of the family", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const { resolver, calls } = recordingResolver(["127.0.0.1"]);
+  const answers: [unknown, (4 | 6)?][] = [
+    [null],
+    ["127.0.0.1"],
+    [{ length: 1, 0: "127.0.0.1" }],
+    [["x.test"]],
+    [["127.0.0.1", "127.0.0.1"]],
+    [["[::1]"]],
+    [["::1%lo"]],
+    [[42]],
+    // A hole reads what a polluted Array.prototype holds.
+    [[, "127.0.0.1"]],
+    [["::1"], 4],
+  ];
+  for (const [answer, family] of answers) {
+    const history = new ConnectHistory();
+    history.addresses = () => answer as string[];
+    await assertRejects(
+      () =>
+        connect({
+          hostname: "x.test",
+          port: server.port,
+          resolver,
+          history,
+          ...(family && { family }),
+        }),
+      TypeError,
+      "'history.addresses()' must return undefined or distinct IP addresses",
+    );
+  }
+  assertEquals(calls, []);
+  assertEquals(server.conns.length, 0);
+});
+
+Deno.test("connect() gives a history's recordAddresses() an answer it cannot change for other calls", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  history.recordAddresses = (_hostname, _family, addresses) => {
+    (addresses as string[]).push("127.0.0.2");
+  };
+  // Two calls by name at once share one look-up of the system resolver.
+  const results = await Promise.allSettled([
+    connect({ hostname: "localhost", port: server.port, family: 4, history }),
+    connect({ hostname: "localhost", port: server.port, family: 4 }),
+  ]);
+  assertEquals(results[0].status, "rejected");
+  assertInstanceOf((results[0] as PromiseRejectedResult).reason, TypeError);
+  assertEquals(results[1].status, "fulfilled");
+  (results[1] as PromiseFulfilledResult<Deno.TcpConn>).value.close();
+  await assertPeersClosed(server);
+});
+
 Deno.test("connect() fails with the error that onEvent throws, reports nothing, and closes everything", async () => {
   await using server = acceptingServer("127.0.0.1");
   const error = new Error("onEvent");
@@ -421,7 +475,15 @@ Deno.test("connect() gives onEvent frozen addresses: it cannot change where to c
 
 type Thrower =
   | { kind: "onEvent"; at: number; abort: boolean }
-  | { kind: "record" | "order" | "attemptDelay" }
+  | {
+    kind:
+      | "record"
+      | "order"
+      | "attemptDelay"
+      | "addresses"
+      | "recordAddresses"
+      | "deleteAddresses";
+  }
   | { kind: "resolver"; at: number };
 
 Deno.test("connect() property: a callback that throws or aborts at any point surfaces as itself and leaves nothing open", async () => {
@@ -441,6 +503,9 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
               "record" as const,
               "order" as const,
               "attemptDelay" as const,
+              "addresses" as const,
+              "recordAddresses" as const,
+              "deleteAddresses" as const,
             ),
           }),
           fc.record({ kind: fc.constant("resolver" as const), at: fc.nat(3) }),
@@ -449,13 +514,19 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
         fc.boolean(),
         fc.boolean(),
         fc.constantFrom(0, 5),
-        async (thrower: Thrower, resolution, tls, local, delay) => {
+        // Whether the history remembers an address for the name that refuses
+        // (the race on it fails; the name is resolved afresh).
+        fc.boolean(),
+        async (thrower: Thrower, resolution, tls, local, delay, stale) => {
           const server = tls ? secure : plain;
           const thrown = new Error(`${thrower.kind} threw`);
           const controller = new AbortController();
           let threw = false;
           let events = 0;
           const history = new ConnectHistory();
+          if (stale) {
+            history.recordAddresses("x.test", undefined, ["127.0.0.3"]);
+          }
           if (thrower.kind !== "onEvent" && thrower.kind !== "resolver") {
             history[thrower.kind] = () => {
               threw = true;

@@ -257,133 +257,197 @@ export function staggeredRace<T>(
     [Symbol.asyncIterator]();
 
   return new Promise((resolve, reject) => {
-    const errors: unknown[] = [];
-    const controllers: AbortController[] = [];
-    let started = 0;
-    let running = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // Set once the race is decided; called when no attempt is running.
-    let settle: (() => void) | undefined;
-    // No attempt will be started any more.
-    let exhausted = list?.length === 0;
-    // The iterator is asked for the next attempt.
-    let pulling = false;
-
-    function finish(onIdle: () => void, keep?: number): void {
-      settle = onIdle;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      controllers.forEach((controller, i) => {
-        if (i !== keep) controller.abort(DECIDED);
-      });
-      if (iterator && !exhausted) {
-        exhausted = true;
-        // Nothing it yields from now on is started.
-        Promise.resolve(iterator.return?.()).catch(() => {});
-      }
-    }
-
-    function settleWhenIdle(): void {
-      if (settle && running === 0) {
-        settle();
-        settle = () => {};
-      }
-    }
-
-    function onAbort(): void {
-      finish(() => reject(signal!.reason));
-      settleWhenIdle();
-    }
-
-    async function run(
-      attempt: Attempt<T>,
-      index: number,
-      controller: AbortController,
-    ) {
-      try {
-        const value = await attempt(controller.signal);
-        running--;
-        if (settle) {
-          try {
-            dispose?.(value, index);
-          } catch (error) {
-            // A failing dispose must not leave the race unsettled, nor pass
-            // unnoticed.
-            reportError(error);
-          }
-        } else {
-          finish(() => resolve({ ok: true, value, index, errors }), index);
-        }
-      } catch (error) {
-        running--;
-        if (!settle) {
-          errors[index] = error;
-          // RFC 8305 §5: a failure of the newest attempt starts the next now.
-          if (index === started - 1) startNext();
-          if (running === 0 && exhausted && !settle) {
-            finish(() => resolve({ ok: false, errors }));
-          }
-        }
-      }
-      settleWhenIdle();
-    }
-
-    function start(attempt: Attempt<T>): void {
-      const index = started++;
-      const controller = new AbortController();
-      controllers.push(controller);
-      running++;
-      if (list && started === list.length) exhausted = true;
-      if (!exhausted && delay > 0 && delay <= MAX_TIMEOUT) {
-        timer = setTimeout(startNext, delay);
-      }
-      run(attempt, index, controller);
-    }
-
-    function startNext(): void {
-      clearTimeout(timer);
-      if (list) {
-        // With no delay, start them all now: a chain of zero-delay timers
-        // would space them out by the timers' clamping (1 to 4 ms each).
-        do {
-          if (settle || exhausted) return;
-          start(list[started]!);
-        } while (delay === 0);
-        return;
-      }
-      if (settle || exhausted || pulling) return;
-      pulling = true;
-      // A promise catches what next() throws as well as what it rejects with.
-      new Promise<IteratorResult<Attempt<T>>>((pulled) =>
-        pulled(iterator!.next())
-      )
-        .then((pulled) => {
-          pulling = false;
-          if (settle) return;
-          if (!pulled.done) {
-            start(pulled.value);
-            // With no delay, ask for the next one at once.
-            if (delay === 0) startNext();
-            return;
-          }
-          exhausted = true;
-          if (running === 0) finish(() => resolve({ ok: false, errors }));
-          settleWhenIdle();
-        }, (error) => {
-          pulling = false;
-          if (settle) return;
-          exhausted = true;
-          finish(() => reject(error));
-          settleWhenIdle();
-        });
-    }
-
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (exhausted) {
-      finish(() => resolve({ ok: false, errors }));
-      settleWhenIdle();
-    } else {
-      startNext();
-    }
+    new Race(list, iterator, delay, signal, dispose, resolve, reject).begin();
   });
+}
+
+/** `race.startNext()`, as a timer's callback: no closure per timer. */
+function startNextOf(race: { startNext(): void }): void {
+  race.startNext();
+}
+
+/**
+ * The state of one {@linkcode staggeredRace}. A class, not closures: its
+ * methods are shared by every race, which matters with many in flight (the
+ * race is on the path of every connection).
+ */
+class Race<T> {
+  #errors: unknown[] = [];
+  #controllers: AbortController[] = [];
+  #started = 0;
+  #running = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set once the race is decided; called when no attempt is running. */
+  #settle: (() => void) | undefined;
+  /** No attempt will be started any more. */
+  #exhausted: boolean;
+  /** The iterator is asked for the next attempt. */
+  #pulling = false;
+  #list: readonly Attempt<T>[] | undefined;
+  #iterator: AsyncIterator<Attempt<T>> | undefined;
+  #delay: number;
+  #signal: AbortSignal | undefined;
+  #dispose: ((value: T, index: number) => void) | undefined;
+  #resolve: (result: StaggeredRaceResult<T>) => void;
+  #reject: (reason: unknown) => void;
+
+  constructor(
+    list: readonly Attempt<T>[] | undefined,
+    iterator: AsyncIterator<Attempt<T>> | undefined,
+    delay: number,
+    signal: AbortSignal | undefined,
+    dispose: ((value: T, index: number) => void) | undefined,
+    resolve: (result: StaggeredRaceResult<T>) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    this.#list = list;
+    this.#iterator = iterator;
+    this.#delay = delay;
+    this.#signal = signal;
+    this.#dispose = dispose;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#exhausted = list?.length === 0;
+  }
+
+  begin(): void {
+    // The race itself listens (`handleEvent`): no listener function.
+    this.#signal?.addEventListener("abort", this, { once: true });
+    if (this.#exhausted) {
+      this.#finish(() => this.#resolve({ ok: false, errors: this.#errors }));
+      this.#settleWhenIdle();
+    } else {
+      this.startNext();
+    }
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.#finish(() => this.#reject(this.#signal!.reason));
+    this.#settleWhenIdle();
+  }
+
+  #finish(onIdle: () => void, keep?: number): void {
+    this.#settle = onIdle;
+    clearTimeout(this.#timer);
+    this.#signal?.removeEventListener("abort", this);
+    this.#controllers.forEach((controller, i) => {
+      if (i !== keep) controller.abort(DECIDED);
+    });
+    if (this.#iterator && !this.#exhausted) {
+      this.#exhausted = true;
+      // Nothing it yields from now on is started.
+      Promise.resolve(this.#iterator.return?.()).catch(() => {});
+    }
+  }
+
+  #settleWhenIdle(): void {
+    if (this.#settle && this.#running === 0) {
+      this.#settle();
+      this.#settle = () => {};
+    }
+  }
+
+  #run(attempt: Attempt<T>, index: number, controller: AbortController): void {
+    let pending: Promise<T>;
+    try {
+      pending = Promise.resolve(attempt(controller.signal));
+    } catch (error) {
+      // A synchronous throw fails the attempt at once.
+      this.#lost(error, index);
+      return;
+    }
+    pending.then(
+      (value) => this.#won(value, index),
+      (error) => this.#lost(error, index),
+    );
+  }
+
+  #won(value: T, index: number): void {
+    this.#running--;
+    if (this.#settle) {
+      try {
+        this.#dispose?.(value, index);
+      } catch (error) {
+        // A failing dispose must not leave the race unsettled, nor pass
+        // unnoticed.
+        reportError(error);
+      }
+    } else {
+      this.#finish(
+        () => this.#resolve({ ok: true, value, index, errors: this.#errors }),
+        index,
+      );
+    }
+    this.#settleWhenIdle();
+  }
+
+  #lost(error: unknown, index: number): void {
+    this.#running--;
+    if (!this.#settle) {
+      this.#errors[index] = error;
+      // RFC 8305 §5: a failure of the newest attempt starts the next now.
+      if (index === this.#started - 1) this.startNext();
+      if (this.#running === 0 && this.#exhausted && !this.#settle) {
+        this.#finish(() => this.#resolve({ ok: false, errors: this.#errors }));
+      }
+    }
+    this.#settleWhenIdle();
+  }
+
+  #start(attempt: Attempt<T>): void {
+    const index = this.#started++;
+    const controller = new AbortController();
+    this.#controllers.push(controller);
+    this.#running++;
+    const list = this.#list;
+    if (list && this.#started === list.length) this.#exhausted = true;
+    const delay = this.#delay;
+    if (!this.#exhausted && delay > 0 && delay <= MAX_TIMEOUT) {
+      this.#timer = setTimeout(startNextOf, delay, this);
+    }
+    this.#run(attempt, index, controller);
+  }
+
+  startNext(): void {
+    clearTimeout(this.#timer);
+    const list = this.#list;
+    if (list) {
+      // With no delay, start them all now: a chain of zero-delay timers
+      // would space them out by the timers' clamping (1 to 4 ms each).
+      do {
+        if (this.#settle || this.#exhausted) return;
+        this.#start(list[this.#started]!);
+      } while (this.#delay === 0);
+      return;
+    }
+    if (this.#settle || this.#exhausted || this.#pulling) return;
+    this.#pulling = true;
+    const iterator = this.#iterator!;
+    // A promise catches what next() throws as well as what it rejects with.
+    new Promise<IteratorResult<Attempt<T>>>((pulled) => pulled(iterator.next()))
+      .then((pulled) => {
+        this.#pulling = false;
+        if (this.#settle) return;
+        if (!pulled.done) {
+          this.#start(pulled.value);
+          // With no delay, ask for the next one at once.
+          if (this.#delay === 0) this.startNext();
+          return;
+        }
+        this.#exhausted = true;
+        if (this.#running === 0) {
+          this.#finish(() =>
+            this.#resolve({ ok: false, errors: this.#errors })
+          );
+        }
+        this.#settleWhenIdle();
+      }, (error) => {
+        this.#pulling = false;
+        if (this.#settle) return;
+        this.#exhausted = true;
+        this.#finish(() => this.#reject(error));
+        this.#settleWhenIdle();
+      });
+  }
 }

@@ -65,6 +65,15 @@ export interface ConnectHistoryOptions {
    * @default {100}
    */
   minimumAttemptDelay?: number;
+  /**
+   * How long the addresses a host name resolved to are remembered, so that
+   * later connections to it skip the look-up (as curl, 60 s by default, and
+   * browsers do). Never longer than a `ttl` the resolver reports with its
+   * answer. `0` turns it off.
+   *
+   * @default {60_000} (1 minute)
+   */
+  addressTtl?: number;
 }
 
 /** What a {@linkcode ConnectHistory} remembers about one destination. */
@@ -79,6 +88,97 @@ export interface ConnectRecord {
   samples: number;
   /** `performance.now()` when `address` was learned as the winner. */
   learnedAt: number;
+}
+
+/** Addresses a host name resolved to, and when they expire. */
+interface CachedAddresses {
+  addresses: readonly string[];
+  expiresAt: number;
+}
+
+/**
+ * One spelling per host, so that one host has one entry: ASCII letters in
+ * lower case (DNS names are case-insensitive, RFC 4343), without the trailing
+ * dot of a fully qualified name. An IPv6 zone id (after `%`) is kept as is.
+ */
+function normalizeHost(host: string): string {
+  if (isNormal(host, host.length)) return host;
+  const zone = host.indexOf("%");
+  const name = zone === -1 ? host : host.slice(0, zone);
+  const lower = name.toLowerCase();
+  const bare = lower.length > 1 && lower.endsWith(".")
+    ? lower.slice(0, -1)
+    : lower;
+  return zone === -1 ? bare : bare + host.slice(zone);
+}
+
+/**
+ * Whether the first `end` characters of `value` are already in the one
+ * spelling: no upper-case ASCII letter, no zone id, no trailing dot. Most are:
+ * a scan, to make no new string on every connection.
+ */
+function isNormal(value: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const code = value.charCodeAt(i);
+    if ((code >= 65 && code <= 90) || code === 37) return false;
+  }
+  return end <= 1 || value.charCodeAt(end - 1) !== 46;
+}
+
+/** A destination `host:port` (or `[ipv6]:port`) in one spelling per host. */
+function normalizeDestination(destination: string): string {
+  const colon = destination.lastIndexOf(":");
+  if (colon <= 0 || destination.startsWith("[")) {
+    return normalizeHost(destination);
+  }
+  if (isNormal(destination, colon)) return destination;
+  return normalizeHost(destination.slice(0, colon)) + destination.slice(colon);
+}
+
+/**
+ * A map that keeps its keys from least to most recently used, and at most a
+ * given number of them.
+ */
+class RecentMap<T> {
+  #map = new Map<string, T>();
+  /** The key used last: using it again moves nothing. */
+  #newest: string | undefined;
+
+  get size(): number {
+    return this.#map.size;
+  }
+
+  get(key: string): T | undefined {
+    return this.#map.get(key);
+  }
+
+  /** Marks `key`, with its `value`, as the most recently used. */
+  touch(key: string, value: T): void {
+    if (this.#newest === key) return;
+    // A Map iterates in insertion order: the last key is the newest.
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    this.#newest = key;
+  }
+
+  /** Sets `key` as the most recently used; forgets the oldest beyond `max`. */
+  set(key: string, value: T, max: number): void {
+    this.#newest = undefined;
+    this.touch(key, value);
+    while (this.#map.size > max) {
+      this.#map.delete(this.#map.keys().next().value!);
+    }
+  }
+
+  delete(key: string): boolean {
+    if (this.#newest === key) this.#newest = undefined;
+    return this.#map.delete(key);
+  }
+
+  clear(): void {
+    this.#map.clear();
+    this.#newest = undefined;
+  }
 }
 
 function checkNumber(
@@ -114,10 +214,17 @@ function checkNumber(
  * smoothed connect time plus four times its variation, as TCP's RFC 6298
  * retransmission timeout), bounded by `minimumAttemptDelay` and 2 seconds,
  * and never later than the configured delay. Destinations are keys such as
- * `"example.com:443"` (`connect()` uses the host name and port as given).
+ * `"example.com:443"`, one per host however it is spelled: `"Example.COM.:443"`
+ * is the same destination.
+ *
+ * It also remembers the addresses each host name resolved to, for
+ * `addressTtl` (1 minute by default), so that later connections skip the
+ * look-up. A race that fails on remembered addresses resolves the name again
+ * before it fails.
  *
  * Memory is bounded: at most `maxEntries` destinations, the least recently
- * used forgotten first, each holding one address and three numbers.
+ * used forgotten first, each holding one address and three numbers; and as
+ * many host names' addresses.
  *
  * @example Order addresses and shorten the delay
  * ```ts
@@ -135,10 +242,12 @@ function checkNumber(
  * ```
  */
 export class ConnectHistory {
-  #entries = new Map<string, ConnectRecord>();
+  #entries = new RecentMap<ConnectRecord>();
+  #addresses = new RecentMap<CachedAddresses>();
   #maxEntries: number;
   #ttl: number;
   #minimumAttemptDelay: number;
+  #addressTtl: number;
 
   /**
    * Makes an empty history.
@@ -147,13 +256,15 @@ export class ConnectHistory {
    * delay.
    * @throws {TypeError} If an option is not a number.
    * @throws {RangeError} If `maxEntries` is not a positive integer, `ttl` is
-   * not positive, or `minimumAttemptDelay` is not from 10 to 2000.
+   * not positive, `minimumAttemptDelay` is not from 10 to 2000, or
+   * `addressTtl` is negative.
    */
   constructor(options: ConnectHistoryOptions = {}) {
     const {
       maxEntries = 1024,
       ttl = 600_000,
       minimumAttemptDelay = 100,
+      addressTtl = 60_000,
     } = options;
     this.#maxEntries = checkNumber(
       "maxEntries",
@@ -167,6 +278,12 @@ export class ConnectHistory {
       minimumAttemptDelay,
       `from ${MINIMUM_DELAY} to ${MAXIMUM_DELAY}`,
       (n) => n >= MINIMUM_DELAY && n <= MAXIMUM_DELAY,
+    );
+    this.#addressTtl = checkNumber(
+      "addressTtl",
+      addressTtl,
+      "a non-negative number",
+      (n) => n >= 0,
     );
   }
 
@@ -193,7 +310,7 @@ export class ConnectHistory {
    * ```
    */
   get(destination: string): ConnectRecord | undefined {
-    const entry = this.#lookup(destination);
+    const entry = this.#lookup(normalizeDestination(destination));
     return entry && { ...entry };
   }
 
@@ -220,7 +337,7 @@ export class ConnectHistory {
    * ```
    */
   order(destination: string, addresses: readonly string[]): string[] {
-    const winner = this.#lookup(destination)?.address;
+    const winner = this.#lookup(normalizeDestination(destination))?.address;
     const at = winner === undefined ? -1 : addresses.indexOf(winner);
     if (at <= 0) return [...addresses];
     return [winner!, ...addresses.slice(0, at), ...addresses.slice(at + 1)];
@@ -251,7 +368,7 @@ export class ConnectHistory {
    * ```
    */
   attemptDelay(destination: string, address: string, delay: number): number {
-    const entry = this.#lookup(destination);
+    const entry = this.#lookup(normalizeDestination(destination));
     if (entry?.address !== address) return delay;
     const estimate = entry.connectTime + 4 * entry.connectTimeVariation;
     const bounded = Math.max(
@@ -291,7 +408,8 @@ export class ConnectHistory {
         }`,
       );
     }
-    const entry = this.#lookup(destination);
+    const key = normalizeDestination(destination);
+    const entry = this.#lookup(key);
     if (entry?.address === address) {
       // RFC 6298 §2.3, with its alpha = 1/8 and beta = 1/4.
       entry.connectTimeVariation = 0.75 * entry.connectTimeVariation +
@@ -300,19 +418,13 @@ export class ConnectHistory {
       entry.samples++;
       return;
     }
-    this.#entries.delete(destination);
-    this.#entries.set(destination, {
+    this.#entries.set(key, {
       address,
       connectTime,
       connectTimeVariation: connectTime / 2,
       samples: 1,
       learnedAt: performance.now(),
-    });
-    if (this.#entries.size > this.#maxEntries) {
-      // A Map iterates in insertion order: the first key is the least
-      // recently used one.
-      this.#entries.delete(this.#entries.keys().next().value!);
-    }
+    }, this.#maxEntries);
   }
 
   /**
@@ -333,7 +445,7 @@ export class ConnectHistory {
    * ```
    */
   delete(destination: string): boolean {
-    return this.#entries.delete(destination);
+    return this.#entries.delete(normalizeDestination(destination));
   }
 
   /**
@@ -352,15 +464,118 @@ export class ConnectHistory {
    */
   clear(): void {
     this.#entries.clear();
+    this.#addresses.clear();
   }
 
-  /** The live entry of a destination, marked as recently used. */
-  #lookup(destination: string): ConnectRecord | undefined {
-    const entry = this.#entries.get(destination);
+  /**
+   * The addresses a host name resolved to, while they are remembered (see
+   * `addressTtl`): {@linkcode connect} uses them instead of resolving again.
+   *
+   * @param hostname The host name, in any case, with or without a trailing
+   * dot.
+   * @param family The family asked for (`4` or `6`), or `undefined` for both.
+   * @returns The addresses in the resolver's order, or `undefined`.
+   *
+   * @example Remember a look-up
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory({ addressTtl: 30_000 });
+   * history.recordAddresses("db.test", undefined, ["::1", "127.0.0.1"]);
+   * assertEquals(history.addresses("DB.test."), ["::1", "127.0.0.1"]);
+   * assertEquals(history.addresses("db.test", 4), undefined);
+   * ```
+   */
+  addresses(
+    hostname: string,
+    family?: 4 | 6 | undefined,
+  ): readonly string[] | undefined {
+    if (this.#addressTtl === 0) return undefined;
+    const key = `${family ?? 0} ${normalizeHost(hostname)}`;
+    const entry = this.#addresses.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(destination);
-    if (performance.now() - entry.learnedAt >= this.#ttl) return undefined;
-    this.#entries.set(destination, entry);
+    if (performance.now() >= entry.expiresAt) {
+      this.#addresses.delete(key);
+      return undefined;
+    }
+    this.#addresses.touch(key, entry);
+    return entry.addresses;
+  }
+
+  /**
+   * Remembers the addresses a host name resolved to, for `addressTtl`, or for
+   * `ttl` if the resolver reported a shorter one. An empty list is not
+   * remembered.
+   *
+   * @param hostname The host name that was resolved.
+   * @param family The family asked for (`4` or `6`), or `undefined` for both.
+   * @param addresses The addresses, in the resolver's order.
+   * @param ttl How long the resolver says its answer may be kept, in ms.
+   *
+   * @example A resolver's TTL shortens the time
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * history.recordAddresses("db.test", 6, ["::1"], 0);
+   * assertEquals(history.addresses("db.test", 6), undefined);
+   * ```
+   */
+  recordAddresses(
+    hostname: string,
+    family: 4 | 6 | undefined,
+    addresses: readonly string[],
+    ttl: number = Infinity,
+  ): void {
+    const key = `${family ?? 0} ${normalizeHost(hostname)}`;
+    const time = Math.min(this.#addressTtl, ttl);
+    this.#addresses.delete(key);
+    // `!(time > 0)` also refuses NaN.
+    if (!(time > 0) || addresses.length === 0) return;
+    this.#addresses.set(key, {
+      addresses: Object.freeze([...addresses]),
+      expiresAt: performance.now() + time,
+    }, this.#maxEntries);
+  }
+
+  /**
+   * Forgets the addresses a host name resolved to, for both families and
+   * each one, so that the next connection resolves it again.
+   *
+   * @param hostname The host name, in any spelling.
+   * @returns Whether any were remembered.
+   *
+   * @example Resolve afresh
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * history.recordAddresses("db.test", undefined, ["::1"]);
+   * assertEquals(history.deleteAddresses("db.test"), true);
+   * assertEquals(history.addresses("db.test"), undefined);
+   * ```
+   */
+  deleteAddresses(hostname: string): boolean {
+    const host = normalizeHost(hostname);
+    let found = false;
+    for (const family of [0, 4, 6]) {
+      found = this.#addresses.delete(`${family} ${host}`) || found;
+    }
+    return found;
+  }
+
+  /** The live entry of a normalized destination, marked as recently used. */
+  #lookup(key: string): ConnectRecord | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (performance.now() - entry.learnedAt >= this.#ttl) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    this.#entries.touch(key, entry);
     return entry;
   }
 }

@@ -22,3 +22,12 @@ let i = 0;
 Deno.bench("ConnectHistory record() a new destination, evicting", () => {
   full.record(`host${i++ % 4096}.test:443`, "::1", 1);
 });
+
+const cache = new ConnectHistory();
+cache.recordAddresses("db.test", undefined, ["::1", "127.0.0.1"]);
+Deno.bench("ConnectHistory addresses() of a remembered name", () => {
+  cache.addresses("db.test");
+});
+Deno.bench("ConnectHistory addresses() of a name spelled otherwise", () => {
+  cache.addresses("DB.Test.");
+});

@@ -9,7 +9,7 @@ import {
 import { delay } from "@std/async/delay";
 import { ConnectHistory } from "./history.ts";
 import { connect, type ConnectEvent } from "./connect.ts";
-import { acceptingServer, blackhole } from "./_testing/net.ts";
+import { acceptingServer, blackhole, refusedPort } from "./_testing/net.ts";
 
 const DESTINATION = "db.test:5432";
 
@@ -270,4 +270,235 @@ Deno.test("connect() records a literal's connect time and rejects a bad history"
     TypeError,
     "Cannot connect as 'history' must be a ConnectHistory: current value is {}",
   );
+});
+
+Deno.test("ConnectHistory keeps one entry per host however it is spelled", () => {
+  const history = new ConnectHistory();
+  for (
+    const spelling of ["db.test", "DB.Test", "db.test.", "Db.TEST."]
+  ) {
+    history.record(`${spelling}:5432`, "127.0.0.1", 1);
+    history.recordAddresses(spelling, undefined, ["127.0.0.1"]);
+  }
+  assertEquals(history.size, 1);
+  assertEquals(history.get("DB.TEST.:5432")?.samples, 4);
+  assertEquals(history.order("db.TEST:5432", ["::1", "127.0.0.1"]), [
+    "127.0.0.1",
+    "::1",
+  ]);
+  assertEquals(history.addresses("dB.tEsT."), ["127.0.0.1"]);
+  // Another port is another destination; an IPv6 literal keeps its brackets.
+  history.record("[::1]:5432", "::1", 1);
+  assertEquals(history.get("[::1]:5432")?.address, "::1");
+  assertEquals(history.size, 2);
+  assertEquals(history.delete("DB.test.:5432"), true);
+  assertEquals(history.deleteAddresses("DB.TEST"), true);
+  assertEquals(history.addresses("db.test"), undefined);
+});
+
+Deno.test("connect() keeps one history entry for a host spelled in different case or with a trailing dot", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  const resolver = () => ["127.0.0.1"];
+  for (const hostname of ["he.test", "HE.test", "he.test.", "He.Test."]) {
+    using _conn = await connect({
+      hostname,
+      port: server.port,
+      resolver,
+      history,
+    });
+  }
+  assertEquals(history.size, 1);
+  assertEquals(history.get(`he.test:${server.port}`)?.samples, 4);
+});
+
+Deno.test("ConnectHistory remembers addresses for addressTtl, at most a resolver's ttl", async () => {
+  assertThrows(
+    () => new ConnectHistory({ addressTtl: -1 }),
+    RangeError,
+    "'addressTtl' must be a non-negative number: current value is -1",
+  );
+  const history = new ConnectHistory();
+  history.recordAddresses("a.test", undefined, ["::1", "127.0.0.1"]);
+  history.recordAddresses("a.test", 4, ["127.0.0.1"]);
+  assertEquals(history.addresses("a.test"), ["::1", "127.0.0.1"]);
+  assertEquals(history.addresses("a.test", 4), ["127.0.0.1"]);
+  assertEquals(history.addresses("a.test", 6), undefined);
+  // A resolver's ttl of 0 forbids keeping the answer; an empty one is not kept.
+  history.recordAddresses("b.test", undefined, ["::1"], 0);
+  history.recordAddresses("c.test", undefined, []);
+  assertEquals(history.addresses("b.test"), undefined);
+  assertEquals(history.addresses("c.test"), undefined);
+  // A resolver's ttl shorter than addressTtl wins.
+  history.recordAddresses("d.test", undefined, ["::1"], 1);
+  await delay(20);
+  assertEquals(history.addresses("d.test"), undefined);
+  assertEquals(history.addresses("a.test"), ["::1", "127.0.0.1"]);
+
+  const off = new ConnectHistory({ addressTtl: 0 });
+  off.recordAddresses("a.test", undefined, ["::1"]);
+  assertEquals(off.addresses("a.test"), undefined);
+
+  const short = new ConnectHistory({ addressTtl: 1, maxEntries: 2 });
+  short.recordAddresses("a.test", undefined, ["::1"], 60_000);
+  await delay(20);
+  assertEquals(short.addresses("a.test"), undefined);
+  // At most maxEntries names, the least recently used forgotten first.
+  for (const name of ["x.test", "y.test", "z.test"]) {
+    short.recordAddresses(name, undefined, ["::1"]);
+  }
+  history.clear();
+  assertEquals(history.addresses("a.test"), undefined);
+});
+
+/** A resolver that counts its calls and answers what `answer` holds now. */
+function countingResolver(
+  answer: { addresses: string[]; ttl?: number | undefined },
+) {
+  const resolver = () => {
+    resolver.calls++;
+    const addresses = [...answer.addresses];
+    return answer.ttl === undefined
+      ? addresses
+      : Object.assign(addresses, { ttl: answer.ttl });
+  };
+  resolver.calls = 0;
+  return resolver;
+}
+
+Deno.test("connect() with history resolves a name once while its addresses are remembered", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const answer = { addresses: ["127.0.0.1"] };
+  const resolver = countingResolver(answer);
+  const history = new ConnectHistory();
+  for (const hostname of ["he.test", "HE.TEST.", "he.test"]) {
+    const events: ConnectEvent[] = [];
+    using conn = await connect({
+      hostname,
+      port: server.port,
+      resolver,
+      history,
+      onEvent: (event) => events.push(event),
+    });
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+    assertEquals(events[0]?.type, "resolved");
+  }
+  assertEquals(resolver.calls, 1);
+
+  // Off, or a resolver's ttl of 0: every connection resolves.
+  for (
+    const [options, ttl] of [[{ addressTtl: 0 }, undefined], [{}, 0]] as const
+  ) {
+    const each = countingResolver({ addresses: ["127.0.0.1"], ttl });
+    const fresh = new ConnectHistory(options);
+    for (let i = 0; i < 2; i++) {
+      using _conn = await connect({
+        hostname: "he.test",
+        port: server.port,
+        resolver: each,
+        history: fresh,
+      });
+    }
+    assertEquals(each.calls, 2);
+  }
+});
+
+Deno.test("connect() with history resolves afresh once when a name moved", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const old = acceptingServer("127.0.0.2", server.port);
+  const answer = { addresses: ["127.0.0.2"] };
+  const resolver = countingResolver(answer);
+  const history = new ConnectHistory();
+  {
+    using conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      resolver,
+      history,
+    });
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.2");
+  }
+  // The name moves to 127.0.0.1; the old address refuses.
+  await old[Symbol.asyncDispose]();
+  answer.addresses = ["127.0.0.1"];
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "he.test",
+    port: server.port,
+    resolver,
+    history,
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+  assertEquals(resolver.calls, 2);
+  assertEquals(attempts(events), [
+    "attemptStarted 0 127.0.0.2",
+    "attemptFailed 0 127.0.0.2",
+    "attemptStarted 1 127.0.0.1",
+    "attemptWon 1 127.0.0.1",
+  ]);
+  assertEquals(history.addresses("he.test"), ["127.0.0.1"]);
+  assertEquals(history.get(`he.test:${server.port}`)?.address, "127.0.0.1");
+});
+
+Deno.test("connect() with history fails as before when a fresh look-up brings nothing new", async () => {
+  const port = refusedPort();
+  const resolver = countingResolver({ addresses: ["127.0.0.1"] });
+  const history = new ConnectHistory();
+  history.recordAddresses("he.test", undefined, ["127.0.0.1"]);
+  const events: ConnectEvent[] = [];
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "he.test",
+        port,
+        resolver,
+        history,
+        onEvent: (event) => events.push(event),
+      }),
+    Deno.errors.ConnectionRefused,
+    `Cannot connect to he.test:${port} at 127.0.0.1:${port}`,
+  );
+  // Looked up afresh once; the same address is not tried twice.
+  assertEquals(resolver.calls, 1);
+  assertEquals(attempts(events), [
+    "attemptStarted 0 127.0.0.1",
+    "attemptFailed 0 127.0.0.1",
+  ]);
+  assertEquals(history.addresses("he.test"), ["127.0.0.1"]);
+});
+
+Deno.test("connect() with history does not remember answers in batches, and keys addresses by family", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  let calls = 0;
+  async function* batches() {
+    calls++;
+    yield ["127.0.0.1"];
+  }
+  for (let i = 0; i < 2; i++) {
+    using _conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      resolver: batches,
+      history,
+    });
+  }
+  assertEquals(calls, 2);
+  assertEquals(history.addresses("he.test"), undefined);
+
+  const resolver = countingResolver({ addresses: ["127.0.0.1"] });
+  for (const family of [4, undefined, 4] as const) {
+    using _conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      ...(family ? { family } : {}),
+      resolver,
+      history,
+    });
+  }
+  // One look-up for IPv4 only, one for both families.
+  assertEquals(resolver.calls, 2);
+  assertEquals(history.addresses("he.test", 4), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", 6), undefined);
 });

@@ -111,6 +111,10 @@ export interface ResolverOptions {
  * batch, and each later batch is folded into the attempts not yet started. An
  * error after the first batch is ignored. Once `connect()` settles,
  * `signal` aborts and later batches are ignored.
+ *
+ * An array answer may carry a `ttl` property, in milliseconds: how long a
+ * `ConnectHistory` may remember it (`Object.assign(addresses, { ttl })`).
+ * Answers in batches are not remembered.
  */
 export type Resolver = (
   hostname: string,
@@ -431,7 +435,8 @@ export interface ConnectOptions {
    * Remembered winners, shared between calls (RFC 8305 §4 and §5, stateful
    * client): the address that won the last race to the same host name and
    * port is tried first, and the delay before the next attempt may be
-   * shortened from its measured connect times. Each win is recorded in it.
+   * shortened from its measured connect times. Each win is recorded in it,
+   * and so are the addresses the name resolved to, for its `addressTtl`.
    *
    * @default {undefined} (no memory between calls)
    */

@@ -4,16 +4,34 @@
 // run in the measured event loop: it listens on 127.0.0.1 at COUNT free ports,
 // prints them on one line, and closes every connection it accepts, until its
 // standard input closes.
+// With `--tls`, it listens with TLS (testdata/server.pem, valid for tls.test)
+// and completes each handshake before closing.
 const count = Number(Deno.args[0] ?? 1);
-const listeners = Array.from(
+const TLS = Deno.args.includes("--tls");
+const read = (name: string) =>
+  Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+const listeners: Deno.Listener<Deno.Conn, Deno.NetAddr>[] = Array.from(
   { length: count },
-  () => Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+  () =>
+    TLS
+      ? Deno.listenTls({
+        hostname: "127.0.0.1",
+        port: 0,
+        cert: read("server.pem"),
+        key: read("server.key"),
+      })
+      : Deno.listen({ hostname: "127.0.0.1", port: 0 }),
 );
 console.log(listeners.map((l) => l.addr.port).join(" "));
 for (const listener of listeners) {
   (async () => {
     try {
-      for await (const conn of listener) conn.close();
+      for await (const conn of listener) {
+        if (TLS) {
+          (conn as Deno.TlsConn).handshake().catch(() => {})
+            .finally(() => conn.close());
+        } else conn.close();
+      }
     } catch {
       // Closed at exit.
     }
