@@ -357,6 +357,37 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
   assertEquals(server.conns.length, 0);
 });
 
+Deno.test("connect() fails with the error of a history whose address cache methods throw, and leaves nothing open", async (t) => {
+  await using server = acceptingServer("127.0.0.1");
+  const methods = ["addresses", "recordAddresses", "deleteAddresses"] as const;
+  for (const method of methods) {
+    await t.step(method, async () => {
+      const error = new Error(method);
+      const history = new ConnectHistory();
+      // A remembered address that refuses: the race on it fails, and the
+      // name is resolved afresh (deleteAddresses() first).
+      if (method === "deleteAddresses") {
+        history.recordAddresses("x.test", undefined, ["127.0.0.3"]);
+      }
+      let called = 0;
+      history[method] = () => {
+        called++;
+        throw error;
+      };
+      const { resolver } = recordingResolver(["127.0.0.1"]);
+      const rejected = await connect({
+        hostname: "x.test",
+        port: server.port,
+        resolver,
+        history,
+      }).catch((e) => e);
+      assertStrictEquals(rejected, error);
+      assertEquals(called, 1);
+      await assertPeersClosed(server);
+    });
+  }
+});
+
 Deno.test("connect() refuses a history whose addresses() answers no list of distinct IP addresses of the family", async () => {
   await using server = acceptingServer("127.0.0.1");
   const { resolver, calls } = recordingResolver(["127.0.0.1"]);
