@@ -51,6 +51,7 @@ import {
   NodeSocket,
   type NodeSocketConn,
 } from "./_node_socket.ts";
+import { show } from "./_show.ts";
 import type { TlsOptions } from "./tls.ts";
 
 export type {
@@ -231,9 +232,14 @@ export function toNodeSocket(
   return socket;
 }
 
+/** PEM text or bytes, as `node:tls` takes a CA, a certificate or a key. */
+export type NodePem = string | Uint8Array;
+
 /**
  * The options that clients hand their connect hooks, in `node:net` and
- * `node:tls` names. Other keys are ignored.
+ * `node:tls` names. Only the object's own properties are read; other keys
+ * are ignored, except those that change how the server is verified, which
+ * are refused (see {@linkcode fromNodeOptions}).
  */
 export interface NodeConnectOptions {
   /** The host (`node:net`). */
@@ -249,20 +255,68 @@ export interface NodeConnectOptions {
   /** ALPN protocols to offer. */
   ALPNProtocols?: readonly string[] | null | undefined;
   /** CA certificates (PEM) to trust. */
-  ca?:
-    | string
-    | Uint8Array
-    | readonly (string | Uint8Array)[]
-    | null
-    | undefined;
+  ca?: NodePem | readonly NodePem[] | null | undefined;
+  /** The client certificate chain (PEM), with `key`. */
+  cert?: NodePem | readonly NodePem[] | null | undefined;
+  /** The client certificate's private key (PEM, unencrypted), with `cert`. */
+  key?: NodePem | readonly NodePem[] | null | undefined;
   /** `false` is refused: see {@linkcode fromNodeOptions}. */
   rejectUnauthorized?: boolean | undefined;
+  /** Refused: see {@linkcode fromNodeOptions}. */
+  checkServerIdentity?: unknown;
   /** Other keys are ignored. */
   [key: string]: unknown;
 }
 
-function pem(value: string | Uint8Array): string {
-  return typeof value === "string" ? value : new TextDecoder().decode(value);
+/**
+ * `node:tls` options that change how the server is verified or what the
+ * client proves, which Deno cannot honour, and what to use instead.
+ */
+const REFUSED: Readonly<Record<string, string>> = {
+  checkServerIdentity:
+    "Deno checks the server's name itself; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification'",
+  secureContext:
+    "its settings cannot be read; give 'ca', 'cert' and 'key' (or 'tls.caCerts', 'tls.cert' and 'tls.key')",
+  pfx:
+    "Deno takes a client certificate as PEM; give 'cert' and 'key' (or 'tls.cert' and 'tls.key')",
+  passphrase:
+    "Deno takes an unencrypted private key; give it decrypted as 'key' (or 'tls.key')",
+  crl: "Deno does not check certificate revocation lists",
+};
+
+/**
+ * `object[key]` if `object` has it itself: never an inherited value (an
+ * `Object.prototype.ca` put there by a polluted dependency is no CA to trust).
+ */
+function own(object: object, key: string): unknown {
+  return Object.hasOwn(object, key)
+    ? (object as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/**
+ * The PEM text of a `node:tls` value: PEM text or bytes, or a list of them
+ * (for `ca`; a list of one for `cert` and `key`). A key is never shown.
+ */
+function pem(name: string, value: unknown, list: boolean): string[] {
+  const items = Array.isArray(value) && (list || value.length === 1)
+    ? value
+    : [value];
+  return items.map((item) => {
+    if (typeof item === "string") return item;
+    if (item instanceof Uint8Array) return new TextDecoder().decode(item);
+    throw new TypeError(
+      `Cannot connect as '${name}' must be ${
+        list ? "PEM text or bytes, or a list of them" : "one PEM text or bytes"
+      }: current value is ${
+        name !== "key"
+          ? show(value)
+          : Array.isArray(value)
+          ? `a list of ${value.length}`
+          : `of type ${value === null ? "null" : typeof value}`
+      }`,
+    );
+  });
 }
 
 /**
@@ -270,18 +324,24 @@ function pem(value: string | Uint8Array): string {
  * connect hook into options of {@linkcode connect}: `host` (or `hostname`)
  * to `hostname`, a `port` string to a number, and, when `options.tls` is set
  * or `protocol` is `"https:"`, `servername` to `tls.serverName`,
- * `ALPNProtocols` to `tls.alpnProtocols` and `ca` to `tls.caCerts`. What is
- * set in `options` wins.
+ * `ALPNProtocols` to `tls.alpnProtocols`, `ca` to `tls.caCerts`, and `cert`
+ * and `key` (a client certificate) to `tls.cert` and `tls.key`. What is set
+ * in `options` wins. Only own properties of `nodeOptions` are read.
  *
- * `rejectUnauthorized: false` is refused, never mapped: Deno always verifies
- * the certificate chain. Trust the server's CA with `tls.caCerts`, or skip
- * the name check alone with `tls.unsafelyDisableHostnameVerification`.
+ * Options that would change how the server is verified are refused, never
+ * mapped or ignored: Deno always verifies the certificate chain and the
+ * name. `rejectUnauthorized: false` and `checkServerIdentity` throw: trust
+ * the server's CA with `tls.caCerts`, or skip the name check alone with
+ * `tls.unsafelyDisableHostnameVerification`. So do `secureContext`, `pfx`,
+ * `passphrase` and `crl`, which Deno cannot honour.
  *
  * @param nodeOptions What the client handed its hook.
  * @param options The options of {@linkcode connect} to add (`history`,
  * `tls` settings, ...).
  * @returns The options for {@linkcode connect} or {@linkcode createConnection}.
- * @throws {TypeError} If `rejectUnauthorized` is `false`.
+ * @throws {TypeError} If `rejectUnauthorized` is `false`, if one of
+ * `checkServerIdentity`, `secureContext`, `pfx`, `passphrase` and `crl` is
+ * set, or if `ca`, `cert` or `key` is not PEM text or bytes.
  *
  * @example The options of a `node:https` agent
  * ```ts
@@ -298,26 +358,53 @@ function pem(value: string | Uint8Array): string {
  *   tls: { serverName: "example.com", alpnProtocols: ["http/1.1"] },
  * });
  * ```
+ *
+ * @example A custom name check is refused, with what to use instead
+ * ```ts
+ * import { fromNodeOptions } from "@happy-eyeballs/connect/node";
+ * import { assertThrows } from "@std/assert";
+ *
+ * assertThrows(
+ *   () =>
+ *     fromNodeOptions({
+ *       host: "example.com",
+ *       port: 443,
+ *       checkServerIdentity: () => undefined,
+ *     }),
+ *   TypeError,
+ *   "tls.unsafelyDisableHostnameVerification",
+ * );
+ * ```
  */
 export function fromNodeOptions(
   nodeOptions: NodeConnectOptions,
   options: ConnectOptions = {},
 ): ConnectOptions & ConnectTarget {
-  if (nodeOptions.rejectUnauthorized === false) {
+  if (own(nodeOptions, "rejectUnauthorized") === false) {
     throw new TypeError(
       "Cannot connect as 'rejectUnauthorized' must not be false: Deno always verifies the certificate chain; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification'",
     );
   }
+  for (const [key, instead] of Object.entries(REFUSED)) {
+    const value = own(nodeOptions, key);
+    if (value !== undefined && value !== null) {
+      throw new TypeError(
+        `Cannot connect as '${key}' must be left out: ${instead}`,
+      );
+    }
+  }
+  const givenTls = own(options, "tls");
   // undici names the scheme; node:net's hooks leave it to `options.tls`.
-  const useTls = nodeOptions.protocol === "https:" ||
-    (nodeOptions.protocol !== "http:" && options.tls !== undefined &&
-      options.tls !== false);
-  const { port: rawPort } = nodeOptions;
+  const protocol = own(nodeOptions, "protocol");
+  const useTls = protocol === "https:" ||
+    (protocol !== "http:" && givenTls !== undefined && givenTls !== false);
+  const rawPort = own(nodeOptions, "port");
   const port = rawPort === undefined || rawPort === null || rawPort === ""
     ? (useTls ? 443 : 80)
     : Number(rawPort);
   const result = {
-    hostname: nodeOptions.hostname || nodeOptions.host || "localhost",
+    hostname: own(nodeOptions, "hostname") || own(nodeOptions, "host") ||
+      "localhost",
     port,
     ...options,
   } as ConnectOptions & { hostname: string; port: number };
@@ -326,17 +413,21 @@ export function fromNodeOptions(
     delete result.tls;
     return result;
   }
-  const given = typeof options.tls === "object" ? options.tls : {};
   const tls: TlsOptions = {};
-  if (nodeOptions.servername) tls.serverName = nodeOptions.servername;
-  if (nodeOptions.ALPNProtocols) {
-    tls.alpnProtocols = [...nodeOptions.ALPNProtocols];
-  }
-  if (nodeOptions.ca) {
-    const ca = nodeOptions.ca;
-    tls.caCerts = (Array.isArray(ca) ? ca : [ca]).map(pem);
-  }
-  result.tls = { ...tls, ...given };
+  const servername = own(nodeOptions, "servername");
+  if (servername) tls.serverName = servername as string;
+  const alpn = own(nodeOptions, "ALPNProtocols");
+  if (alpn) tls.alpnProtocols = [...alpn as readonly string[]];
+  const ca = own(nodeOptions, "ca");
+  if (ca) tls.caCerts = pem("ca", ca, true);
+  const cert = own(nodeOptions, "cert");
+  if (cert) tls.cert = pem("cert", cert, false)[0]!;
+  const key = own(nodeOptions, "key");
+  if (key) tls.key = pem("key", key, false)[0]!;
+  result.tls = {
+    ...tls,
+    ...(typeof givenTls === "object" ? givenTls : {}),
+  };
   return result;
 }
 
