@@ -161,8 +161,9 @@ export class NodeSocket extends Duplex {
   authorized: boolean | undefined = undefined;
 
   /**
-   * Makes a socket that does nothing until `attach()`: internal, as
-   * `node.ts` exports the type only.
+   * Internal: `node.ts` exports the type only. Sockets come from
+   * {@linkcode createConnection} and {@linkcode toNodeSocket}; one made
+   * here would do nothing.
    *
    * @param allowHalfOpen Whether the socket stays writable after the peer has
    * ended its side.
