@@ -3,7 +3,8 @@
 // certificates) as the `Deno.errors` classes that `Deno.connect` and
 // `Deno.startTls` throw: one table, as std's `fs/_map_error.ts`, so that
 // `instanceof Deno.errors.ConnectionRefused` works whichever way a
-// connection was made.
+// connection was made. Read backwards, the same table gives the socket of
+// `node.ts` the `code` that `node:net` sets.
 import { getSystemErrorMessage } from "node:util";
 import { type ErrorClass, withCode } from "./_errors.ts";
 
@@ -15,6 +16,7 @@ const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
   ["EADDRINUSE", Deno.errors.AddrInUse],
   ["EADDRNOTAVAIL", Deno.errors.AddrNotAvailable],
   ["ETIMEDOUT", Deno.errors.TimedOut],
+  ["ENOTFOUND", Deno.errors.NotFound],
   ["ENETUNREACH", Deno.errors.NetworkUnreachable],
   ["EHOSTUNREACH", Deno.errors.NetworkUnreachable],
   ["EPIPE", Deno.errors.BrokenPipe],
@@ -32,6 +34,19 @@ const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
 const INVALID_DATA_CODE = /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/;
 
 const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(Deno.errors);
+
+/**
+ * The table read backwards: the first OS error code (`E...`) of each class
+ * of `Deno.errors`. Not `TypeError` (node's `EINVAL`), which is no network
+ * error, nor the `ERR_*` codes of node's streams.
+ */
+const NODE_CODE_BY_DENO_ERROR: ReadonlyMap<ErrorClass, string> = new Map(
+  [...DENO_ERROR_BY_CODE].reverse()
+    .filter(([code, Class]) =>
+      /^E[A-Z]+$/.test(code) && DENO_ERROR_CLASSES.includes(Class)
+    )
+    .map(([code, Class]) => [Class, code]),
+);
 
 /**
  * Gives an error of `node:net` or `node:tls` the `Deno.errors` class that
@@ -65,4 +80,35 @@ export function mapError(error: unknown): unknown {
     } (os error ${-errno})`;
   }
   return withCode(new DenoError(message, { cause: error }), code);
+}
+
+/**
+ * The `code` that `node:net` would set on an error: its own `code` if it has
+ * one; for one of `Deno.errors.*` the code of {@linkcode mapError}'s table
+ * (`ECONNREFUSED` for `ConnectionRefused`); `ETIMEDOUT` for a
+ * `TimeoutError`, `ABORT_ERR` for an `AbortError`; for an `AggregateError`
+ * the first code of its errors.
+ *
+ * @param error An error of `connect()` or of a connection.
+ * @returns The code, or `undefined` when there is none.
+ */
+export function nodeCodeOf(error: unknown): string | undefined {
+  if (error instanceof AggregateError) {
+    for (const inner of error.errors) {
+      const code = nodeCodeOf(inner);
+      if (code) return code;
+    }
+    return undefined;
+  }
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as { code?: unknown };
+  if (typeof code === "string") return code;
+  if (error instanceof DOMException) {
+    if (error.name === "TimeoutError") return "ETIMEDOUT";
+    if (error.name === "AbortError") return "ABORT_ERR";
+  }
+  for (const [Class, code] of NODE_CODE_BY_DENO_ERROR) {
+    if (error instanceof Class) return code;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertInstanceOf, assertStrictEquals } from "@std/assert";
-import { mapError } from "./_map_error.ts";
+import { mapError, nodeCodeOf } from "./_map_error.ts";
 
 function nodeError(code: string): Error {
   return Object.assign(new Error(`failed: ${code}`), { code });
@@ -52,5 +52,35 @@ Deno.test("mapError() leaves alone what it does not know", () => {
   const odd = nodeError("ESOMETHING");
   for (const value of [deno, odd, new Error("no code"), "text", undefined]) {
     assertStrictEquals(mapError(value), value);
+  }
+});
+
+Deno.test("nodeCodeOf() reads the table backwards, for network errors only", () => {
+  const cases: [Error, string | undefined][] = [
+    [new Deno.errors.ConnectionRefused("x"), "ECONNREFUSED"],
+    [new Deno.errors.ConnectionReset("x"), "ECONNRESET"],
+    [new Deno.errors.ConnectionAborted("x"), "ECONNABORTED"],
+    [new Deno.errors.TimedOut("x"), "ETIMEDOUT"],
+    [new Deno.errors.NotFound("x"), "ENOTFOUND"],
+    [new Deno.errors.AddrNotAvailable("x"), "EADDRNOTAVAIL"],
+    [new Deno.errors.AddrInUse("x"), "EADDRINUSE"],
+    [new Deno.errors.PermissionDenied("x"), "EACCES"],
+    [new Deno.errors.BrokenPipe("x"), "EPIPE"],
+    [new Deno.errors.NotConnected("x"), "ENOTCONN"],
+    [new Deno.errors.NetworkUnreachable("x"), "ENETUNREACH"],
+    // No network error, no code: not node's EINVAL, not a stream's ERR_*.
+    [new TypeError("x"), undefined],
+    [new Deno.errors.UnexpectedEof("x"), undefined],
+    [new Error("x"), undefined],
+    [new DOMException("x", "TimeoutError"), "ETIMEDOUT"],
+    [new DOMException("x", "AbortError"), "ABORT_ERR"],
+    [Object.assign(new Error("x"), { code: "EOWN" }), "EOWN"],
+    [
+      new AggregateError([new Error("a"), new Deno.errors.ConnectionRefused()]),
+      "ECONNREFUSED",
+    ],
+  ];
+  for (const [error, code] of cases) {
+    assertStrictEquals(nodeCodeOf(error), code, String(error));
   }
 });

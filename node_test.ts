@@ -34,6 +34,7 @@ import {
   startRedis,
 } from "./_testing/servers.ts";
 import type { Duplex } from "node:stream";
+import { createServer as createNodeTlsServer, type TLSSocket } from "node:tls";
 import nodeHttp from "node:http";
 import nodeHttps from "node:https";
 import pg from "pg";
@@ -401,6 +402,143 @@ Deno.test("fromNodeOptions() translates node:net/node:tls names and refuses reje
   );
 });
 
+Deno.test("fromNodeOptions() reads own properties only: a polluted Object.prototype adds nothing", () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  const polluted = {
+    ca: "-----BEGIN CERTIFICATE-----\nEVIL\n-----END CERTIFICATE-----",
+    servername: "evil.test",
+    ALPNProtocols: ["evil"],
+    host: "evil.test",
+    protocol: "https:",
+    cert: "EVIL",
+    key: "EVIL",
+    tls: { caCerts: ["EVIL"] },
+  };
+  Object.assign(proto, polluted);
+  try {
+    assertEquals(
+      fromNodeOptions({ hostname: "db.test", port: 1 }),
+      { hostname: "db.test", port: 1 },
+    );
+    assertEquals(
+      fromNodeOptions(
+        Object.assign(Object.create(null), { host: "db.test", port: 1 }),
+        { tls: true },
+      ),
+      { hostname: "db.test", port: 1, tls: {} },
+    );
+  } finally {
+    for (const key of Object.keys(polluted)) delete proto[key];
+  }
+});
+
+Deno.test("fromNodeOptions() maps a client certificate and refuses what changes verification", () => {
+  const cert = readTestdata("client.pem");
+  const key = readTestdata("client.key");
+  assertEquals(
+    fromNodeOptions({
+      host: "db.test",
+      port: 1,
+      protocol: "https:",
+      cert: Buffer.from(cert),
+      key: [key],
+    }),
+    { hostname: "db.test", port: 1, tls: { cert, key } },
+  );
+  for (
+    const [option, hint] of [
+      ["checkServerIdentity", "tls.unsafelyDisableHostnameVerification"],
+      ["secureContext", "tls.caCerts"],
+      ["pfx", "tls.cert"],
+      ["passphrase", "tls.key"],
+      ["crl", "revocation"],
+    ]
+  ) {
+    assertThrows(
+      () => fromNodeOptions({ host: "h", port: 1, [option!]: () => {} }),
+      TypeError,
+      hint,
+    );
+  }
+  // Two keys for two chains: Deno takes one. A key is never shown.
+  const error = assertThrows(
+    () =>
+      fromNodeOptions({
+        host: "h",
+        port: 1,
+        protocol: "https:",
+        cert,
+        key: [key, key],
+      }),
+    TypeError,
+    "'key' must be one PEM text or bytes: current value is a list of 2",
+  );
+  assert(!error.message.includes("PRIVATE"));
+});
+
+Deno.test("createConnection() sends the client certificate of node:tls's cert and key", async () => {
+  const sockets = new Set<TLSSocket>();
+  const authorized = Promise.withResolvers<boolean>();
+  const server = createNodeTlsServer({
+    cert: readTestdata("server.pem"),
+    key: readTestdata("server.key"),
+    ca: [readTestdata("client_ca.pem")],
+    requestCert: true,
+    rejectUnauthorized: true,
+  }, (tlsSocket) => {
+    authorized.resolve(tlsSocket.authorized);
+    tlsSocket.end("hello");
+  });
+  server.on("secureConnection", (tlsSocket) => sockets.add(tlsSocket));
+  server.on("tlsClientError", () => authorized.resolve(false));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const socket = createConnection(fromNodeOptions({
+      host: "127.0.0.1",
+      port: (server.address() as { port: number }).port,
+      protocol: "https:",
+      servername: "localhost",
+      ca: TEST_CA,
+      cert: readTestdata("client.pem"),
+      key: Buffer.from(readTestdata("client.key")),
+    }));
+    const chunks: string[] = [];
+    socket.on("data", (chunk) => chunks.push(String(chunk)));
+    await once(socket, "close");
+    assertEquals(chunks.join(""), "hello");
+    assertEquals(await authorized.promise, true);
+  } finally {
+    for (const tlsSocket of sockets) tlsSocket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+Deno.test("createConnection() reads each option once, and connects with what it checked", async () => {
+  const { listener, done } = echoServer();
+  using _ = listener;
+  const reads: Record<string, number> = {};
+  const options = {} as { hostname: string; port: number };
+  const answers = { hostname: "127.0.0.1", port: listener.addr.port };
+  for (const [key, value] of Object.entries(answers)) {
+    Object.defineProperty(options, key, {
+      enumerable: true,
+      get() {
+        reads[key] = (reads[key] ?? 0) + 1;
+        // A second read would get a port that is refused.
+        return reads[key] === 1 ? value : key === "port" ? 1 : value;
+      },
+    });
+  }
+  const socket = createConnection(options);
+  socket.end("ping");
+  const [data] = await once(socket, "data");
+  assertEquals(String(data), "ping");
+  await once(socket, "close");
+  await done;
+  assertEquals(reads, { hostname: 1, port: 1 });
+});
+
 Deno.test("createUndiciConnector() calls back once, with the error when connecting fails", async () => {
   const connector = createUndiciConnector();
   const calls: unknown[][] = [];
@@ -706,6 +844,31 @@ Deno.test("reads hand on every byte in order, small and large, slab or not", asy
   const received = Buffer.concat(chunks);
   assertEquals(received.length, data.length);
   assert(received.equals(data), "the bytes differ");
+});
+
+Deno.test("a connect listener that throws over TLS is reported, the socket closed, and onEvent still told", async () => {
+  const { listener, done } = tlsEchoServer();
+  using _ = listener;
+  const events: string[] = [];
+  let socket: NodeSocket | undefined;
+  const reported = await collectReportedErrors(async () => {
+    socket = createConnection({
+      hostname: "localhost",
+      port: listener.addr.port,
+      tls: { caCerts: [TEST_CA] },
+      onEvent: (event) => events.push(event.type),
+    });
+    socket.on("connect", () => {
+      throw new Error("listener failed");
+    });
+    socket.on("error", () => {});
+    await once(socket, "close");
+  });
+  assertEquals(reported.map((e) => (e as Error).message), ["listener failed"]);
+  assertEquals(socket!.destroyed, true);
+  assert(events.includes("tlsStarted"), String(events));
+  // The server's side ends as it may: the client is gone.
+  await done.catch(() => {});
 });
 
 Deno.test("a connect listener that throws is reported, and the socket is closed", async () => {
