@@ -7,7 +7,7 @@ import {
   parseServerName,
 } from "./_tls_options.ts";
 import { ConnectHistory } from "./history.ts";
-import { canonicalIp, hasZoneId, ipVersion, unbracket } from "./_ip.ts";
+import { canonicalIp, hasZoneId, ipVersion, isIpv4, unbracket } from "./_ip.ts";
 import { isTcpConn } from "./_dial.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
 import { checkKnownKeys, show } from "./_show.ts";
@@ -21,26 +21,72 @@ import type {
   Resolver,
 } from "./types.ts";
 
-/** The options of `connect()`: the type makes sure that none is missing. */
-const OPTIONS: Readonly<Record<keyof ConnectOptions, true>> = {
-  hostname: true,
-  port: true,
-  transport: true,
-  conn: true,
-  family: true,
-  happyEyeballsDelay: true,
-  interleave: true,
-  localAddr: true,
-  allErrors: true,
-  signal: true,
-  resolver: true,
-  onEvent: true,
-  tls: true,
-  history: true,
-  dial: true,
-  attemptTimeout: true,
+/**
+ * The options of `connect()`, each with its bit in the set of options given:
+ * the type makes sure that none is missing.
+ */
+const OPTIONS: Readonly<Record<keyof ConnectOptions, number>> = {
+  hostname: 1 << 0,
+  port: 1 << 1,
+  transport: 1 << 2,
+  conn: 1 << 3,
+  family: 1 << 4,
+  happyEyeballsDelay: 1 << 5,
+  interleave: 1 << 6,
+  localAddr: 1 << 7,
+  allErrors: 1 << 8,
+  signal: 1 << 9,
+  resolver: 1 << 10,
+  onEvent: 1 << 11,
+  tls: 1 << 12,
+  history: 1 << 13,
+  dial: 1 << 14,
+  attemptTimeout: 1 << 15,
 };
 const OPTION_KEYS = Object.keys(OPTIONS);
+
+/**
+ * The bit of option `key` (see {@linkcode OPTIONS}), or 0 when `key` is no
+ * option. A `switch` rather than a look-up in `OPTIONS`: no prototype to
+ * mind, and the quickest (this runs for each option of each connection).
+ */
+export function optionBit(key: string): number {
+  switch (key) {
+    case "hostname":
+      return OPTIONS.hostname;
+    case "port":
+      return OPTIONS.port;
+    case "transport":
+      return OPTIONS.transport;
+    case "conn":
+      return OPTIONS.conn;
+    case "family":
+      return OPTIONS.family;
+    case "happyEyeballsDelay":
+      return OPTIONS.happyEyeballsDelay;
+    case "interleave":
+      return OPTIONS.interleave;
+    case "localAddr":
+      return OPTIONS.localAddr;
+    case "allErrors":
+      return OPTIONS.allErrors;
+    case "signal":
+      return OPTIONS.signal;
+    case "resolver":
+      return OPTIONS.resolver;
+    case "onEvent":
+      return OPTIONS.onEvent;
+    case "tls":
+      return OPTIONS.tls;
+    case "history":
+      return OPTIONS.history;
+    case "dial":
+      return OPTIONS.dial;
+    case "attemptTimeout":
+      return OPTIONS.attemptTimeout;
+  }
+  return 0;
+}
 
 /** What `connect()` was given: any value for each option, until checked. */
 type Given = { readonly [K in keyof ConnectOptions]?: unknown };
@@ -114,6 +160,8 @@ function isPrintableAscii(value: string): boolean {
  */
 function checkHostname(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
+  // The most common value, checked and canonical in one scan.
+  if (isIpv4(value)) return value;
   let bare = unbracket(value);
   const rule =
     `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`;
@@ -206,8 +254,42 @@ export function checkOptions(options: unknown): Checked {
   if (typeof options !== "object" || options === null) {
     invalid(TypeError, "options", "an object", options);
   }
-  checkKnownKeys(ACTION, options, OPTION_KEYS, "", MOVED);
-  const o = ownOptions(options, OPTION_KEYS) as Given;
+  // One copy: each own enumerable property of the caller's read once (a
+  // getter or a Proxy answers once), into data properties that nothing can
+  // change afterwards. An own "__proto__" (from JSON.parse) is a key like any
+  // other there, refused as unknown, not a prototype.
+  const copy: Given = { ...options };
+  const keys = Object.keys(copy);
+  let given = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const bit = optionBit(keys[i]!);
+    if (bit === 0) checkKnownKeys(ACTION, copy, OPTION_KEYS, "", MOVED);
+    given |= bit;
+  }
+  // Only what the copy has as its own: an option not given is `undefined`,
+  // never what a polluted Object.prototype holds under its name.
+  const o: Given = {
+    hostname: given & OPTIONS.hostname ? copy.hostname : undefined,
+    port: given & OPTIONS.port ? copy.port : undefined,
+    transport: given & OPTIONS.transport ? copy.transport : undefined,
+    conn: given & OPTIONS.conn ? copy.conn : undefined,
+    family: given & OPTIONS.family ? copy.family : undefined,
+    happyEyeballsDelay: given & OPTIONS.happyEyeballsDelay
+      ? copy.happyEyeballsDelay
+      : undefined,
+    interleave: given & OPTIONS.interleave ? copy.interleave : undefined,
+    localAddr: given & OPTIONS.localAddr ? copy.localAddr : undefined,
+    allErrors: given & OPTIONS.allErrors ? copy.allErrors : undefined,
+    signal: given & OPTIONS.signal ? copy.signal : undefined,
+    resolver: given & OPTIONS.resolver ? copy.resolver : undefined,
+    onEvent: given & OPTIONS.onEvent ? copy.onEvent : undefined,
+    tls: given & OPTIONS.tls ? copy.tls : undefined,
+    history: given & OPTIONS.history ? copy.history : undefined,
+    dial: given & OPTIONS.dial ? copy.dial : undefined,
+    attemptTimeout: given & OPTIONS.attemptTimeout
+      ? copy.attemptTimeout
+      : undefined,
+  };
   if (o.transport !== undefined && o.transport !== "tcp") {
     invalid(TypeError, "transport", '"tcp" (or left out)', o.transport);
   }
