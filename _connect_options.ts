@@ -124,6 +124,9 @@ const CONNECTING_OPTIONS = [
 const LOCAL_ADDR_KEYS = ["hostname", "port", "transport"];
 
 const MAX_HOSTNAME_LENGTH = 253;
+/** The Connection Attempt Delay of RFC 8305 (and of Deno.connect). */
+const DEFAULT_DELAY = 250;
+const DEFAULT_INTERLEAVE = 1;
 
 function invalid(
   Class: typeof TypeError | typeof RangeError,
@@ -159,9 +162,16 @@ function isPrintableAscii(value: string): boolean {
  * characters in its ASCII (punycode) form, as browsers and curl do.
  */
 function checkHostname(option: string, value: unknown): string {
+  // The most common value, checked and canonical in one scan, in a function
+  // small enough for V8 to optimize after a few calls.
+  return typeof value === "string" && isIpv4(value)
+    ? value
+    : checkName(option, value);
+}
+
+/** {@linkcode checkHostname} for all but an IPv4 literal. */
+function checkName(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  // The most common value, checked and canonical in one scan.
-  if (isIpv4(value)) return value;
   let bare = unbracket(value);
   const rule =
     `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`;
@@ -239,6 +249,27 @@ export interface Checked {
   attemptTimeout: number | undefined;
 }
 
+/** The checked options of a call with a host and a port only. */
+function target(hostname: string, port: number): Checked {
+  return {
+    conn: undefined,
+    tls: undefined,
+    hostname,
+    port,
+    family: undefined,
+    delay: DEFAULT_DELAY,
+    interleave: DEFAULT_INTERLEAVE,
+    localAddr: undefined,
+    allErrors: false,
+    signal: undefined,
+    resolver: undefined,
+    onEvent: undefined,
+    history: undefined,
+    dial: undefined,
+    attemptTimeout: undefined,
+  };
+}
+
 /**
  * Checks the options of `connect()`, before any network traffic. Only the
  * caller's own properties count, each read once (also in `tls` and
@@ -266,6 +297,29 @@ export function checkOptions(options: unknown): Checked {
     if (bit === 0) checkKnownKeys(ACTION, copy, OPTION_KEYS, "", MOVED);
     given |= bit;
   }
+  // The most common call, a host and a port and nothing else: only their
+  // checks, which fail as they would below.
+  if (given === (OPTIONS.hostname | OPTIONS.port)) {
+    const { hostname, port } = copy;
+    if (typeof hostname === "string" && typeof port === "number") {
+      return target(
+        checkHostname("hostname", hostname),
+        checkPort("port", port, 1),
+      );
+    }
+  }
+  return checkGiven(copy, given);
+}
+
+/**
+ * {@linkcode checkOptions} for all but the most common call: kept apart, so
+ * that V8 optimizes the small function of the common call early (a
+ * function's size delays its optimization).
+ *
+ * @param copy The copy of the caller's options.
+ * @param given The bits of the options that the copy has as its own.
+ */
+function checkGiven(copy: Given, given: number): Checked {
   // Only what the copy has as its own: an option not given is `undefined`,
   // never what a polluted Object.prototype holds under its name.
   const o: Given = {
@@ -355,7 +409,12 @@ export function checkOptions(options: unknown): Checked {
   }
   const port = checkPort("port", o.port, 1);
 
-  const { family, happyEyeballsDelay = 250, interleave = 1, resolver } = o;
+  const {
+    family,
+    happyEyeballsDelay = DEFAULT_DELAY,
+    interleave = DEFAULT_INTERLEAVE,
+    resolver,
+  } = o;
   if (family !== undefined && family !== 4 && family !== 6) {
     invalid(TypeError, "family", "4 or 6", family);
   }
