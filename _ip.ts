@@ -7,7 +7,6 @@
 // so that importing it costs nothing and runs anywhere.
 import type { Family } from "./types.ts";
 
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 const ZONE_ID = /^[0-9A-Za-z\-.:]+$/;
 
 /**
@@ -42,26 +41,55 @@ export function isIpv4(value: string): boolean {
 
 /**
  * Whether `value` is an IPv6 address (without brackets), such as `::1`,
- * `2001:db8::1`, `::ffff:127.0.0.1` or `fe80::1%eth0`.
+ * `2001:db8::1`, `::ffff:127.0.0.1` or `fe80::1%eth0`. A scan of the
+ * characters, as {@linkcode isIpv4}: no arrays, no regular expression but for
+ * a zone id.
  */
 export function isIpv6(value: string): boolean {
   const percent = value.indexOf("%");
-  const address = percent === -1 ? value : value.slice(0, percent);
+  const end = percent === -1 ? value.length : percent;
   if (percent !== -1 && !ZONE_ID.test(value.slice(percent + 1))) return false;
-  const halves = address.split("::");
-  if (halves.length > 2) return false;
-  const groups = halves.map((half) => half === "" ? [] : half.split(":"));
-  const all = groups.flat();
-  let count = all.length;
-  for (let i = 0; i < all.length; i++) {
-    const group = all[i]!;
-    if (HEX_GROUP.test(group)) continue;
-    // An IPv4 address may end the address, in place of two groups.
-    if (i !== all.length - 1 || !isIpv4(group)) return false;
-    count++;
+  let groups = 0;
+  let compressed = false;
+  let i = 0;
+  // "::" may start the address; a single colon may not.
+  if (value.charCodeAt(0) === COLON) {
+    if (value.charCodeAt(1) !== COLON) return false;
+    compressed = true;
+    i = 2;
   }
-  // "::" stands for one group or more.
-  return halves.length === 2 ? count <= 7 : count === 8;
+  while (i < end) {
+    const start = i;
+    while (i < end && isHexDigit(value.charCodeAt(i))) i++;
+    if (i < end && value.charCodeAt(i) === DOT) {
+      // An IPv4 address may end the address, in place of two groups.
+      if (!isIpv4(value.slice(start, end))) return false;
+      groups += 2;
+      break;
+    }
+    if (i === start || i - start > 4) return false;
+    groups++;
+    if (i === end) break;
+    if (value.charCodeAt(i) !== COLON) return false;
+    i++;
+    if (value.charCodeAt(i) === COLON) {
+      // "::" stands for one group or more, once.
+      if (compressed) return false;
+      compressed = true;
+      i++;
+    } else if (i === end) {
+      return false;
+    }
+  }
+  return compressed ? groups <= 7 : groups === 8;
+}
+
+const COLON = 58;
+const DOT = 46;
+
+function isHexDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 102) ||
+    (code >= 65 && code <= 70);
 }
 
 /**
