@@ -19,15 +19,14 @@ import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import { ConnectHistory } from "./history.ts";
 import {
   acceptingServer,
-  canUnshare,
   firstLine,
-  HAS_IPV6,
   refusedPort,
   TEST_CA,
   type TestServer,
   tlsServer,
 } from "./_testing/net.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
+import { HAS_IPV6, needs } from "./_testing/needs.ts";
 
 /** A resolver that records the names it is asked for. */
 function recordingResolver(addresses: string[]) {
@@ -785,7 +784,7 @@ while True:
 Deno.test({
   name:
     "connect() abandons system look-ups without stalling the process's other look-ups",
-  ignore: !canUnshare(),
+  ...needs("unshare", "python3"),
   async fn() {
     // A child whose /etc/resolv.conf names a server that never answers:
     // each look-up of an unknown name holds a runtime thread for 10 s.
