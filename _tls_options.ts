@@ -9,7 +9,8 @@
  */
 
 import { ipVersion, unbracket } from "./_ip.ts";
-import { checkKnownKeys, pemLabels, show, withArticle } from "./_show.ts";
+import { checkKnownKeys, show, withArticle } from "./_show.ts";
+import { pemBlocks } from "./_pem.ts";
 import { ownElements, ownOptions } from "./_own_options.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
 
@@ -56,16 +57,6 @@ export const TLS_OPTION_KEYS: readonly string[] = [
 ];
 
 const ACTION = "Cannot start TLS";
-
-/**
- * Labels of the PEM blocks that a certificate option may hold. A label is
- * the text between "-----BEGIN " and "-----".
- */
-const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([
-  "CERTIFICATE",
-  "TRUSTED CERTIFICATE",
-  "X509 CERTIFICATE",
-]);
 
 /**
  * Validates the `tls` option of `connect()` and fills in the defaults. Call it
@@ -321,9 +312,9 @@ function checkPem(value: unknown, path: string, isKey: boolean): void {
       }`,
     );
   }
-  const labels = pemLabels(value);
-  const wrong = labels.find((label) =>
-    isKey ? !label.endsWith("PRIVATE KEY") : !CERTIFICATE_LABELS.has(label)
+  const { labels, held, wrong } = pemBlocks(
+    value,
+    isKey ? "private key" : "certificate",
   );
   if (wrong !== undefined) {
     throw new TypeError(
@@ -338,6 +329,14 @@ function checkPem(value: unknown, path: string, isKey: boolean): void {
       : "";
     throw new TypeError(
       `${ACTION} as '${path}' must be ${rule}: current value is a string of ${value.length} characters with no PEM block${hint}`,
+    );
+  }
+  if (held === 0) {
+    // Such as the EC PARAMETERS of a key, alone.
+    throw new TypeError(
+      `${ACTION} as '${path}' must be ${rule}: current value has ${
+        labels.map(withArticle).join(", ")
+      } block and no block of ${expected}`,
     );
   }
 }

@@ -360,6 +360,36 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
   assertStrictEquals(await closeTls(conn), "closeNotify");
 });
 
+Deno.test("upgradeTls() takes the key file of `openssl ecparam -genkey` (EC PARAMETERS, then EC PRIVATE KEY)", async () => {
+  const { createPrivateKey } = await import("node:crypto");
+  // The same key as client.key, as openssl ecparam writes one: the curve
+  // (P-256), then the key in SEC1 form.
+  const key =
+    "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n" +
+    createPrivateKey(CLIENT.key).export({ format: "pem", type: "sec1" });
+  assertEquals(normalizeTlsOptions({ cert: CLIENT.cert, key }).key, key);
+  await using server = await mutualTlsServer();
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const conn = await upgradeTls(tcp, {
+    serverName: "tls.test",
+    caCerts: [CA],
+    cert: CLIENT.cert,
+    key,
+  });
+  assertStrictEquals(await server.authorized, true);
+  assertStrictEquals(await new Response(conn.readable).text(), "hello");
+  // The curve alone is no key.
+  assertThrows(
+    () =>
+      normalizeTlsOptions({
+        cert: CLIENT.cert,
+        key: key.slice(0, key.indexOf("-----BEGIN EC PRIVATE KEY")),
+      }),
+    TypeError,
+    "Cannot start TLS as 'tls.key' must be PEM text of a private key: current value has an EC PARAMETERS block and no block of a private key",
+  );
+});
+
 Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
   await using server = acceptingServer();
   const cases: [Partial<typeof CLIENT>, RegExp][] = [
