@@ -10,6 +10,7 @@ import { delay } from "@std/async/delay";
 import { formatAddress } from "./errors.ts";
 import { messageOf, wrapError } from "./_errors.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
+import { visible } from "./_visible.ts";
 import type { NormalizedTlsOptions } from "./_tls_options.ts";
 import type { CloseTlsResult, TlsEvent } from "./types.ts";
 
@@ -130,7 +131,7 @@ export async function handshake(
     const error = cause === timedOut || cause === thrown?.error ||
         (signal?.aborted && cause === signal.reason)
       ? cause
-      : wrapError(cause, `${describe} failed: ${messageOf(cause)}`);
+      : wrapError(cause, `${describe} failed: ${visible(messageOf(cause))}`);
     tell({ type: "tlsFailed", serverName, error });
     throw thrown ? thrown.error : error;
   } finally {

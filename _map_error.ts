@@ -7,6 +7,7 @@
 // `node.ts` the `code` that `node:net` sets.
 import { getSystemErrorMessage } from "node:util";
 import { type ErrorClass, withCode } from "./_errors.ts";
+import { visible } from "./_visible.ts";
 
 /** Node's error codes and the classes Deno uses for them. */
 const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
@@ -79,7 +80,8 @@ export function mapError(error: unknown): unknown {
       text.slice(1)
     } (os error ${-errno})`;
   }
-  return withCode(new DenoError(message, { cause: error }), code);
+  // node:tls quotes the certificate's names: no raw control character.
+  return withCode(new DenoError(visible(message), { cause: error }), code);
 }
 
 /**

@@ -390,6 +390,30 @@ Deno.test("upgradeTls() takes the key file of `openssl ecparam -genkey` (EC PARA
   );
 });
 
+Deno.test("upgradeTls() errors show a certificate's control characters as escapes, on both TLS paths", async () => {
+  const escape = {
+    cert: read("escape_name.pem"),
+    key: read("escape_name.key"),
+  };
+  await using deno = echoServer(escape);
+  await using node = await mutualTlsServer(escape);
+  const cases: [number, Partial<UpgradeTlsOptions>][] = [
+    [deno.port, {}], // Deno.startTls
+    [node.port, CLIENT], // node:tls
+  ];
+  for (const [port, extra] of cases) {
+    const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
+    const error = await assertRejects(
+      () =>
+        upgradeTls(tcp, { serverName: "other.test", caCerts: [CA], ...extra }),
+      Deno.errors.InvalidData,
+    );
+    // deno-lint-ignore no-control-regex
+    assert(!/[\x00-\x1f\x7f-\x9f]/.test(error.message), error.message);
+    assertStringIncludes(error.message, "evil\\x1b[31mred");
+  }
+});
+
 Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
   await using server = acceptingServer();
   const cases: [Partial<typeof CLIENT>, RegExp][] = [
