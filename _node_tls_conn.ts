@@ -97,9 +97,11 @@ export async function startNodeTls(
     import("node:stream"),
   ]);
   const { serverName } = options;
-  // Every option that bears on verification is an own property, even when
-  // undefined: node:tls would otherwise read one that polluted code put on
-  // Object.prototype (such as a `checkServerIdentity` that accepts anything).
+  // Every option that Deno's node:tls reads from these options is an own
+  // property, even when undefined: it would otherwise read one that polluted
+  // code put on Object.prototype (a `checkServerIdentity` that accepts
+  // anything, a `secureProtocol`, a `pfx`). tls_test.ts lists what it still
+  // reads through the prototype: options of the objects it makes itself.
   const tcp = Duplex.fromWeb({
     readable: conn.readable,
     writable: conn.writable,
@@ -124,8 +126,25 @@ export async function startNodeTls(
     pskCallback: undefined,
     minVersion: undefined,
     maxVersion: undefined,
+    secureProtocol: undefined,
     ciphers: undefined,
+    sigalgs: undefined,
+    ecdhCurve: undefined,
+    minDHSize: 1024, // Node's default; it must be a number.
     session: undefined,
+    pfx: undefined,
+    passphrase: undefined,
+    crl: undefined,
+    clientCertEngine: undefined,
+    privateKeyEngine: undefined,
+    privateKeyIdentifier: undefined,
+    keepAlive: undefined,
+    allowHalfOpen: undefined,
+    path: undefined,
+    highWaterMark: undefined,
+    onread: undefined,
+    signal: undefined,
+    timeout: undefined,
     // The types forbid `undefined` (exactOptionalPropertyTypes): here it is
     // meant, as an own property that shadows a polluted one.
   } as unknown as ConnectionOptions;

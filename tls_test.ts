@@ -414,6 +414,96 @@ Deno.test("upgradeTls() errors show a certificate's control characters as escape
   }
 });
 
+Deno.test("upgradeTls() over node:tls: Deno's node:tls reads none of the options it is given through Object.prototype", async () => {
+  // What Deno 2.9's node:tls reads from the options of tls.connect() and of
+  // its secure context: each is an own property of the options passed.
+  const given = [
+    "host",
+    "servername",
+    "ca",
+    "cert",
+    "key",
+    "rejectUnauthorized",
+    "checkServerIdentity",
+    "ALPNProtocols",
+    "secureContext",
+    "pskCallback",
+    "minVersion",
+    "maxVersion",
+    "secureProtocol",
+    "ciphers",
+    "sigalgs",
+    "ecdhCurve",
+    "minDHSize",
+    "session",
+    "pfx",
+    "passphrase",
+    "crl",
+    "clientCertEngine",
+    "privateKeyEngine",
+    "privateKeyIdentifier",
+    "path",
+    "timeout",
+  ];
+  // Read from objects that Deno's node:tls makes itself (the TLSSocket's
+  // and the net.Socket's own options), beyond the caller's reach; none of
+  // them changes the verification (checkServerIdentity is ours).
+  const internal = [
+    "allowHalfOpen",
+    "keepAlive",
+    "highWaterMark",
+    "onread",
+    "signal",
+    "noDelay",
+    "keepAliveInitialDelay",
+    "pauseOnConnect",
+    "server",
+    "handshakeTimeout",
+    "port",
+    "SNICallback",
+    "ALPNCallback",
+    "credentials",
+    "requestCert",
+    "isServer",
+    "pipe",
+  ];
+  await using server = await mutualTlsServer();
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const reads = new Set<string>();
+  for (const key of [...given, ...internal]) {
+    Object.defineProperty(Object.prototype, key, {
+      get() {
+        reads.add(key);
+        return undefined;
+      },
+      set(value) {
+        Object.defineProperty(this, key, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      },
+      configurable: true,
+    });
+  }
+  let conn;
+  try {
+    conn = await upgradeTls(tcp, {
+      serverName: "tls.test",
+      caCerts: [CA],
+      ...CLIENT,
+    });
+    await conn.read(new Uint8Array(16));
+  } finally {
+    for (const key of [...given, ...internal]) {
+      delete (Object.prototype as Record<string, unknown>)[key];
+    }
+  }
+  assertEquals([...reads].filter((key) => given.includes(key)), []);
+  assertStrictEquals(await closeTls(conn), "closeNotify");
+});
+
 Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
   await using server = acceptingServer();
   const cases: [Partial<typeof CLIENT>, RegExp][] = [
