@@ -19,6 +19,7 @@ import { checkOptions } from "./_connect_options.ts";
 import { messageOf } from "./_errors.ts";
 import { palette, wantsColor } from "./_colors.ts";
 import { safeJson, visible } from "./_visible.ts";
+import { unbracket } from "./_ip.ts";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./_cli_args.ts";
 import { readPemFile } from "./_cli_files.ts";
 import type {
@@ -163,6 +164,8 @@ async function prepare(
     happyEyeballsDelay: cli.delay,
     interleave: cli.interleave,
     allErrors: cli.allErrors,
+    ...(cli.attemptTimeout !== undefined &&
+      { attemptTimeout: cli.attemptTimeout }),
     ...(cli.family !== undefined && { family: cli.family }),
     ...(cli.localAddr !== undefined && { localAddr: cli.localAddr }),
     ...(resolver !== undefined && { resolver }),
@@ -297,7 +300,7 @@ async function runOnce(
     ? signals[0]
     : AbortSignal.any(signals);
   const destination = formatAddress({
-    hostname: cli.hostname.replace(/^\[(.*)\]$/, "$1"),
+    hostname: unbracket(cli.hostname),
     port: cli.port,
   });
   const remembered = history?.get(destination)?.address;

@@ -331,6 +331,7 @@ export class RunFold {
         family: s.family ?? null,
         localAddr: s.localAddr ? formatAddress(s.localAddr) : null,
         timeout: s.timeout ?? null,
+        attemptTimeout: s.attemptTimeout ?? null,
         allErrors: s.allErrors,
         dns: s.dns ?? false,
         tls: s.tls

@@ -111,6 +111,7 @@ Deno.test("RunFold.report() has stable field names and survives JSON", () => {
     "family",
     "localAddr",
     "timeout",
+    "attemptTimeout",
     "allErrors",
     "dns",
     "tls",

@@ -19,6 +19,8 @@ export interface RunSettings {
   localAddr?: { hostname: string; port: number } | undefined;
   /** Milliseconds before giving up, if any. */
   timeout?: number | undefined;
+  /** Milliseconds each attempt may take (`attemptTimeout`), if limited. */
+  attemptTimeout?: number | undefined;
   /** Whether every attempt's error is reported separately. */
   allErrors: boolean;
   /** Whether `dnsResolver()` resolves the host (`--dns`). */
@@ -195,6 +197,8 @@ export interface SettingsReport {
   localAddr: string | null;
   /** `--timeout` in ms, or `null`. */
   timeout: number | null;
+  /** `--attempt-timeout` in ms, or `null`. */
+  attemptTimeout: number | null;
   /** `--all-errors`. */
   allErrors: boolean;
   /** `--dns`: resolved with `dnsResolver()`. */

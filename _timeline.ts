@@ -6,7 +6,7 @@
 // network.
 import type { ConnectEvent } from "./types.ts";
 import { formatAddress } from "./errors.ts";
-import { familyOf, ipVersion } from "./_ip.ts";
+import { familyOf, ipVersion, unbracket } from "./_ip.ts";
 import { type Palette, palette } from "./_colors.ts";
 import { visible } from "./_visible.ts";
 import { attemptAdvice, tlsAdvice } from "./_advice.ts";
@@ -86,6 +86,9 @@ function describeSettings(s: RunSettings): string {
     if (s.tls.certFile !== undefined) tls += " with a client certificate";
     parts.push(tls);
   }
+  if (s.attemptTimeout !== undefined) {
+    parts.push(`each attempt at most ${s.attemptTimeout} ms`);
+  }
   if (s.timeout !== undefined) parts.push(`giving up after ${s.timeout} ms`);
   return visible(parts.join("; "));
 }
@@ -128,8 +131,7 @@ export class Timeline {
 
   #destination(): string {
     const { hostname, port } = this.#fold.settings;
-    const bare = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
-    return visible(formatAddress({ hostname: bare, port }));
+    return visible(formatAddress({ hostname: unbracket(hostname), port }));
   }
 
   /** The first line: what is about to happen. */
