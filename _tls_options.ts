@@ -11,6 +11,7 @@
 import { ipVersion, unbracket } from "./_ip.ts";
 import { checkKnownKeys, show, withArticle } from "./_show.ts";
 import { pemBlocks } from "./_pem.ts";
+import { toAscii } from "./_idna.ts";
 import { ownElements, ownOptions } from "./_own_options.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
 
@@ -244,10 +245,13 @@ export function parseServerName(
   if (isDnsName(value)) return value;
   let rule = "a host name or an IP address";
   // deno-lint-ignore no-control-regex
-  if (/[\s\x00-\x1f\x7f]/.test(value)) {
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(value)) {
     rule += " without spaces or control characters";
   } else if (/[^ -~]/.test(value)) {
-    rule += " in ASCII (write an internationalized name in its xn-- form)";
+    // As the host name is: the ASCII form is what is sent and verified.
+    const ascii = toAscii(value);
+    if (ascii !== undefined && isDnsName(ascii)) return ascii;
+    rule = "a valid internationalized host name";
   } else if (value.includes("/") || value.includes(":")) {
     rule += " without a scheme, port or path";
   }

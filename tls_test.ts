@@ -1092,6 +1092,27 @@ Deno.test("normalizeTlsOptions() accepts the server names that rustls accepts", 
   }
 });
 
+Deno.test("an internationalized tls.serverName is sent and verified in its ASCII form, as the host name is", async () => {
+  assertStrictEquals(
+    normalizeTlsOptions({ serverName: "Bücher.test" }).serverName,
+    "xn--bcher-kva.test",
+  );
+  assertStrictEquals(
+    normalizeTlsOptions({ serverName: "é.test." }).serverName,
+    "xn--9ca.test.",
+  );
+  await using server = echoServer(SERVER);
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(await connectTo(server), {
+        serverName: "bücher.test",
+        caCerts: [CA],
+      }),
+    Deno.errors.InvalidData,
+  );
+  assertStringIncludes(error.message, '(server name "xn--bcher-kva.test")');
+});
+
 Deno.test("normalizeTlsOptions() throws on invalid options", () => {
   const cases: [unknown, typeof TypeError, string | RegExp][] = [
     [
@@ -1139,9 +1160,14 @@ Deno.test("normalizeTlsOptions() throws on invalid options", () => {
       "without spaces or control characters",
     ],
     [
-      { serverName: "é.test" },
+      { serverName: "xn--ü.test" },
       TypeError,
-      "in ASCII (write an internationalized name in its xn-- form)",
+      `Cannot start TLS as 'tls.serverName' must be a valid internationalized host name: current value is "xn--ü.test"`,
+    ],
+    [
+      { serverName: "a\u202eb.test" },
+      TypeError,
+      'must be a valid internationalized host name: current value is "a\\u202eb.test"',
     ],
     [
       { serverName: "https://tls.test" },
