@@ -207,7 +207,8 @@ export interface TlsOptions {
    * The name sent to the server (SNI) and verified against its certificate:
    * a host name, or an IP address (sent without SNI, as RFC 6066 asks, and
    * checked against the certificate's IP addresses). An IPv6 address may be
-   * written in brackets.
+   * written in brackets; an internationalized name (`bücher.example`) is sent
+   * and verified in its ASCII form (`xn--bcher-kva.example`).
    *
    * An empty string is refused: asyncio reads `server_hostname=""` as "do not
    * check the name", and `Deno.startTls` reads `hostname: ""` as
