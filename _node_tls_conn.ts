@@ -151,6 +151,18 @@ export async function startNodeTls(
   return new NodeTlsConn(conn, tls.connect(connectOptions), tcp);
 }
 
+/**
+ * Whether the TLS socket's readable side has ended (close_notify read), even
+ * if its 'end' event waits for the reader: the flag that node:stream sets at
+ * `push(null)`, which Deno's own node:tls reads too. No public property says
+ * it before 'end'.
+ */
+function tlsEnded(socket: TLSSocket): boolean {
+  const state = (socket as unknown as { _readableState?: { ended?: unknown } })
+    ._readableState;
+  return socket.readableEnded || state?.ended === true;
+}
+
 /** A `node:tls` socket seen through the `Deno.TlsConn` interface. */
 class NodeTlsConn implements Deno.TlsConn {
   #tcp: Deno.TcpConn;
@@ -187,12 +199,18 @@ class NodeTlsConn implements Deno.TlsConn {
     socket.on("readable", wake);
     // node:tls ends the TLS stream on close_notify, and also when TCP ends
     // without one; Deno.startTls then fails the read with UnexpectedEof, and
-    // so does this: the TCP stream ended first only in the second case.
-    let tcpEnded = false;
-    stream.once("end", () => tcpEnded = true);
+    // so does this. Which one it was is decided when TCP ends, before
+    // node:tls hears of it (this listener goes first): node:tls decrypts
+    // each chunk of TCP synchronously as it comes (JSStreamSocket's
+    // readBuffer()), in order, so every record sent before the FIN has been
+    // read, and the TLS stream has ended by now if and only if one of them
+    // was close_notify. Not by which 'end' event comes first: the TLS one
+    // waits for the reader, the TCP one does not.
+    stream.prependOnceListener("end", () => {
+      this.#truncated = !tlsEnded(socket);
+    });
     socket.on("end", () => {
       this.#ended = true;
-      this.#truncated = tcpEnded;
       wake();
     });
     socket.on("error", (error) => {
