@@ -28,8 +28,8 @@ import {
   tlsServer,
 } from "./_testing/net.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
+import { needs } from "./_testing/needs.ts";
 import {
-  needs,
   POSTGRES_USER,
   startNginx,
   startPostgres,
