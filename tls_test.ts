@@ -853,11 +853,14 @@ os._exit(0)
   },
 );
 
-Deno.test("node:tls paths tell close_notify from truncation by what came, not by timing (repeated, readers early and late)", async () => {
-  // One real OpenSSL server (Python's ssl) per mode: "notify" sends data,
-  // then close_notify and FIN back to back (unwrap() and close()); "truncate"
-  // sends data, then FIN alone (close() without unwrap()).
-  const script = `
+Deno.test(
+  "node:tls paths tell close_notify from truncation by what came, not by timing (repeated, readers early and late)",
+  needs("python3"),
+  async () => {
+    // One real OpenSSL server (Python's ssl) per mode: "notify" sends data,
+    // then close_notify and FIN back to back (unwrap() and close()); "truncate"
+    // sends data, then FIN alone (close() without unwrap()).
+    const script = `
 import socket, ssl, sys
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(sys.argv[1], sys.argv[2])
@@ -877,58 +880,61 @@ while True:
     else:
         conn.close()
 `;
-  const testdata = new URL("./testdata/", import.meta.url).pathname;
-  const paths = [
-    "node:tls (client certificate)",
-    "node:tls (localAddr)",
-  ] as const;
-  const ROUNDS = 25;
-  for (const mode of ["notify", "truncate"]) {
-    const child = new Deno.Command("python3", {
-      args: [
-        "-c",
-        script,
-        `${testdata}server.pem`,
-        `${testdata}server.key`,
-        mode,
-      ],
-      stdout: "piped",
-    }).spawn();
-    try {
-      const port = Number(await firstLine(child.stdout));
-      const seen = new Map<string, number>();
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const path of paths) {
-          const conn = await TLS_PATHS[path](port);
-          // Readers early, and late (after close_notify and FIN are in).
-          if (round % 3 !== 0) {
-            await new Promise((resolve) => setTimeout(resolve, round % 3 * 10));
+    const testdata = new URL("./testdata/", import.meta.url).pathname;
+    const paths = [
+      "node:tls (client certificate)",
+      "node:tls (localAddr)",
+    ] as const;
+    const ROUNDS = 25;
+    for (const mode of ["notify", "truncate"]) {
+      const child = new Deno.Command("python3", {
+        args: [
+          "-c",
+          script,
+          `${testdata}server.pem`,
+          `${testdata}server.key`,
+          mode,
+        ],
+        stdout: "piped",
+      }).spawn();
+      try {
+        const port = Number(await firstLine(child.stdout));
+        const seen = new Map<string, number>();
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const path of paths) {
+            const conn = await TLS_PATHS[path](port);
+            // Readers early, and late (after close_notify and FIN are in).
+            if (round % 3 !== 0) {
+              await new Promise((resolve) =>
+                setTimeout(resolve, round % 3 * 10)
+              );
+            }
+            let outcome;
+            try {
+              const text = await new Response(conn.readable).text();
+              outcome = `read ${text}, then end`;
+            } catch (error) {
+              outcome = error instanceof Deno.errors.UnexpectedEof
+                ? "UnexpectedEof"
+                : String(error);
+            }
+            seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
           }
-          let outcome;
-          try {
-            const text = await new Response(conn.readable).text();
-            outcome = `read ${text}, then end`;
-          } catch (error) {
-            outcome = error instanceof Deno.errors.UnexpectedEof
-              ? "UnexpectedEof"
-              : String(error);
-          }
-          seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
         }
+        assertEquals(
+          Object.fromEntries(seen),
+          mode === "notify"
+            ? { "read hello, then end": ROUNDS * paths.length }
+            : { UnexpectedEof: ROUNDS * paths.length },
+          mode,
+        );
+      } finally {
+        child.kill();
+        await child.status;
       }
-      assertEquals(
-        Object.fromEntries(seen),
-        mode === "notify"
-          ? { "read hello, then end": ROUNDS * paths.length }
-          : { UnexpectedEof: ROUNDS * paths.length },
-        mode,
-      );
-    } finally {
-      child.kill();
-      await child.status;
     }
-  }
-});
+  },
+);
 
 /** A TLS server that completes the handshake and then ignores the client. */
 function deafServer(): TestServer {
