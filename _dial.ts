@@ -7,7 +7,7 @@
 // produce given one class.
 import { connectFrom } from "./_node_tcp_conn.ts";
 import { familyOf } from "./_ip.ts";
-import { bindPermissionError } from "./_permission.ts";
+import { bindPermissionError, isBindDenial } from "./_permission.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf, withCode, wrapError } from "./_errors.ts";
 import { show } from "./_show.ts";
@@ -32,8 +32,9 @@ export interface Dialing {
 /**
  * Connects to one IP literal address, from each local address of its family
  * in turn when `from` is given, until one can be bound (asyncio's
- * `_connect_sock`): a bind failure (`AddrInUse`, `AddrNotAvailable`) moves on
- * to the next; the final error names each bind failure.
+ * `_connect_sock`): a bind failure (`AddrInUse`, `AddrNotAvailable`, or no
+ * net permission for it) moves on to the next; the final error names each
+ * bind failure.
  *
  * @param address The address to connect to.
  * @param from The local addresses to bind, if any.
@@ -103,10 +104,13 @@ function listBindFailures(failures: readonly BindFailure[]): string {
   ).join("; ");
 }
 
-/** A bind failure: the next local address may do. */
+/**
+ * A bind failure: the next local address may do. A local address that net
+ * permission does not cover is one too.
+ */
 function isBindFailure(error: unknown): boolean {
   return error instanceof Deno.errors.AddrInUse ||
-    error instanceof Deno.errors.AddrNotAvailable;
+    error instanceof Deno.errors.AddrNotAvailable || isBindDenial(error);
 }
 
 /** One attempt from one local address (or none), within `attemptTimeout`. */

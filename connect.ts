@@ -46,12 +46,11 @@ import {
   CallbackFailure,
   delayByHistory,
   orderByHistory,
-  rememberedByHistory,
 } from "./_callbacks.ts";
+import { raceRemembered, type Remembered } from "./_remembered.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
-  checkBindPermission,
   fallBack,
   lookupError,
   lookupFallback,
@@ -292,7 +291,11 @@ export function connect(
   // beside the race itself.
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (checked.conn) return Promise.resolve(checked.conn);
-  return raceRemembered(checked, emit, callbacks);
+  return raceRemembered(
+    checked,
+    callbacks,
+    (remembered) => race(checked, emit, callbacks, remembered),
+  );
 }
 
 /** Tells `onEvent` of an event, stamping `elapsed` on it. */
@@ -304,7 +307,7 @@ type Emit = (event: WithoutElapsed<ConnectEvent>) => void;
  * it tells nothing more; what `onEvent` throws is recorded in `callbacks`.
  */
 function emitter(
-  onEvent: ((event: ConnectEvent) => void) | undefined,
+  onEvent: ((event: ConnectEvent) => unknown) | undefined,
   callbacks: CallbackFailure | undefined,
 ): Emit | undefined {
   if (!onEvent || !callbacks) return undefined;
@@ -312,11 +315,9 @@ function emitter(
   const start = performance.now();
   return (event) => {
     if (callbacks.failed) return;
-    try {
-      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent);
-    } catch (error) {
-      callbacks.fail(error);
-    }
+    callbacks.call(() =>
+      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent)
+    );
   };
 }
 
@@ -356,16 +357,18 @@ async function connectTls(
     await checkClientCertificate(tls.cert, tls.key, "tls.");
   }
   signal?.throwIfAborted();
-  const tcp = checked.conn ?? await raceRemembered(checked, emit, callbacks);
+  const tcp = checked.conn ?? await raceRemembered(
+    checked,
+    callbacks,
+    (remembered) => race(checked, emit, callbacks, remembered),
+  );
+  // It stops on an error thrown by onEvent, as the race does.
   return await handshake(
     tcp,
     tls,
     signal,
-    // handshake() stops on an error thrown by onEvent, as the race does.
-    (event) => {
-      emit?.({ ...event, address: tcp.remoteAddr });
-      callbacks?.throwIfFailed();
-    },
+    (event) => emit?.({ ...event, address: tcp.remoteAddr }),
+    callbacks,
   );
 }
 
@@ -378,72 +381,6 @@ function raceError(
   const { allErrors } = checked;
   return (!allErrors && permissionError(destination, failed, checked)) ||
     combineAttemptErrors(destination, failed, { allErrors });
-}
-
-/**
- * {@linkcode race}, on the addresses a `history` remembers for the name when
- * it has them (see `ConnectHistory`'s `addressTtl`).
- */
-function raceRemembered(
-  checked: Checked,
-  emit: Emit | undefined,
-  callbacks: CallbackFailure | undefined,
-): Promise<Deno.TcpConn> {
-  const { history, hostname, family } = checked;
-  let cached: readonly string[] | undefined;
-  // With `localAddr`, what can be used depends on it: no cache.
-  if (history && !checked.localAddr && !ipVersion(hostname)) {
-    try {
-      cached = rememberedByHistory(history, hostname, family);
-    } catch (error) {
-      // Nothing is open yet: the call stops with it.
-      callbacks!.fail(error);
-      return Promise.reject(error);
-    }
-  }
-  return cached
-    ? raceCached(checked, emit, callbacks!, cached)
-    : race(checked, emit, callbacks);
-}
-
-/**
- * Races remembered addresses. When that race fails, the name may have moved:
- * it is resolved afresh once, and the addresses not tried yet are raced
- * before failing.
- */
-async function raceCached(
-  checked: Checked,
-  emit: Emit | undefined,
-  callbacks: CallbackFailure,
-  cached: readonly string[],
-): Promise<Deno.TcpConn> {
-  const attempted: Deno.NetAddr[] = [];
-  try {
-    return await race(checked, emit, callbacks, { cached, attempted });
-  } catch (error) {
-    // Aborted, or stopped by a callback: no second race.
-    if (checked.signal?.aborted || callbacks.failed) throw error;
-    const { history, hostname } = checked;
-    callbacks.call(() => history!.deleteAddresses(hostname));
-    callbacks.throwIfFailed();
-    return await race(checked, emit, callbacks, {
-      attempted,
-      tried: new Set(cached),
-      error,
-    });
-  }
-}
-
-/** What {@linkcode race} knows from a race on remembered addresses. */
-interface Remembered {
-  /** The addresses the history remembers for the name. */
-  cached?: readonly string[];
-  /** The address of each attempt, by index, over both races. */
-  attempted?: Deno.NetAddr[];
-  /** Addresses the race on remembered ones tried: not tried again. */
-  tried?: ReadonlySet<string>;
-  /** Why the race on remembered addresses failed. */
-  error?: unknown;
 }
 
 /**
@@ -468,7 +405,7 @@ async function race(
   let from: LocalAddresses | undefined;
   // Both indexed by attempt, in the order in which the attempts started.
   const attempted: Deno.NetAddr[] = remembered.attempted ?? [];
-  const failures: AttemptFailure[] = [];
+  const failures: AttemptFailure[] = remembered.failures ?? [];
   let winner: number | undefined;
 
   /** An attempt to connect to `address`, reporting it with events. */
@@ -518,7 +455,9 @@ async function race(
   /** The error of a race that every attempt lost. */
   function failure(): Error {
     // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    return raceError(destination, failures.filter(Boolean), checked);
+    const error = raceError(destination, failures.filter(Boolean), checked);
+    remembered.lost = error;
+    return error;
   }
 
   // A single address needs no race, nor an abort signal of its own.
@@ -600,8 +539,6 @@ async function race(
     }
     more = targets.more;
     from = targets.from;
-    // node:net would throw a denied bind where no caller can catch it.
-    if (from) checkBindPermission(from, targets.addresses);
     if (
       history && !cached && !more && !checked.localAddr &&
       !ipVersion(hostname)
