@@ -854,3 +854,66 @@ Deno.exit(0);
     }
   },
 });
+
+Deno.test("connect() treats an async onEvent or history method that rejects as one that throws: no unhandled rejection", async (t) => {
+  await using server = acceptingServer("127.0.0.1");
+  const error = new Error("rejected");
+  const resolver = () => ["127.0.0.1", "127.0.0.2"];
+  await t.step("onEvent, on attemptStarted", async () => {
+    const rejected = await connect({
+      hostname: "x.test",
+      port: server.port,
+      resolver,
+      onEvent: async (event) => {
+        if (event.type === "attemptStarted") throw error;
+      },
+    }).catch((e) => e);
+    assertStrictEquals(rejected, error);
+    await assertPeersClosed(server);
+  });
+  await t.step("onEvent, on tlsStarted", async () => {
+    await using tls = tlsServer();
+    const rejected = await connect({
+      hostname: "127.0.0.1",
+      port: tls.port,
+      tls: { caCerts: [TEST_CA], serverName: "tls.test" },
+      onEvent: async (event) => {
+        if (event.type === "tlsStarted") throw error;
+      },
+    }).catch((e) => e);
+    assertStrictEquals(rejected, error);
+    await assertPeersClosed(tls);
+  });
+  await t.step("history.record()", async () => {
+    const history = new ConnectHistory();
+    // deno-lint-ignore require-await
+    history.record = async () => {
+      throw error;
+    };
+    const rejected = await connect({
+      hostname: "x.test",
+      port: server.port,
+      resolver,
+      history,
+    }).catch((e) => e);
+    // It rejects once the winner is decided: the call may have settled.
+    if (rejected !== error) (rejected as Deno.Conn).close();
+    await assertPeersClosed(server);
+  });
+  for (const method of ["order", "addresses", "attemptDelay"] as const) {
+    await t.step(`history.${method}(), refused as no answer`, async () => {
+      const history = new ConnectHistory();
+      // deno-lint-ignore require-await
+      history[method] = (async () => {
+        throw error;
+      }) as never;
+      await assertRejects(
+        () =>
+          connect({ hostname: "x.test", port: server.port, resolver, history }),
+        TypeError,
+        `'history.${method}()' must return`,
+      );
+      await assertPeersClosed(server);
+    });
+  }
+});
