@@ -5,6 +5,7 @@
 // `dial` hook. Here too: each local address of the family tried in turn (as
 // asyncio does), the per-attempt timeout, and the error classes a reset can
 // produce given one class.
+import { NEVER } from "./_timer.ts";
 import { connectFrom } from "./_node_tcp_conn.ts";
 import { familyOf } from "./_ip.ts";
 import { bindPermissionError, isBindDenial } from "./_permission.ts";
@@ -292,13 +293,11 @@ export function isTcpConn(value: unknown): value is Deno.TcpConn {
     conn.remoteAddr?.transport === "tcp";
 }
 
-function closeQuietly(conn: { close(): void }): void {
+/** Closes `conn`, if it is not closed yet. */
+export function closeQuietly(conn: { close(): void }): void {
   try {
     conn.close();
   } catch {
     // Already closed, or a hook's object that cannot be.
   }
 }
-
-/** A signal that never aborts. */
-const NEVER = new AbortController().signal;

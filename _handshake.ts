@@ -10,6 +10,7 @@ import { delay } from "@std/async/delay";
 import { formatAddress } from "./errors.ts";
 import { messageOf, wrapError } from "./_errors.ts";
 import { CallbackFailure } from "./_callbacks.ts";
+import { closeQuietly } from "./_dial.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
 import type { NormalizedTlsOptions } from "./_tls_options.ts";
 import type { CloseTlsResult, TlsEvent } from "./types.ts";
@@ -20,15 +21,6 @@ const shutdownTimeouts = new WeakMap<Deno.TlsConn, number>();
 /** The `shutdownTimeout` that `conn` was upgraded with, if it was here. */
 export function shutdownTimeoutOf(conn: Deno.TlsConn): number | undefined {
   return shutdownTimeouts.get(conn);
-}
-
-/** Closes `conn`, if it is not closed yet. */
-export function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
-  }
 }
 
 /**

@@ -60,6 +60,7 @@ import {
 import { connectDirect, dial, type LocalAddresses } from "./_dial.ts";
 import { handshake } from "./_handshake.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
+import { NEVER } from "./_timer.ts";
 
 export type {
   AttemptEvent,
@@ -87,9 +88,6 @@ type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
  * as `abort()` without a reason would build one, stack included, every time.
  */
 const SETTLED = new DOMException("The connection was settled", "AbortError");
-
-/** A signal that never aborts. */
-const NEVER = new AbortController().signal;
 
 /**
  * Opens a connection the way asyncio's `loop.create_connection()` does, with

@@ -864,6 +864,7 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
       hostname: "x.test",
       port: server.port,
       resolver,
+      // deno-lint-ignore require-await
       onEvent: async (event) => {
         if (event.type === "attemptStarted") throw error;
       },
@@ -877,6 +878,7 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
       hostname: "127.0.0.1",
       port: tls.port,
       tls: { caCerts: [TEST_CA], serverName: "tls.test" },
+      // deno-lint-ignore require-await
       onEvent: async (event) => {
         if (event.type === "tlsStarted") throw error;
       },
