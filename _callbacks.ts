@@ -4,7 +4,7 @@
 // with the first error thrown, as it was thrown, once everything it opened is
 // closed; an answer it cannot use is a TypeError that names the method.
 import type { ConnectHistory } from "./history.ts";
-import type { Family } from "./types.ts";
+import type { Family, Resolver } from "./types.ts";
 import { familyOf, hasZoneId, ipVersion } from "./_ip.ts";
 import { ownElements } from "./_own_options.ts";
 import { MAX_ADDRESSES } from "./_resolve.ts";
@@ -137,8 +137,11 @@ export function rememberedByHistory(
   history: ConnectHistory,
   hostname: string,
   family: Family | undefined,
+  resolver: Resolver | undefined,
 ): readonly string[] | undefined {
-  const remembered: unknown = history.addresses(hostname, family);
+  const remembered: unknown = resolver
+    ? history.addresses(hostname, family, resolver)
+    : history.addresses(hostname, family);
   if (remembered === undefined) return undefined;
   const addresses = ownElements(remembered);
   const wrong = addresses === undefined ? -1 : addresses.findIndex((

@@ -45,12 +45,12 @@ export function raceRemembered(
   callbacks: CallbackFailure | undefined,
   race: Race,
 ): Promise<Deno.TcpConn> {
-  const { history, hostname, family } = checked;
+  const { history, hostname, family, resolver } = checked;
   // With `localAddr`, what can be used depends on it: no cache.
   if (!history || checked.localAddr || ipVersion(hostname)) return race();
   let cached: readonly string[] | undefined;
   try {
-    cached = rememberedByHistory(history, hostname, family);
+    cached = rememberedByHistory(history, hostname, family, resolver);
   } catch (error) {
     // Nothing is open yet: the call stops with it.
     callbacks!.fail(error);

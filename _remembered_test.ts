@@ -16,12 +16,13 @@ Deno.test("connect() keeps the failures on remembered addresses in the final err
   // Nothing listens on this port, on any loopback address.
   const port = refusedPort();
   const history = new ConnectHistory();
-  history.recordAddresses("x.test", undefined, ["127.0.0.2"]);
+  const resolver = () => ["127.0.0.3"];
+  history.recordAddresses("x.test", undefined, ["127.0.0.2"], 60_000, resolver);
   const indexes: number[] = [];
   const error = await connect({
     hostname: "x.test",
     port,
-    resolver: () => ["127.0.0.3"],
+    resolver,
     history,
     allErrors: true,
     onEvent: (event: ConnectEvent) => {
@@ -35,13 +36,13 @@ Deno.test("connect() keeps the failures on remembered addresses in the final err
   assertEquals(indexes, [0, 1]);
 
   // Without allErrors: one error, naming both addresses.
-  history.recordAddresses("x.test", undefined, ["127.0.0.2"]);
+  history.recordAddresses("x.test", undefined, ["127.0.0.2"], 60_000, resolver);
   await assertRejects(
     () =>
       connect({
         hostname: "x.test",
         port,
-        resolver: () => ["127.0.0.3"],
+        resolver,
         history,
       }),
     Deno.errors.ConnectionRefused,
@@ -52,20 +53,21 @@ Deno.test("connect() keeps the failures on remembered addresses in the final err
 Deno.test("connect() does not look the name up again when the history misbehaves on remembered addresses", async () => {
   await using server = acceptingServer("127.0.0.1");
   const history = new ConnectHistory();
-  history.recordAddresses("x.test", undefined, ["127.0.0.1"]);
+  const looked: string[] = [];
+  const resolver = (name: string) => {
+    looked.push(name);
+    return ["127.0.0.1"];
+  };
+  history.recordAddresses("x.test", undefined, ["127.0.0.1"], 60_000, resolver);
   history.order = () => ["192.0.2.1"];
   let deleted = 0;
   history.deleteAddresses = () => deleted++ >= 0;
-  const looked: string[] = [];
   await assertRejects(
     () =>
       connect({
         hostname: "x.test",
         port: server.port,
-        resolver: (name) => {
-          looked.push(name);
-          return ["127.0.0.1"];
-        },
+        resolver,
         history,
       }),
     TypeError,

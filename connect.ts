@@ -542,8 +542,12 @@ async function race(
       !ipVersion(hostname)
     ) {
       const { resolved, ttl } = targets;
+      const { resolver } = checked;
+      // Kept per resolver: another one may answer differently.
       callbacks!.call(() =>
-        history.recordAddresses(hostname, family, resolved, ttl)
+        resolver
+          ? history.recordAddresses(hostname, family, resolved, ttl, resolver)
+          : history.recordAddresses(hostname, family, resolved, ttl)
       );
       callbacks!.throwIfFailed();
     }

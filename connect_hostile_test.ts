@@ -364,17 +364,23 @@ Deno.test("connect() fails with the error of a history whose address cache metho
     await t.step(method, async () => {
       const error = new Error(method);
       const history = new ConnectHistory();
+      const { resolver } = recordingResolver(["127.0.0.1"]);
       // A remembered address that refuses: the race on it fails, and the
       // name is resolved afresh (deleteAddresses() first).
       if (method === "deleteAddresses") {
-        history.recordAddresses("x.test", undefined, ["127.0.0.3"]);
+        history.recordAddresses(
+          "x.test",
+          undefined,
+          ["127.0.0.3"],
+          60_000,
+          resolver,
+        );
       }
       let called = 0;
       history[method] = () => {
         called++;
         throw error;
       };
-      const { resolver } = recordingResolver(["127.0.0.1"]);
       const rejected = await connect({
         hostname: "x.test",
         port: server.port,
@@ -555,15 +561,6 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
           let threw = false;
           let events = 0;
           const history = new ConnectHistory();
-          if (stale) {
-            history.recordAddresses("x.test", undefined, ["127.0.0.3"]);
-          }
-          if (thrower.kind !== "onEvent" && thrower.kind !== "resolver") {
-            history[thrower.kind] = () => {
-              threw = true;
-              throw thrown;
-            };
-          }
           // 127.0.0.2 and [::1] refuse: nothing listens there on that port.
           const addresses = [
             "127.0.0.2",
@@ -601,6 +598,22 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
                 throw thrown;
               }
               return addresses;
+            };
+          }
+          if (stale) {
+            // Remembered from this resolver's answer.
+            history.recordAddresses(
+              "x.test",
+              undefined,
+              ["127.0.0.3"],
+              60_000,
+              options.resolver,
+            );
+          }
+          if (thrower.kind !== "onEvent" && thrower.kind !== "resolver") {
+            history[thrower.kind] = () => {
+              threw = true;
+              throw thrown;
             };
           }
           if (local) options.localAddr = { hostname: "127.0.0.1" };

@@ -437,7 +437,9 @@ Deno.test("connect() with history resolves afresh once when a name moved", async
     "attemptStarted 1 127.0.0.1",
     "attemptWon 1 127.0.0.1",
   ]);
-  assertEquals(history.addresses("he.test"), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", undefined, resolver), [
+    "127.0.0.1",
+  ]);
   assertEquals(history.get(`he.test:${server.port}`)?.address, "127.0.0.1");
 });
 
@@ -445,7 +447,13 @@ Deno.test("connect() with history fails as before when a fresh look-up brings no
   const port = refusedPort();
   const resolver = countingResolver({ addresses: ["127.0.0.1"] });
   const history = new ConnectHistory();
-  history.recordAddresses("he.test", undefined, ["127.0.0.1"]);
+  history.recordAddresses(
+    "he.test",
+    undefined,
+    ["127.0.0.1"],
+    60_000,
+    resolver,
+  );
   const events: ConnectEvent[] = [];
   await assertRejects(
     () =>
@@ -465,7 +473,9 @@ Deno.test("connect() with history fails as before when a fresh look-up brings no
     "attemptStarted 0 127.0.0.1",
     "attemptFailed 0 127.0.0.1",
   ]);
-  assertEquals(history.addresses("he.test"), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", undefined, resolver), [
+    "127.0.0.1",
+  ]);
 });
 
 Deno.test("connect() with history does not remember answers in batches, and keys addresses by family", async () => {
@@ -485,7 +495,7 @@ Deno.test("connect() with history does not remember answers in batches, and keys
     });
   }
   assertEquals(calls, 2);
-  assertEquals(history.addresses("he.test"), undefined);
+  assertEquals(history.addresses("he.test", undefined, batches), undefined);
 
   const resolver = countingResolver({ addresses: ["127.0.0.1"] });
   for (const family of [4, undefined, 4] as const) {
@@ -499,6 +509,28 @@ Deno.test("connect() with history does not remember answers in batches, and keys
   }
   // One look-up for IPv4 only, one for both families.
   assertEquals(resolver.calls, 2);
-  assertEquals(history.addresses("he.test", 4), ["127.0.0.1"]);
-  assertEquals(history.addresses("he.test", 6), undefined);
+  assertEquals(history.addresses("he.test", 4, resolver), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", 6, resolver), undefined);
+  // Kept for that resolver only: not the system resolver's answer.
+  assertEquals(history.addresses("he.test", 4), undefined);
+});
+
+Deno.test("connect() with history uses remembered addresses only with the resolver that answered them", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  const a = countingResolver({ addresses: ["127.0.0.1"] });
+  const b = countingResolver({ addresses: ["127.0.0.1"] });
+  for (const resolver of [a, b, a, b]) {
+    using _conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      resolver,
+      history,
+    });
+  }
+  // Each answer replaces the other's: every connection looked the name up.
+  assertEquals([a.calls, b.calls], [2, 2]);
+  // The system resolver (no resolver) does not take b's answer either.
+  assertEquals(history.addresses("he.test"), undefined);
+  assertEquals(history.addresses("he.test", undefined, b), ["127.0.0.1"]);
 });
