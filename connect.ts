@@ -570,6 +570,8 @@ async function race(
       addresses: first,
       ...(targets.skipped.length > 0 &&
         { skipped: frozenFor(emit, targets.skipped.map(toTarget)) }),
+      // No look-up: the history's address cache.
+      ...(cached && { remembered: true as const }),
     });
     callbacks?.throwIfFailed();
     const reason = fallsBack ? addressesFallback(checked, first) : undefined;

@@ -371,6 +371,7 @@ Deno.test("connect() with history resolves a name once while its addresses are r
   const answer = { addresses: ["127.0.0.1"] };
   const resolver = countingResolver(answer);
   const history = new ConnectHistory();
+  const remembered: (true | undefined)[] = [];
   for (const hostname of ["he.test", "HE.TEST.", "he.test"]) {
     const events: ConnectEvent[] = [];
     using conn = await connect({
@@ -381,9 +382,13 @@ Deno.test("connect() with history resolves a name once while its addresses are r
       onEvent: (event) => events.push(event),
     });
     assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
-    assertEquals(events[0]?.type, "resolved");
+    const resolved = events[0];
+    assert(resolved?.type === "resolved");
+    remembered.push(resolved.remembered);
   }
   assertEquals(resolver.calls, 1);
+  // The `resolved` event says when no look-up was made.
+  assertEquals(remembered, [undefined, true, true]);
 
   // Off, or a resolver's ttl of 0: every connection resolves.
   for (
