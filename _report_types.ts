@@ -229,6 +229,16 @@ export interface ResolvedReport {
    * `--dns`), in the order they came; absent when there was a single one.
    */
   late?: LateAnswerReport[];
+  /**
+   * `true` when no look-up was made: the addresses were those the history
+   * remembered from an earlier connection (`--repeat`); absent otherwise.
+   */
+  remembered?: true;
+  /**
+   * With `remembered`: how long before this connection the name was looked
+   * up (ms), when known.
+   */
+  lookedUpAgo?: number;
 }
 
 /** The whole run, as one JSON object (`--json`). */
