@@ -763,3 +763,17 @@ Deno.test("Timeline shows control characters from names and errors as text", () 
   );
   assertEquals(err, ["error: all \\x9b failed"]);
 });
+
+Deno.test("Timeline says 'Remembered', not 'Resolved in 0.0 ms', when no look-up was made", () => {
+  const remembered: TimelineEvent = { ...resolved, remembered: true };
+  const timeline = new Timeline(SETTINGS, { lookedUpAgo: 2_500 });
+  assertEquals(
+    timeline.add(remembered)[0],
+    "Remembered 2 addresses of dual.test (looked up 2.5 s ago), in the order they will be tried:",
+  );
+  const unknown = new Timeline(SETTINGS);
+  assertEquals(
+    unknown.add({ ...remembered, addresses: [V4] })[0],
+    "Remembered 1 address of dual.test from an earlier look-up:",
+  );
+});
