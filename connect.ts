@@ -20,7 +20,7 @@
  */
 // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
 import type { closeTls } from "./tls.ts";
-import { combineAttemptErrors, formatAddress } from "./errors.ts";
+import { formatAddress } from "./errors.ts";
 import {
   type Attempt,
   interleave,
@@ -28,13 +28,13 @@ import {
   type StaggeredRaceOptions,
 } from "./happy_eyeballs.ts";
 import type {
-  AttemptFailure,
-  ConnectEvent,
   ConnectOptions,
   ConnectTarget,
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
+import { Attempts, raceError } from "./_attempts.ts";
+import { type Emit, emitter, frozenFor } from "./_emit.ts";
 import {
   closeBatches,
   rememberedTargets,
@@ -55,9 +55,8 @@ import {
   lookupError,
   lookupFallback,
   mayFallBack,
-  permissionError,
 } from "./_permission.ts";
-import { connectDirect, dial, type LocalAddresses } from "./_dial.ts";
+import { connectDirect } from "./_dial.ts";
 import { handshake } from "./_handshake.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
 import { NEVER } from "./_timer.ts";
@@ -79,9 +78,6 @@ export type {
   ResolverOptions,
   TlsConnectEvent,
 } from "./types.ts";
-
-/** An event as made, before `elapsed` is stamped on it. */
-type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
 
 /**
  * The reason of every abort once `connect()` has settled: one error made once,
@@ -296,37 +292,6 @@ export function connect(
   );
 }
 
-/** Tells `onEvent` of an event, stamping `elapsed` on it. */
-type Emit = (event: WithoutElapsed<ConnectEvent>) => void;
-
-/**
- * What tells `onEvent` of events, or `undefined` without a listener:
- * `emit?.(event)` then builds no event at all. Once a callback has thrown,
- * it tells nothing more; what `onEvent` throws is recorded in `callbacks`.
- */
-function emitter(
-  onEvent: ((event: ConnectEvent) => unknown) | undefined,
-  callbacks: CallbackFailure | undefined,
-): Emit | undefined {
-  if (!onEvent || !callbacks) return undefined;
-  // Clock readings only for those who read them.
-  const start = performance.now();
-  return (event) => {
-    if (callbacks.failed) return;
-    callbacks.call(() =>
-      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent)
-    );
-  };
-}
-
-/**
- * `value`, frozen when `onEvent` is told of it (it must not change where to
- * connect); as it is otherwise.
- */
-function frozenFor<T>(emit: Emit | undefined, value: T): T {
-  return emit ? Object.freeze(value) : value;
-}
-
 /**
  * Connects to an IP literal, with no event, history, local address, dial hook
  * nor attempt timeout.
@@ -370,17 +335,6 @@ async function connectTls(
   );
 }
 
-/** The error of a race whose attempts all failed. */
-function raceError(
-  destination: string,
-  failed: readonly AttemptFailure[],
-  checked: Checked,
-): Error {
-  const { allErrors } = checked;
-  return (!allErrors && permissionError(destination, failed, checked)) ||
-    combineAttemptErrors(destination, failed, { allErrors });
-}
-
 /**
  * The TCP part of {@linkcode connect}, as asyncio's `create_connection`:
  * resolve, order, race, combine the errors.
@@ -396,76 +350,14 @@ async function race(
   const toTarget = (address: string): Deno.NetAddr =>
     frozenFor(emit, { transport: "tcp", hostname: address, port });
 
-  const dialing = {
-    hook: checked.dial,
-    attemptTimeout: checked.attemptTimeout,
-  };
-  let from: LocalAddresses | undefined;
-  // Both indexed by attempt, in the order in which the attempts started.
-  const attempted: Deno.NetAddr[] = remembered.attempted ?? [];
-  const failures: AttemptFailure[] = remembered.failures ?? [];
-  let winner: number | undefined;
-
-  /** An attempt to connect to `address`, reporting it with events. */
-  function attemptTo(
-    address: Deno.NetAddr,
-  ): (attemptSignal?: AbortSignal) => Promise<Deno.TcpConn> {
-    return async (attemptSignal) => {
-      const index = attempted.push(address) - 1;
-      emit?.({ type: "attemptStarted", index, address });
-      callbacks?.throwIfFailed();
-      const begun = history ? performance.now() : 0;
-      let conn: Deno.TcpConn;
-      try {
-        conn = await dial(address, from, attemptSignal, dialing);
-      } catch (error) {
-        if (attemptSignal?.aborted) {
-          emit?.({ type: "attemptCancelled", index, address });
-        } else {
-          failures[index] = { address, error };
-          emit?.({ type: "attemptFailed", index, address, error });
-        }
-        throw error;
-      }
-      // The race settles on the first attempt to get here; a later one is
-      // a runner-up, closed by `dispose` below.
-      if (winner === undefined) {
-        winner = index;
-        if (history) {
-          const connectTime = performance.now() - begun;
-          callbacks!.call(() =>
-            history.record(destination, address.hostname, connectTime)
-          );
-        }
-        emit?.({ type: "attemptWon", index, address });
-        // The history or onEvent threw, or onEvent aborted the signal: this
-        // connection is not the result any more.
-        if (callbacks?.failed || attemptSignal?.aborted) {
-          conn.close();
-          emit?.({ type: "attemptCancelled", index, address });
-          throw callbacks?.failed ? callbacks.error : attemptSignal!.reason;
-        }
-      }
-      return conn;
-    };
-  }
-
-  /** The error of a race that every attempt lost. */
-  function failure(): Error {
-    // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    const error = raceError(destination, failures.filter(Boolean), checked);
-    remembered.lost = error;
-    return error;
-  }
-
-  // A single address needs no race, nor an abort signal of its own.
-  function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
-    return attemptTo(address)(signal).then(undefined, () => {
-      callbacks?.throwIfFailed();
-      if (signal?.aborted) throw signal.reason;
-      throw failure();
-    });
-  }
+  // Indexed by attempt, in the order in which the attempts started.
+  const attempts = new Attempts(
+    checked,
+    destination,
+    emit,
+    callbacks,
+    remembered,
+  );
 
   if (ipVersion(hostname)) {
     if (family !== undefined && familyOf(hostname) !== family) {
@@ -480,7 +372,7 @@ async function race(
     if (!checked.localAddr) {
       const address = toTarget(hostname);
       emit?.({ type: "resolved", hostname, addresses: [address] });
-      return await connectOnly(address);
+      return await attempts.only(address);
     }
   }
 
@@ -536,7 +428,7 @@ async function race(
       throw lookupError(checked, error);
     }
     more = targets.more;
-    from = targets.from;
+    attempts.from = targets.from;
     if (
       history && !cached && !more && !checked.localAddr &&
       !ipVersion(hostname)
@@ -582,14 +474,16 @@ async function race(
       // Handed on, not awaited: nothing here waits in memory beside it.
       racing = true;
       controller?.abort(SETTLED);
-      return connectOnly(first[0]!);
+      return attempts.only(first[0]!);
     }
 
     // Race. RFC 8305 §3: later batches are folded into the attempts not yet
     // started; the race takes each address only when its attempt is due.
-    let attempts:
+    let each:
       | Attempt<Deno.TcpConn>[]
-      | AsyncIterable<Attempt<Deno.TcpConn>> = first.map(attemptTo);
+      | AsyncIterable<Attempt<Deno.TcpConn>> = first.map((address) =>
+        attempts.to(address)
+      );
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
       queue.fold(more, targets.check, (fresh) => {
@@ -598,7 +492,7 @@ async function race(
       }, innerSignal());
       // fold() closes it.
       more = undefined;
-      attempts = queue.map((address) => attemptTo(toTarget(address)));
+      each = queue.map((address) => attempts.to(toTarget(address)));
     }
     // A remembered fast winner may shorten the delay.
     const delay = history
@@ -608,7 +502,11 @@ async function race(
       delay,
       dispose(conn, index) {
         conn.close();
-        emit?.({ type: "attemptCancelled", index, address: attempted[index]! });
+        emit?.({
+          type: "attemptCancelled",
+          index,
+          address: attempts.attempted[index]!,
+        });
       },
     };
     // Only the caller's signal, or a callback that throws, can abort the
@@ -619,7 +517,7 @@ async function race(
     // Not awaited here, so that this function does not wait in memory with
     // every race in flight: its promise takes the race's outcome.
     racing = true;
-    return staggeredRace<Deno.TcpConn>(attempts, raceOptions).then(
+    return staggeredRace<Deno.TcpConn>(each, raceOptions).then(
       (result) => {
         controller?.abort(SETTLED);
         if (result.ok) {
@@ -632,7 +530,7 @@ async function race(
         }
         callbacks?.throwIfFailed();
         // Combine the errors.
-        throw failure();
+        throw attempts.failure();
       },
       (error) => {
         controller?.abort(SETTLED);
