@@ -8,6 +8,7 @@ import type { AttemptFailure } from "./types.ts";
 import type { Checked } from "./_connect_options.ts";
 import { type CallbackFailure, rememberedByHistory } from "./_callbacks.ts";
 import { ipVersion } from "./_ip.ts";
+import type { Targets } from "./_resolve.ts";
 
 /** What a race knows of, and tells, the race on remembered addresses. */
 export interface Remembered {
@@ -90,4 +91,30 @@ async function raceCached(
       error,
     });
   }
+}
+
+/**
+ * Gives the history a look-up's answer to remember: a whole answer of the
+ * system resolver or of `checked.resolver` (kept per resolver: another one
+ * may answer differently), not one that comes in batches, nor one for
+ * `localAddr` (filtered by its families).
+ *
+ * @throws {unknown} What `history.recordAddresses()` threw.
+ */
+export function rememberAnswer(
+  checked: Checked,
+  callbacks: CallbackFailure,
+  targets: Targets,
+): void {
+  const { history, hostname, family, resolver } = checked;
+  if (!history || targets.more || checked.localAddr || ipVersion(hostname)) {
+    return;
+  }
+  const { resolved, ttl } = targets;
+  callbacks.call(() =>
+    resolver
+      ? history.recordAddresses(hostname, family, resolved, ttl, resolver)
+      : history.recordAddresses(hostname, family, resolved, ttl)
+  );
+  callbacks.throwIfFailed();
 }

@@ -47,7 +47,11 @@ import {
   delayByHistory,
   orderByHistory,
 } from "./_callbacks.ts";
-import { raceRemembered, type Remembered } from "./_remembered.ts";
+import {
+  raceRemembered,
+  rememberAnswer,
+  type Remembered,
+} from "./_remembered.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
@@ -429,20 +433,7 @@ async function race(
     }
     more = targets.more;
     attempts.from = targets.from;
-    if (
-      history && !cached && !more && !checked.localAddr &&
-      !ipVersion(hostname)
-    ) {
-      const { resolved, ttl } = targets;
-      const { resolver } = checked;
-      // Kept per resolver: another one may answer differently.
-      callbacks!.call(() =>
-        resolver
-          ? history.recordAddresses(hostname, family, resolved, ttl, resolver)
-          : history.recordAddresses(hostname, family, resolved, ttl)
-      );
-      callbacks!.throwIfFailed();
-    }
+    if (history && !cached) rememberAnswer(checked, callbacks!, targets);
     // Resolved afresh after remembered addresses failed, and nothing new.
     if (tried && targets.addresses.length === 0) throw remembered.error;
 
