@@ -354,6 +354,24 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
       "'history.order()' must return the addresses it was given",
     );
   }
+  // One that adds to the array it was given and returns it: checked against
+  // a copy, it is refused too, and nothing is dialled.
+  const adding = new ConnectHistory();
+  adding.order = (_destination, addresses) => {
+    addresses.push("127.0.0.3");
+    return addresses;
+  };
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "x.test",
+        port: server.port,
+        resolver: () => ["127.0.0.1", "127.0.0.2"],
+        history: adding,
+      }),
+    TypeError,
+    "'history.order()' must return the addresses it was given",
+  );
   assertEquals(server.conns.length, 0);
 });
 
@@ -931,4 +949,36 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
       await assertPeersClosed(server);
     });
   }
+});
+
+Deno.test("connect() ignores a late batch that is not IP addresses: late answers are a bonus", async () => {
+  // Nothing listens on 127.0.0.2 on that port: the race needs later batches.
+  await using server = acceptingServer("127.0.0.1");
+  let returned = false;
+  const batches = [["127.0.0.2"], ["not-an-ip"], ["127.0.0.1"]];
+  const error = await connect({
+    hostname: "x.test",
+    port: server.port,
+    resolver: () => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          Promise.resolve(
+            batches.length > 0
+              ? { done: false as const, value: batches.shift()! }
+              : { done: true as const, value: undefined },
+          ),
+        return: () => {
+          returned = true;
+          return Promise.resolve({ done: true as const, value: undefined });
+        },
+      }),
+    }),
+  }).catch((e) => e);
+  // Not a TypeError: the bad batch ended the answer, the race failed on
+  // what it had, and the resolver was told to stop.
+  assertInstanceOf(error, Deno.errors.ConnectionRefused);
+  assertStringIncludes(error.message, "127.0.0.2");
+  assert(!error.message.includes("127.0.0.1:"), error.message);
+  assert(returned, "the resolver was not told to stop");
+  assertEquals(server.conns.length, 0);
 });
