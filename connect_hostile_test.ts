@@ -358,8 +358,10 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
   // a copy, it is refused too, and nothing is dialled.
   const adding = new ConnectHistory();
   adding.order = (_destination, addresses) => {
-    addresses.push("127.0.0.3");
-    return addresses;
+    // A careless history, against its readonly type.
+    const list = addresses as string[];
+    list.push("127.0.0.3");
+    return list;
   };
   await assertRejects(
     () =>
