@@ -351,7 +351,7 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
           history,
         }),
       TypeError,
-      "'history.order()' must return the addresses it was given",
+      "'history.order()' must return the addresses it was given, reordered: current value is [",
     );
   }
   // One that adds to the array it was given and returns it: checked against
