@@ -31,7 +31,6 @@
  * @module
  */
 import { show } from "./_show.ts";
-import type { Resolver } from "./types.ts";
 
 /**
  * RFC 8305 §5: a Connection Attempt Delay must not be shorter than 10 ms.
@@ -96,7 +95,7 @@ interface CachedAddresses {
   addresses: readonly string[];
   expiresAt: number;
   /** The resolver that answered; `undefined` for the system resolver. */
-  resolver: Resolver | undefined;
+  resolver: object | undefined;
 }
 
 /**
@@ -479,8 +478,9 @@ export class ConnectHistory {
    * @param hostname The host name, in any case, with or without a trailing
    * dot.
    * @param family The family asked for (`4` or `6`), or `undefined` for both.
-   * @param resolver The resolver that would look the name up; `undefined`
-   * for the system resolver. Addresses another one answered are not given.
+   * @param resolver The `resolver` function that would look the name up;
+   * `undefined` for the system resolver. Addresses another one answered are
+   * not given.
    * @returns The addresses in the resolver's order, or `undefined`.
    *
    * @example Remember a look-up
@@ -499,7 +499,7 @@ export class ConnectHistory {
   addresses(
     hostname: string,
     family?: 4 | 6 | undefined,
-    resolver?: Resolver | undefined,
+    resolver?: object | undefined,
   ): readonly string[] | undefined {
     if (this.#addressTtl === 0) return undefined;
     const key = `${family ?? 0} ${normalizeHost(hostname)}`;
@@ -522,8 +522,8 @@ export class ConnectHistory {
    * @param family The family asked for (`4` or `6`), or `undefined` for both.
    * @param addresses The addresses, in the resolver's order.
    * @param ttl How long the resolver says its answer may be kept, in ms.
-   * @param resolver The resolver that answered; `undefined` for the system
-   * resolver.
+   * @param resolver The `resolver` function that answered; `undefined` for
+   * the system resolver.
    *
    * @example A resolver's TTL shortens the time
    * ```ts
@@ -540,7 +540,7 @@ export class ConnectHistory {
     family: 4 | 6 | undefined,
     addresses: readonly string[],
     ttl: number = Infinity,
-    resolver?: Resolver | undefined,
+    resolver?: object | undefined,
   ): void {
     const key = `${family ?? 0} ${normalizeHost(hostname)}`;
     const time = Math.min(this.#addressTtl, ttl);
