@@ -77,7 +77,7 @@ export function isNodeTcpConn(conn: Deno.TcpConn): boolean {
 }
 
 /** A connected `node:net` socket with the interface of a `Deno.TcpConn`. */
-class NodeTcpConn implements Deno.TcpConn {
+export class NodeTcpConn implements Deno.TcpConn {
   readonly localAddr: Deno.NetAddr;
   readonly remoteAddr: Deno.NetAddr;
   readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;

@@ -7,7 +7,7 @@ import { assert, assertEquals } from "@std/assert";
 import type { RepeatReport, Report } from "./cli.ts";
 import { acceptingServer, type Blackhole, blackhole } from "./_testing/net.ts";
 import { type DnsServer, dnsServer } from "./_testing/dns.ts";
-import { needs } from "./_testing/servers.ts";
+import { needs } from "./_testing/needs.ts";
 import {
   lineTimes,
   masked,
@@ -16,8 +16,6 @@ import {
   screen,
 } from "./_testing/command.ts";
 import { type CliIo, runCli } from "./_cli.ts";
-
-const TERMINAL = !needs("script").ignore;
 
 type Server = ReturnType<typeof acceptingServer>;
 
@@ -84,7 +82,7 @@ async function onTerminal(args: string[], port: number, columns = 100) {
 Deno.test({
   name:
     "cli.ts --dns shows the answers as they come, and a waterfall on a wide terminal",
-  ignore: !TERMINAL,
+  ...needs("script"),
   async fn() {
     // AAAA at once, A 100 ms later: the race starts with [::1] alone.
     const { server, hole, dns } = await brokenIpv6(0, 100);
@@ -141,7 +139,7 @@ Deno.test({
 Deno.test({
   name:
     "cli.ts --repeat 3 remembers the winner with one ConnectHistory, and summarises",
-  ignore: !TERMINAL,
+  ...needs("script"),
   async fn() {
     const { server, hole, dns } = await brokenIpv6();
     await using _server = server;
@@ -193,7 +191,7 @@ Deno.test({
 
 Deno.test({
   name: "cli.ts --local-addr says which addresses it skips",
-  ignore: !TERMINAL,
+  ...needs("script"),
   async fn() {
     const { server, hole, dns } = await brokenIpv6();
     await using _server = server;

@@ -13,13 +13,8 @@ import {
   refusedPort,
   tlsServer,
 } from "./_testing/net.ts";
-import {
-  denoArgs,
-  hasScriptCommand,
-  ROOT,
-  run,
-  runOnTerminal,
-} from "./_testing/command.ts";
+import { denoArgs, ROOT, run, runOnTerminal } from "./_testing/command.ts";
+import { needs } from "./_testing/needs.ts";
 
 // deno-lint-ignore no-control-regex
 const ANSI_COLOR = /\x1b\[(1|2|3\d)m/;
@@ -219,7 +214,7 @@ Deno.test("cli.ts --help prints usage and exits 0", async () => {
 
 Deno.test({
   name: "cli.ts on a terminal: colours, and says it is still waiting",
-  ignore: !hasScriptCommand(),
+  ...needs("script"),
   async fn() {
     await using hole = await blackhole("127.0.0.1");
     const args = [hole.hostname, String(hole.port), "--timeout", "2500"];

@@ -6,7 +6,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { Report } from "./cli.ts";
 import { acceptingServer } from "./_testing/net.ts";
 import { opensslServer } from "./_testing/openssl.ts";
-import { needs } from "./_testing/servers.ts";
+import { needs } from "./_testing/needs.ts";
 import {
   lineTimes,
   masked,
@@ -14,9 +14,6 @@ import {
   runOnTerminal,
   screen,
 } from "./_testing/command.ts";
-
-const OPENSSL = !needs("openssl").ignore;
-const TERMINAL = !needs("script").ignore;
 
 const CA = ["--ca", "testdata/ca.pem"];
 const CLIENT = [
@@ -52,7 +49,7 @@ function header(port: number, tls = "then TLS"): string[] {
 Deno.test({
   name:
     "cli.ts against a TLS 1.3 server that requires a client certificate: refused without one, exit 1",
-  ignore: !OPENSSL || !TERMINAL,
+  ...needs("openssl", "script"),
   async fn() {
     await using server = await opensslServer({
       version: "1.3",
@@ -94,7 +91,7 @@ Deno.test({
 Deno.test({
   name:
     "cli.ts with a client certificate the server refuses: exit 1 and a hint, TLS 1.3 as 1.2",
-  ignore: !OPENSSL || !TERMINAL,
+  ...needs("openssl", "script"),
   async fn() {
     // These servers trust ca.pem for clients: client.pem comes from another.
     await using v13 = await opensslServer({
@@ -138,7 +135,7 @@ Deno.test({
 Deno.test({
   name:
     "cli.ts against a TLS 1.2 server that requires a client certificate: fails in the handshake",
-  ignore: !OPENSSL || !TERMINAL,
+  ...needs("openssl", "script"),
   async fn() {
     await using server = await opensslServer({
       version: "1.2",
@@ -165,7 +162,7 @@ Deno.test({
 
 Deno.test({
   name: "cli.ts names the trouble with a certificate once, with a hint",
-  ignore: !OPENSSL || !TERMINAL,
+  ...needs("openssl", "script"),
   async fn() {
     await using server = await opensslServer({
       version: "1.3",
@@ -204,7 +201,7 @@ Deno.test({
 Deno.test({
   name:
     "cli.ts waits for a silent TLS server, says until when, and keeps its lines in time order",
-  ignore: !TERMINAL,
+  ...needs("script"),
   async fn() {
     await using server = acceptingServer("127.0.0.1");
     const { code, raw, lines } = await onTerminal(
@@ -240,7 +237,7 @@ function hasRawControl(text: string): boolean {
 Deno.test({
   name:
     "cli.ts shows escape sequences of a certificate's names as text, on both TLS paths",
-  ignore: !OPENSSL,
+  ...needs("openssl"),
   async fn() {
     await using server = await opensslServer({
       version: "1.3",

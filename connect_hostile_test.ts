@@ -19,15 +19,14 @@ import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import { ConnectHistory } from "./history.ts";
 import {
   acceptingServer,
-  canUnshare,
   firstLine,
-  HAS_IPV6,
   refusedPort,
   TEST_CA,
   type TestServer,
   tlsServer,
 } from "./_testing/net.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
+import { HAS_IPV6, needs } from "./_testing/needs.ts";
 
 /** A resolver that records the names it is asked for. */
 function recordingResolver(addresses: string[]) {
@@ -674,34 +673,6 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
 });
 
 // ---------------------------------------------------------------------------
-// A peer that resets at once
-// ---------------------------------------------------------------------------
-
-Deno.test("connect() with localAddr reports the address dialled when the peer reset before node:net could ask", async () => {
-  await using server = acceptingServer("127.0.0.1");
-  const { Socket } = await import("node:net");
-  const prototype = Socket.prototype as unknown as Record<string, unknown>;
-  const getpeername = prototype._getpeername;
-  // What node:net sees when the reset lands before it asks (about 1 in 50
-  // connections to a server that resets at once): getpeername fails.
-  prototype._getpeername = () => ({});
-  try {
-    using conn = await connect({
-      hostname: "127.0.0.1",
-      port: server.port,
-      localAddr: { hostname: "127.0.0.1" },
-    });
-    assertEquals(conn.remoteAddr, {
-      transport: "tcp",
-      hostname: "127.0.0.1",
-      port: server.port,
-    });
-  } finally {
-    prototype._getpeername = getpeername;
-  }
-});
-
-// ---------------------------------------------------------------------------
 // Resolvers that never stop answering
 // ---------------------------------------------------------------------------
 
@@ -818,7 +789,7 @@ while True:
 Deno.test({
   name:
     "connect() abandons system look-ups without stalling the process's other look-ups",
-  ignore: !canUnshare(),
+  ...needs("unshare", "python3"),
   async fn() {
     // A child whose /etc/resolv.conf names a server that never answers:
     // each look-up of an unknown name holds a runtime thread for 10 s.

@@ -15,13 +15,13 @@ import {
 import {
   acceptingServer,
   blackhole,
-  canUnshare,
   firstLine,
   readTestdata,
   refusedPort,
   TEST_CA,
   tlsServer,
 } from "./_testing/net.ts";
+import { needs } from "./_testing/needs.ts";
 
 /** A resolver that answers `addresses` for every name and records calls. */
 function fixedResolver(addresses: string[]) {
@@ -606,104 +606,120 @@ async function resettingServer(
   };
 }
 
-Deno.test("connect() faults: a reset right after accept fails the attempt, or else the first read, with ConnectionReset", async () => {
-  // The reset races the end of the handshake: measured here, connect() sees
-  // it 96 to 99 times in 100; otherwise the first read does. Both paths (with
-  // and without localAddr) must say ConnectionReset, whatever class the
-  // system gave the reset (Deno.connect says NotConnected when it comes
-  // between the handshake and Deno's query of the peer address: _dial.ts).
-  await using server = await resettingServer("127.0.0.1", 0, "at-once");
-  async function resetOnce(localAddr?: { hostname: string }): Promise<void> {
-    let conn: Deno.TcpConn;
-    try {
-      conn = await connect({
-        hostname: "127.0.0.1",
-        port: server.port,
-        ...(localAddr ? { localAddr } : {}),
-      });
-    } catch (error) {
-      assertInstanceOf(error, Deno.errors.ConnectionReset);
-      assertStringIncludes(
-        error.message,
-        `Cannot connect to 127.0.0.1:${server.port}: `,
-      );
-      return;
+Deno.test(
+  "connect() faults: a reset right after accept fails the attempt, or else the first read, with ConnectionReset",
+  needs("python3"),
+  async () => {
+    // The reset races the end of the handshake: measured here, connect() sees
+    // it 96 to 99 times in 100; otherwise the first read does. Both paths (with
+    // and without localAddr) must say ConnectionReset, whatever class the
+    // system gave the reset (Deno.connect says NotConnected when it comes
+    // between the handshake and Deno's query of the peer address: _dial.ts).
+    await using server = await resettingServer("127.0.0.1", 0, "at-once");
+    async function resetOnce(localAddr?: { hostname: string }): Promise<void> {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await connect({
+          hostname: "127.0.0.1",
+          port: server.port,
+          ...(localAddr ? { localAddr } : {}),
+        });
+      } catch (error) {
+        assertInstanceOf(error, Deno.errors.ConnectionReset);
+        assertStringIncludes(
+          error.message,
+          `Cannot connect to 127.0.0.1:${server.port}: `,
+        );
+        return;
+      }
+      try {
+        await assertRejects(
+          () => conn.read(new Uint8Array(8)),
+          Deno.errors.ConnectionReset,
+        );
+      } finally {
+        conn.close();
+      }
     }
-    try {
+    for (const localAddr of [undefined, { hostname: "127.0.0.1" }]) {
+      for (let i = 0; i < 3; i++) await resetOnce(localAddr);
+    }
+    // Concurrent connections make the rarer classes likelier (NotConnected:
+    // about 3 in 1,000 here); each must still come as ConnectionReset.
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = 0; i < 50; i++) await resetOnce();
+      }),
+    );
+  },
+);
+
+Deno.test(
+  "connect() faults: a reset during the race passes on to the next address at once",
+  needs("python3"),
+  async () => {
+    await using good = acceptingServer("127.0.0.1");
+    await using reset = await resettingServer(
+      "127.0.0.3",
+      good.port,
+      "at-once",
+    );
+    const events: ConnectEvent[] = [];
+    using conn = await connect({
+      hostname: "reset.test",
+      port: good.port,
+      resolver: () => ["127.0.0.3", "127.0.0.1"],
+      // Only a failure may start the second attempt.
+      happyEyeballsDelay: Infinity,
+      onEvent: (event) => events.push(event),
+    });
+    if (conn.remoteAddr.hostname === "127.0.0.3") {
+      // The rare case where the reset came after the handshake.
       await assertRejects(
         () => conn.read(new Uint8Array(8)),
         Deno.errors.ConnectionReset,
       );
-    } finally {
-      conn.close();
+      return;
     }
-  }
-  for (const localAddr of [undefined, { hostname: "127.0.0.1" }]) {
-    for (let i = 0; i < 3; i++) await resetOnce(localAddr);
-  }
-  // Concurrent connections make the rarer classes likelier (NotConnected:
-  // about 3 in 1,000 here); each must still come as ConnectionReset.
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      for (let i = 0; i < 50; i++) await resetOnce();
-    }),
-  );
-});
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+    assertEquals(timeline(events), [
+      "resolved",
+      "attemptStarted 0",
+      "attemptFailed 0",
+      "attemptStarted 1",
+      "attemptWon 1",
+    ]);
+    const failed = events[2];
+    assert(failed?.type === "attemptFailed");
+    assertInstanceOf(failed.error, Deno.errors.ConnectionReset);
+    assertEquals(reset.port, good.port);
+  },
+);
 
-Deno.test("connect() faults: a reset during the race passes on to the next address at once", async () => {
-  await using good = acceptingServer("127.0.0.1");
-  await using reset = await resettingServer("127.0.0.3", good.port, "at-once");
-  const events: ConnectEvent[] = [];
-  using conn = await connect({
-    hostname: "reset.test",
-    port: good.port,
-    resolver: () => ["127.0.0.3", "127.0.0.1"],
-    // Only a failure may start the second attempt.
-    happyEyeballsDelay: Infinity,
-    onEvent: (event) => events.push(event),
-  });
-  if (conn.remoteAddr.hostname === "127.0.0.3") {
-    // The rare case where the reset came after the handshake.
-    await assertRejects(
-      () => conn.read(new Uint8Array(8)),
-      Deno.errors.ConnectionReset,
+Deno.test(
+  "connect() faults: a reset after the first byte leaves connect() alone and fails the read",
+  needs("python3"),
+  async () => {
+    await using server = await resettingServer(
+      "127.0.0.1",
+      0,
+      "after-first-byte",
     );
-    return;
-  }
-  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
-  assertEquals(timeline(events), [
-    "resolved",
-    "attemptStarted 0",
-    "attemptFailed 0",
-    "attemptStarted 1",
-    "attemptWon 1",
-  ]);
-  const failed = events[2];
-  assert(failed?.type === "attemptFailed");
-  assertInstanceOf(failed.error, Deno.errors.ConnectionReset);
-  assertEquals(reset.port, good.port);
-});
-
-Deno.test("connect() faults: a reset after the first byte leaves connect() alone and fails the read", async () => {
-  await using server = await resettingServer(
-    "127.0.0.1",
-    0,
-    "after-first-byte",
-  );
-  for (const localAddr of [undefined, { hostname: "127.0.0.1" }]) {
-    // The server waits for a byte: the connection is made before the reset.
-    using conn = await connect({
-      hostname: "127.0.0.1",
-      port: server.port,
-      ...(localAddr ? { localAddr } : {}),
-    });
-    await conn.write(new Uint8Array([1]));
-    await assertRejects(
-      () => conn.read(new Uint8Array(8)),
-      Deno.errors.ConnectionReset,
-    );
-  }
-});
+    for (const localAddr of [undefined, { hostname: "127.0.0.1" }]) {
+      // The server waits for a byte: the connection is made before the reset.
+      using conn = await connect({
+        hostname: "127.0.0.1",
+        port: server.port,
+        ...(localAddr ? { localAddr } : {}),
+      });
+      await conn.write(new Uint8Array([1]));
+      await assertRejects(
+        () => conn.read(new Uint8Array(8)),
+        Deno.errors.ConnectionReset,
+      );
+    }
+  },
+);
 
 Deno.test("connect() faults: a name the system resolver does not know is NotFound, naming it", async () => {
   // `.invalid` never resolves (RFC 2606). Here getaddrinfo answers in a few
@@ -1160,7 +1176,7 @@ Deno.test("connect() checks TLS options before any look-up", async () => {
 Deno.test({
   name:
     "connect() races every address of a name from /etc/hosts, in the system's order",
-  ignore: !canUnshare(),
+  ...needs("unshare"),
   async fn() {
     await using server = acceptingServer("127.0.0.1");
     // Nothing listens on [::1] at this port: refused, then 127.0.0.1 wins.

@@ -26,8 +26,8 @@ import {
   TEST_CA,
 } from "./_testing/net.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
+import { needs } from "./_testing/needs.ts";
 import {
-  needs,
   POSTGRES_USER,
   startNginx,
   startPostgres,

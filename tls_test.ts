@@ -21,12 +21,12 @@ import {
 import { normalizeTlsOptions } from "./_tls_options.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
 import { connect } from "./connect.ts";
-import { needs, startNginx } from "./_testing/servers.ts";
+import { startNginx } from "./_testing/servers.ts";
+import { needs } from "./_testing/needs.ts";
 import { opensslServer } from "./_testing/openssl.ts";
 import {
   acceptingServer,
   firstLine,
-  HAS_IPV6,
   readTestdata,
   serve,
   type TestServer,
@@ -139,7 +139,7 @@ Deno.test("upgradeTls() verifies the server with caCerts and reports events", as
 
 Deno.test({
   name: "upgradeTls() verifies an IPv6 address, brackets or not",
-  ignore: !HAS_IPV6,
+  ...needs("ipv6"),
   fn: async () => {
     await using server = echoServer(SERVER, "::1");
     for (const serverName of ["::1", "[::1]"]) {
@@ -672,10 +672,13 @@ Deno.test({
   },
 });
 
-Deno.test("closeTls() says the peer closed without close_notify (a server that exits)", async () => {
-  // A TLS server that ends its process after the handshake: TCP is closed
-  // without close_notify.
-  const script = `
+Deno.test(
+  "closeTls() says the peer closed without close_notify (a server that exits)",
+  needs("python3"),
+  async () => {
+    // A TLS server that ends its process after the handshake: TCP is closed
+    // without close_notify.
+    const script = `
 import socket, ssl, sys, os
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(sys.argv[1], sys.argv[2])
@@ -688,22 +691,23 @@ conn = ctx.wrap_socket(server.accept()[0], server_side=True)
 conn.recv(1)
 os._exit(0)
 `;
-  const testdata = new URL("./testdata/", import.meta.url).pathname;
-  for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
-    const child = new Deno.Command("python3", {
-      args: ["-c", script, `${testdata}server.pem`, `${testdata}server.key`],
-      stdout: "piped",
-    }).spawn();
-    const port = Number(await firstLine(child.stdout));
-    const conn = await TLS_PATHS[path](port);
-    assertStrictEquals(
-      await closeTls(conn, { timeout: 10_000 }),
-      "noCloseNotify",
-      path,
-    );
-    await child.status;
-  }
-});
+    const testdata = new URL("./testdata/", import.meta.url).pathname;
+    for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
+      const child = new Deno.Command("python3", {
+        args: ["-c", script, `${testdata}server.pem`, `${testdata}server.key`],
+        stdout: "piped",
+      }).spawn();
+      const port = Number(await firstLine(child.stdout));
+      const conn = await TLS_PATHS[path](port);
+      assertStrictEquals(
+        await closeTls(conn, { timeout: 10_000 }),
+        "noCloseNotify",
+        path,
+      );
+      await child.status;
+    }
+  },
+);
 
 /** A TLS server that completes the handshake and then ignores the client. */
 function deafServer(): TestServer {

@@ -56,16 +56,6 @@ function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Whether `script(1)` is there to give a child a terminal. */
-export function hasScriptCommand(): boolean {
-  try {
-    return new Deno.Command("script", { args: ["--version"] }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Runs `script` with `args` on a pseudo-terminal (through `script(1)`), so
  * that its standard output is a terminal. Standard error goes there too.

@@ -75,12 +75,22 @@ export async function blackhole(
   hostname = "127.0.0.1",
   port = 0,
 ): Promise<Blackhole> {
-  const child = new Deno.Command("python3", {
-    args: ["-c", BLACKHOLE_SCRIPT, hostname, String(port)],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("python3", {
+      args: ["-c", BLACKHOLE_SCRIPT, hostname, String(port)],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    // One line, not a skip: every machine that runs the tests has python3
+    // (`.ci/run` installs it).
+    throw new Error("python3 is missing: blackhole() needs it", {
+      cause: error,
+    });
+  }
   const bound = Number(await firstLine(child.stdout));
   if (!Number.isInteger(bound) || bound === 0) {
     await child.stdin.close();
@@ -192,28 +202,4 @@ export function tlsServer(hostname = "127.0.0.1"): TestServer<Deno.TlsConn> {
   });
   // Complete each handshake; a failed one is the client's business.
   return serve(listener, (conn) => conn.handshake());
-}
-
-/** Whether loopback has IPv6 here ([::1] can be bound). */
-export const HAS_IPV6: boolean = (() => {
-  try {
-    Deno.listen({ hostname: "::1", port: 0 }).close();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/**
- * Whether this process may make a mount namespace (root, with unshare), to
- * give a child its own /etc/hosts or /etc/resolv.conf.
- */
-export function canUnshare(): boolean {
-  try {
-    return Deno.uid() === 0 &&
-      new Deno.Command("unshare", { args: ["-m", "true"] }).outputSync()
-        .success;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@
 // `openssl s_server` on loopback, for the end-to-end tests of the
 // command-line tool: a real TLS server, TLS 1.2 or 1.3, that may require a
 // client certificate. Whether openssl is there: `needs("openssl")` of
-// servers.ts (a skip with one line, a failure under CI=true).
+// needs.ts (a skip with one line, a failure under CI=true).
 
 /** Options of {@linkcode opensslServer}. */
 export interface OpensslServerOptions {

@@ -3,8 +3,9 @@
 // started in a temporary folder on a loopback port, with this repository's
 // test certificates, and stopped (the folder removed) on disposal.
 //
-// A missing server is a skip with one line saying what is missing; under
-// CI=true it is a failure (`.ci/run` installs them).
+// Whether each is installed: `needs()` of needs.ts.
+
+import { findProgram, postgresBin } from "./needs.ts";
 
 const TESTDATA = new URL("../testdata/", import.meta.url);
 
@@ -16,76 +17,6 @@ export interface RealServer extends AsyncDisposable {
   port: number;
   /** Its TLS port, when it has one apart (nginx). */
   tlsPort?: number;
-}
-
-/** Why a server cannot run here, or `undefined` when it can. */
-export type Missing = string | undefined;
-
-/** The first of `candidates` that is an executable file. */
-function findExecutable(candidates: string[]): string | undefined {
-  for (const path of candidates) {
-    try {
-      if (Deno.statSync(path).isFile) return path;
-    } catch {
-      // Not there.
-    }
-  }
-  return undefined;
-}
-
-function onPath(name: string): string[] {
-  return (Deno.env.get("PATH") ?? "").split(":").filter(Boolean).map((dir) =>
-    `${dir}/${name}`
-  );
-}
-
-/** PostgreSQL's folder of programs: on PATH, or Debian's versioned one. */
-function postgresBin(): string | undefined {
-  const initdb = findExecutable(onPath("initdb"));
-  if (initdb && findExecutable(onPath("postgres"))) {
-    return initdb.slice(0, -"/initdb".length);
-  }
-  let versions: string[] = [];
-  try {
-    versions = [...Deno.readDirSync("/usr/lib/postgresql")].map((e) => e.name)
-      .sort((a, b) => Number(b) - Number(a));
-  } catch {
-    return undefined;
-  }
-  return versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) =>
-    findExecutable([`${dir}/initdb`]) && findExecutable([`${dir}/postgres`])
-  );
-}
-
-/** Where each server's program is, or why it is missing. */
-export const MISSING: Readonly<
-  Record<"postgres" | "redis" | "nginx" | "openssl" | "script", Missing>
-> = {
-  postgres: postgresBin() ? undefined : "PostgreSQL (initdb, postgres)",
-  redis: findExecutable([...onPath("redis-server"), "/usr/bin/redis-server"])
-    ? undefined
-    : "redis-server",
-  nginx: findExecutable([...onPath("nginx"), "/usr/sbin/nginx"])
-    ? undefined
-    : "nginx",
-  // For the command-line tool's tests: a real TLS server (openssl.ts), and a
-  // real terminal (script(1), through command.ts).
-  openssl: findExecutable(onPath("openssl")) ? undefined : "openssl",
-  script: findExecutable(onPath("script")) ? undefined : "script (util-linux)",
-};
-
-/**
- * Options for `Deno.test`: ignored, with one line saying why, when the
- * server is missing, except under CI=true where the test runs and fails.
- */
-export function needs(server: keyof typeof MISSING): { ignore: boolean } {
-  const missing = MISSING[server];
-  const ci = Deno.env.get("CI") === "true";
-  if (missing && !ci) {
-    // deno-lint-ignore no-console -- the one line a skip must print.
-    console.log(`skipped: ${missing} is not installed (see README "Testing")`);
-  }
-  return { ignore: missing !== undefined && !ci };
 }
 
 function freePort(): number {
@@ -216,7 +147,7 @@ export const POSTGRES_USER = "happy";
  */
 export async function startPostgres(): Promise<RealServer> {
   const bin = postgresBin();
-  if (!bin) throw new Error(`${MISSING.postgres} is not installed`);
+  if (!bin) throw new Error("PostgreSQL (initdb, postgres) is not installed");
   const user = unprivilegedUser();
   const dir = await Deno.makeTempDir({ prefix: "he_postgres_" });
   try {
@@ -371,7 +302,7 @@ http {
 `;
   await Deno.writeTextFile(`${dir}/nginx.conf`, config);
   const { child, log } = spawn(
-    findExecutable([...onPath("nginx"), "/usr/sbin/nginx"])!,
+    findProgram("nginx", ["/usr/sbin/nginx"])!,
     ["-p", dir, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`],
     { cwd: dir },
   );

@@ -3,8 +3,10 @@
 /**
  * The checks (`deno task check`): `deno fmt --check`, `deno lint`,
  * `deno check` of all code and its JSDoc examples, `deno doc --lint` of every
- * module in deno.json `exports`, no import cycle (`_tools/cycles.ts`), `deno check` of the examples in the Markdown
- * files at the root, and `deno publish --dry-run`.
+ * module in deno.json `exports`, no import cycle (`_tools/cycles.ts`), every
+ * module once in the README's module map (`_tools/module_map.ts`),
+ * `deno check` of the examples in the Markdown files at the root, and
+ * `deno publish --dry-run`.
  *
  * Run it through `_tools/std.ts` (as `deno task check` does), which says
  * where the `@std` packages come from. Every check runs, so one CI run shows
@@ -35,6 +37,8 @@ const checks: string[][] = [
   ["doc", "--lint", ...entryPoints],
   // No import cycle, type-only imports included.
   ["run", "-A", "_tools/cycles.ts"],
+  // The README's module map names every module once.
+  ["run", "-A", "_tools/module_map.ts"],
 ];
 if (markdown.length > 0) {
   checks.push(["check", "--doc-only", ...markdown.sort()]);

@@ -21,6 +21,8 @@
  *
  * @module
  */
+import { canUnshare } from "../_testing/needs.ts";
+
 /** The repository root. */
 const ROOT = new URL("../", import.meta.url);
 
@@ -39,20 +41,6 @@ const NAMES = [
   "127.0.0.1 tls.test",
 ];
 
-async function canUnshare(): Promise<boolean> {
-  if (Deno.uid() !== 0) return false;
-  try {
-    const { success } = await new Deno.Command("unshare", {
-      args: ["-m", "true"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
 const loopback = [
   Deno.execPath(),
   "run",
@@ -64,7 +52,7 @@ const loopback = [
 
 const before = await Deno.readTextFile(HOSTS);
 let status: number;
-if (await canUnshare()) {
+if (canUnshare()) {
   const dir = await Deno.makeTempDir({ prefix: "he_bench_" });
   try {
     const hosts = `${dir}/hosts`;
