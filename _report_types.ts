@@ -227,6 +227,8 @@ export interface ResolvedReport {
   /**
    * The later batches of a resolver that answers in batches (RFC 8305 §3,
    * `--dns`), in the order they came; absent when there was a single one.
+   * With `remembered`, the look-up made afresh after the remembered
+   * addresses failed (its new addresses).
    */
   late?: LateAnswerReport[];
   /**

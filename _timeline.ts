@@ -378,7 +378,13 @@ export class Timeline {
     return [
       this.#line(
         event.elapsed,
-        `late answer: ${n} more address${n === 1 ? "" : "es"}: ${
+        // After remembered addresses failed: a look-up afresh, not a late
+        // batch of the same answer.
+        `${
+          this.#fold.resolved?.remembered
+            ? `looked up afresh in ${ms(event.elapsed)}`
+            : "late answer"
+        }: ${n} more address${n === 1 ? "" : "es"}: ${
           visible(event.addresses.map(formatAddress).join(", "))
         }`,
       ),
