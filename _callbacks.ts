@@ -4,7 +4,7 @@
 // with the first error thrown, as it was thrown, once everything it opened is
 // closed; an answer it cannot use is a TypeError that names the method.
 import type { ConnectHistory } from "./history.ts";
-import type { Family } from "./types.ts";
+import type { Family, Resolver } from "./types.ts";
 import { familyOf, hasZoneId, ipVersion } from "./_ip.ts";
 import { ownElements } from "./_own_options.ts";
 import { MAX_ADDRESSES } from "./_resolve.ts";
@@ -12,28 +12,32 @@ import { show } from "./_show.ts";
 
 /**
  * The first error thrown by the caller's code during one `connect()` call.
- * Once there is one, the call stops: `onAbort` is told, and no more events
- * are sent.
+ * Once there is one, the call stops: the controller given to
+ * `abortOnFailure()` aborts, and no more events are sent. A callback that returns a promise is not waited for; if it
+ * rejects, that counts as a throw (a rejection after the call has settled
+ * changes nothing, and is never left unhandled).
  */
 export class CallbackFailure {
-  #failed = false;
-  #error: unknown;
+  #thrown: { error: unknown } | undefined;
   #onFailure: ((error: unknown) => void) | undefined;
 
   /** Whether a callback has thrown. */
   get failed(): boolean {
-    return this.#failed;
+    return this.#thrown !== undefined;
   }
 
   /** What the first callback to throw threw. */
   get error(): unknown {
-    return this.#error;
+    return this.#thrown?.error;
   }
 
-  /** Calls `callback`; if it throws, records the error and stops the call. */
-  call(callback: () => void): void {
+  /**
+   * Calls `callback`; if it throws, or returns a promise that rejects,
+   * records the error and stops the call.
+   */
+  call(callback: () => unknown): void {
     try {
-      callback();
+      onRejection(callback(), (error) => this.fail(error));
     } catch (error) {
       this.fail(error);
     }
@@ -41,22 +45,43 @@ export class CallbackFailure {
 
   /** Records `error`, unless one came first, and stops the call. */
   fail(error: unknown): void {
-    if (this.#failed) return;
-    this.#failed = true;
-    this.#error = error;
+    if (this.#thrown) return;
+    this.#thrown = { error };
     this.#onFailure?.(error);
   }
 
   /** Aborts `controller` with the error when a callback fails. */
   abortOnFailure(controller: AbortController): void {
-    if (this.#failed) controller.abort(this.#error);
+    if (this.#thrown) controller.abort(this.#thrown.error);
     else this.#onFailure = (error) => controller.abort(error);
   }
 
   /** Throws the recorded error, if any. */
   throwIfFailed(): void {
-    if (this.#failed) throw this.#error;
+    if (this.#thrown) throw this.#thrown.error;
   }
+}
+
+/**
+ * Tells `rejected` why `value` rejected, if it is a promise (or any
+ * thenable, as `await` sees it); nothing otherwise.
+ */
+function onRejection(
+  value: unknown,
+  rejected: (error: unknown) => void,
+): void {
+  if (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null && typeof (value as { then?: unknown }).then === "function"
+  ) {
+    // A thenable's then() may throw: that is its rejection too.
+    new Promise((resolve) => resolve(value)).then(undefined, rejected);
+  }
+}
+
+/** What an answer that is refused anyway rejects with changes nothing. */
+function ignoreRejection(value: unknown): void {
+  onRejection(value, () => {});
 }
 
 /**
@@ -69,10 +94,14 @@ export function orderByHistory(
   addresses: readonly string[],
 ): string[] {
   // A copy: what the history does to its argument changes nothing here.
-  const ordered = ownElements(history.order(destination, [...addresses]));
+  const answer: unknown = history.order(destination, [...addresses]);
+  const ordered = ownElements(answer);
   if (!ordered || !isPermutation(ordered, addresses)) {
+    ignoreRejection(answer);
     throw new TypeError(
-      "Cannot connect as 'history.order()' must return the addresses it was given, reordered: it returned something else",
+      `Cannot connect as 'history.order()' must return the addresses it was given, reordered: current value is ${
+        show(answer)
+      }`,
     );
   }
   return ordered as string[];
@@ -108,8 +137,11 @@ export function rememberedByHistory(
   history: ConnectHistory,
   hostname: string,
   family: Family | undefined,
+  resolver: Resolver | undefined,
 ): readonly string[] | undefined {
-  const remembered: unknown = history.addresses(hostname, family);
+  const remembered: unknown = resolver
+    ? history.addresses(hostname, family, resolver)
+    : history.addresses(hostname, family);
   if (remembered === undefined) return undefined;
   const addresses = ownElements(remembered);
   const wrong = addresses === undefined ? -1 : addresses.findIndex((
@@ -122,6 +154,8 @@ export function rememberedByHistory(
     addresses.indexOf(address) !== i
   );
   if (addresses === undefined || wrong !== -1) {
+    // An async addresses(): its rejection must not go unhandled.
+    ignoreRejection(remembered);
     throw new TypeError(
       `Cannot connect as 'history.addresses()' must return undefined or distinct IP addresses${
         family === undefined ? "" : ` of IPv${family}`
@@ -143,9 +177,10 @@ export function delayByHistory(
 ): number {
   const shortened: unknown = history.attemptDelay(destination, address, delay);
   if (typeof shortened !== "number" || !(shortened >= 0)) {
+    ignoreRejection(shortened);
     throw new TypeError(
       `Cannot connect as 'history.attemptDelay()' must return a non-negative number of milliseconds: current value is ${
-        typeof shortened === "number" ? shortened : typeof shortened
+        show(shortened)
       }`,
     );
   }

@@ -10,8 +10,9 @@ export type ErrorClass = new (
   options?: ErrorOptions,
 ) => Error;
 
-const DENO_ERROR_CLASSES: ReadonlySet<unknown> = new Set(
-  Object.values(Deno.errors),
+/** Every class of `Deno.errors`. */
+export const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(
+  Deno.errors,
 );
 
 /**
@@ -50,10 +51,10 @@ export function messageOf(error: unknown): string {
  * OS error `code`, if it has one.
  */
 export function wrapError(cause: unknown, message: string): Error {
-  const ErrorClass =
-    cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)
-      ? cause.constructor as ErrorClass
-      : Error;
+  const ErrorClass = cause instanceof Error &&
+      DENO_ERROR_CLASSES.includes(cause.constructor as ErrorClass)
+    ? cause.constructor as ErrorClass
+    : Error;
   const error = new ErrorClass(message, { cause });
   const code = osErrorOf(cause);
   return typeof code === "string" ? withCode(error, code) : error;

@@ -231,8 +231,20 @@ export interface ResolvedReport {
   /**
    * The later batches of a resolver that answers in batches (RFC 8305 §3,
    * `--dns`), in the order they came; absent when there was a single one.
+   * With `remembered`, the look-up made afresh after the remembered
+   * addresses failed (its new addresses).
    */
   late?: LateAnswerReport[];
+  /**
+   * `true` when no look-up was made: the addresses were those the history
+   * remembered from an earlier connection (`--repeat`); absent otherwise.
+   */
+  remembered?: true;
+  /**
+   * With `remembered`: how long before this connection the name was looked
+   * up (ms), when known.
+   */
+  lookedUpAgo?: number;
 }
 
 /** The whole run, as one JSON object (`--json`). */

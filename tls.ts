@@ -52,12 +52,8 @@
  * @module
  */
 
-import {
-  closeQuietly,
-  handshake,
-  shutDown,
-  shutdownTimeoutOf,
-} from "./_handshake.ts";
+import { closeQuietly } from "./_dial.ts";
+import { handshake, shutDown, shutdownTimeoutOf } from "./_handshake.ts";
 import { formatAddress } from "./errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,

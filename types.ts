@@ -151,6 +151,13 @@ export interface ResolvedEvent extends ConnectEventBase {
    * address of `localAddr` has their family (first batch only).
    */
   skipped?: Deno.NetAddr[];
+  /**
+   * `true` when no look-up was made: the addresses are those that `history`
+   * remembers for the name (see `ConnectHistory`'s `addressTtl`). If the race
+   * on them fails, the name is looked up afresh, and a second `resolved`
+   * event, without this field, brings the addresses not tried yet.
+   */
+  remembered?: true;
 }
 
 /** A connection attempt started, failed, won, or was cancelled. */
@@ -416,8 +423,11 @@ export interface ConnectOptions {
    * attempt's start and end, the TLS handshake. If it throws, the connection
    * attempt stops: everything opened is closed, no more events are sent, and
    * `connect()` rejects with the error thrown (the same for the methods of
-   * `history`). It may abort `signal`, even from the `attemptWon` event:
-   * `connect()` then rejects with `signal.reason`, the connection closed.
+   * `history`). It is not awaited: a promise it returns that rejects while
+   * the call is under way counts as a throw; one that rejects after the call
+   * has settled changes nothing (it is never left unhandled). It may abort
+   * `signal`, even from the `attemptWon` event: `connect()` then rejects
+   * with `signal.reason`, the connection closed.
    *
    * @default {undefined}
    */
