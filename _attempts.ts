@@ -6,7 +6,7 @@
 import { combineAttemptErrors } from "./errors.ts";
 import type { AttemptFailure } from "./types.ts";
 import type { Checked } from "./_connect_options.ts";
-import type { CallbackFailure } from "./_callbacks.ts";
+import type { CallbackFailure } from "./_callback_failure.ts";
 import { dial, type Dialing, type LocalAddresses } from "./_dial.ts";
 import type { Emit } from "./_emit.ts";
 import { permissionError } from "./_permission.ts";

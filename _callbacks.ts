@@ -1,83 +1,15 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The caller's code that connect() runs (onEvent, the history's methods) may
-// throw or answer nonsense. Such a failure stops the call: connect() rejects
-// with the first error thrown, as it was thrown, once everything it opened is
-// closed; an answer it cannot use is a TypeError that names the method.
+// The history's answers, checked: a caller's history (a subclass, a Proxy)
+// may answer nonsense, and an answer connect() cannot use is a TypeError that
+// names the method (a history that throws stops the call: see
+// _callback_failure.ts).
 import type { ConnectHistory } from "./history.ts";
 import type { Family, Resolver } from "./types.ts";
 import { familyOf, hasZoneId, ipVersion } from "./_ip.ts";
 import { ownElements } from "./_own_options.ts";
 import { MAX_ADDRESSES } from "./_resolve.ts";
 import { show } from "./_show.ts";
-
-/**
- * The first error thrown by the caller's code during one `connect()` call.
- * Once there is one, the call stops: the controller given to
- * `abortOnFailure()` aborts, and no more events are sent. A callback that returns a promise is not waited for; if it
- * rejects, that counts as a throw (a rejection after the call has settled
- * changes nothing, and is never left unhandled).
- */
-export class CallbackFailure {
-  #thrown: { error: unknown } | undefined;
-  #onFailure: ((error: unknown) => void) | undefined;
-
-  /** Whether a callback has thrown. */
-  get failed(): boolean {
-    return this.#thrown !== undefined;
-  }
-
-  /** What the first callback to throw threw. */
-  get error(): unknown {
-    return this.#thrown?.error;
-  }
-
-  /**
-   * Calls `callback`; if it throws, or returns a promise that rejects,
-   * records the error and stops the call.
-   */
-  call(callback: () => unknown): void {
-    try {
-      onRejection(callback(), (error) => this.fail(error));
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
-  /** Records `error`, unless one came first, and stops the call. */
-  fail(error: unknown): void {
-    if (this.#thrown) return;
-    this.#thrown = { error };
-    this.#onFailure?.(error);
-  }
-
-  /** Aborts `controller` with the error when a callback fails. */
-  abortOnFailure(controller: AbortController): void {
-    if (this.#thrown) controller.abort(this.#thrown.error);
-    else this.#onFailure = (error) => controller.abort(error);
-  }
-
-  /** Throws the recorded error, if any. */
-  throwIfFailed(): void {
-    if (this.#thrown) throw this.#thrown.error;
-  }
-}
-
-/**
- * Tells `rejected` why `value` rejected, if it is a promise (or any
- * thenable, as `await` sees it); nothing otherwise.
- */
-function onRejection(
-  value: unknown,
-  rejected: (error: unknown) => void,
-): void {
-  if (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null && typeof (value as { then?: unknown }).then === "function"
-  ) {
-    // A thenable's then() may throw: that is its rejection too.
-    new Promise((resolve) => resolve(value)).then(undefined, rejected);
-  }
-}
+import { onRejection } from "./_callback_failure.ts";
 
 /** What an answer that is refused anyway rejects with changes nothing. */
 function ignoreRejection(value: unknown): void {

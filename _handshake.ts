@@ -9,7 +9,7 @@ import { abortable } from "@std/async/abortable";
 import { delay } from "@std/async/delay";
 import { formatAddress } from "./errors.ts";
 import { messageOf, wrapError } from "./_errors.ts";
-import { CallbackFailure } from "./_callbacks.ts";
+import { CallbackFailure } from "./_callback_failure.ts";
 import { closeQuietly } from "./_dial.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
 import { visible } from "./_visible.ts";

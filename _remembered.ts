@@ -6,7 +6,8 @@
 // yet are raced; the final error keeps every attempt of both races.
 import type { AttemptFailure } from "./types.ts";
 import type { Checked } from "./_connect_options.ts";
-import { type CallbackFailure, rememberedByHistory } from "./_callbacks.ts";
+import type { CallbackFailure } from "./_callback_failure.ts";
+import { rememberedByHistory } from "./_callbacks.ts";
 import { ipVersion } from "./_ip.ts";
 import type { Targets } from "./_resolve.ts";
 

@@ -42,11 +42,8 @@ import {
   systemTargets,
   type Targets,
 } from "./_resolve.ts";
-import {
-  CallbackFailure,
-  delayByHistory,
-  orderByHistory,
-} from "./_callbacks.ts";
+import { CallbackFailure } from "./_callback_failure.ts";
+import { delayByHistory, orderByHistory } from "./_callbacks.ts";
 import {
   raceRemembered,
   rememberAnswer,
