@@ -4,6 +4,7 @@
 // attempts not yet started, families alternating (§4), and the race pulls the
 // next address only when an attempt is due.
 import { interleave } from "./happy_eyeballs.ts";
+import { closeBatches } from "./_resolve.ts";
 
 /**
  * An async iterator of addresses to attempt, fed with batches of addresses as
@@ -90,8 +91,8 @@ export class AddressQueue implements AsyncIterableIterator<string> {
       // Late answers are a bonus: the race goes on with what it has.
     } finally {
       this.close();
-      // No more are wanted; return() may throw, reject, or be missing.
-      new Promise((done) => done(more.return?.())).catch(() => {});
+      // No more are wanted.
+      closeBatches(more);
     }
   }
 

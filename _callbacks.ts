@@ -1,62 +1,19 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The caller's code that connect() runs (onEvent, the history's methods) may
-// throw or answer nonsense. Such a failure stops the call: connect() rejects
-// with the first error thrown, as it was thrown, once everything it opened is
-// closed; an answer it cannot use is a TypeError that names the method.
+// The history's answers, checked: a caller's history (a subclass, a Proxy)
+// may answer nonsense, and an answer connect() cannot use is a TypeError that
+// names the method (a history that throws stops the call: see
+// _callback_failure.ts).
 import type { ConnectHistory } from "./history.ts";
-import type { Family } from "./types.ts";
+import type { Family, Resolver } from "./types.ts";
 import { familyOf, hasZoneId, ipVersion } from "./_ip.ts";
 import { ownElements } from "./_own_options.ts";
 import { MAX_ADDRESSES } from "./_resolve.ts";
 import { show } from "./_show.ts";
+import { onRejection } from "./_callback_failure.ts";
 
-/**
- * The first error thrown by the caller's code during one `connect()` call.
- * Once there is one, the call stops: `onAbort` is told, and no more events
- * are sent.
- */
-export class CallbackFailure {
-  #failed = false;
-  #error: unknown;
-  #onFailure: ((error: unknown) => void) | undefined;
-
-  /** Whether a callback has thrown. */
-  get failed(): boolean {
-    return this.#failed;
-  }
-
-  /** What the first callback to throw threw. */
-  get error(): unknown {
-    return this.#error;
-  }
-
-  /** Calls `callback`; if it throws, records the error and stops the call. */
-  call(callback: () => void): void {
-    try {
-      callback();
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
-  /** Records `error`, unless one came first, and stops the call. */
-  fail(error: unknown): void {
-    if (this.#failed) return;
-    this.#failed = true;
-    this.#error = error;
-    this.#onFailure?.(error);
-  }
-
-  /** Aborts `controller` with the error when a callback fails. */
-  abortOnFailure(controller: AbortController): void {
-    if (this.#failed) controller.abort(this.#error);
-    else this.#onFailure = (error) => controller.abort(error);
-  }
-
-  /** Throws the recorded error, if any. */
-  throwIfFailed(): void {
-    if (this.#failed) throw this.#error;
-  }
+/** What an answer that is refused anyway rejects with changes nothing. */
+function ignoreRejection(value: unknown): void {
+  onRejection(value, () => {});
 }
 
 /**
@@ -69,10 +26,14 @@ export function orderByHistory(
   addresses: readonly string[],
 ): string[] {
   // A copy: what the history does to its argument changes nothing here.
-  const ordered = ownElements(history.order(destination, [...addresses]));
+  const answer: unknown = history.order(destination, [...addresses]);
+  const ordered = ownElements(answer);
   if (!ordered || !isPermutation(ordered, addresses)) {
+    ignoreRejection(answer);
     throw new TypeError(
-      "Cannot connect as 'history.order()' must return the addresses it was given, reordered: it returned something else",
+      `Cannot connect as 'history.order()' must return the addresses it was given, reordered: current value is ${
+        show(answer)
+      }`,
     );
   }
   return ordered as string[];
@@ -108,8 +69,11 @@ export function rememberedByHistory(
   history: ConnectHistory,
   hostname: string,
   family: Family | undefined,
+  resolver: Resolver | undefined,
 ): readonly string[] | undefined {
-  const remembered: unknown = history.addresses(hostname, family);
+  const remembered: unknown = resolver
+    ? history.addresses(hostname, family, resolver)
+    : history.addresses(hostname, family);
   if (remembered === undefined) return undefined;
   const addresses = ownElements(remembered);
   const wrong = addresses === undefined ? -1 : addresses.findIndex((
@@ -122,6 +86,8 @@ export function rememberedByHistory(
     addresses.indexOf(address) !== i
   );
   if (addresses === undefined || wrong !== -1) {
+    // An async addresses(): its rejection must not go unhandled.
+    ignoreRejection(remembered);
     throw new TypeError(
       `Cannot connect as 'history.addresses()' must return undefined or distinct IP addresses${
         family === undefined ? "" : ` of IPv${family}`
@@ -143,9 +109,10 @@ export function delayByHistory(
 ): number {
   const shortened: unknown = history.attemptDelay(destination, address, delay);
   if (typeof shortened !== "number" || !(shortened >= 0)) {
+    ignoreRejection(shortened);
     throw new TypeError(
       `Cannot connect as 'history.attemptDelay()' must return a non-negative number of milliseconds: current value is ${
-        typeof shortened === "number" ? shortened : typeof shortened
+        show(shortened)
       }`,
     );
   }

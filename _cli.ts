@@ -19,6 +19,7 @@ import { checkOptions } from "./_connect_options.ts";
 import { messageOf } from "./_errors.ts";
 import { palette, wantsColor } from "./_colors.ts";
 import { safeJson, visible } from "./_visible.ts";
+import { unbracket } from "./_ip.ts";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./_cli_args.ts";
 import { readPemFile } from "./_cli_files.ts";
 import type {
@@ -163,6 +164,8 @@ async function prepare(
     happyEyeballsDelay: cli.delay,
     interleave: cli.interleave,
     allErrors: cli.allErrors,
+    ...(cli.attemptTimeout !== undefined &&
+      { attemptTimeout: cli.attemptTimeout }),
     ...(cli.family !== undefined && { family: cli.family }),
     ...(cli.localAddr !== undefined && { localAddr: cli.localAddr }),
     ...(resolver !== undefined && { resolver }),
@@ -233,15 +236,20 @@ async function runOnce(
     history: ConnectHistory | undefined;
     interrupt: AbortSignal | undefined;
     title: string | undefined;
+    /** When (`performance.now()`) an earlier run last looked the name up. */
+    lookup: { at?: number };
   },
 ): Promise<Run> {
-  const { history } = context;
+  const { history, lookup } = context;
   const human = !cli.json;
   const live = human && io.live;
   const timeline = new Timeline(cli, {
     color: io.color,
     handshakeTimeout: HANDSHAKE_TIMEOUT,
     acceptanceWait: ACCEPTANCE_WAIT,
+    lookedUpAgo: lookup.at === undefined
+      ? undefined
+      : performance.now() - lookup.at,
   });
   let status = false; // Whether the "still waiting" line is on screen.
   const p = palette(io.color);
@@ -297,7 +305,7 @@ async function runOnce(
     ? signals[0]
     : AbortSignal.any(signals);
   const destination = formatAddress({
-    hostname: cli.hostname.replace(/^\[(.*)\]$/, "$1"),
+    hostname: unbracket(cli.hostname),
     port: cli.port,
   });
   const remembered = history?.get(destination)?.address;
@@ -310,6 +318,9 @@ async function runOnce(
       // our times and its times are one time line.
       start = Math.max(start, performance.now() - event.elapsed);
       latest = Math.max(latest, event.elapsed);
+      if (event.type === "resolved" && !event.remembered) {
+        lookup.at = performance.now();
+      }
       if (event.type === "resolved" && first === undefined) {
         first = event.addresses[0]?.hostname;
         if (history && first !== undefined) {
@@ -453,6 +464,7 @@ export async function runCli(
     interrupt = controller.signal;
   }
   const history = cli.repeat > 1 ? new ConnectHistory() : undefined;
+  const lookup = {};
   const runs: Run[] = [];
   try {
     for (let i = 0; i < cli.repeat && !interrupt?.aborted; i++) {
@@ -461,6 +473,7 @@ export async function runCli(
         await runOnce(cli, base, io, {
           history,
           interrupt,
+          lookup,
           title: cli.repeat > 1
             ? `Connection ${i + 1} of ${cli.repeat}`
             : undefined,

@@ -5,6 +5,8 @@ import { parseArgs } from "node:util";
 import type { Family, LocalAddr } from "./types.ts";
 import { messageOf } from "./_errors.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
+import { splitHostPort } from "./_ip.ts";
+import { show } from "./_show.ts";
 
 /** How to call the tool, in its usage message. */
 export const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
@@ -41,6 +43,8 @@ Options:
   --repeat N               Connect N times in a row, remembering winners
                            (ConnectHistory), then summarise (default: 1)
   --timeout MS             Give up after MS milliseconds (each connection)
+  --attempt-timeout MS     Fail each attempt after MS milliseconds, while the
+                           others go on (attemptTimeout)
   --all-errors             Report one error per failed attempt
   --json                   Print one JSON object instead of the timeline
   -h, --help               Show this help
@@ -79,6 +83,8 @@ export interface CliArgs {
   family: Family | undefined;
   localAddr: Required<LocalAddr> | undefined;
   timeout: number | undefined;
+  /** `--attempt-timeout`: `attemptTimeout` of `connect()`. */
+  attemptTimeout: number | undefined;
   allErrors: boolean;
   json: boolean;
   /** `--dns`: resolve with `dnsResolver()`. */
@@ -98,7 +104,7 @@ const MAX_REPEAT = 1000;
 function bad(option: string, rule: string, value: string): never {
   throw new UsageError(
     `Cannot parse the command line as ${option} must be ${rule}: current value is ${
-      JSON.stringify(value)
+      show(value)
     }`,
   );
 }
@@ -111,20 +117,18 @@ function parsePort(option: string, text: string, min: number): number {
   return port;
 }
 
-/** `HOST`, `HOST:PORT`, `IPv6`, `[IPv6]` or `[IPv6]:PORT`. */
-function splitHostPort(
-  text: string,
-): { hostname: string; port: string | undefined } {
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
-  if (bracketed) return { hostname: bracketed[1] ?? "", port: bracketed[2] };
-  // A bare IPv6 address: no port.
-  if ((text.match(/:/g) ?? []).length > 1) {
-    return { hostname: text, port: undefined };
+/** Parses a timeout in milliseconds: above 0, at most the timer limit. */
+function parseMs(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(ms > 0 && ms <= MAX_TIMEOUT)) {
+    bad(
+      option,
+      `a number of milliseconds above 0 and at most ${MAX_TIMEOUT}`,
+      text,
+    );
   }
-  const colon = text.lastIndexOf(":");
-  return colon === -1
-    ? { hostname: text, port: undefined }
-    : { hostname: text.slice(0, colon), port: text.slice(colon + 1) };
+  return ms;
 }
 
 /**
@@ -184,6 +188,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
         "dns-server": { type: "string" },
         repeat: { type: "string" },
         timeout: { type: "string" },
+        "attempt-timeout": { type: "string" },
         "all-errors": { type: "boolean" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -198,9 +203,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   if (positionals.length !== 2) {
     throw new UsageError(
       `Cannot parse the command line as HOST and PORT must be given, and nothing else: current value is ${
-        positionals.length === 0
-          ? "(nothing)"
-          : positionals.map((p) => JSON.stringify(p)).join(" ")
+        positionals.length === 0 ? "(nothing)" : positionals.map(show).join(" ")
       }`,
     );
   }
@@ -227,18 +230,11 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       ? Number(text)
       : bad("'--interleave'", "a non-negative integer", text);
   }
-  let timeout: number | undefined;
-  if (values.timeout !== undefined) {
-    const text = values.timeout;
-    timeout = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-    if (!(timeout > 0 && timeout <= MAX_TIMEOUT)) {
-      bad(
-        "'--timeout'",
-        `a number of milliseconds above 0 and at most ${MAX_TIMEOUT}`,
-        text,
-      );
-    }
-  }
+  const timeout = parseMs("'--timeout'", values.timeout);
+  const attemptTimeout = parseMs(
+    "'--attempt-timeout'",
+    values["attempt-timeout"],
+  );
   let repeat = 1;
   if (values.repeat !== undefined) {
     const text = values.repeat;
@@ -310,6 +306,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
     family,
     localAddr,
     timeout,
+    attemptTimeout,
     allErrors: values["all-errors"] ?? false,
     json: values.json ?? false,
     dns: values.dns ?? false,

@@ -16,6 +16,7 @@ Deno.test("parseCliArgs() fills in the defaults", () => {
     family: undefined,
     localAddr: undefined,
     timeout: undefined,
+    attemptTimeout: undefined,
     allErrors: false,
     json: false,
     dns: false,
@@ -47,6 +48,8 @@ Deno.test("parseCliArgs() reads every option", () => {
       "[::1]:5000",
       "--timeout",
       "3000",
+      "--attempt-timeout",
+      "500",
       "--all-errors",
       "--json",
       "--dns",
@@ -69,6 +72,7 @@ Deno.test("parseCliArgs() reads every option", () => {
       family: 6,
       localAddr: { hostname: "::1", port: 5000 },
       timeout: 3000,
+      attemptTimeout: 500,
       allErrors: true,
       json: true,
       dns: true,
@@ -144,6 +148,17 @@ Deno.test("parseCliArgs() rejects bad command lines with a clear message", () =>
     [["h", "1", "--tls", "--alpn", ""], "'--alpn' must be a protocol name"],
     [["h", "1", "--tls", "--server-name="], "'--server-name' must be"],
     [["h", "1", "--local-addr", "[::1]:99999"], "'--local-addr' must be"],
+    [
+      ["h", "1", "--attempt-timeout", "0"],
+      "'--attempt-timeout' must be a number",
+    ],
+    [
+      ["h", "1", "--attempt-timeout", "Infinity"],
+      "'--attempt-timeout' must be",
+    ],
+    // What JSON leaves raw is escaped too.
+    [["h", "1", "--delay", "\u202e5\x9b"], 'current value is "\\u202e5\\x9b"'],
+    [["h", "1", "--local-addr", "[::1]x"], "'--local-addr' must be"],
   ];
   for (const [args, message] of cases) {
     const error = assertThrows(() => parseCliArgs(args), UsageError);
@@ -183,4 +198,13 @@ Deno.test("parseCliArgs() checks the new flags", () => {
   ]);
   assert(parsed !== "help");
   assertEquals(parsed.dnsServer, { ipAddr: "127.0.0.53", port: 53 });
+});
+
+Deno.test("parseCliArgs() reads --attempt-timeout", () => {
+  const parsed = parseCliArgs(["h", "1", "--attempt-timeout", "250.5"]);
+  assert(parsed !== "help");
+  assertEquals(parsed.attemptTimeout, 250.5);
+  const none = parseCliArgs(["h", "1"]);
+  assert(none !== "help");
+  assertEquals(none.attemptTimeout, undefined);
 });

@@ -5,18 +5,14 @@
 // names the file and the kind of block found, never a byte of the content:
 // a key file is a secret, and any file may be one.
 import { UsageError } from "./_cli_args.ts";
+import { show, withArticle } from "./_show.ts";
 import { visible } from "./_visible.ts";
+import { pemBlocks, type PemKind } from "./_pem.ts";
+
+export type { PemKind };
 
 /** The most a file may hold: 1 MiB. */
 export const MAX_FILE_BYTES = 1024 * 1024;
-
-/** What a file must hold. */
-export type PemKind = "certificate" | "private key";
-
-function kindOf(label: string): string {
-  if (/PRIVATE KEY$/.test(label)) return "PRIVATE KEY";
-  return label;
-}
 
 function typeOf(info: Deno.FileInfo): string {
   if (info.isDirectory) return "a directory";
@@ -44,9 +40,7 @@ export async function readPemFile(
 ): Promise<string> {
   const fail = (why: string): never => {
     throw new UsageError(
-      `Cannot read the file of '${option}' ${
-        visible(JSON.stringify(path))
-      }: ${why}`,
+      `Cannot read the file of '${option}' ${show(path)}: ${why}`,
     );
   };
   let text: string;
@@ -81,18 +75,19 @@ export async function readPemFile(
     );
   }
   if (text.trim() === "") fail("it is empty");
-  const labels = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,40})-----/g)]
-    .map((m) => kindOf(m[1]!));
+  const { labels, held, wrong } = pemBlocks(text, kind);
   if (labels.length === 0) {
     fail(`it holds no PEM block, and it must hold a ${kind} in PEM form`);
   }
-  const wanted = kind === "certificate" ? "CERTIFICATE" : "PRIVATE KEY";
-  // openssl writes the curve before an EC key: not a secret, not a clash.
-  const other = labels.find((label) =>
-    label !== wanted && !(wanted === "PRIVATE KEY" && label === "EC PARAMETERS")
-  );
-  if (other !== undefined) {
-    fail(`it holds a ${other} block where a ${kind} was expected`);
+  if (wrong !== undefined) {
+    fail(`it holds ${withArticle(wrong)} block where a ${kind} was expected`);
+  }
+  if (held === 0) {
+    fail(
+      `it holds ${
+        labels.map(withArticle).join(", ")
+      } block and no ${kind}, and it must hold a ${kind} in PEM form`,
+    );
   }
   return text;
 }

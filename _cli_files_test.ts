@@ -50,3 +50,50 @@ Deno.test("readPemFile() names the block found, never the content", async () => 
     `Cannot read the file of '--ca' "testdata/client.key": it holds a PRIVATE KEY block where a certificate was expected`,
   );
 });
+
+Deno.test("readPemFile() takes openssl's ecparam key file, and names blocks with the right article", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const write = async (name: string, text: string) => {
+      await Deno.writeTextFile(`${dir}/${name}`, text);
+      return `${dir}/${name}`;
+    };
+    const block = (label: string) =>
+      `-----BEGIN ${label}-----\nBggqhkjOPQMBBw==\n-----END ${label}-----\n`;
+    // `openssl ecparam -genkey` writes the curve first.
+    const ecKey = await write(
+      "ec.key",
+      block("EC PARAMETERS") + block("EC PRIVATE KEY"),
+    );
+    await readPemFile("--key", ecKey, "private key");
+    const cases: [string, string, "certificate" | "private key", string][] = [
+      [
+        "rsa.key",
+        block("RSA PRIVATE KEY"),
+        "certificate",
+        "it holds an RSA PRIVATE KEY block where a certificate was expected",
+      ],
+      [
+        "crl.pem",
+        block("CERTIFICATE") + block("X509 CRL"),
+        "certificate",
+        "it holds an X509 CRL block where a certificate was expected",
+      ],
+      [
+        "params.key",
+        block("EC PARAMETERS"),
+        "private key",
+        "it holds an EC PARAMETERS block and no private key",
+      ],
+    ];
+    for (const [name, text, kind, message] of cases) {
+      await assertRejects(
+        async () => readPemFile("--x", await write(name, text), kind),
+        UsageError,
+        message,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

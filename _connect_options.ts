@@ -11,6 +11,7 @@ import { canonicalIp, hasZoneId, ipVersion, isIpv4, unbracket } from "./_ip.ts";
 import { isTcpConn } from "./_dial.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
 import { checkKnownKeys, show } from "./_show.ts";
+import { toAscii } from "./_idna.ts";
 import { ownOptions } from "./_own_options.ts";
 import type {
   ConnectEvent,
@@ -195,22 +196,6 @@ function checkName(option: string, value: unknown): string {
     }
   }
   return bare;
-}
-
-/**
- * The ASCII (punycode) form of an internationalized host name, by the URL
- * parser's IDNA processing (which also lower-cases it), or `undefined` when
- * it is not a valid one.
- */
-function toAscii(name: string): string | undefined {
-  // Characters that the URL parser would take as something else than a name.
-  if (/[:%?#[\]]/.test(name)) return undefined;
-  try {
-    const ascii = new URL(`http://${name}/`).hostname;
-    return ascii === "" || ipVersion(unbracket(ascii)) ? undefined : ascii;
-  } catch {
-    return undefined;
-  }
 }
 
 function checkPort(option: string, value: unknown, min: number): number {

@@ -5,9 +5,10 @@
 // `dial` hook. Here too: each local address of the family tried in turn (as
 // asyncio does), the per-attempt timeout, and the error classes a reset can
 // produce given one class.
+import { NEVER } from "./_timer.ts";
 import { connectFrom } from "./_node_tcp_conn.ts";
 import { familyOf } from "./_ip.ts";
-import { bindPermissionError } from "./_permission.ts";
+import { bindPermissionError, isBindDenial } from "./_permission.ts";
 import { formatAddress } from "./errors.ts";
 import { messageOf, withCode, wrapError } from "./_errors.ts";
 import { show } from "./_show.ts";
@@ -32,8 +33,9 @@ export interface Dialing {
 /**
  * Connects to one IP literal address, from each local address of its family
  * in turn when `from` is given, until one can be bound (asyncio's
- * `_connect_sock`): a bind failure (`AddrInUse`, `AddrNotAvailable`) moves on
- * to the next; the final error names each bind failure.
+ * `_connect_sock`): a bind failure (`AddrInUse`, `AddrNotAvailable`, or no
+ * net permission for it) moves on to the next; the final error names each
+ * bind failure.
  *
  * @param address The address to connect to.
  * @param from The local addresses to bind, if any.
@@ -103,10 +105,13 @@ function listBindFailures(failures: readonly BindFailure[]): string {
   ).join("; ");
 }
 
-/** A bind failure: the next local address may do. */
+/**
+ * A bind failure: the next local address may do. A local address that net
+ * permission does not cover is one too.
+ */
 function isBindFailure(error: unknown): boolean {
   return error instanceof Deno.errors.AddrInUse ||
-    error instanceof Deno.errors.AddrNotAvailable;
+    error instanceof Deno.errors.AddrNotAvailable || isBindDenial(error);
 }
 
 /** One attempt from one local address (or none), within `attemptTimeout`. */
@@ -288,13 +293,11 @@ export function isTcpConn(value: unknown): value is Deno.TcpConn {
     conn.remoteAddr?.transport === "tcp";
 }
 
-function closeQuietly(conn: { close(): void }): void {
+/** Closes `conn`, if it is not closed yet. */
+export function closeQuietly(conn: { close(): void }): void {
   try {
     conn.close();
   } catch {
     // Already closed, or a hook's object that cannot be.
   }
 }
-
-/** A signal that never aborts. */
-const NEVER = new AbortController().signal;

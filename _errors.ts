@@ -4,14 +4,18 @@
 // `instanceof Deno.errors.ConnectionRefused` and the like work as they do
 // with `Deno.connect`, and keeps the original error as `cause`.
 
+import { show } from "./_show.ts";
+import { visible } from "./_visible.ts";
+
 /** A constructor of errors, such as `Deno.errors.ConnectionRefused`. */
 export type ErrorClass = new (
   message?: string,
   options?: ErrorOptions,
 ) => Error;
 
-const DENO_ERROR_CLASSES: ReadonlySet<unknown> = new Set(
-  Object.values(Deno.errors),
+/** Every class of `Deno.errors`. */
+export const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(
+  Deno.errors,
 );
 
 /**
@@ -39,9 +43,16 @@ export function withCode<E extends Error>(error: E, code: string): E {
   return error;
 }
 
-/** The message of a thrown value, whatever it is. */
+/**
+ * The message of a thrown value, whatever it is, with control characters
+ * made visible: it goes into the messages of our own errors, and what the
+ * network or a caller put in it must not reach a terminal raw.
+ */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return visible(String(error.message));
+  // A thrown value that is not an error may not even convert to a string
+  // (`Object.create(null)`): show() says what it is, whatever it is.
+  return typeof error === "string" ? visible(error) : show(error);
 }
 
 /**
@@ -50,10 +61,10 @@ export function messageOf(error: unknown): string {
  * OS error `code`, if it has one.
  */
 export function wrapError(cause: unknown, message: string): Error {
-  const ErrorClass =
-    cause instanceof Error && DENO_ERROR_CLASSES.has(cause.constructor)
-      ? cause.constructor as ErrorClass
-      : Error;
+  const ErrorClass = cause instanceof Error &&
+      DENO_ERROR_CLASSES.includes(cause.constructor as ErrorClass)
+    ? cause.constructor as ErrorClass
+    : Error;
   const error = new ErrorClass(message, { cause });
   const code = osErrorOf(cause);
   return typeof code === "string" ? withCode(error, code) : error;

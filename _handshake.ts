@@ -9,7 +9,10 @@ import { abortable } from "@std/async/abortable";
 import { delay } from "@std/async/delay";
 import { formatAddress } from "./errors.ts";
 import { messageOf, wrapError } from "./_errors.ts";
+import { CallbackFailure } from "./_callback_failure.ts";
+import { closeQuietly } from "./_dial.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
+import { visible } from "./_visible.ts";
 import type { NormalizedTlsOptions } from "./_tls_options.ts";
 import type { CloseTlsResult, TlsEvent } from "./types.ts";
 
@@ -21,15 +24,6 @@ export function shutdownTimeoutOf(conn: Deno.TlsConn): number | undefined {
   return shutdownTimeouts.get(conn);
 }
 
-/** Closes `conn`, if it is not closed yet. */
-export function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed.
-  }
-}
-
 /**
  * Upgrades `conn` to TLS and waits for the handshake, within
  * `options.handshakeTimeout`. `conn` passes to this function: it is closed
@@ -39,16 +33,20 @@ export function closeQuietly(conn: Deno.Conn): void {
  * @param options Checked options (the client key too). Without `serverName`,
  * the peer's IP address is the name (with `unsafelyDisableHostnameVerification`).
  * @param signal Aborting it closes the connection and rejects with its reason.
- * @param emit Told each step. If it throws, the handshake stops: the
- * connection is closed, `emit` is told nothing more, and the error thrown is
- * what this rejects with.
+ * @param emit Told each step, through `callbacks`. If it throws (or returns
+ * a promise that rejects in time), the handshake stops: the connection is
+ * closed, `emit` is told nothing more, and the error thrown is what this
+ * rejects with.
+ * @param callbacks The caller's callbacks of the whole call: one that
+ * failed before stops the handshake too.
  * @returns The TLS connection, its handshake completed.
  */
 export async function handshake(
   conn: Deno.TcpConn,
   options: NormalizedTlsOptions,
   signal: AbortSignal | undefined,
-  emit: (event: TlsEvent) => void,
+  emit: (event: TlsEvent) => unknown,
+  callbacks: CallbackFailure = new CallbackFailure(),
 ): Promise<Deno.TlsConn> {
   const serverName = options.serverName ?? conn.remoteAddr.hostname;
   const describe = `TLS handshake with ${
@@ -70,24 +68,15 @@ export async function handshake(
   });
   expired.catch(() => {});
   // The first error that `emit` throws stops the handshake.
-  let thrown: { error: unknown } | undefined;
-  const throwIfThrown = () => {
-    if (thrown) throw thrown.error;
-  };
   const tell = (event: TlsEvent) => {
-    if (thrown) return;
-    try {
-      emit(event);
-    } catch (error) {
-      thrown = { error };
-    }
+    if (!callbacks.failed) callbacks.call(() => emit(event));
   };
 
   let tlsConn: Deno.TlsConn | undefined;
   let handshake: Promise<Deno.TlsHandshakeInfo> | undefined;
   try {
     tell({ type: "tlsStarted", serverName });
-    throwIfThrown();
+    callbacks.throwIfFailed();
     // Deno.startTls neither sends a client certificate nor takes a socket it
     // did not open itself (a `localAddr` connection comes from node:net).
     if (options.cert !== undefined || isNodeTcpConn(conn)) {
@@ -111,7 +100,7 @@ export async function handshake(
     const { alpnProtocol } = await (signal ? abortable(done, signal) : done);
     tell({ type: "tlsSucceeded", serverName, alpnProtocol });
     // `emit` threw, or aborted the signal: the connection is not the result.
-    throwIfThrown();
+    callbacks.throwIfFailed();
     signal?.throwIfAborted();
     shutdownTimeouts.set(tlsConn, options.shutdownTimeout);
     // `await using` closes gracefully, as `closeTls()`; `using` still closes
@@ -127,12 +116,14 @@ export async function handshake(
     // Closing cancels the handshake; let it settle so that no operation
     // outlives the call.
     await handshake?.catch(() => {});
-    const error = cause === timedOut || cause === thrown?.error ||
+    const error = cause === timedOut ||
+        (callbacks.failed && cause === callbacks.error) ||
         (signal?.aborted && cause === signal.reason)
       ? cause
-      : wrapError(cause, `${describe} failed: ${messageOf(cause)}`);
+      : wrapError(cause, `${describe} failed: ${visible(messageOf(cause))}`);
     tell({ type: "tlsFailed", serverName, error });
-    throw thrown ? thrown.error : error;
+    callbacks.throwIfFailed();
+    throw error;
   } finally {
     clearTimeout(timer);
   }

@@ -103,6 +103,33 @@ export function unbracket(value: string): string {
     : value;
 }
 
+/**
+ * Splits `host`, `host:port`, a bare IPv6 address (no port: its colons are
+ * its own), `[IPv6]` or `[IPv6]:port`, brackets dropped. Nothing is checked:
+ * `port` is the text after the colon, `undefined` when there is none.
+ */
+export function splitHostPort(
+  text: string,
+): { hostname: string; port: string | undefined } {
+  if (text.startsWith("[")) {
+    const close = text.indexOf("]");
+    if (
+      close !== -1 && (close === text.length - 1 || text[close + 1] === ":")
+    ) {
+      return {
+        hostname: text.slice(1, close),
+        port: close === text.length - 1 ? undefined : text.slice(close + 2),
+      };
+    }
+  }
+  const colon = text.lastIndexOf(":");
+  // One colon at most is a port; more is a bare IPv6 address.
+  if (colon === -1 || text.indexOf(":") !== colon) {
+    return { hostname: text, port: undefined };
+  }
+  return { hostname: text.slice(0, colon), port: text.slice(colon + 1) };
+}
+
 /** `hostname:port`, with brackets around an IPv6 address. */
 export function joinHostPort(hostname: string, port: number): string {
   return hostname.includes(":")

@@ -8,6 +8,7 @@ import {
   hasZoneId,
   ipVersion,
   joinHostPort,
+  splitHostPort,
   unbracket,
 } from "./_ip.ts";
 
@@ -107,4 +108,22 @@ Deno.test("canonicalIp() gives one form per address (RFC 5952)", () => {
 Deno.test("hasZoneId() tells link-local addresses with a zone id", () => {
   assertEquals(hasZoneId("fe80::1%eth0"), true);
   assertEquals(hasZoneId("fe80::1"), false);
+});
+
+Deno.test("splitHostPort() splits host and port, brackets dropped", () => {
+  const cases: [string, string, string | undefined][] = [
+    ["h", "h", undefined],
+    ["h:80", "h", "80"],
+    ["127.0.0.1:", "127.0.0.1", ""],
+    ["::1", "::1", undefined],
+    ["fe80::1", "fe80::1", undefined],
+    ["[::1]", "::1", undefined],
+    ["[::1]:53", "::1", "53"],
+    ["[]:1", "", "1"],
+    // Not a bracketed address: left for the caller to refuse.
+    ["[::1]x", "[::1]x", undefined],
+  ];
+  for (const [text, hostname, port] of cases) {
+    assertEquals(splitHostPort(text), { hostname, port }, text);
+  }
 });

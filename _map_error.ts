@@ -6,7 +6,8 @@
 // connection was made. Read backwards, the same table gives the socket of
 // `node.ts` the `code` that `node:net` sets.
 import { getSystemErrorMessage } from "node:util";
-import { type ErrorClass, withCode } from "./_errors.ts";
+import { DENO_ERROR_CLASSES, type ErrorClass, withCode } from "./_errors.ts";
+import { visible } from "./_visible.ts";
 
 /** Node's error codes and the classes Deno uses for them. */
 const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
@@ -32,8 +33,6 @@ const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
 
 /** Certificate and protocol errors of `node:tls`: rustls says InvalidData. */
 const INVALID_DATA_CODE = /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/;
-
-const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(Deno.errors);
 
 /**
  * The table read backwards: the first OS error code (`E...`) of each class
@@ -79,7 +78,8 @@ export function mapError(error: unknown): unknown {
       text.slice(1)
     } (os error ${-errno})`;
   }
-  return withCode(new DenoError(message, { cause: error }), code);
+  // node:tls quotes the certificate's names: no raw control character.
+  return withCode(new DenoError(visible(message), { cause: error }), code);
 }
 
 /**

@@ -5,6 +5,7 @@
 // how the server is verified is refused, never mapped or ignored.
 import type { ConnectOptions, ConnectTarget } from "./types.ts";
 import { show } from "./_show.ts";
+import { ownOptions } from "./_own_options.ts";
 import type { TlsOptions } from "./types.ts";
 
 /** PEM text or bytes, as `node:tls` takes a CA, a certificate or a key. */
@@ -59,15 +60,23 @@ const REFUSED: Readonly<Record<string, string>> = {
   crl: "Deno does not check certificate revocation lists",
 };
 
-/**
- * `object[key]` if `object` has it itself: never an inherited value (an
- * `Object.prototype.ca` put there by a polluted dependency is no CA to trust).
- */
-function own(object: object, key: string): unknown {
-  return Object.hasOwn(object, key)
-    ? (object as Record<string, unknown>)[key]
-    : undefined;
-}
+/** The keys of {@linkcode NodeConnectOptions} that are read. */
+const NODE_KEYS: readonly string[] = [
+  "host",
+  "hostname",
+  "port",
+  "protocol",
+  "servername",
+  "ALPNProtocols",
+  "ca",
+  "cert",
+  "key",
+  "rejectUnauthorized",
+  ...Object.keys(REFUSED),
+];
+
+/** The one key of `connect()`'s options read here. */
+const TLS_KEY: readonly string[] = ["tls"];
 
 /**
  * The PEM text of a `node:tls` value: PEM text or bytes, or a list of them
@@ -155,30 +164,33 @@ export function fromNodeOptions(
   nodeOptions: NodeConnectOptions,
   options: ConnectOptions = {},
 ): ConnectOptions & ConnectTarget {
-  if (own(nodeOptions, "rejectUnauthorized") === false) {
+  // Own properties only, each read once: a polluted Object.prototype.ca is
+  // no CA to trust.
+  const node = ownOptions(nodeOptions, NODE_KEYS);
+  if (node.rejectUnauthorized === false) {
     throw new TypeError(
       "Cannot connect as 'rejectUnauthorized' must not be false: Deno always verifies the certificate chain; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification'",
     );
   }
   for (const [key, instead] of Object.entries(REFUSED)) {
-    const value = own(nodeOptions, key);
+    const value = node[key];
     if (value !== undefined && value !== null) {
       throw new TypeError(
         `Cannot connect as '${key}' must be left out: ${instead}`,
       );
     }
   }
-  const givenTls = own(options, "tls");
+  const givenTls = ownOptions(options, TLS_KEY).tls;
   // undici names the scheme; node:net's hooks leave it to `options.tls`.
-  const protocol = own(nodeOptions, "protocol");
+  const protocol = node.protocol;
   const useTls = protocol === "https:" ||
     (protocol !== "http:" && givenTls !== undefined && givenTls !== false);
-  const rawPort = own(nodeOptions, "port");
+  const rawPort = node.port;
   const port = rawPort === undefined || rawPort === null || rawPort === ""
     ? (useTls ? 443 : 80)
     : Number(rawPort);
   const result = {
-    hostname: own(nodeOptions, "hostname") || own(nodeOptions, "host") ||
+    hostname: node.hostname || node.host ||
       "localhost",
     port,
     ...options,
@@ -189,15 +201,15 @@ export function fromNodeOptions(
     return result;
   }
   const tls: TlsOptions = {};
-  const servername = own(nodeOptions, "servername");
+  const servername = node.servername;
   if (servername) tls.serverName = servername as string;
-  const alpn = own(nodeOptions, "ALPNProtocols");
+  const alpn = node.ALPNProtocols;
   if (alpn) tls.alpnProtocols = [...alpn as readonly string[]];
-  const ca = own(nodeOptions, "ca");
+  const ca = node.ca;
   if (ca) tls.caCerts = pem("ca", ca, true);
-  const cert = own(nodeOptions, "cert");
+  const cert = node.cert;
   if (cert) tls.cert = pem("cert", cert, false)[0]!;
-  const key = own(nodeOptions, "key");
+  const key = node.key;
   if (key) tls.key = pem("key", key, false)[0]!;
   result.tls = {
     ...tls,

@@ -9,7 +9,7 @@ import { Buffer } from "node:buffer";
 import { nextTick } from "node:process";
 import { Duplex } from "node:stream";
 import { withCode } from "./_errors.ts";
-import { closeQuietly } from "./_handshake.ts";
+import { closeQuietly } from "./_dial.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import { familyOf } from "./_ip.ts";
 import { nodeCodeOf } from "./_map_error.ts";

@@ -97,9 +97,11 @@ export async function startNodeTls(
     import("node:stream"),
   ]);
   const { serverName } = options;
-  // Every option that bears on verification is an own property, even when
-  // undefined: node:tls would otherwise read one that polluted code put on
-  // Object.prototype (such as a `checkServerIdentity` that accepts anything).
+  // Every option that Deno's node:tls reads from these options is an own
+  // property, even when undefined: it would otherwise read one that polluted
+  // code put on Object.prototype (a `checkServerIdentity` that accepts
+  // anything, a `secureProtocol`, a `pfx`). tls_test.ts lists what it still
+  // reads through the prototype: options of the objects it makes itself.
   const tcp = Duplex.fromWeb({
     readable: conn.readable,
     writable: conn.writable,
@@ -124,12 +126,41 @@ export async function startNodeTls(
     pskCallback: undefined,
     minVersion: undefined,
     maxVersion: undefined,
+    secureProtocol: undefined,
     ciphers: undefined,
+    sigalgs: undefined,
+    ecdhCurve: undefined,
+    minDHSize: 1024, // Node's default; it must be a number.
     session: undefined,
+    pfx: undefined,
+    passphrase: undefined,
+    crl: undefined,
+    clientCertEngine: undefined,
+    privateKeyEngine: undefined,
+    privateKeyIdentifier: undefined,
+    keepAlive: undefined,
+    allowHalfOpen: undefined,
+    path: undefined,
+    highWaterMark: undefined,
+    onread: undefined,
+    signal: undefined,
+    timeout: undefined,
     // The types forbid `undefined` (exactOptionalPropertyTypes): here it is
     // meant, as an own property that shadows a polluted one.
   } as unknown as ConnectionOptions;
   return new NodeTlsConn(conn, tls.connect(connectOptions), tcp);
+}
+
+/**
+ * Whether the TLS socket's readable side has ended (close_notify read), even
+ * if its 'end' event waits for the reader: the flag that node:stream sets at
+ * `push(null)`, which Deno's own node:tls reads too. No public property says
+ * it before 'end'.
+ */
+function tlsEnded(socket: TLSSocket): boolean {
+  const state = (socket as unknown as { _readableState?: { ended?: unknown } })
+    ._readableState;
+  return socket.readableEnded || state?.ended === true;
 }
 
 /** A `node:tls` socket seen through the `Deno.TlsConn` interface. */
@@ -168,12 +199,18 @@ class NodeTlsConn implements Deno.TlsConn {
     socket.on("readable", wake);
     // node:tls ends the TLS stream on close_notify, and also when TCP ends
     // without one; Deno.startTls then fails the read with UnexpectedEof, and
-    // so does this: the TCP stream ended first only in the second case.
-    let tcpEnded = false;
-    stream.once("end", () => tcpEnded = true);
+    // so does this. Which one it was is decided when TCP ends, before
+    // node:tls hears of it (this listener goes first): node:tls decrypts
+    // each chunk of TCP synchronously as it comes (JSStreamSocket's
+    // readBuffer()), in order, so every record sent before the FIN has been
+    // read, and the TLS stream has ended by now if and only if one of them
+    // was close_notify. Not by which 'end' event comes first: the TLS one
+    // waits for the reader, the TCP one does not.
+    stream.prependOnceListener("end", () => {
+      this.#truncated = !tlsEnded(socket);
+    });
     socket.on("end", () => {
       this.#ended = true;
-      this.#truncated = tcpEnded;
       wake();
     });
     socket.on("error", (error) => {

@@ -139,11 +139,27 @@ export function addressesFallback(
   } but not all of its addresses`;
 }
 
+/** The errors made by {@linkcode bindPermissionError}. */
+const bindDenials = new WeakSet<object>();
+
+/**
+ * Whether `error` (or its cause, when it wraps it) is a denied bind of a
+ * local address: a bind failure, not a missing permission for the
+ * destination.
+ */
+export function isBindDenial(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if (bindDenials.has(error)) return true;
+  const { cause } = error as { cause?: unknown };
+  return typeof cause === "object" && cause !== null && bindDenials.has(cause);
+}
+
 /**
  * The NotCapable error for binding the local address `hostname:port`
  * without net permission for it, or `undefined` when it is granted. node:net,
  * which binds it, would throw this error where no caller can catch it (an
- * uncaught exception, which ends the process): ask before.
+ * uncaught exception, which ends the process): ask before. It is a bind
+ * failure, as `EADDRINUSE` is: the next local address may do.
  *
  * @param hostname The local IP literal.
  * @param port The local port; `0` lets the system choose.
@@ -160,30 +176,12 @@ export function bindPermissionError(
     : familyOf(hostname) === 6
     ? `[${hostname}]`
     : hostname;
-  return new Deno.errors.NotCapable(
-    `Cannot bind the local address ${address} as net permission for it is missing: run with --allow-net=${grant}`,
+  const error = new Deno.errors.NotCapable(
+    // Always named after the local address it stands for (_dial.ts).
+    `net permission for it is missing: run with --allow-net=${grant}`,
   );
-}
-
-/**
- * Checks, before any traffic, that the local address used for each of
- * `addresses` may be bound (see {@linkcode bindPermissionError}).
- *
- * @param from The local addresses (the first of each family is used).
- * @param addresses The destinations.
- * @throws {Deno.errors.NotCapable} Naming the local address and what to grant.
- */
-export function checkBindPermission(
-  from: { addresses: readonly string[]; port: number },
-  addresses: readonly string[],
-): void {
-  for (const family of new Set(addresses.map(familyOf))) {
-    const local = from.addresses.find((l) => familyOf(l) === family);
-    const error = local === undefined
-      ? undefined
-      : bindPermissionError(local, from.port);
-    if (error) throw error;
-  }
+  bindDenials.add(error);
+  return error;
 }
 
 /** Connects with `Deno.connect({ hostname })` and its own Happy Eyeballs. */
@@ -214,7 +212,9 @@ export function permissionError(
 ): Error | undefined {
   if (
     failures.length === 0 ||
-    !failures.every((f) => f.error instanceof Deno.errors.NotCapable)
+    !failures.every((f) =>
+      f.error instanceof Deno.errors.NotCapable && !isBindDenial(f.error)
+    )
   ) {
     return undefined;
   }

@@ -121,8 +121,20 @@ export class RunFold {
   #lastAttempt: ConnectEvent | undefined;
 
   /** @param settings What the run was asked to do. */
-  constructor(settings: RunSettings) {
+  /**
+   * How long before this run the name was last looked up (ms), if it was:
+   * said of addresses the history remembered.
+   */
+  readonly lookedUpAgo: number | undefined;
+
+  /**
+   * @param settings What the run was asked to do.
+   * @param lookedUpAgo How long before this run the name was last looked up
+   * (ms), if it was.
+   */
+  constructor(settings: RunSettings, lookedUpAgo?: number) {
     this.settings = settings;
+    this.lookedUpAgo = lookedUpAgo;
   }
 
   /** The attempt at `index`, made on first mention. */
@@ -331,6 +343,7 @@ export class RunFold {
         family: s.family ?? null,
         localAddr: s.localAddr ? formatAddress(s.localAddr) : null,
         timeout: s.timeout ?? null,
+        attemptTimeout: s.attemptTimeout ?? null,
         allErrors: s.allErrors,
         dns: s.dns ?? false,
         tls: s.tls
@@ -354,6 +367,11 @@ export class RunFold {
               elapsed: round(batch.elapsed),
               addresses: batch.addresses.map(addressReport),
             })),
+          }),
+          ...(this.resolved.remembered && {
+            remembered: true as const,
+            ...(this.lookedUpAgo !== undefined &&
+              { lookedUpAgo: round(this.lookedUpAgo) }),
           }),
         }
         : null,

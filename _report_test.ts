@@ -111,6 +111,7 @@ Deno.test("RunFold.report() has stable field names and survives JSON", () => {
     "family",
     "localAddr",
     "timeout",
+    "attemptTimeout",
     "allErrors",
     "dns",
     "tls",
@@ -187,4 +188,16 @@ Deno.test("errorKind() names the usual failures", () => {
     ["a string", "other"],
   ];
   for (const [error, kind] of cases) assertEquals(errorKind(error), kind);
+});
+
+Deno.test("RunFold.report() says when the history's addresses were used, and how old the look-up was", () => {
+  const fold = new RunFold(SETTINGS, 12_345.6781);
+  fold.add({ ...resolved, remembered: true });
+  const report = fold.report(won);
+  assertEquals(report.resolved?.remembered, true);
+  assertEquals(report.resolved?.lookedUpAgo, 12_345.678);
+  // A look-up: neither field.
+  const { timeline } = feed([resolved]);
+  const fresh = timeline.report(won).resolved!;
+  assertEquals("remembered" in fresh || "lookedUpAgo" in fresh, false);
 });

@@ -19,6 +19,8 @@ export interface RunSettings {
   localAddr?: { hostname: string; port: number } | undefined;
   /** Milliseconds before giving up, if any. */
   timeout?: number | undefined;
+  /** Milliseconds each attempt may take (`attemptTimeout`), if limited. */
+  attemptTimeout?: number | undefined;
   /** Whether every attempt's error is reported separately. */
   allErrors: boolean;
   /** Whether `dnsResolver()` resolves the host (`--dns`). */
@@ -195,6 +197,8 @@ export interface SettingsReport {
   localAddr: string | null;
   /** `--timeout` in ms, or `null`. */
   timeout: number | null;
+  /** `--attempt-timeout` in ms, or `null`. */
+  attemptTimeout: number | null;
   /** `--all-errors`. */
   allErrors: boolean;
   /** `--dns`: resolved with `dnsResolver()`. */
@@ -227,8 +231,20 @@ export interface ResolvedReport {
   /**
    * The later batches of a resolver that answers in batches (RFC 8305 §3,
    * `--dns`), in the order they came; absent when there was a single one.
+   * With `remembered`, the look-up made afresh after the remembered
+   * addresses failed (its new addresses).
    */
   late?: LateAnswerReport[];
+  /**
+   * `true` when no look-up was made: the addresses were those the history
+   * remembered from an earlier connection (`--repeat`); absent otherwise.
+   */
+  remembered?: true;
+  /**
+   * With `remembered`: how long before this connection the name was looked
+   * up (ms), when known.
+   */
+  lookedUpAgo?: number;
 }
 
 /** The whole run, as one JSON object (`--json`). */

@@ -3,6 +3,7 @@
 // system resolver (getaddrinfo) or by the caller's `resolver`, which may
 // answer in batches (RFC 8305 §3); and `localAddr` resolved, which keeps only
 // the destinations of a family it can serve. Failures name the host.
+import { NEVER } from "./_timer.ts";
 import { abortable } from "@std/async/abortable";
 import { delay } from "@std/async/delay";
 import { lookup } from "node:dns/promises";
@@ -474,9 +475,6 @@ function noAddress(options: TargetOptions): Error {
     }address`,
   );
 }
-
-/** A signal that never aborts. */
-const NEVER = new AbortController().signal;
 
 /**
  * Resolves the host name, and `localAddr` if set, to what can be attempted.

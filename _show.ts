@@ -4,12 +4,22 @@
 // on one line: strings quoted (control characters escaped) and cut, objects
 // by their keys or class (never "[object Object]", never their contents,
 // which may be key material). PEM text is shown by the kinds of its blocks
-// only: a private key passed by mistake is a secret all the same.
+// only, and long base64 or hex text by its length: a private key passed by
+// mistake is a secret all the same.
+
+import { pemLabels } from "./_pem.ts";
+import { visible } from "./_visible.ts";
 
 /** The longest string shown, in UTF-16 code units, before it is cut. */
 const MAX_STRING = 60;
 /** How many array items or object keys are shown. */
 const MAX_ITEMS = 4;
+/**
+ * Text that may be key material without its PEM lines: 40 characters or
+ * more of base64 or hex (lines allowed), with no dot or space, so no host
+ * name, address or sentence.
+ */
+const KEY_TEXT = /^[A-Za-z0-9+/=\r\n]{40,}$/;
 
 /**
  * Shows a value in an error message, after "current value is".
@@ -26,11 +36,15 @@ function showAt(value: unknown, depth: number): string {
   switch (typeof value) {
     case "string":
       if (value.includes("-----BEGIN")) return showPem(value);
-      return JSON.stringify(
+      // Key material without its PEM lines: base64 or hex, long, no dot.
+      if (KEY_TEXT.test(value)) return `a string of ${value.length} characters`;
+      // JSON escapes C0 controls; visible() escapes what it leaves raw (DEL,
+      // C1 controls, bidirectional overrides).
+      return visible(JSON.stringify(
         value.length > MAX_STRING
           ? `${value.slice(0, MAX_STRING - 3)}...`
           : value,
-      );
+      ));
     case "bigint":
       return `${value}n`;
     case "symbol":
@@ -62,19 +76,6 @@ function showPem(value: string): string {
 }
 
 /**
- * The labels of the PEM blocks in `text`, in order: `"CERTIFICATE"`,
- * `"PRIVATE KEY"`, `"EC PRIVATE KEY"`... A label is no secret.
- *
- * @param text Any text.
- * @returns The label of each `-----BEGIN <label>-----` line.
- */
-export function pemLabels(text: string): string[] {
-  return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]{1,64})-----/g)].map((m) =>
-    m[1]!
-  );
-}
-
-/**
  * A word or label with its indefinite article: `"a CERTIFICATE"`,
  * `"an EC PRIVATE KEY"`.
  *
@@ -82,8 +83,16 @@ export function pemLabels(text: string): string[] {
  * @returns The word after "a" or "an".
  */
 export function withArticle(word: string): string {
-  return `${/^[AEIOUaeiou]/.test(word) ? "an" : "a"} ${word}`;
+  // An initialism is read letter by letter: "an RSA", "an X509", "a DSA".
+  const an = INITIALISM.test(word)
+    ? /^[AEFHILMNORSX]/.test(word)
+    : /^(?!Uint)[AEIOUaeiou]/.test(word);
+  return `${an ? "an" : "a"} ${word}`;
 }
+
+/** First words read letter by letter (PEM labels, class names). */
+const INITIALISM =
+  /^(?:[A-Z]+\d[\w.]*|RSA|DSA|DH|EC|ECDSA|SSL|CMS|URL|URI|HTTP|TCP|UDP|DNS|TLS)(?:[\s_]|[A-Z][a-z]|$)/;
 
 /** An object by its keys when plain, else by its class: never its values. */
 function showObject(value: object): string {

@@ -1,13 +1,13 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals, assertThrows } from "@std/assert";
-import { checkKnownKeys, show } from "./_show.ts";
+import { checkKnownKeys, show, withArticle } from "./_show.ts";
 
 Deno.test("show() shows any value short, on one line, never [object Object]", () => {
   const cyclic: unknown[] = [];
   cyclic.push(cyclic);
   const cases: [unknown, string][] = [
     ["a b", '"a b"'],
-    ["x".repeat(100), `"${"x".repeat(57)}..."`],
+    ["x-".repeat(50), `"${"x-".repeat(50).slice(0, 57)}..."`],
     ["line\nbreak\x1b[31m", '"line\\nbreak\\u001b[31m"'],
     [42, "42"],
     [-0, "-0"],
@@ -71,4 +71,40 @@ Deno.test("checkKnownKeys() points a key of another API to where it goes here", 
     // A near miss of a known key comes first.
     "current value has unknown 'caCerts' (did you mean 'tls.caCerts'?), 'hostName' (did you mean 'hostname'?)",
   );
+});
+
+Deno.test("show() escapes what JSON leaves raw: C1 controls, bidirectional overrides", () => {
+  assertEquals(show("a\x9b31mb\u202ec"), '"a\\x9b31mb\\u202ec"');
+  assertEquals(show("DEL\x7f"), '"DEL\\x7f"');
+});
+
+Deno.test("show() shows long base64 or hex text by its length: it may be a key", () => {
+  const base64 = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
+  assertEquals(show(base64), `a string of ${base64.length} characters`);
+  assertEquals(show(`${base64}\n${base64}`), "a string of 97 characters");
+  assertEquals(show("ab".repeat(32)), "a string of 64 characters");
+  // Host names and sentences are shown.
+  assertEquals(
+    show("a".repeat(20) + ".example"),
+    `"${"a".repeat(20)}.example"`,
+  );
+});
+
+Deno.test("withArticle() reads initialisms letter by letter", () => {
+  const cases: [string, string][] = [
+    ["CERTIFICATE", "a CERTIFICATE"],
+    ["EC PARAMETERS", "an EC PARAMETERS"],
+    ["RSA PRIVATE KEY", "an RSA PRIVATE KEY"],
+    ["DSA PRIVATE KEY", "a DSA PRIVATE KEY"],
+    ["X509 CRL", "an X509 CRL"],
+    ["PKCS7", "a PKCS7"],
+    ["ENCRYPTED PRIVATE KEY", "an ENCRYPTED PRIVATE KEY"],
+    ["NEW CERTIFICATE REQUEST", "a NEW CERTIFICATE REQUEST"],
+    ["OPENSSH PRIVATE KEY", "an OPENSSH PRIVATE KEY"],
+    ["AbortController", "an AbortController"],
+    ["Uint8Array", "a Uint8Array"],
+    ["URLSearchParams", "a URLSearchParams"],
+    ["Map", "a Map"],
+  ];
+  for (const [word, shown] of cases) assertEquals(withArticle(word), shown);
 });

@@ -6,7 +6,7 @@
 // network.
 import type { ConnectEvent } from "./types.ts";
 import { formatAddress } from "./errors.ts";
-import { familyOf, ipVersion } from "./_ip.ts";
+import { familyOf, ipVersion, unbracket } from "./_ip.ts";
 import { type Palette, palette } from "./_colors.ts";
 import { visible } from "./_visible.ts";
 import { attemptAdvice, tlsAdvice } from "./_advice.ts";
@@ -31,6 +31,11 @@ export interface TimelineOptions {
   handshakeTimeout?: number;
   /** How long the tool waits for the server's verdict after a handshake. */
   acceptanceWait?: number;
+  /**
+   * How long before this run the name was last looked up (ms), if it was:
+   * said of addresses the history remembered.
+   */
+  lookedUpAgo?: number | undefined;
 }
 
 /**
@@ -86,6 +91,9 @@ function describeSettings(s: RunSettings): string {
     if (s.tls.certFile !== undefined) tls += " with a client certificate";
     parts.push(tls);
   }
+  if (s.attemptTimeout !== undefined) {
+    parts.push(`each attempt at most ${s.attemptTimeout} ms`);
+  }
   if (s.timeout !== undefined) parts.push(`giving up after ${s.timeout} ms`);
   return visible(parts.join("; "));
 }
@@ -111,7 +119,7 @@ export class Timeline {
    * @param options How to style the lines.
    */
   constructor(settings: RunSettings, options: TimelineOptions = {}) {
-    this.#fold = new RunFold(settings);
+    this.#fold = new RunFold(settings, options.lookedUpAgo);
     this.#p = palette(options.color ?? false);
     this.#handshakeTimeout = options.handshakeTimeout;
     this.#acceptanceWait = options.acceptanceWait;
@@ -128,8 +136,7 @@ export class Timeline {
 
   #destination(): string {
     const { hostname, port } = this.#fold.settings;
-    const bare = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
-    return visible(formatAddress({ hostname: bare, port }));
+    return visible(formatAddress({ hostname: unbracket(hostname), port }));
   }
 
   /** The first line: what is about to happen. */
@@ -340,6 +347,16 @@ export class Timeline {
           n === 1 ? ":" : ", in the order they will be tried:"
         }`,
       );
+    } else if (event.remembered) {
+      // No look-up: "Resolved in 0.0 ms" would not be true.
+      const ago = fold.lookedUpAgo;
+      lines.push(
+        `Remembered ${plural(n, "address")} of ${hostname} ${
+          ago === undefined
+            ? "from an earlier look-up"
+            : `(looked up ${(ago / 1000).toFixed(1)} s ago)`
+        }${n === 1 ? ":" : ", in the order they will be tried:"}`,
+      );
     } else {
       lines.push(
         `Resolved ${hostname} in ${ms(event.elapsed)} to ${
@@ -363,7 +380,13 @@ export class Timeline {
     return [
       this.#line(
         event.elapsed,
-        `late answer: ${n} more address${n === 1 ? "" : "es"}: ${
+        // After remembered addresses failed: a look-up afresh, not a late
+        // batch of the same answer.
+        `${
+          this.#fold.resolved?.remembered
+            ? `looked up afresh in ${ms(event.elapsed)}`
+            : "late answer"
+        }: ${n} more address${n === 1 ? "" : "es"}: ${
           visible(event.addresses.map(formatAddress).join(", "))
         }`,
       ),

@@ -1,5 +1,10 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-import { assert, assertEquals, assertMatch } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStringIncludes,
+} from "@std/assert";
 import { getColorEnabled, stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import type { ConnectEvent as TimelineEvent } from "./types.ts";
 import type {
@@ -762,4 +767,29 @@ Deno.test("Timeline shows control characters from names and errors as text", () 
     "     +3.0 ms  #1 [::1]:443      failed after 1.0 ms: odd \\x1b]0;title\\x07 error",
   );
   assertEquals(err, ["error: all \\x9b failed"]);
+});
+
+Deno.test("Timeline says 'Remembered', not 'Resolved in 0.0 ms', when no look-up was made", () => {
+  const remembered: TimelineEvent = { ...resolved, remembered: true };
+  const timeline = new Timeline(SETTINGS, { lookedUpAgo: 2_500 });
+  assertEquals(
+    timeline.add(remembered)[0],
+    "Remembered 2 addresses of dual.test (looked up 2.5 s ago), in the order they will be tried:",
+  );
+  const unknown = new Timeline(SETTINGS);
+  assertEquals(
+    unknown.add({ ...remembered, addresses: [V4] })[0],
+    "Remembered 1 address of dual.test from an earlier look-up:",
+  );
+});
+
+Deno.test("Timeline says a look-up afresh after remembered addresses failed, not a late answer", () => {
+  const timeline = new Timeline(SETTINGS, { lookedUpAgo: 2_500 });
+  timeline.add({ ...resolved, addresses: [V6], remembered: true });
+  const lines = timeline.add({ ...resolved, elapsed: 3, addresses: [V4] });
+  assertEquals(lines.length, 1);
+  assertStringIncludes(
+    lines[0]!,
+    "looked up afresh in 3.0 ms: 1 more address: 127.0.0.1:443",
+  );
 });

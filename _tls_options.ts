@@ -9,7 +9,9 @@
  */
 
 import { ipVersion, unbracket } from "./_ip.ts";
-import { checkKnownKeys, pemLabels, show, withArticle } from "./_show.ts";
+import { checkKnownKeys, show, withArticle } from "./_show.ts";
+import { pemBlocks } from "./_pem.ts";
+import { toAscii } from "./_idna.ts";
 import { ownElements, ownOptions } from "./_own_options.ts";
 import { MAX_TIMEOUT } from "./_timer.ts";
 
@@ -56,16 +58,6 @@ export const TLS_OPTION_KEYS: readonly string[] = [
 ];
 
 const ACTION = "Cannot start TLS";
-
-/**
- * Labels of the PEM blocks that a certificate option may hold. A label is
- * the text between "-----BEGIN " and "-----".
- */
-const CERTIFICATE_LABELS: ReadonlySet<string> = new Set([
-  "CERTIFICATE",
-  "TRUSTED CERTIFICATE",
-  "X509 CERTIFICATE",
-]);
 
 /**
  * Validates the `tls` option of `connect()` and fills in the defaults. Call it
@@ -253,10 +245,13 @@ export function parseServerName(
   if (isDnsName(value)) return value;
   let rule = "a host name or an IP address";
   // deno-lint-ignore no-control-regex
-  if (/[\s\x00-\x1f\x7f]/.test(value)) {
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(value)) {
     rule += " without spaces or control characters";
   } else if (/[^ -~]/.test(value)) {
-    rule += " in ASCII (write an internationalized name in its xn-- form)";
+    // As the host name is: the ASCII form is what is sent and verified.
+    const ascii = toAscii(value);
+    if (ascii !== undefined && isDnsName(ascii)) return ascii;
+    rule = "a valid internationalized host name";
   } else if (value.includes("/") || value.includes(":")) {
     rule += " without a scheme, port or path";
   }
@@ -321,9 +316,9 @@ function checkPem(value: unknown, path: string, isKey: boolean): void {
       }`,
     );
   }
-  const labels = pemLabels(value);
-  const wrong = labels.find((label) =>
-    isKey ? !label.endsWith("PRIVATE KEY") : !CERTIFICATE_LABELS.has(label)
+  const { labels, held, wrong } = pemBlocks(
+    value,
+    isKey ? "private key" : "certificate",
   );
   if (wrong !== undefined) {
     throw new TypeError(
@@ -338,6 +333,14 @@ function checkPem(value: unknown, path: string, isKey: boolean): void {
       : "";
     throw new TypeError(
       `${ACTION} as '${path}' must be ${rule}: current value is a string of ${value.length} characters with no PEM block${hint}`,
+    );
+  }
+  if (held === 0) {
+    // Such as the EC PARAMETERS of a key, alone.
+    throw new TypeError(
+      `${ACTION} as '${path}' must be ${rule}: current value has ${
+        labels.map(withArticle).join(", ")
+      } block and no block of ${expected}`,
     );
   }
 }

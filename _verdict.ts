@@ -3,7 +3,7 @@
 // became of every address, and the error, once, with a hint where one helps.
 import { formatAddress } from "./errors.ts";
 import { messageOf } from "./_errors.ts";
-import { ipVersion } from "./_ip.ts";
+import { ipVersion, unbracket } from "./_ip.ts";
 import type { Palette } from "./_colors.ts";
 import { type Advice, attemptAdvice } from "./_advice.ts";
 import type { AttemptState, RunFold } from "./_report.ts";
@@ -116,9 +116,7 @@ export function verdict(result: RunResult, context: VerdictContext): Lines {
     : fold.stopped?.reason === "interrupted"
     ? "Interrupted"
     : "Failed";
-  const bare = visible(
-    fold.settings.hostname.replace(/^\[(.*)\]$/, "$1"),
-  );
+  const bare = visible(unbracket(fold.settings.hostname));
   const tlsPeer = fold.tls && visible(formatAddress(fold.tls.address));
   const local = fold.settings.localAddr?.hostname;
   const what = stage === "resolve"

@@ -236,3 +236,34 @@ Deno.test("runCli() says which addresses --local-addr skips", async () => {
     `[::1]:${server.port}`,
   ]);
 });
+
+Deno.test("runCli() --repeat says when addresses come from the history, not a look-up", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  let out = "";
+  const io: CliIo = {
+    write: (text) => void (out += text),
+    writeError: () => {},
+    color: false,
+    colorError: false,
+    live: false,
+  };
+  const resolver = () => ["127.0.0.1"];
+  const outcome = await runCli(
+    ["one.test", String(server.port), "--repeat", "2"],
+    io,
+    { resolver },
+  );
+  assertEquals(outcome.code, 0, out);
+  const lines = masked(out.trimEnd().split("\n"), [server.port]);
+  assertEquals(
+    lines.filter((line) => /^(Resolved|Remembered) /.test(line)),
+    [
+      "Resolved one.test in T ms to 1 address:",
+      "Remembered 1 address of one.test (looked up T s ago):",
+    ],
+  );
+  const [first, second] = outcome.repeat!.runs;
+  assertEquals(first!.resolved?.remembered, undefined);
+  assertEquals(second!.resolved?.remembered, true);
+  assert(second!.resolved!.lookedUpAgo! >= 0);
+});

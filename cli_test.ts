@@ -146,6 +146,49 @@ Deno.test("cli.ts --timeout says which attempt was still pending", async () => {
   assertEquals(report.settings.timeout, 500);
 });
 
+Deno.test("cli.ts --attempt-timeout fails each attempt after so long, and exits 2 for a bad value", async () => {
+  await using hole = await blackhole("127.0.0.1");
+  const json = await run("cli.ts", [
+    hole.hostname,
+    String(hole.port),
+    "--attempt-timeout",
+    "300",
+    "--timeout",
+    "20000",
+    "--json",
+  ]);
+  assertEquals(json.code, 1);
+  const report: Report = JSON.parse(json.stdout);
+  assertEquals(report.settings.attemptTimeout, 300);
+  assertEquals(report.stopped, null);
+  assertEquals(report.attempts.length, 1);
+  assertEquals(report.error?.name, "TimedOut");
+  assertStringIncludes(
+    report.error!.message,
+    "timed out after 300 ms ('attemptTimeout')",
+  );
+  const human = await run("cli.ts", [
+    hole.hostname,
+    String(hole.port),
+    "--attempt-timeout",
+    "300",
+  ]);
+  assertEquals(human.code, 1);
+  assertStringIncludes(human.stdout, "each attempt at most 300 ms");
+  // A bad value: exit 2 before any traffic.
+  const bad = await run("cli.ts", [
+    hole.hostname,
+    String(hole.port),
+    "--attempt-timeout",
+    "0",
+  ]);
+  assertEquals([bad.code, bad.stdout], [2, ""]);
+  assertStringIncludes(
+    bad.stderr,
+    "error: Cannot parse the command line as '--attempt-timeout' must be",
+  );
+});
+
 Deno.test("cli.ts --local-addr binds the local address", async () => {
   await using server = acceptingServer("127.0.0.1");
   const { code, stdout } = await run("cli.ts", [

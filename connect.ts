@@ -20,7 +20,7 @@
  */
 // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
 import type { closeTls } from "./tls.ts";
-import { combineAttemptErrors, formatAddress } from "./errors.ts";
+import { formatAddress } from "./errors.ts";
 import {
   type Attempt,
   interleave,
@@ -28,13 +28,13 @@ import {
   type StaggeredRaceOptions,
 } from "./happy_eyeballs.ts";
 import type {
-  AttemptFailure,
-  ConnectEvent,
   ConnectOptions,
   ConnectTarget,
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect_options.ts";
+import { Attempts, raceError } from "./_attempts.ts";
+import { type Emit, emitter, frozenFor } from "./_emit.ts";
 import {
   closeBatches,
   rememberedTargets,
@@ -42,25 +42,25 @@ import {
   systemTargets,
   type Targets,
 } from "./_resolve.ts";
+import { CallbackFailure } from "./_callback_failure.ts";
+import { delayByHistory, orderByHistory } from "./_callbacks.ts";
 import {
-  CallbackFailure,
-  delayByHistory,
-  orderByHistory,
-  rememberedByHistory,
-} from "./_callbacks.ts";
+  raceRemembered,
+  rememberAnswer,
+  type Remembered,
+} from "./_remembered.ts";
 import { AddressQueue } from "./_address_queue.ts";
 import {
   addressesFallback,
-  checkBindPermission,
   fallBack,
   lookupError,
   lookupFallback,
   mayFallBack,
-  permissionError,
 } from "./_permission.ts";
-import { connectDirect, dial, type LocalAddresses } from "./_dial.ts";
+import { connectDirect } from "./_dial.ts";
 import { handshake } from "./_handshake.ts";
 import { familyOf, ipVersion } from "./_ip.ts";
+import { NEVER } from "./_timer.ts";
 
 export type {
   AttemptEvent,
@@ -80,17 +80,11 @@ export type {
   TlsConnectEvent,
 } from "./types.ts";
 
-/** An event as made, before `elapsed` is stamped on it. */
-type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed"> : never;
-
 /**
  * The reason of every abort once `connect()` has settled: one error made once,
  * as `abort()` without a reason would build one, stack included, every time.
  */
 const SETTLED = new DOMException("The connection was settled", "AbortError");
-
-/** A signal that never aborts. */
-const NEVER = new AbortController().signal;
 
 /**
  * Opens a connection the way asyncio's `loop.create_connection()` does, with
@@ -292,40 +286,11 @@ export function connect(
   // beside the race itself.
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (checked.conn) return Promise.resolve(checked.conn);
-  return raceRemembered(checked, emit, callbacks);
-}
-
-/** Tells `onEvent` of an event, stamping `elapsed` on it. */
-type Emit = (event: WithoutElapsed<ConnectEvent>) => void;
-
-/**
- * What tells `onEvent` of events, or `undefined` without a listener:
- * `emit?.(event)` then builds no event at all. Once a callback has thrown,
- * it tells nothing more; what `onEvent` throws is recorded in `callbacks`.
- */
-function emitter(
-  onEvent: ((event: ConnectEvent) => void) | undefined,
-  callbacks: CallbackFailure | undefined,
-): Emit | undefined {
-  if (!onEvent || !callbacks) return undefined;
-  // Clock readings only for those who read them.
-  const start = performance.now();
-  return (event) => {
-    if (callbacks.failed) return;
-    try {
-      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent);
-    } catch (error) {
-      callbacks.fail(error);
-    }
-  };
-}
-
-/**
- * `value`, frozen when `onEvent` is told of it (it must not change where to
- * connect); as it is otherwise.
- */
-function frozenFor<T>(emit: Emit | undefined, value: T): T {
-  return emit ? Object.freeze(value) : value;
+  return raceRemembered(
+    checked,
+    callbacks,
+    (remembered) => race(checked, emit, callbacks, remembered),
+  );
 }
 
 /**
@@ -356,94 +321,19 @@ async function connectTls(
     await checkClientCertificate(tls.cert, tls.key, "tls.");
   }
   signal?.throwIfAborted();
-  const tcp = checked.conn ?? await raceRemembered(checked, emit, callbacks);
+  const tcp = checked.conn ?? await raceRemembered(
+    checked,
+    callbacks,
+    (remembered) => race(checked, emit, callbacks, remembered),
+  );
+  // It stops on an error thrown by onEvent, as the race does.
   return await handshake(
     tcp,
     tls,
     signal,
-    // handshake() stops on an error thrown by onEvent, as the race does.
-    (event) => {
-      emit?.({ ...event, address: tcp.remoteAddr });
-      callbacks?.throwIfFailed();
-    },
+    (event) => emit?.({ ...event, address: tcp.remoteAddr }),
+    callbacks,
   );
-}
-
-/** The error of a race whose attempts all failed. */
-function raceError(
-  destination: string,
-  failed: readonly AttemptFailure[],
-  checked: Checked,
-): Error {
-  const { allErrors } = checked;
-  return (!allErrors && permissionError(destination, failed, checked)) ||
-    combineAttemptErrors(destination, failed, { allErrors });
-}
-
-/**
- * {@linkcode race}, on the addresses a `history` remembers for the name when
- * it has them (see `ConnectHistory`'s `addressTtl`).
- */
-function raceRemembered(
-  checked: Checked,
-  emit: Emit | undefined,
-  callbacks: CallbackFailure | undefined,
-): Promise<Deno.TcpConn> {
-  const { history, hostname, family } = checked;
-  let cached: readonly string[] | undefined;
-  // With `localAddr`, what can be used depends on it: no cache.
-  if (history && !checked.localAddr && !ipVersion(hostname)) {
-    try {
-      cached = rememberedByHistory(history, hostname, family);
-    } catch (error) {
-      // Nothing is open yet: the call stops with it.
-      callbacks!.fail(error);
-      return Promise.reject(error);
-    }
-  }
-  return cached
-    ? raceCached(checked, emit, callbacks!, cached)
-    : race(checked, emit, callbacks);
-}
-
-/**
- * Races remembered addresses. When that race fails, the name may have moved:
- * it is resolved afresh once, and the addresses not tried yet are raced
- * before failing.
- */
-async function raceCached(
-  checked: Checked,
-  emit: Emit | undefined,
-  callbacks: CallbackFailure,
-  cached: readonly string[],
-): Promise<Deno.TcpConn> {
-  const attempted: Deno.NetAddr[] = [];
-  try {
-    return await race(checked, emit, callbacks, { cached, attempted });
-  } catch (error) {
-    // Aborted, or stopped by a callback: no second race.
-    if (checked.signal?.aborted || callbacks.failed) throw error;
-    const { history, hostname } = checked;
-    callbacks.call(() => history!.deleteAddresses(hostname));
-    callbacks.throwIfFailed();
-    return await race(checked, emit, callbacks, {
-      attempted,
-      tried: new Set(cached),
-      error,
-    });
-  }
-}
-
-/** What {@linkcode race} knows from a race on remembered addresses. */
-interface Remembered {
-  /** The addresses the history remembers for the name. */
-  cached?: readonly string[];
-  /** The address of each attempt, by index, over both races. */
-  attempted?: Deno.NetAddr[];
-  /** Addresses the race on remembered ones tried: not tried again. */
-  tried?: ReadonlySet<string>;
-  /** Why the race on remembered addresses failed. */
-  error?: unknown;
 }
 
 /**
@@ -461,74 +351,14 @@ async function race(
   const toTarget = (address: string): Deno.NetAddr =>
     frozenFor(emit, { transport: "tcp", hostname: address, port });
 
-  const dialing = {
-    hook: checked.dial,
-    attemptTimeout: checked.attemptTimeout,
-  };
-  let from: LocalAddresses | undefined;
-  // Both indexed by attempt, in the order in which the attempts started.
-  const attempted: Deno.NetAddr[] = remembered.attempted ?? [];
-  const failures: AttemptFailure[] = [];
-  let winner: number | undefined;
-
-  /** An attempt to connect to `address`, reporting it with events. */
-  function attemptTo(
-    address: Deno.NetAddr,
-  ): (attemptSignal?: AbortSignal) => Promise<Deno.TcpConn> {
-    return async (attemptSignal) => {
-      const index = attempted.push(address) - 1;
-      emit?.({ type: "attemptStarted", index, address });
-      callbacks?.throwIfFailed();
-      const begun = history ? performance.now() : 0;
-      let conn: Deno.TcpConn;
-      try {
-        conn = await dial(address, from, attemptSignal, dialing);
-      } catch (error) {
-        if (attemptSignal?.aborted) {
-          emit?.({ type: "attemptCancelled", index, address });
-        } else {
-          failures[index] = { address, error };
-          emit?.({ type: "attemptFailed", index, address, error });
-        }
-        throw error;
-      }
-      // The race settles on the first attempt to get here; a later one is
-      // a runner-up, closed by `dispose` below.
-      if (winner === undefined) {
-        winner = index;
-        if (history) {
-          const connectTime = performance.now() - begun;
-          callbacks!.call(() =>
-            history.record(destination, address.hostname, connectTime)
-          );
-        }
-        emit?.({ type: "attemptWon", index, address });
-        // The history or onEvent threw, or onEvent aborted the signal: this
-        // connection is not the result any more.
-        if (callbacks?.failed || attemptSignal?.aborted) {
-          conn.close();
-          emit?.({ type: "attemptCancelled", index, address });
-          throw callbacks?.failed ? callbacks.error : attemptSignal!.reason;
-        }
-      }
-      return conn;
-    };
-  }
-
-  /** The error of a race that every attempt lost. */
-  function failure(): Error {
-    // `failures` is indexed by attempt: drop the holes of cancelled attempts.
-    return raceError(destination, failures.filter(Boolean), checked);
-  }
-
-  // A single address needs no race, nor an abort signal of its own.
-  function connectOnly(address: Deno.NetAddr): Promise<Deno.TcpConn> {
-    return attemptTo(address)(signal).then(undefined, () => {
-      callbacks?.throwIfFailed();
-      if (signal?.aborted) throw signal.reason;
-      throw failure();
-    });
-  }
+  // Indexed by attempt, in the order in which the attempts started.
+  const attempts = new Attempts(
+    checked,
+    destination,
+    emit,
+    callbacks,
+    remembered,
+  );
 
   if (ipVersion(hostname)) {
     if (family !== undefined && familyOf(hostname) !== family) {
@@ -543,7 +373,7 @@ async function race(
     if (!checked.localAddr) {
       const address = toTarget(hostname);
       emit?.({ type: "resolved", hostname, addresses: [address] });
-      return await connectOnly(address);
+      return await attempts.only(address);
     }
   }
 
@@ -599,19 +429,8 @@ async function race(
       throw lookupError(checked, error);
     }
     more = targets.more;
-    from = targets.from;
-    // node:net would throw a denied bind where no caller can catch it.
-    if (from) checkBindPermission(from, targets.addresses);
-    if (
-      history && !cached && !more && !checked.localAddr &&
-      !ipVersion(hostname)
-    ) {
-      const { resolved, ttl } = targets;
-      callbacks!.call(() =>
-        history.recordAddresses(hostname, family, resolved, ttl)
-      );
-      callbacks!.throwIfFailed();
-    }
+    attempts.from = targets.from;
+    if (history && !cached) rememberAnswer(checked, callbacks!, targets);
     // Resolved afresh after remembered addresses failed, and nothing new.
     if (tried && targets.addresses.length === 0) throw remembered.error;
 
@@ -631,6 +450,8 @@ async function race(
       addresses: first,
       ...(targets.skipped.length > 0 &&
         { skipped: frozenFor(emit, targets.skipped.map(toTarget)) }),
+      // No look-up: the history's address cache.
+      ...(cached && { remembered: true as const }),
     });
     callbacks?.throwIfFailed();
     const reason = fallsBack ? addressesFallback(checked, first) : undefined;
@@ -641,14 +462,16 @@ async function race(
       // Handed on, not awaited: nothing here waits in memory beside it.
       racing = true;
       controller?.abort(SETTLED);
-      return connectOnly(first[0]!);
+      return attempts.only(first[0]!);
     }
 
     // Race. RFC 8305 §3: later batches are folded into the attempts not yet
     // started; the race takes each address only when its attempt is due.
-    let attempts:
+    let each:
       | Attempt<Deno.TcpConn>[]
-      | AsyncIterable<Attempt<Deno.TcpConn>> = first.map(attemptTo);
+      | AsyncIterable<Attempt<Deno.TcpConn>> = first.map((address) =>
+        attempts.to(address)
+      );
     if (more) {
       const queue = new AddressQueue(ordered, familyOf, checked.interleave);
       queue.fold(more, targets.check, (fresh) => {
@@ -657,7 +480,7 @@ async function race(
       }, innerSignal());
       // fold() closes it.
       more = undefined;
-      attempts = queue.map((address) => attemptTo(toTarget(address)));
+      each = queue.map((address) => attempts.to(toTarget(address)));
     }
     // A remembered fast winner may shorten the delay.
     const delay = history
@@ -667,7 +490,11 @@ async function race(
       delay,
       dispose(conn, index) {
         conn.close();
-        emit?.({ type: "attemptCancelled", index, address: attempted[index]! });
+        emit?.({
+          type: "attemptCancelled",
+          index,
+          address: attempts.attempted[index]!,
+        });
       },
     };
     // Only the caller's signal, or a callback that throws, can abort the
@@ -678,7 +505,7 @@ async function race(
     // Not awaited here, so that this function does not wait in memory with
     // every race in flight: its promise takes the race's outcome.
     racing = true;
-    return staggeredRace<Deno.TcpConn>(attempts, raceOptions).then(
+    return staggeredRace<Deno.TcpConn>(each, raceOptions).then(
       (result) => {
         controller?.abort(SETTLED);
         if (result.ok) {
@@ -691,7 +518,7 @@ async function race(
         }
         callbacks?.throwIfFailed();
         // Combine the errors.
-        throw failure();
+        throw attempts.failure();
       },
       (error) => {
         controller?.abort(SETTLED);

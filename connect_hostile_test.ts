@@ -350,9 +350,29 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
           history,
         }),
       TypeError,
-      "'history.order()' must return the addresses it was given",
+      "'history.order()' must return the addresses it was given, reordered: current value is [",
     );
   }
+  // One that adds to the array it was given and returns it: checked against
+  // a copy, it is refused too, and nothing is dialled.
+  const adding = new ConnectHistory();
+  adding.order = (_destination, addresses) => {
+    // A careless history, against its readonly type.
+    const list = addresses as string[];
+    list.push("127.0.0.3");
+    return list;
+  };
+  await assertRejects(
+    () =>
+      connect({
+        hostname: "x.test",
+        port: server.port,
+        resolver: () => ["127.0.0.1", "127.0.0.2"],
+        history: adding,
+      }),
+    TypeError,
+    "'history.order()' must return the addresses it was given",
+  );
   assertEquals(server.conns.length, 0);
 });
 
@@ -363,17 +383,23 @@ Deno.test("connect() fails with the error of a history whose address cache metho
     await t.step(method, async () => {
       const error = new Error(method);
       const history = new ConnectHistory();
+      const { resolver } = recordingResolver(["127.0.0.1"]);
       // A remembered address that refuses: the race on it fails, and the
       // name is resolved afresh (deleteAddresses() first).
       if (method === "deleteAddresses") {
-        history.recordAddresses("x.test", undefined, ["127.0.0.3"]);
+        history.recordAddresses(
+          "x.test",
+          undefined,
+          ["127.0.0.3"],
+          60_000,
+          resolver,
+        );
       }
       let called = 0;
       history[method] = () => {
         called++;
         throw error;
       };
-      const { resolver } = recordingResolver(["127.0.0.1"]);
       const rejected = await connect({
         hostname: "x.test",
         port: server.port,
@@ -554,15 +580,6 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
           let threw = false;
           let events = 0;
           const history = new ConnectHistory();
-          if (stale) {
-            history.recordAddresses("x.test", undefined, ["127.0.0.3"]);
-          }
-          if (thrower.kind !== "onEvent" && thrower.kind !== "resolver") {
-            history[thrower.kind] = () => {
-              threw = true;
-              throw thrown;
-            };
-          }
           // 127.0.0.2 and [::1] refuse: nothing listens there on that port.
           const addresses = [
             "127.0.0.2",
@@ -600,6 +617,22 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
                 throw thrown;
               }
               return addresses;
+            };
+          }
+          if (stale) {
+            // Remembered from this resolver's answer.
+            history.recordAddresses(
+              "x.test",
+              undefined,
+              ["127.0.0.3"],
+              60_000,
+              options.resolver,
+            );
+          }
+          if (thrower.kind !== "onEvent" && thrower.kind !== "resolver") {
+            history[thrower.kind] = () => {
+              threw = true;
+              throw thrown;
             };
           }
           if (local) options.localAddr = { hostname: "127.0.0.1" };
@@ -824,4 +857,101 @@ Deno.exit(0);
       await Deno.remove(resolvConf);
     }
   },
+});
+
+Deno.test("connect() treats an async onEvent or history method that rejects as one that throws: no unhandled rejection", async (t) => {
+  await using server = acceptingServer("127.0.0.1");
+  const error = new Error("rejected");
+  const resolver = () => ["127.0.0.1", "127.0.0.2"];
+  await t.step("onEvent, on attemptStarted", async () => {
+    const rejected = await connect({
+      hostname: "x.test",
+      port: server.port,
+      resolver,
+      // deno-lint-ignore require-await
+      onEvent: async (event) => {
+        if (event.type === "attemptStarted") throw error;
+      },
+    }).catch((e) => e);
+    assertStrictEquals(rejected, error);
+    await assertPeersClosed(server);
+  });
+  await t.step("onEvent, on tlsStarted", async () => {
+    await using tls = tlsServer();
+    const rejected = await connect({
+      hostname: "127.0.0.1",
+      port: tls.port,
+      tls: { caCerts: [TEST_CA], serverName: "tls.test" },
+      // deno-lint-ignore require-await
+      onEvent: async (event) => {
+        if (event.type === "tlsStarted") throw error;
+      },
+    }).catch((e) => e);
+    assertStrictEquals(rejected, error);
+    await assertPeersClosed(tls);
+  });
+  await t.step("history.record()", async () => {
+    const history = new ConnectHistory();
+    // deno-lint-ignore require-await
+    history.record = async () => {
+      throw error;
+    };
+    const rejected = await connect({
+      hostname: "x.test",
+      port: server.port,
+      resolver,
+      history,
+    }).catch((e) => e);
+    // It rejects once the winner is decided: the call may have settled.
+    if (rejected !== error) (rejected as Deno.Conn).close();
+    await assertPeersClosed(server);
+  });
+  for (const method of ["order", "addresses", "attemptDelay"] as const) {
+    await t.step(`history.${method}(), refused as no answer`, async () => {
+      const history = new ConnectHistory();
+      // deno-lint-ignore require-await
+      history[method] = (async () => {
+        throw error;
+      }) as never;
+      await assertRejects(
+        () =>
+          connect({ hostname: "x.test", port: server.port, resolver, history }),
+        TypeError,
+        `'history.${method}()' must return`,
+      );
+      await assertPeersClosed(server);
+    });
+  }
+});
+
+Deno.test("connect() ignores a late batch that is not IP addresses: late answers are a bonus", async () => {
+  // Nothing listens on 127.0.0.2 on that port: the race needs later batches.
+  await using server = acceptingServer("127.0.0.1");
+  let returned = false;
+  const batches = [["127.0.0.2"], ["not-an-ip"], ["127.0.0.1"]];
+  const error = await connect({
+    hostname: "x.test",
+    port: server.port,
+    resolver: () => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          Promise.resolve(
+            batches.length > 0
+              ? { done: false as const, value: batches.shift()! }
+              : { done: true as const, value: undefined },
+          ),
+        return: () => {
+          returned = true;
+          return Promise.resolve({ done: true as const, value: undefined });
+        },
+      }),
+    }),
+  }).catch((e) => e);
+  // Not a TypeError: the bad batch ended the answer, the race failed on
+  // what it had, and the resolver was told to stop.
+  assertInstanceOf(error, Deno.errors.ConnectionRefused);
+  assertStringIncludes(error.message, "127.0.0.2");
+  assert(!error.message.includes("127.0.0.1:"), error.message);
+  assert(returned, "the resolver was not told to stop");
+  assertEquals(server.conns.length, 0);
 });

@@ -913,18 +913,48 @@ await report({ hostname: "127.0.0.1", port, localAddr: { hostname: "127.0.0.2", 
 `,
     [String(server.port)],
   );
+  // The bind fails within the attempt, as EADDRINUSE would.
   assertEquals(literal, {
     ok: false,
     class: "NotCapable",
     message:
-      "Cannot bind the local address 127.0.0.2:0 as net permission for it is missing: run with --allow-net=127.0.0.2",
-    events: [],
+      `Cannot connect to 127.0.0.1:${server.port}: Cannot bind 127.0.0.2:0: net permission for it is missing: run with --allow-net=127.0.0.2`,
+    cause: "NotCapable",
+    events: ["resolved", "attemptStarted", "attemptFailed"],
   });
-  assertEquals(
+  assertStringIncludes(
     (name as { message: string }).message,
-    "Cannot bind the local address 127.0.0.2:40000 as net permission for it is missing: run with --allow-net=127.0.0.2:40000",
+    "Cannot bind 127.0.0.2:40000: net permission for it is missing: run with --allow-net=127.0.0.2:40000",
   );
   assertEquals(server.conns.length, 0);
+});
+
+Deno.test("connect() faults: a local address without net permission is a bind failure: the next one is tried", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const [second, none] = await runWithPermissions(
+    ["--allow-read", "--allow-net=127.0.0.1,127.0.0.3"],
+    `${REPORT}
+const resolver = (name) => name === "two.test" ? ["127.0.0.2", "127.0.0.3"] : [name];
+await report({ hostname: "127.0.0.1", port, localAddr: { hostname: "two.test" }, resolver });
+await report({ hostname: "127.0.0.1", port, localAddr: { hostname: "127.0.0.4" }, resolver, allErrors: true });
+`,
+    [String(server.port)],
+  );
+  assertEquals(second, {
+    ok: true,
+    remote: { transport: "tcp", hostname: "127.0.0.1", port: server.port },
+    events: ["resolved", "attemptStarted", "attemptWon"],
+  });
+  // With allErrors, a denied bind stays a bind failure in the list.
+  assertEquals((none as { errors: string[][] }).errors, [[
+    "NotCapable",
+    `Cannot connect to 127.0.0.1:${server.port}: Cannot bind 127.0.0.4:0: net permission for it is missing: run with --allow-net=127.0.0.4`,
+  ]]);
+  assertEquals(server.conns.length, 1);
+  assertEquals(
+    (server.conns[0]!.remoteAddr as Deno.NetAddr).hostname,
+    "127.0.0.3",
+  );
 });
 
 Deno.test("connect() faults: with net permission for the name only, it falls back to Deno.connect", async () => {

@@ -30,6 +30,7 @@
  */
 import { messageOf, osErrorOf, wrapError } from "./_errors.ts";
 import { joinHostPort } from "./_ip.ts";
+import { visible } from "./_visible.ts";
 import type { AttemptFailure } from "./types.ts";
 
 export type { AttemptFailure } from "./types.ts";
@@ -88,7 +89,10 @@ export function formatAddress(
  * ```
  */
 export function attemptError(cause: unknown, where: string): Error {
-  return wrapError(cause, `Cannot connect to ${where}: ${messageOf(cause)}`);
+  return wrapError(
+    cause,
+    `Cannot connect to ${where}: ${visible(messageOf(cause))}`,
+  );
 }
 
 /**
@@ -184,7 +188,7 @@ function listReasons(
     ? "the only attempt failed"
     : `all ${failures.length} attempts failed`;
   const reasons = failures.map((failure, i) =>
-    `${addresses[i]}: ${messageOf(failure.error)}`
+    `${addresses[i]}: ${visible(messageOf(failure.error))}`
   );
   return `${count}: ${reasons.join("; ")}`;
 }

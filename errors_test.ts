@@ -86,13 +86,21 @@ Deno.test("attemptError() makes a plain Error from any other error or value", ()
   assertStrictEquals(attemptError(abort, "x:1").constructor, Error);
   assertStrictEquals(attemptError(abort, "x:1").cause, abort);
 
-  for (const value of ["just a string", 42, undefined, null, { a: 1 }]) {
+  // Values as show() writes them: never "[object Object]", and a value
+  // that cannot even become a string (no prototype) does not throw.
+  const values: [unknown, string][] = [
+    ["just a string", "just a string"],
+    [42, "42"],
+    [undefined, "undefined"],
+    [null, "null"],
+    [{ a: 1 }, "{ a }"],
+    [Object.create(null), "{}"],
+    ["a\x1b[2Jb", "a\\x1b[2Jb"],
+  ];
+  for (const [value, shown] of values) {
     const made = attemptError(value, "host:1");
     assertStrictEquals(made.constructor, Error);
-    assertStrictEquals(
-      made.message,
-      `Cannot connect to host:1: ${String(value)}`,
-    );
+    assertStrictEquals(made.message, `Cannot connect to host:1: ${shown}`);
     assertStrictEquals(made.cause, value);
   }
 });

@@ -94,6 +94,8 @@ export interface ConnectRecord {
 interface CachedAddresses {
   addresses: readonly string[];
   expiresAt: number;
+  /** The resolver that answered; `undefined` for the system resolver. */
+  resolver: object | undefined;
 }
 
 /**
@@ -220,7 +222,9 @@ function checkNumber(
  * It also remembers the addresses each host name resolved to, for
  * `addressTtl` (1 minute by default), so that later connections skip the
  * look-up. A race that fails on remembered addresses resolves the name again
- * before it fails.
+ * before it fails. Addresses are used only with the resolver that answered
+ * them (the same function; the system resolver without one): a connection
+ * with another resolver looks the name up, and its answer replaces them.
  *
  * Memory is bounded: at most `maxEntries` destinations, the least recently
  * used forgotten first, each holding one address and three numbers; and as
@@ -474,6 +478,9 @@ export class ConnectHistory {
    * @param hostname The host name, in any case, with or without a trailing
    * dot.
    * @param family The family asked for (`4` or `6`), or `undefined` for both.
+   * @param resolver The `resolver` function that would look the name up;
+   * `undefined` for the system resolver. Addresses another one answered are
+   * not given.
    * @returns The addresses in the resolver's order, or `undefined`.
    *
    * @example Remember a look-up
@@ -485,16 +492,19 @@ export class ConnectHistory {
    * history.recordAddresses("db.test", undefined, ["::1", "127.0.0.1"]);
    * assertEquals(history.addresses("DB.test."), ["::1", "127.0.0.1"]);
    * assertEquals(history.addresses("db.test", 4), undefined);
+   * // Another resolver's look-up: not the system's answer.
+   * assertEquals(history.addresses("db.test", undefined, () => []), undefined);
    * ```
    */
   addresses(
     hostname: string,
     family?: 4 | 6 | undefined,
+    resolver?: object | undefined,
   ): readonly string[] | undefined {
     if (this.#addressTtl === 0) return undefined;
     const key = `${family ?? 0} ${normalizeHost(hostname)}`;
     const entry = this.#addresses.get(key);
-    if (entry === undefined) return undefined;
+    if (entry === undefined || entry.resolver !== resolver) return undefined;
     if (performance.now() >= entry.expiresAt) {
       this.#addresses.delete(key);
       return undefined;
@@ -512,6 +522,8 @@ export class ConnectHistory {
    * @param family The family asked for (`4` or `6`), or `undefined` for both.
    * @param addresses The addresses, in the resolver's order.
    * @param ttl How long the resolver says its answer may be kept, in ms.
+   * @param resolver The `resolver` function that answered; `undefined` for
+   * the system resolver.
    *
    * @example A resolver's TTL shortens the time
    * ```ts
@@ -528,6 +540,7 @@ export class ConnectHistory {
     family: 4 | 6 | undefined,
     addresses: readonly string[],
     ttl: number = Infinity,
+    resolver?: object | undefined,
   ): void {
     const key = `${family ?? 0} ${normalizeHost(hostname)}`;
     const time = Math.min(this.#addressTtl, ttl);
@@ -537,6 +550,7 @@ export class ConnectHistory {
     this.#addresses.set(key, {
       addresses: Object.freeze([...addresses]),
       expiresAt: performance.now() + time,
+      resolver,
     }, this.#maxEntries);
   }
 

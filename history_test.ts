@@ -371,6 +371,7 @@ Deno.test("connect() with history resolves a name once while its addresses are r
   const answer = { addresses: ["127.0.0.1"] };
   const resolver = countingResolver(answer);
   const history = new ConnectHistory();
+  const remembered: (true | undefined)[] = [];
   for (const hostname of ["he.test", "HE.TEST.", "he.test"]) {
     const events: ConnectEvent[] = [];
     using conn = await connect({
@@ -381,9 +382,13 @@ Deno.test("connect() with history resolves a name once while its addresses are r
       onEvent: (event) => events.push(event),
     });
     assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
-    assertEquals(events[0]?.type, "resolved");
+    const resolved = events[0];
+    assert(resolved?.type === "resolved");
+    remembered.push(resolved.remembered);
   }
   assertEquals(resolver.calls, 1);
+  // The `resolved` event says when no look-up was made.
+  assertEquals(remembered, [undefined, true, true]);
 
   // Off, or a resolver's ttl of 0: every connection resolves.
   for (
@@ -437,7 +442,9 @@ Deno.test("connect() with history resolves afresh once when a name moved", async
     "attemptStarted 1 127.0.0.1",
     "attemptWon 1 127.0.0.1",
   ]);
-  assertEquals(history.addresses("he.test"), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", undefined, resolver), [
+    "127.0.0.1",
+  ]);
   assertEquals(history.get(`he.test:${server.port}`)?.address, "127.0.0.1");
 });
 
@@ -445,7 +452,13 @@ Deno.test("connect() with history fails as before when a fresh look-up brings no
   const port = refusedPort();
   const resolver = countingResolver({ addresses: ["127.0.0.1"] });
   const history = new ConnectHistory();
-  history.recordAddresses("he.test", undefined, ["127.0.0.1"]);
+  history.recordAddresses(
+    "he.test",
+    undefined,
+    ["127.0.0.1"],
+    60_000,
+    resolver,
+  );
   const events: ConnectEvent[] = [];
   await assertRejects(
     () =>
@@ -465,7 +478,9 @@ Deno.test("connect() with history fails as before when a fresh look-up brings no
     "attemptStarted 0 127.0.0.1",
     "attemptFailed 0 127.0.0.1",
   ]);
-  assertEquals(history.addresses("he.test"), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", undefined, resolver), [
+    "127.0.0.1",
+  ]);
 });
 
 Deno.test("connect() with history does not remember answers in batches, and keys addresses by family", async () => {
@@ -485,7 +500,7 @@ Deno.test("connect() with history does not remember answers in batches, and keys
     });
   }
   assertEquals(calls, 2);
-  assertEquals(history.addresses("he.test"), undefined);
+  assertEquals(history.addresses("he.test", undefined, batches), undefined);
 
   const resolver = countingResolver({ addresses: ["127.0.0.1"] });
   for (const family of [4, undefined, 4] as const) {
@@ -499,6 +514,28 @@ Deno.test("connect() with history does not remember answers in batches, and keys
   }
   // One look-up for IPv4 only, one for both families.
   assertEquals(resolver.calls, 2);
-  assertEquals(history.addresses("he.test", 4), ["127.0.0.1"]);
-  assertEquals(history.addresses("he.test", 6), undefined);
+  assertEquals(history.addresses("he.test", 4, resolver), ["127.0.0.1"]);
+  assertEquals(history.addresses("he.test", 6, resolver), undefined);
+  // Kept for that resolver only: not the system resolver's answer.
+  assertEquals(history.addresses("he.test", 4), undefined);
+});
+
+Deno.test("connect() with history uses remembered addresses only with the resolver that answered them", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const history = new ConnectHistory();
+  const a = countingResolver({ addresses: ["127.0.0.1"] });
+  const b = countingResolver({ addresses: ["127.0.0.1"] });
+  for (const resolver of [a, b, a, b]) {
+    using _conn = await connect({
+      hostname: "he.test",
+      port: server.port,
+      resolver,
+      history,
+    });
+  }
+  // Each answer replaces the other's: every connection looked the name up.
+  assertEquals([a.calls, b.calls], [2, 2]);
+  // The system resolver (no resolver) does not take b's answer either.
+  assertEquals(history.addresses("he.test"), undefined);
+  assertEquals(history.addresses("he.test", undefined, b), ["127.0.0.1"]);
 });

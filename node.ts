@@ -52,6 +52,7 @@ import {
   type NodeSocketConn,
 } from "./_node_socket.ts";
 import { fromNodeOptions, type NodeConnectOptions } from "./_node_options.ts";
+import { ownOptions } from "./_own_options.ts";
 
 export {
   fromNodeOptions,
@@ -245,6 +246,10 @@ export type UndiciConnector = (
   callback: (error: Error | null, socket: NodeSocket | null) => void,
 ) => void;
 
+/** The keys read of `createUndiciConnector()`'s options and undici's. */
+const TLS_KEY = ["tls"];
+const PROTOCOL_KEY = ["protocol"];
+
 /**
  * A `connect` function for undici's `Agent({ connect })`: every connection
  * undici opens goes through {@linkcode createConnection}, and undici gets the
@@ -290,14 +295,17 @@ export type UndiciConnector = (
 export function createUndiciConnector(
   options: ConnectOptions = {},
 ): UndiciConnector {
-  const tls = typeof options.tls === "object" ? options.tls : {};
+  // Own properties only: a `tls` on a polluted Object.prototype is no TLS
+  // setting of the caller's.
+  const given = ownOptions(options, TLS_KEY).tls;
+  const tls = typeof given === "object" ? given : {};
   const httpsOptions: ConnectOptions = {
     ...options,
     tls: { alpnProtocols: ["http/1.1"], ...tls },
   };
   return (nodeOptions, callback) => {
     let socket: NodeSocket;
-    const https = nodeOptions.protocol === "https:";
+    const https = ownOptions(nodeOptions, PROTOCOL_KEY).protocol === "https:";
     try {
       socket = createConnection(
         fromNodeOptions(nodeOptions, https ? httpsOptions : options),

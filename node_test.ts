@@ -4,6 +4,7 @@ import {
   assertEquals,
   assertInstanceOf,
   assertRejects,
+  assertStringIncludes,
   assertThrows,
 } from "@std/assert";
 import { once } from "node:events";
@@ -24,6 +25,7 @@ import {
   readTestdata,
   refusedPort,
   TEST_CA,
+  tlsServer,
 } from "./_testing/net.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
 import { needs } from "./_testing/needs.ts";
@@ -565,6 +567,29 @@ Deno.test("createUndiciConnector() calls back once, with the error when connecti
   // Remembered winners work through the connector too.
   const history = new ConnectHistory();
   assertEquals(typeof createUndiciConnector({ history }), "function");
+});
+
+Deno.test("createUndiciConnector() reads its options' own tls only: a polluted Object.prototype.tls trusts nothing", async () => {
+  await using server = tlsServer();
+  const proto = Object.prototype as Record<string, unknown>;
+  // Before: the connector took this as its TLS settings, and trusted the CA.
+  proto.tls = { caCerts: [TEST_CA], serverName: "tls.test" };
+  let result: unknown[];
+  try {
+    const connector = createUndiciConnector();
+    result = await new Promise<unknown[]>((resolve) => {
+      connector(
+        { hostname: "127.0.0.1", port: server.port, protocol: "https:" },
+        (...args) => resolve(args),
+      );
+    });
+  } finally {
+    delete proto.tls;
+  }
+  const [error, socket] = result;
+  (socket as { destroy(): void } | null)?.destroy();
+  assertInstanceOf(error, Deno.errors.InvalidData);
+  assertStringIncludes((error as Error).message, "UnknownIssuer");
 });
 
 // ------------------------------------------------ real clients, real servers

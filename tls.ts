@@ -52,12 +52,8 @@
  * @module
  */
 
-import {
-  closeQuietly,
-  handshake,
-  shutDown,
-  shutdownTimeoutOf,
-} from "./_handshake.ts";
+import { closeQuietly } from "./_dial.ts";
+import { handshake, shutDown, shutdownTimeoutOf } from "./_handshake.ts";
 import { formatAddress } from "./errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
@@ -69,7 +65,7 @@ import { checkKnownKeys, show } from "./_show.ts";
 import { ownOptions } from "./_own_options.ts";
 import type { CloseTlsResult, TlsEvent, TlsOptions } from "./types.ts";
 
-export type { TlsEvent, TlsOptions } from "./types.ts";
+export type { CloseTlsResult, TlsEvent, TlsOptions } from "./types.ts";
 
 /** Options for {@linkcode upgradeTls}. */
 export interface UpgradeTlsOptions extends TlsOptions {
@@ -259,13 +255,13 @@ export async function upgradeTls(
  * It never waits longer than the timeout, never throws because the
  * connection is already closed, and always leaves the connection closed.
  *
- * @param conn The connection to close; it passes to this function.
- * @param options The timeout.
- * Changed after 0.1.0: it used to resolve to a boolean, `true` for an end of
+ * Changed in 0.2.0: it used to resolve to a boolean, `true` for an end of
  * stream and `false` for everything else, so that a peer that closed without
  * close_notify looked like a timeout. Compare the result with
  * `"closeNotify"` where `true` was expected.
  *
+ * @param conn The connection to close; it passes to this function.
+ * @param options The timeout.
  * @returns How it ended (see {@linkcode CloseTlsResult}): `"closeNotify"`,
  * `"noCloseNotify"`, `"timedOut"` or `"alreadyClosed"`.
  * @throws {TypeError} If `timeout` is not a number (the connection is closed

@@ -360,6 +360,150 @@ Deno.test("upgradeTls() with a client certificate still verifies the server", as
   assertStrictEquals(await closeTls(conn), "closeNotify");
 });
 
+Deno.test("upgradeTls() takes the key file of `openssl ecparam -genkey` (EC PARAMETERS, then EC PRIVATE KEY)", async () => {
+  const { createPrivateKey } = await import("node:crypto");
+  // The same key as client.key, as openssl ecparam writes one: the curve
+  // (P-256), then the key in SEC1 form.
+  const key =
+    "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n" +
+    createPrivateKey(CLIENT.key).export({ format: "pem", type: "sec1" });
+  assertEquals(normalizeTlsOptions({ cert: CLIENT.cert, key }).key, key);
+  await using server = await mutualTlsServer();
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const conn = await upgradeTls(tcp, {
+    serverName: "tls.test",
+    caCerts: [CA],
+    cert: CLIENT.cert,
+    key,
+  });
+  assertStrictEquals(await server.authorized, true);
+  assertStrictEquals(await new Response(conn.readable).text(), "hello");
+  // The curve alone is no key.
+  assertThrows(
+    () =>
+      normalizeTlsOptions({
+        cert: CLIENT.cert,
+        key: key.slice(0, key.indexOf("-----BEGIN EC PRIVATE KEY")),
+      }),
+    TypeError,
+    "Cannot start TLS as 'tls.key' must be PEM text of a private key: current value has an EC PARAMETERS block and no block of a private key",
+  );
+});
+
+Deno.test("upgradeTls() errors show a certificate's control characters as escapes, on both TLS paths", async () => {
+  const escape = {
+    cert: read("escape_name.pem"),
+    key: read("escape_name.key"),
+  };
+  await using deno = echoServer(escape);
+  await using node = await mutualTlsServer(escape);
+  const cases: [number, Partial<UpgradeTlsOptions>][] = [
+    [deno.port, {}], // Deno.startTls
+    [node.port, CLIENT], // node:tls
+  ];
+  for (const [port, extra] of cases) {
+    const tcp = await Deno.connect({ hostname: "127.0.0.1", port });
+    const error = await assertRejects(
+      () =>
+        upgradeTls(tcp, { serverName: "other.test", caCerts: [CA], ...extra }),
+      Deno.errors.InvalidData,
+    );
+    // deno-lint-ignore no-control-regex
+    assert(!/[\x00-\x1f\x7f-\x9f]/.test(error.message), error.message);
+    assertStringIncludes(error.message, "evil\\x1b[31mred");
+  }
+});
+
+Deno.test("upgradeTls() over node:tls: Deno's node:tls reads none of the options it is given through Object.prototype", async () => {
+  // What Deno 2.9's node:tls reads from the options of tls.connect() and of
+  // its secure context: each is an own property of the options passed.
+  const given = [
+    "host",
+    "servername",
+    "ca",
+    "cert",
+    "key",
+    "rejectUnauthorized",
+    "checkServerIdentity",
+    "ALPNProtocols",
+    "secureContext",
+    "pskCallback",
+    "minVersion",
+    "maxVersion",
+    "secureProtocol",
+    "ciphers",
+    "sigalgs",
+    "ecdhCurve",
+    "minDHSize",
+    "session",
+    "pfx",
+    "passphrase",
+    "crl",
+    "clientCertEngine",
+    "privateKeyEngine",
+    "privateKeyIdentifier",
+    "path",
+    "timeout",
+  ];
+  // Read from objects that Deno's node:tls makes itself (the TLSSocket's
+  // and the net.Socket's own options), beyond the caller's reach; none of
+  // them changes the verification (checkServerIdentity is ours).
+  const internal = [
+    "allowHalfOpen",
+    "keepAlive",
+    "highWaterMark",
+    "onread",
+    "signal",
+    "noDelay",
+    "keepAliveInitialDelay",
+    "pauseOnConnect",
+    "server",
+    "handshakeTimeout",
+    "port",
+    "SNICallback",
+    "ALPNCallback",
+    "credentials",
+    "requestCert",
+    "isServer",
+    "pipe",
+  ];
+  await using server = await mutualTlsServer();
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const reads = new Set<string>();
+  for (const key of [...given, ...internal]) {
+    Object.defineProperty(Object.prototype, key, {
+      get() {
+        reads.add(key);
+        return undefined;
+      },
+      set(value) {
+        Object.defineProperty(this, key, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      },
+      configurable: true,
+    });
+  }
+  let conn;
+  try {
+    conn = await upgradeTls(tcp, {
+      serverName: "tls.test",
+      caCerts: [CA],
+      ...CLIENT,
+    });
+    await conn.read(new Uint8Array(16));
+  } finally {
+    for (const key of [...given, ...internal]) {
+      delete (Object.prototype as Record<string, unknown>)[key];
+    }
+  }
+  assertEquals([...reads].filter((key) => given.includes(key)), []);
+  assertStrictEquals(await closeTls(conn), "closeNotify");
+});
+
 Deno.test("upgradeTls() refuses a client key that does not match the certificate", async () => {
   await using server = acceptingServer();
   const cases: [Partial<typeof CLIENT>, RegExp][] = [
@@ -709,6 +853,89 @@ os._exit(0)
   },
 );
 
+Deno.test(
+  "node:tls paths tell close_notify from truncation by what came, not by timing (repeated, readers early and late)",
+  needs("python3"),
+  async () => {
+    // One real OpenSSL server (Python's ssl) per mode: "notify" sends data,
+    // then close_notify and FIN back to back (unwrap() and close()); "truncate"
+    // sends data, then FIN alone (close() without unwrap()).
+    const script = `
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(64)
+sys.stdout.write(f"{server.getsockname()[1]}\\n")
+sys.stdout.flush()
+while True:
+    conn = ctx.wrap_socket(server.accept()[0], server_side=True)
+    conn.sendall(b"hello")
+    if sys.argv[3] == "notify":
+        try:
+            conn.unwrap().close()
+        except OSError:
+            conn.close()
+    else:
+        conn.close()
+`;
+    const testdata = new URL("./testdata/", import.meta.url).pathname;
+    const paths = [
+      "node:tls (client certificate)",
+      "node:tls (localAddr)",
+    ] as const;
+    const ROUNDS = 25;
+    for (const mode of ["notify", "truncate"]) {
+      const child = new Deno.Command("python3", {
+        args: [
+          "-c",
+          script,
+          `${testdata}server.pem`,
+          `${testdata}server.key`,
+          mode,
+        ],
+        stdout: "piped",
+      }).spawn();
+      try {
+        const port = Number(await firstLine(child.stdout));
+        const seen = new Map<string, number>();
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const path of paths) {
+            const conn = await TLS_PATHS[path](port);
+            // Readers early, and late (after close_notify and FIN are in).
+            if (round % 3 !== 0) {
+              await new Promise((resolve) =>
+                setTimeout(resolve, round % 3 * 10)
+              );
+            }
+            let outcome;
+            try {
+              const text = await new Response(conn.readable).text();
+              outcome = `read ${text}, then end`;
+            } catch (error) {
+              outcome = error instanceof Deno.errors.UnexpectedEof
+                ? "UnexpectedEof"
+                : String(error);
+            }
+            seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
+          }
+        }
+        assertEquals(
+          Object.fromEntries(seen),
+          mode === "notify"
+            ? { "read hello, then end": ROUNDS * paths.length }
+            : { UnexpectedEof: ROUNDS * paths.length },
+          mode,
+        );
+      } finally {
+        child.kill();
+        await child.status;
+      }
+    }
+  },
+);
+
 /** A TLS server that completes the handshake and then ignores the client. */
 function deafServer(): TestServer {
   return serve(
@@ -952,6 +1179,27 @@ Deno.test("normalizeTlsOptions() accepts the server names that rustls accepts", 
   }
 });
 
+Deno.test("an internationalized tls.serverName is sent and verified in its ASCII form, as the host name is", async () => {
+  assertStrictEquals(
+    normalizeTlsOptions({ serverName: "Bücher.test" }).serverName,
+    "xn--bcher-kva.test",
+  );
+  assertStrictEquals(
+    normalizeTlsOptions({ serverName: "é.test." }).serverName,
+    "xn--9ca.test.",
+  );
+  await using server = echoServer(SERVER);
+  const error = await assertRejects(
+    async () =>
+      upgradeTls(await connectTo(server), {
+        serverName: "bücher.test",
+        caCerts: [CA],
+      }),
+    Deno.errors.InvalidData,
+  );
+  assertStringIncludes(error.message, '(server name "xn--bcher-kva.test")');
+});
+
 Deno.test("normalizeTlsOptions() throws on invalid options", () => {
   const cases: [unknown, typeof TypeError, string | RegExp][] = [
     [
@@ -999,9 +1247,14 @@ Deno.test("normalizeTlsOptions() throws on invalid options", () => {
       "without spaces or control characters",
     ],
     [
-      { serverName: "é.test" },
+      { serverName: "xn--ü.test" },
       TypeError,
-      "in ASCII (write an internationalized name in its xn-- form)",
+      `Cannot start TLS as 'tls.serverName' must be a valid internationalized host name: current value is "xn--ü.test"`,
+    ],
+    [
+      { serverName: "a\u202eb.test" },
+      TypeError,
+      'must be a valid internationalized host name: current value is "a\\u202eb.test"',
     ],
     [
       { serverName: "https://tls.test" },

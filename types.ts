@@ -151,6 +151,13 @@ export interface ResolvedEvent extends ConnectEventBase {
    * address of `localAddr` has their family (first batch only).
    */
   skipped?: Deno.NetAddr[];
+  /**
+   * `true` when no look-up was made: the addresses are those that `history`
+   * remembers for the name (see `ConnectHistory`'s `addressTtl`). If the race
+   * on them fails, the name is looked up afresh, and a second `resolved`
+   * event, without this field, brings the addresses not tried yet.
+   */
+  remembered?: true;
 }
 
 /** A connection attempt started, failed, won, or was cancelled. */
@@ -207,7 +214,8 @@ export interface TlsOptions {
    * The name sent to the server (SNI) and verified against its certificate:
    * a host name, or an IP address (sent without SNI, as RFC 6066 asks, and
    * checked against the certificate's IP addresses). An IPv6 address may be
-   * written in brackets.
+   * written in brackets; an internationalized name (`bücher.example`) is sent
+   * and verified in its ASCII form (`xn--bcher-kva.example`).
    *
    * An empty string is refused: asyncio reads `server_hostname=""` as "do not
    * check the name", and `Deno.startTls` reads `hostname: ""` as
@@ -415,8 +423,11 @@ export interface ConnectOptions {
    * attempt's start and end, the TLS handshake. If it throws, the connection
    * attempt stops: everything opened is closed, no more events are sent, and
    * `connect()` rejects with the error thrown (the same for the methods of
-   * `history`). It may abort `signal`, even from the `attemptWon` event:
-   * `connect()` then rejects with `signal.reason`, the connection closed.
+   * `history`). It is not awaited: a promise it returns that rejects while
+   * the call is under way counts as a throw; one that rejects after the call
+   * has settled changes nothing (it is never left unhandled). It may abort
+   * `signal`, even from the `attemptWon` event: `connect()` then rejects
+   * with `signal.reason`, the connection closed.
    *
    * @default {undefined}
    */

@@ -39,6 +39,13 @@ Deno.test(
       stdout,
       /\n {2}2 {2}127\.0\.0\.1:\d+ +[\d.]+ ms {2}100 ms {2}yes /,
     );
+    // Its second and third connections look nothing up: they say so.
+    assertEquals(
+      stdout.match(
+        /Remembered 2 addresses of broken-ipv6\.test \(looked up \d+\.\d s ago\), in the order they will be tried:/g,
+      )?.length,
+      2,
+    );
     assertStringIncludes(stdout, "What it shows");
     // The last lines: commands that work here, with deno on PATH.
     assert(
