@@ -51,7 +51,7 @@ const OPTION_KEYS = Object.keys(OPTIONS);
  * option. A `switch` rather than a look-up in `OPTIONS`: no prototype to
  * mind, and the quickest (this runs for each option of each connection).
  */
-export function optionBit(key: string): number {
+function optionBit(key: string): number {
   switch (key) {
     case "hostname":
       return OPTIONS.hostname;
