@@ -24,8 +24,9 @@ export function ownOptions(
 ): Record<string, unknown> {
   let blank = blanks.get(known);
   if (blank === undefined) {
-    blank = {};
-    for (const key of known) blank[key] = undefined;
+    // Defined, not assigned: an assignment would run a setter (or throw for a
+    // getter without one) that polluting code put on Object.prototype.
+    blank = Object.fromEntries(known.map((key) => [key, undefined]));
     blanks.set(known, blank);
   }
   // One spread: a small object of fixed keys stays a fast object, unlike one
