@@ -4,7 +4,6 @@ import type { ConnectEvent } from "./types.ts";
 import { errorKind, RunFold } from "./_report.ts";
 import type { RunSettings } from "./_report_types.ts";
 import {
-  LOCAL,
   raceWonBySecond,
   resolved,
   SETTINGS,

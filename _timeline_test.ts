@@ -13,7 +13,6 @@ import type {
 } from "./_report_types.ts";
 import { Timeline } from "./_timeline.ts";
 import {
-  LOCAL,
   raceWonBySecond,
   resolved,
   SETTINGS,

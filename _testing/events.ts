@@ -21,7 +21,7 @@ export const V4: Deno.NetAddr = {
   port: 443,
 };
 /** The local end of the won connection. */
-export const LOCAL: Deno.NetAddr = {
+const LOCAL: Deno.NetAddr = {
   transport: "tcp",
   hostname: "127.0.0.1",
   port: 5555,
