@@ -16,6 +16,7 @@ import {
   screen,
 } from "./_testing/command.ts";
 import { type CliIo, runCli } from "./_cli.ts";
+import type { Resolver } from "./types.ts";
 
 /**
  * `broken.test`: AAAA [::1] (blackholed), A 127.0.0.1 (a server), on one
@@ -204,8 +205,11 @@ Deno.test({
   },
 });
 
-Deno.test("runCli() says which addresses --local-addr skips", async () => {
-  await using server = acceptingServer("127.0.0.1");
+/**
+ * Runs `runCli(args)` in plain text with `resolver`, and checks that it
+ * succeeds; returns its outcome and the lines it wrote, with `port` masked.
+ */
+async function runPlain(args: string[], port: number, resolver: Resolver) {
   let out = "";
   const io: CliIo = {
     write: (text) => void (out += text),
@@ -214,13 +218,19 @@ Deno.test("runCli() says which addresses --local-addr skips", async () => {
     colorError: false,
     live: false,
   };
-  const outcome = await runCli(
-    ["dual.test", String(server.port), "--local-addr", "127.0.0.1"],
-    io,
-    { resolver: () => ["::1", "127.0.0.1"] },
-  );
+  const outcome = await runCli(args, io, { resolver });
   assertEquals(outcome.code, 0, out);
-  assertEquals(masked(out.trimEnd().split("\n"), [server.port]).slice(0, 5), [
+  return { outcome, lines: masked(out.trimEnd().split("\n"), [port]) };
+}
+
+Deno.test("runCli() says which addresses --local-addr skips", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const { outcome, lines } = await runPlain(
+    ["dual.test", String(server.port), "--local-addr", "127.0.0.1"],
+    server.port,
+    () => ["::1", "127.0.0.1"],
+  );
+  assertEquals(lines.slice(0, 5), [
     "Connecting to dual.test:PORT (a new attempt every 250 ms, or at once when the latest fails; from 127.0.0.1)",
     "Resolved dual.test in T ms to 2 addresses; 1 skipped, as --local-addr 127.0.0.1 cannot reach it:",
     "  -- [::1]:PORT  IPv6, skipped",
@@ -234,22 +244,11 @@ Deno.test("runCli() says which addresses --local-addr skips", async () => {
 
 Deno.test("runCli() --repeat says when addresses come from the history, not a look-up", async () => {
   await using server = acceptingServer("127.0.0.1");
-  let out = "";
-  const io: CliIo = {
-    write: (text) => void (out += text),
-    writeError: () => {},
-    color: false,
-    colorError: false,
-    live: false,
-  };
-  const resolver = () => ["127.0.0.1"];
-  const outcome = await runCli(
+  const { outcome, lines } = await runPlain(
     ["one.test", String(server.port), "--repeat", "2"],
-    io,
-    { resolver },
+    server.port,
+    () => ["127.0.0.1"],
   );
-  assertEquals(outcome.code, 0, out);
-  const lines = masked(out.trimEnd().split("\n"), [server.port]);
   assertEquals(
     lines.filter((line) => /^(Resolved|Remembered) /.test(line)),
     [
