@@ -2,23 +2,15 @@
 import { assertEquals } from "@std/assert";
 import type { ConnectEvent } from "./types.ts";
 import { errorKind, RunFold } from "./_report.ts";
-import type { RunResult, RunSettings } from "./_report_types.ts";
-
-const V6: Deno.NetAddr = { transport: "tcp", hostname: "::1", port: 443 };
-const V4: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 443 };
-const LOCAL: Deno.NetAddr = {
-  transport: "tcp",
-  hostname: "127.0.0.1",
-  port: 5555,
-};
-
-const SETTINGS: RunSettings = {
-  hostname: "dual.test",
-  port: 443,
-  delay: 250,
-  interleave: 1,
-  allErrors: false,
-};
+import type { RunSettings } from "./_report_types.ts";
+import {
+  raceWonBySecond,
+  resolved,
+  SETTINGS,
+  V4,
+  V6,
+  won,
+} from "./_testing/events.ts";
 
 /** Folds `events` into a new report state. */
 function feed(events: ConnectEvent[], settings: RunSettings = SETTINGS) {
@@ -26,28 +18,6 @@ function feed(events: ConnectEvent[], settings: RunSettings = SETTINGS) {
   for (const event of events) fold.add(event);
   return { timeline: fold };
 }
-
-const resolved: ConnectEvent = {
-  type: "resolved",
-  elapsed: 1.25,
-  hostname: "dual.test",
-  addresses: [V6, V4],
-};
-
-const raceWonBySecond: ConnectEvent[] = [
-  resolved,
-  { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
-  { type: "attemptStarted", elapsed: 251.5, index: 1, address: V4 },
-  { type: "attemptWon", elapsed: 252, index: 1, address: V4 },
-  { type: "attemptCancelled", elapsed: 252.5, index: 0, address: V6 },
-];
-
-const won: RunResult = {
-  ok: true,
-  elapsed: 253,
-  remoteAddr: V4,
-  localAddr: LOCAL,
-};
 
 Deno.test("RunFold.report() reports a won race as JSON", () => {
   const { timeline } = feed(raceWonBySecond);

@@ -12,22 +12,14 @@ import type {
   RunSettings as TimelineSettings,
 } from "./_report_types.ts";
 import { Timeline } from "./_timeline.ts";
-
-const V6: Deno.NetAddr = { transport: "tcp", hostname: "::1", port: 443 };
-const V4: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 443 };
-const LOCAL: Deno.NetAddr = {
-  transport: "tcp",
-  hostname: "127.0.0.1",
-  port: 5555,
-};
-
-const SETTINGS: TimelineSettings = {
-  hostname: "dual.test",
-  port: 443,
-  delay: 250,
-  interleave: 1,
-  allErrors: false,
-};
+import {
+  raceWonBySecond,
+  resolved,
+  SETTINGS,
+  V4,
+  V6,
+  won,
+} from "./_testing/events.ts";
 
 const refused = () => new Deno.errors.ConnectionRefused("Connection refused");
 
@@ -42,28 +34,6 @@ function feed(
   for (const event of events) lines.push(...timeline.add(event));
   return { timeline, lines };
 }
-
-const resolved: TimelineEvent = {
-  type: "resolved",
-  elapsed: 1.25,
-  hostname: "dual.test",
-  addresses: [V6, V4],
-};
-
-const raceWonBySecond: TimelineEvent[] = [
-  resolved,
-  { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
-  { type: "attemptStarted", elapsed: 251.5, index: 1, address: V4 },
-  { type: "attemptWon", elapsed: 252, index: 1, address: V4 },
-  { type: "attemptCancelled", elapsed: 252.5, index: 0, address: V6 },
-];
-
-const won: RunResult = {
-  ok: true,
-  elapsed: 253,
-  remoteAddr: V4,
-  localAddr: LOCAL,
-};
 
 Deno.test("Timeline shows a race that the second address wins", () => {
   const { timeline, lines } = feed(raceWonBySecond);

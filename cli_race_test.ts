@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "@std/assert";
 import type { RepeatReport, Report } from "./cli.ts";
 import { acceptingServer, type Blackhole, blackhole } from "./_testing/net.ts";
-import { type DnsServer, dnsServer } from "./_testing/dns.ts";
+import { dnsServer } from "./_testing/dns.ts";
 import { needs } from "./_testing/needs.ts";
 import {
   lineTimes,
@@ -16,46 +16,51 @@ import {
   screen,
 } from "./_testing/command.ts";
 import { type CliIo, runCli } from "./_cli.ts";
-
-type Server = ReturnType<typeof acceptingServer>;
+import type { Resolver } from "./types.ts";
 
 /**
  * `broken.test`: AAAA [::1] (blackholed), A 127.0.0.1 (a server), on one
  * port. The AAAA answer comes 20 ms after the A answer, within the
- * Resolution Delay: both come in one batch, IPv6 first.
+ * Resolution Delay: both come in one batch, IPv6 first. `args` are the
+ * command line that races to it by DNS; disposing it stops all three.
  */
 async function brokenIpv6(
   aaaaDelay = 20,
   aDelay = 0,
-): Promise<{ server: Server; hole: Blackhole; dns: DnsServer }> {
+): Promise<{ port: number; args: string[] } & AsyncDisposable> {
   for (let tries = 1;; tries++) {
     const server = acceptingServer("127.0.0.1");
+    let hole: Blackhole | undefined;
     try {
-      const hole = await blackhole("::1", server.port);
+      hole = await blackhole("::1", server.port);
       const dns = await dnsServer({
         "broken.test": {
           AAAA: { addresses: ["::1"], delay: aaaaDelay },
           A: { addresses: ["127.0.0.1"], delay: aDelay },
         },
       });
-      return { server, hole, dns };
+      const { ipAddr, port: dnsPort } = dns.nameServer;
+      const stopped = [server, hole, dns];
+      return {
+        port: server.port,
+        args: [
+          "broken.test",
+          String(server.port),
+          "--dns",
+          "--dns-server",
+          `${ipAddr}:${dnsPort}`,
+        ],
+        async [Symbol.asyncDispose]() {
+          for (const each of stopped) await each[Symbol.asyncDispose]();
+        },
+      };
     } catch (error) {
       // That port may be taken on [::1]: try another one.
+      await hole?.[Symbol.asyncDispose]();
       await server[Symbol.asyncDispose]();
       if (tries === 5) throw error;
     }
   }
-}
-
-function dnsArgs(dns: DnsServer, port: number): string[] {
-  const { ipAddr, port: dnsPort } = dns.nameServer;
-  return [
-    "broken.test",
-    String(port),
-    "--dns",
-    "--dns-server",
-    `${ipAddr}:${dnsPort}`,
-  ];
 }
 
 async function onTerminal(args: string[], port: number, columns = 100) {
@@ -85,12 +90,9 @@ Deno.test({
   ...needs("script"),
   async fn() {
     // AAAA at once, A 100 ms later: the race starts with [::1] alone.
-    const { server, hole, dns } = await brokenIpv6(0, 100);
-    await using _server = server;
-    await using _hole = hole;
-    await using _dns = dns;
-    const args = dnsArgs(dns, server.port);
-    const { code, lines, bars } = await onTerminal(args, server.port);
+    await using broken = await brokenIpv6(0, 100);
+    const { args } = broken;
+    const { code, lines, bars } = await onTerminal(args, broken.port);
     assertEquals(code, 0, lines.join("\n"));
     assertEquals(lines, [
       "Connecting to broken.test:PORT (a new attempt every 250 ms, or at once when the latest fails; resolved by DNS queries (AAAA and A, RFC 8305 §3))",
@@ -118,7 +120,7 @@ Deno.test({
     );
 
     // Too narrow for a time axis: no waterfall.
-    const narrow = await onTerminal(args, server.port, 40);
+    const narrow = await onTerminal(args, broken.port, 40);
     assertEquals(narrow.code, 0);
     assert(!narrow.lines.some((line) => line.startsWith("Waterfall")));
 
@@ -141,12 +143,9 @@ Deno.test({
     "cli.ts --repeat 3 remembers the winner with one ConnectHistory, and summarises",
   ...needs("script"),
   async fn() {
-    const { server, hole, dns } = await brokenIpv6();
-    await using _server = server;
-    await using _hole = hole;
-    await using _dns = dns;
-    const args = [...dnsArgs(dns, server.port), "--repeat", "3"];
-    const { code, lines } = await onTerminal(args, server.port);
+    await using broken = await brokenIpv6();
+    const args = [...broken.args, "--repeat", "3"];
+    const { code, lines } = await onTerminal(args, broken.port);
     assertEquals(code, 0, lines.join("\n"));
     const text = lines.join("\n");
     for (const n of [1, 2, 3]) {
@@ -184,7 +183,7 @@ Deno.test({
     ]);
     assertEquals(
       repeat.summary.map((s) => s.winner),
-      Array(3).fill(`127.0.0.1:${server.port}`),
+      Array(3).fill(`127.0.0.1:${broken.port}`),
     );
   },
 });
@@ -193,12 +192,9 @@ Deno.test({
   name: "cli.ts --local-addr says which addresses it skips",
   ...needs("script"),
   async fn() {
-    const { server, hole, dns } = await brokenIpv6();
-    await using _server = server;
-    await using _hole = hole;
-    await using _dns = dns;
-    const args = [...dnsArgs(dns, server.port), "--local-addr", "127.0.0.1"];
-    const { code, lines } = await onTerminal(args, server.port);
+    await using broken = await brokenIpv6();
+    const args = [...broken.args, "--local-addr", "127.0.0.1"];
+    const { code, lines } = await onTerminal(args, broken.port);
     assertEquals(code, 0, lines.join("\n"));
     assertEquals(lines.slice(1, 5), [
       "Resolved broken.test in T ms to 2 addresses; 1 skipped, as --local-addr 127.0.0.1 cannot reach it:",
@@ -209,8 +205,11 @@ Deno.test({
   },
 });
 
-Deno.test("runCli() says which addresses --local-addr skips", async () => {
-  await using server = acceptingServer("127.0.0.1");
+/**
+ * Runs `runCli(args)` in plain text with `resolver`, and checks that it
+ * succeeds; returns its outcome and the lines it wrote, with `port` masked.
+ */
+async function runPlain(args: string[], port: number, resolver: Resolver) {
   let out = "";
   const io: CliIo = {
     write: (text) => void (out += text),
@@ -219,13 +218,19 @@ Deno.test("runCli() says which addresses --local-addr skips", async () => {
     colorError: false,
     live: false,
   };
-  const outcome = await runCli(
-    ["dual.test", String(server.port), "--local-addr", "127.0.0.1"],
-    io,
-    { resolver: () => ["::1", "127.0.0.1"] },
-  );
+  const outcome = await runCli(args, io, { resolver });
   assertEquals(outcome.code, 0, out);
-  assertEquals(masked(out.trimEnd().split("\n"), [server.port]).slice(0, 5), [
+  return { outcome, lines: masked(out.trimEnd().split("\n"), [port]) };
+}
+
+Deno.test("runCli() says which addresses --local-addr skips", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const { outcome, lines } = await runPlain(
+    ["dual.test", String(server.port), "--local-addr", "127.0.0.1"],
+    server.port,
+    () => ["::1", "127.0.0.1"],
+  );
+  assertEquals(lines.slice(0, 5), [
     "Connecting to dual.test:PORT (a new attempt every 250 ms, or at once when the latest fails; from 127.0.0.1)",
     "Resolved dual.test in T ms to 2 addresses; 1 skipped, as --local-addr 127.0.0.1 cannot reach it:",
     "  -- [::1]:PORT  IPv6, skipped",
@@ -239,22 +244,11 @@ Deno.test("runCli() says which addresses --local-addr skips", async () => {
 
 Deno.test("runCli() --repeat says when addresses come from the history, not a look-up", async () => {
   await using server = acceptingServer("127.0.0.1");
-  let out = "";
-  const io: CliIo = {
-    write: (text) => void (out += text),
-    writeError: () => {},
-    color: false,
-    colorError: false,
-    live: false,
-  };
-  const resolver = () => ["127.0.0.1"];
-  const outcome = await runCli(
+  const { outcome, lines } = await runPlain(
     ["one.test", String(server.port), "--repeat", "2"],
-    io,
-    { resolver },
+    server.port,
+    () => ["127.0.0.1"],
   );
-  assertEquals(outcome.code, 0, out);
-  const lines = masked(out.trimEnd().split("\n"), [server.port]);
   assertEquals(
     lines.filter((line) => /^(Resolved|Remembered) /.test(line)),
     [

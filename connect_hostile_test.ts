@@ -334,14 +334,21 @@ Deno.test("connect() fails with the error of a history whose record() throws, an
   }
 });
 
+/**
+ * How `connect()` to `x.test` on `port` settles: the conn, or what it rejects
+ * with.
+ */
+function settled(
+  port: number,
+  options: Omit<ConnectOptions, "hostname" | "port">,
+): Promise<unknown> {
+  return connect({ hostname: "x.test", port, ...options }).catch((e) => e);
+}
+
 Deno.test("connect() refuses a history whose order() adds or drops addresses", async () => {
   await using server = acceptingServer("127.0.0.1");
-  for (
-    const answer of [["127.0.0.1", "192.0.2.1"], ["127.0.0.1", "127.0.0.1"]]
-  ) {
-    const history = new ConnectHistory();
-    history.order = () => answer;
-    await assertRejects(
+  const refuses = (history: ConnectHistory, message: string) =>
+    assertRejects(
       () =>
         connect({
           hostname: "x.test",
@@ -350,6 +357,15 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
           history,
         }),
       TypeError,
+      message,
+    );
+  for (
+    const answer of [["127.0.0.1", "192.0.2.1"], ["127.0.0.1", "127.0.0.1"]]
+  ) {
+    const history = new ConnectHistory();
+    history.order = () => answer;
+    await refuses(
+      history,
       "'history.order()' must return the addresses it was given, reordered: current value is [",
     );
   }
@@ -362,15 +378,8 @@ Deno.test("connect() refuses a history whose order() adds or drops addresses", a
     list.push("127.0.0.3");
     return list;
   };
-  await assertRejects(
-    () =>
-      connect({
-        hostname: "x.test",
-        port: server.port,
-        resolver: () => ["127.0.0.1", "127.0.0.2"],
-        history: adding,
-      }),
-    TypeError,
+  await refuses(
+    adding,
     "'history.order()' must return the addresses it was given",
   );
   assertEquals(server.conns.length, 0);
@@ -400,12 +409,7 @@ Deno.test("connect() fails with the error of a history whose address cache metho
         called++;
         throw error;
       };
-      const rejected = await connect({
-        hostname: "x.test",
-        port: server.port,
-        resolver,
-        history,
-      }).catch((e) => e);
+      const rejected = await settled(server.port, { resolver, history });
       assertStrictEquals(rejected, error);
       assertEquals(called, 1);
       await assertPeersClosed(server);
@@ -864,15 +868,13 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
   const error = new Error("rejected");
   const resolver = () => ["127.0.0.1", "127.0.0.2"];
   await t.step("onEvent, on attemptStarted", async () => {
-    const rejected = await connect({
-      hostname: "x.test",
-      port: server.port,
+    const rejected = await settled(server.port, {
       resolver,
       // deno-lint-ignore require-await
       onEvent: async (event) => {
         if (event.type === "attemptStarted") throw error;
       },
-    }).catch((e) => e);
+    });
     assertStrictEquals(rejected, error);
     await assertPeersClosed(server);
   });
@@ -896,12 +898,7 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
     history.record = async () => {
       throw error;
     };
-    const rejected = await connect({
-      hostname: "x.test",
-      port: server.port,
-      resolver,
-      history,
-    }).catch((e) => e);
+    const rejected = await settled(server.port, { resolver, history });
     // It rejects once the winner is decided: the call may have settled.
     if (rejected !== error) (rejected as Deno.Conn).close();
     await assertPeersClosed(server);

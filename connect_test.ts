@@ -847,6 +847,30 @@ async function report(options) {
 const port = Number(Deno.args[0]);
 `;
 
+/** What `report()` prints when `connect()` rejects with NotCapable. */
+function notCapable(
+  message: string,
+  events: string[] = [],
+  cause?: string,
+): Record<string, unknown> {
+  return {
+    ok: false,
+    class: "NotCapable",
+    message,
+    ...(cause === undefined ? {} : { cause }),
+    events,
+  };
+}
+
+/** What `report()` prints for a conn to 127.0.0.1 on `port`. */
+function connected(port: number, events: string[]): Record<string, unknown> {
+  return {
+    ok: true,
+    remote: { transport: "tcp", hostname: "127.0.0.1", port },
+    events,
+  };
+}
+
 Deno.test("connect() faults: without --allow-net, one NotCapable that says what to grant", async () => {
   const port = refusedPort();
   const [literal, several, allErrors, name] = await runWithPermissions(
@@ -859,29 +883,29 @@ await report({ hostname: "localhost", port });
 `,
     [String(port)],
   );
-  assertEquals(literal, {
-    ok: false,
-    class: "NotCapable",
-    message:
+  assertEquals(
+    literal,
+    notCapable(
       `Cannot connect to 127.0.0.1:${port} as net permission for it is missing: run with --allow-net=127.0.0.1:${port}`,
-    cause: "AggregateError",
-    events: ["resolved", "attemptStarted", "attemptFailed"],
-  });
+      ["resolved", "attemptStarted", "attemptFailed"],
+      "AggregateError",
+    ),
+  );
   // Not an AggregateError of two NotCapable errors.
-  assertEquals(several, {
-    ok: false,
-    class: "NotCapable",
-    message:
+  assertEquals(
+    several,
+    notCapable(
       `Cannot connect to two.test:${port} as net permission for 127.0.0.1:${port}, [::1]:${port} is missing: run with --allow-net=127.0.0.1:${port},[::1]:${port}`,
-    cause: "AggregateError",
-    events: [
-      "resolved",
-      "attemptStarted",
-      "attemptFailed",
-      "attemptStarted",
-      "attemptFailed",
-    ],
-  });
+      [
+        "resolved",
+        "attemptStarted",
+        "attemptFailed",
+        "attemptStarted",
+        "attemptFailed",
+      ],
+      "AggregateError",
+    ),
+  );
   // With allErrors: the AggregateError asked for, each entry a NotCapable.
   assert(typeof allErrors === "object" && allErrors !== null);
   const aggregate = allErrors as { class: string; errors: string[][] };
@@ -890,13 +914,12 @@ await report({ hostname: "localhost", port });
   assertStringIncludes(aggregate.errors[1]![1]!, `[::1]:${port}`);
   // The cause is whatever the look-up threw (an EPERM Error here).
   const { cause: _, ...lookup } = name as Record<string, unknown>;
-  assertEquals(lookup, {
-    ok: false,
-    class: "NotCapable",
-    message:
+  assertEquals(
+    lookup,
+    notCapable(
       "Cannot resolve 'localhost' as net permission for it is missing: run with --allow-net=localhost",
-    events: [],
-  });
+    ),
+  );
 });
 
 Deno.test("connect() faults: a localAddr without net permission rejects with NotCapable, not an uncaught error", async () => {
@@ -914,14 +937,14 @@ await report({ hostname: "127.0.0.1", port, localAddr: { hostname: "127.0.0.2", 
     [String(server.port)],
   );
   // The bind fails within the attempt, as EADDRINUSE would.
-  assertEquals(literal, {
-    ok: false,
-    class: "NotCapable",
-    message:
+  assertEquals(
+    literal,
+    notCapable(
       `Cannot connect to 127.0.0.1:${server.port}: Cannot bind 127.0.0.2:0: net permission for it is missing: run with --allow-net=127.0.0.2`,
-    cause: "NotCapable",
-    events: ["resolved", "attemptStarted", "attemptFailed"],
-  });
+      ["resolved", "attemptStarted", "attemptFailed"],
+      "NotCapable",
+    ),
+  );
   assertStringIncludes(
     (name as { message: string }).message,
     "Cannot bind 127.0.0.2:40000: net permission for it is missing: run with --allow-net=127.0.0.2:40000",
@@ -940,11 +963,10 @@ await report({ hostname: "127.0.0.1", port, localAddr: { hostname: "127.0.0.4" }
 `,
     [String(server.port)],
   );
-  assertEquals(second, {
-    ok: true,
-    remote: { transport: "tcp", hostname: "127.0.0.1", port: server.port },
-    events: ["resolved", "attemptStarted", "attemptWon"],
-  });
+  assertEquals(
+    second,
+    connected(server.port, ["resolved", "attemptStarted", "attemptWon"]),
+  );
   // With allErrors, a denied bind stays a bind failure in the list.
   assertEquals((none as { errors: string[][] }).errors, [[
     "NotCapable",
@@ -968,22 +990,14 @@ await report({ hostname: "localhost", port });
     code,
     [String(server.port)],
   );
-  assertEquals(byName, {
-    ok: true,
-    remote: { transport: "tcp", hostname: "127.0.0.1", port: server.port },
-    events: ["resolved", "fallback"],
-  });
+  assertEquals(byName, connected(server.port, ["resolved", "fallback"]));
   // The name on this port only: even the look-up is not allowed.
   const [byNameAndPort] = await runWithPermissions(
     ["--allow-read", `--allow-net=localhost:${server.port}`],
     code,
     [String(server.port)],
   );
-  assertEquals(byNameAndPort, {
-    ok: true,
-    remote: { transport: "tcp", hostname: "127.0.0.1", port: server.port },
-    events: ["fallback"],
-  });
+  assertEquals(byNameAndPort, connected(server.port, ["fallback"]));
 });
 
 Deno.test("connect() faults: a closed conn is returned as is, and fails on first use", async () => {
@@ -1636,13 +1650,12 @@ Deno.test("connect() faults: with a Unicode name and scoped net permission, NotC
     `{ hostname: "bücher.example", port }`,
     80,
   );
-  assertEquals(result, {
-    ok: false,
-    class: "NotCapable",
-    message:
+  assertEquals(
+    result,
+    notCapable(
       "Cannot resolve 'xn--bcher-kva.example' as net permission for it is missing: run with --allow-net=xn--bcher-kva.example",
-    events: [],
-  });
+    ),
+  );
 });
 
 Deno.test("connect() faults: with 'family', no fallback to Deno.connect, and the error says why", async () => {
@@ -1653,26 +1666,25 @@ Deno.test("connect() faults: with 'family', no fallback to Deno.connect, and the
     options,
     server.port,
   );
-  assertEquals(addresses, {
-    ok: false,
-    class: "NotCapable",
-    message:
+  assertEquals(
+    addresses,
+    notCapable(
       `Cannot connect to localhost:${server.port} as net permission for 127.0.0.1:${server.port} is missing: run with --allow-net=127.0.0.1:${server.port} (net permission covers localhost:${server.port}, but Deno.connect({ hostname }) cannot take 'family')`,
-    events: ["resolved", "attemptStarted", "attemptFailed"],
-  });
+      ["resolved", "attemptStarted", "attemptFailed"],
+    ),
+  );
   // The name on this port only: the look-up itself is denied.
   const lookup = await reportOnce(
     ["--allow-read", `--allow-net=localhost:${server.port}`],
     options,
     server.port,
   );
-  assertEquals(lookup, {
-    ok: false,
-    class: "NotCapable",
-    message:
+  assertEquals(
+    lookup,
+    notCapable(
       `Cannot resolve 'localhost' as net permission for it is missing: run with --allow-net=localhost (net permission covers localhost:${server.port}, but Deno.connect({ hostname }) cannot take 'family')`,
-    events: [],
-  });
+    ),
+  );
   assertEquals(server.peers.length, 0);
 });
 

@@ -823,25 +823,12 @@ Deno.test(
     // A TLS server that ends its process after the handshake: TCP is closed
     // without close_notify.
     const script = `
-import socket, ssl, sys, os
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[1], sys.argv[2])
-server = socket.socket()
-server.bind(("127.0.0.1", 0))
-server.listen(1)
-sys.stdout.write(f"{server.getsockname()[1]}\\n")
-sys.stdout.flush()
 conn = ctx.wrap_socket(server.accept()[0], server_side=True)
 conn.recv(1)
 os._exit(0)
 `;
-    const testdata = new URL("./testdata/", import.meta.url).pathname;
     for (const path of Object.keys(TLS_PATHS) as (keyof typeof TLS_PATHS)[]) {
-      const child = new Deno.Command("python3", {
-        args: ["-c", script, `${testdata}server.pem`, `${testdata}server.key`],
-        stdout: "piped",
-      }).spawn();
-      const port = Number(await firstLine(child.stdout));
+      const { child, port } = await pythonTlsServer(script);
       const conn = await TLS_PATHS[path](port);
       assertStrictEquals(
         await closeTls(conn, { timeout: 10_000 }),
@@ -861,14 +848,6 @@ Deno.test(
     // then close_notify and FIN back to back (unwrap() and close()); "truncate"
     // sends data, then FIN alone (close() without unwrap()).
     const script = `
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[1], sys.argv[2])
-server = socket.socket()
-server.bind(("127.0.0.1", 0))
-server.listen(64)
-sys.stdout.write(f"{server.getsockname()[1]}\\n")
-sys.stdout.flush()
 while True:
     conn = ctx.wrap_socket(server.accept()[0], server_side=True)
     conn.sendall(b"hello")
@@ -880,25 +859,14 @@ while True:
     else:
         conn.close()
 `;
-    const testdata = new URL("./testdata/", import.meta.url).pathname;
     const paths = [
       "node:tls (client certificate)",
       "node:tls (localAddr)",
     ] as const;
     const ROUNDS = 25;
     for (const mode of ["notify", "truncate"]) {
-      const child = new Deno.Command("python3", {
-        args: [
-          "-c",
-          script,
-          `${testdata}server.pem`,
-          `${testdata}server.key`,
-          mode,
-        ],
-        stdout: "piped",
-      }).spawn();
+      const { child, port } = await pythonTlsServer(script, mode);
       try {
-        const port = Number(await firstLine(child.stdout));
         const seen = new Map<string, number>();
         for (let round = 0; round < ROUNDS; round++) {
           for (const path of paths) {
@@ -935,6 +903,39 @@ while True:
     }
   },
 );
+
+/**
+ * Starts `body` in Python with a TLS listener `server` on 127.0.0.1 (the
+ * certificate of `testdata/`, its context `ctx`) and `mode` as `sys.argv[3]`;
+ * returns the child and the port it printed.
+ */
+async function pythonTlsServer(
+  body: string,
+  mode = "",
+): Promise<{ child: Deno.ChildProcess; port: number }> {
+  const script = `
+import socket, ssl, sys, os
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(64)
+sys.stdout.write(f"{server.getsockname()[1]}\\n")
+sys.stdout.flush()
+${body}`;
+  const testdata = new URL("./testdata/", import.meta.url).pathname;
+  const child = new Deno.Command("python3", {
+    args: [
+      "-c",
+      script,
+      `${testdata}server.pem`,
+      `${testdata}server.key`,
+      mode,
+    ],
+    stdout: "piped",
+  }).spawn();
+  return { child, port: Number(await firstLine(child.stdout)) };
+}
 
 /** A TLS server that completes the handshake and then ignores the client. */
 function deafServer(): TestServer {

@@ -90,12 +90,18 @@ function copyPrivate(
   return path;
 }
 
+/** A child process and what it has printed so far. */
+interface Spawned {
+  child: Deno.ChildProcess;
+  log: () => string;
+}
+
 /** A child process whose output is collected, stopped with `signal`. */
 function spawn(
   command: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): { child: Deno.ChildProcess; log: () => string } {
+): Spawned {
   const child = new Deno.Command(command, {
     args,
     ...options,
@@ -136,6 +142,38 @@ async function stop(
   await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * Waits until `name` accepts connections on `port` (and `tlsPort`), and
+ * returns it as a server that, disposed of, stops it with `signal` and
+ * removes `dir`. When it does not start, it does both and throws.
+ */
+async function serving(
+  name: string,
+  { child, log }: Spawned,
+  signal: Deno.Signal,
+  dir: string,
+  port: number,
+  tlsPort?: number,
+): Promise<RealServer> {
+  const stopped = async () => {
+    await stop(child, signal);
+    await Deno.remove(dir, { recursive: true });
+  };
+  try {
+    await waitForPort(port, child, name, log);
+    if (tlsPort !== undefined) await waitForPort(tlsPort, child, name, log);
+  } catch (error) {
+    await stopped();
+    throw error;
+  }
+  return {
+    hostname: "127.0.0.1",
+    port,
+    ...(tlsPort === undefined ? {} : { tlsPort }),
+    [Symbol.asyncDispose]: stopped,
+  };
+}
+
 /** The PostgreSQL role and database the tests use (trust authentication). */
 export const POSTGRES_USER = "happy";
 
@@ -150,6 +188,8 @@ export async function startPostgres(): Promise<RealServer> {
   if (!bin) throw new Error("PostgreSQL (initdb, postgres) is not installed");
   const user = unprivilegedUser();
   const dir = await Deno.makeTempDir({ prefix: "he_postgres_" });
+  const port = freePort();
+  let spawned: Spawned;
   try {
     if (user) Deno.chownSync(dir, user.uid, user.gid);
     const data = `${dir}/data`;
@@ -177,8 +217,7 @@ export async function startPostgres(): Promise<RealServer> {
     }
     const cert = copyPrivate("server.pem", dir, user);
     const key = copyPrivate("server.key", dir, user);
-    const port = freePort();
-    const { child, log } = spawn(
+    spawned = spawn(
       ...asUser(user, `${bin}/postgres`, [
         "-D",
         data,
@@ -201,32 +240,19 @@ export async function startPostgres(): Promise<RealServer> {
       ]),
       { cwd: dir },
     );
-    try {
-      await waitForPort(port, child, "postgres", log);
-    } catch (error) {
-      await stop(child, "SIGINT");
-      throw error;
-    }
-    return {
-      hostname: "127.0.0.1",
-      port,
-      async [Symbol.asyncDispose]() {
-        // SIGINT: PostgreSQL's "fast shutdown".
-        await stop(child, "SIGINT");
-        await Deno.remove(dir, { recursive: true });
-      },
-    };
   } catch (error) {
     await Deno.remove(dir, { recursive: true });
     throw error;
   }
+  // SIGINT: PostgreSQL's "fast shutdown".
+  return await serving("postgres", spawned, "SIGINT", dir, port);
 }
 
 /** Starts `redis-server` on `127.0.0.1`, without persistence. */
 export async function startRedis(): Promise<RealServer> {
   const dir = await Deno.makeTempDir({ prefix: "he_redis_" });
   const port = freePort();
-  const { child, log } = spawn("redis-server", [
+  const spawned = spawn("redis-server", [
     "--port",
     String(port),
     "--bind",
@@ -240,21 +266,7 @@ export async function startRedis(): Promise<RealServer> {
     "--daemonize",
     "no",
   ], { cwd: dir });
-  try {
-    await waitForPort(port, child, "redis-server", log);
-  } catch (error) {
-    await stop(child, "SIGTERM");
-    await Deno.remove(dir, { recursive: true });
-    throw error;
-  }
-  return {
-    hostname: "127.0.0.1",
-    port,
-    async [Symbol.asyncDispose]() {
-      await stop(child, "SIGTERM");
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  return await serving("redis-server", spawned, "SIGTERM", dir, port);
 }
 
 /**
@@ -301,26 +313,10 @@ http {
 }
 `;
   await Deno.writeTextFile(`${dir}/nginx.conf`, config);
-  const { child, log } = spawn(
+  const spawned = spawn(
     findProgram("nginx", ["/usr/sbin/nginx"])!,
     ["-p", dir, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`],
     { cwd: dir },
   );
-  try {
-    await waitForPort(port, child, "nginx", log);
-    await waitForPort(tlsPort, child, "nginx", log);
-  } catch (error) {
-    await stop(child, "SIGTERM");
-    await Deno.remove(dir, { recursive: true });
-    throw error;
-  }
-  return {
-    hostname: "127.0.0.1",
-    port,
-    tlsPort,
-    async [Symbol.asyncDispose]() {
-      await stop(child, "SIGTERM");
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  return await serving("nginx", spawned, "SIGTERM", dir, port, tlsPort);
 }

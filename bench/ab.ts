@@ -20,7 +20,7 @@
  * @module
  */
 import { connect } from "../connect.ts";
-import { firstLine } from "../_testing/net.ts";
+import { alternated, median, sink } from "./_measure.ts";
 
 type Connect = (options: { hostname: string; port: number }) => Promise<
   Deno.Conn
@@ -34,12 +34,8 @@ if (base === undefined) {
 const baseConnect: Connect =
   (await import(new URL("connect.ts", `file://${base}/`).href)).connect;
 
-const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", new URL("_sink.ts", import.meta.url).href, "1"],
-  stdin: "piped",
-  stdout: "piped",
-}).spawn();
-const port = Number(await firstLine(child.stdout));
+await using server = await sink();
+const port = server.ports[0]!;
 const hostname = "127.0.0.1";
 const clients: Record<string, () => Promise<Deno.Conn>> = {
   "Deno.connect": () => Deno.connect({ hostname, port }),
@@ -47,25 +43,8 @@ const clients: Record<string, () => Promise<Deno.Conn>> = {
   "this tree": () => connect({ hostname, port }),
 };
 
-function median(list: number[]): number {
-  const sorted = [...list].sort((a, b) => a - b);
-  return (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
-}
-
 for (let block = 0; block < Number(blockCount); block++) {
-  const samples: Record<string, number[]> = {};
-  for (let round = block ? 0 : -50; round < Number(rounds); round++) {
-    const order = Object.entries(clients)
-      .map((entry) => ({ entry, key: Math.random() }))
-      .sort((a, b) => a.key - b.key);
-    for (const { entry: [name, client] } of order) {
-      const start = performance.now();
-      const conn = await client();
-      const elapsed = performance.now() - start;
-      conn.close();
-      if (round >= 0) (samples[name] ??= []).push(elapsed);
-    }
-  }
+  const samples = await alternated(clients, Number(rounds), block ? 0 : 50);
   const deno = median(samples["Deno.connect"]!);
   const columns = Object.keys(clients).slice(1).map((name) => {
     const ours = median(samples[name]!);
@@ -78,5 +57,3 @@ for (let block = 0; block < Number(blockCount); block++) {
     }`,
   );
 }
-await child.stdin.close();
-await child.status;

@@ -17,30 +17,12 @@ import * as dns from "node:dns";
 import { lookup } from "node:dns/promises";
 import { connect } from "../connect.ts";
 import { staggeredRace } from "../happy_eyeballs.ts";
-import { blackhole, firstLine } from "../_testing/net.ts";
+import { blackhole } from "../_testing/net.ts";
+import { alternated, median, sink } from "./_measure.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (list: number[]) =>
-  [...list].sort((a, b) => a - b)[list.length >> 1]!;
-
-/** The sink of bench/_sink.ts on 127.0.0.1, and a way to stop it. */
-async function sink(): Promise<{ port: number } & AsyncDisposable> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("_sink.ts", import.meta.url).href, "1"],
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const port = Number(await firstLine(child.stdout));
-  return {
-    port,
-    async [Symbol.asyncDispose]() {
-      await child.stdin.close();
-      await child.status;
-    },
-  };
-}
 
 function literal(
   hostname: string,
@@ -87,18 +69,8 @@ async function lookups(port: number): Promise<string> {
       return literal([...v6, ...v4][0]!, port);
     },
   };
-  const samples: Record<string, number[]> = {};
   const n = QUICK ? 100 : 2_000;
-  for (let round = -100; round < n; round++) {
-    const order = Object.entries(ways).sort(() => Math.random() - 0.5);
-    for (const [way, open] of order) {
-      const start = performance.now();
-      const conn = await open();
-      const elapsed = performance.now() - start;
-      conn.close();
-      if (round >= 0) (samples[way] ??= []).push(elapsed);
-    }
-  }
+  const samples = await alternated(ways, n, 100);
   const base = median(samples["Deno.connect by name"]!);
   return [
     `getaddrinfo's answer, then a connection (${name}, ${n} each, alternated):`,
@@ -181,5 +153,6 @@ async function floor(port: number): Promise<string> {
 /** The candidates' report, as Markdown. */
 export async function candidates(): Promise<string> {
   await using server = await sink();
-  return `${await lookups(server.port)}\n\n${await floor(server.port)}`;
+  const port = server.ports[0]!;
+  return `${await lookups(port)}\n\n${await floor(port)}`;
 }

@@ -20,8 +20,9 @@ import { lookup } from "node:dns/promises";
 import { connect } from "../connect.ts";
 import { ConnectHistory } from "../history.ts";
 import { dnsResolver } from "../resolve_dns.ts";
-import { acceptingServer, blackhole, firstLine } from "../_testing/net.ts";
+import { acceptingServer, blackhole } from "../_testing/net.ts";
 import { dnsServer } from "../_testing/dns.ts";
+import { alternated, median, sink } from "./_measure.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))
@@ -38,38 +39,6 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- fixtures
-
-interface Sink extends AsyncDisposable {
-  ports: number[];
-}
-
-/**
- * The server: a process of its own that accepts and closes (with `tls`, after
- * the handshake).
- */
-async function sink(count: number, tls = false): Promise<Sink> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-read",
-      new URL("_sink.ts", import.meta.url).href,
-      String(count),
-      ...(tls ? ["--tls"] : []),
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const ports = (await firstLine(child.stdout)).split(" ").map(Number);
-  return {
-    ports,
-    async [Symbol.asyncDispose]() {
-      await child.stdin.close();
-      await child.status;
-    },
-  };
-}
 
 /** Whether nothing listens on `[::1]:port`, so that connecting is refused. */
 function isFreeOnIpv6(port: number): boolean {
@@ -125,13 +94,9 @@ interface Stats {
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const median = sorted.length % 2
-    ? sorted[middle]!
-    : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return {
     n: sorted.length,
-    median,
+    median: median(sorted),
     min: sorted[0]!,
     max: sorted.at(-1)!,
   };
@@ -139,28 +104,12 @@ function stats(samples: number[]): Stats {
 
 type Client = () => Promise<Deno.Conn>;
 
-/**
- * Times `n` connections of each client, in a random order within each round
- * so that neither is favoured by what ran just before; after a warm-up.
- */
+/** Times `n` connections of each client, alternated, after a warm-up. */
 async function paired(
   n: number,
   clients: Record<string, Client>,
 ): Promise<Record<string, Stats>> {
-  const samples: Record<string, number[]> = {};
-  const warmUp = Math.min(50, Math.ceil(n / 10));
-  for (let round = -warmUp; round < n; round++) {
-    const order = Object.entries(clients)
-      .map((entry) => ({ entry, key: Math.random() }))
-      .sort((a, b) => a.key - b.key);
-    for (const { entry: [name, client] } of order) {
-      const start = performance.now();
-      const conn = await client();
-      const elapsed = performance.now() - start;
-      conn.close();
-      if (round >= 0) (samples[name] ??= []).push(elapsed);
-    }
-  }
+  const samples = await alternated(clients, n, Math.min(50, Math.ceil(n / 10)));
   return Object.fromEntries(
     Object.entries(samples).map(([name, list]) => [name, stats(list)]),
   );
