@@ -145,8 +145,9 @@ function startLookup(
 /** What {@linkcode resolve} found. */
 export interface Resolution {
   /**
-   * The usable addresses: from a resolver that streams, those of the first
-   * batch that has any (empty only when the whole answer has none).
+   * The usable addresses: from a resolver that streams, those of the
+   * batches up to the first that has any not `tried` (none of those only
+   * when the whole answer has none).
    */
   addresses: readonly string[];
   /** Addresses of the wanted family found unusable, until then. */
@@ -174,9 +175,14 @@ export async function resolve(
   family: Family | undefined,
   resolver: Resolver | undefined,
   signal: AbortSignal,
-  { all = false, cancellable = true, usable }: {
+  { all = false, cancellable = true, usable, tried }: {
     /** Wait for every batch of a resolver that streams. */
     all?: boolean;
+    /**
+     * Addresses already tried: a resolver that streams is read on while its
+     * batches bring only these (they are kept in the answer all the same).
+     */
+    tried?: ReadonlySet<string> | undefined;
     /** Which addresses of the family can be used (such as by `localAddr`). */
     usable?: ((address: string) => boolean) | undefined;
     /**
@@ -233,7 +239,10 @@ export async function resolve(
       // MAX_ADDRESSES come.
       more = tameBatches(found[Symbol.asyncIterator](), signal, MAX_ADDRESSES);
       addresses = [];
-      while (all || addresses.length === 0) {
+      const untried = tried
+        ? () => addresses.some((address) => !tried.has(address))
+        : () => addresses.length > 0;
+      while (all || !untried()) {
         const next = await wait(more.next());
         if (next.done) {
           more = undefined;
@@ -479,8 +488,9 @@ function noAddress(options: TargetOptions): Error {
 /**
  * Resolves the host name, and `localAddr` if set, to what can be attempted.
  *
- * @param tried Addresses already tried: left out (the caller handles a
- * batch left empty).
+ * @param tried Addresses already tried: left out of every batch; a resolver
+ * that streams is read on past batches that bring only these (the caller
+ * handles a whole answer left empty).
  * @throws {Deno.errors.NotFound} If the name does not resolve, or to no
  * address of the wanted family.
  * @throws {TypeError} If no address has the family of a local address.
@@ -516,6 +526,7 @@ export async function resolveTargets(
   const resolution = await resolve(hostname, family, resolver, signal, {
     cancellable,
     usable: served && ((address) => served.has(familyOf(address))),
+    tried,
   });
   const { addresses, unusable } = resolution;
   if (addresses.length === 0) {
@@ -531,7 +542,11 @@ export async function resolveTargets(
     }
     throw noAddress(options);
   }
-  const check = (batch: unknown) => checkAddresses(hostname, family, batch);
+  // Later batches too: an address already tried is not dialled again.
+  const check = tried
+    ? (batch: unknown) =>
+      checkAddresses(hostname, family, batch).filter((a) => !tried.has(a))
+    : (batch: unknown) => checkAddresses(hostname, family, batch);
   return {
     addresses: tried ? addresses.filter((a) => !tried.has(a)) : addresses,
     resolved: addresses,

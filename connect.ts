@@ -431,7 +431,9 @@ async function race(
     more = targets.more;
     attempts.from = targets.from;
     if (history && !cached) rememberAnswer(checked, callbacks!, targets);
-    // Resolved afresh after remembered addresses failed, and nothing new.
+    // Resolved afresh after remembered addresses failed, and nothing new in
+    // the whole answer (a resolver that streams was read on past batches of
+    // tried addresses only, so no batch is left to come).
     if (tried && targets.addresses.length === 0) throw remembered.error;
 
     // Order: the remembered winner first, then the families interleaved

@@ -483,6 +483,48 @@ Deno.test("connect() with history fails as before when a fresh look-up brings no
   ]);
 });
 
+Deno.test("connect() with history reads a fresh answer in batches past tried addresses, and dials none twice", async () => {
+  // 127.0.0.1, .2 and .4 refuse: nothing listens there on that port.
+  await using server = acceptingServer("127.0.0.3");
+  const history = new ConnectHistory();
+  let calls = 0;
+  async function* resolver() {
+    calls++;
+    // Only addresses the race on remembered ones tried, then a fresh one
+    // that refuses, then a tried one again and the good one.
+    yield ["127.0.0.2"];
+    yield ["127.0.0.4", "127.0.0.1"];
+    yield ["127.0.0.1", "127.0.0.3"];
+  }
+  history.recordAddresses(
+    "he.test",
+    undefined,
+    ["127.0.0.1", "127.0.0.2"],
+    60_000,
+    resolver,
+  );
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "he.test",
+    port: server.port,
+    resolver,
+    history,
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals(conn.remoteAddr.hostname, "127.0.0.3");
+  assertEquals(calls, 1);
+  const started = events.flatMap((e) =>
+    e.type === "attemptStarted" ? [e.address.hostname] : []
+  );
+  assertEquals(started.toSorted(), [
+    "127.0.0.1",
+    "127.0.0.2",
+    "127.0.0.3",
+    "127.0.0.4",
+  ]);
+  assertEquals(started.slice(2), ["127.0.0.4", "127.0.0.3"]);
+});
+
 Deno.test("connect() with history does not remember answers in batches, and keys addresses by family", async () => {
   await using server = acceptingServer("127.0.0.1");
   const history = new ConnectHistory();
