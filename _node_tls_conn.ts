@@ -157,7 +157,7 @@ export async function startNodeTls(
  * `push(null)`, which Deno's own node:tls reads too. No public property says
  * it before 'end'.
  */
-function tlsEnded(socket: TLSSocket): boolean {
+export function tlsEnded(socket: TLSSocket): boolean {
   const state = (socket as unknown as { _readableState?: { ended?: unknown } })
     ._readableState;
   return socket.readableEnded || state?.ended === true;
