@@ -19,6 +19,7 @@ import { connect, type ConnectEvent, type ConnectOptions } from "./connect.ts";
 import { ConnectHistory } from "./history.ts";
 import {
   acceptingServer,
+  blackhole,
   firstLine,
   refusedPort,
   TEST_CA,
@@ -893,14 +894,21 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
     await assertPeersClosed(tls);
   });
   await t.step("history.record()", async () => {
+    // It rejects once the winner is decided. The race settles only once no
+    // attempt runs: the first address, a blackhole, still runs when the
+    // second wins, so the rejection lands before the call settles.
+    await using _hole = await blackhole("127.0.0.2", server.port);
     const history = new ConnectHistory();
     // deno-lint-ignore require-await
     history.record = async () => {
       throw error;
     };
-    const rejected = await settled(server.port, { resolver, history });
-    // It rejects once the winner is decided: the call may have settled.
-    if (rejected !== error) (rejected as Deno.Conn).close();
+    const rejected = await settled(server.port, {
+      resolver: () => ["127.0.0.2", "127.0.0.1"],
+      happyEyeballsDelay: 10,
+      history,
+    });
+    assertStrictEquals(rejected, error);
     await assertPeersClosed(server);
   });
   for (const method of ["order", "addresses", "attemptDelay"] as const) {
