@@ -75,13 +75,12 @@ async function raceCached(
   try {
     return await race(remembered);
   } catch (error) {
-    // Aborted, stopped by a callback, or a history that misbehaved: no
-    // second race, only for a race that every attempt lost.
-    if (
-      error !== remembered.lost || checked.signal?.aborted || callbacks.failed
-    ) {
-      throw error;
-    }
+    // A callback that failed, even by a rejection that landed once the race
+    // was lost: its error, not the race's.
+    callbacks.throwIfFailed();
+    // Aborted, or a history that misbehaved: no second race, only for a
+    // race that every attempt lost.
+    if (error !== remembered.lost || checked.signal?.aborted) throw error;
     const { history, hostname } = checked;
     callbacks.call(() => history!.deleteAddresses(hostname));
     callbacks.throwIfFailed();
