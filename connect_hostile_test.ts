@@ -534,20 +534,28 @@ Deno.test("connect() gives onEvent frozen addresses: it cannot change where to c
   assertEquals(server.conns.length, 0);
 });
 
+/**
+ * Which callback throws, and when; `async`: it returns a promise that rejects
+ * instead.
+ */
 type Thrower =
-  | { kind: "onEvent"; at: number; abort: boolean }
-  | {
-    kind:
-      | "record"
-      | "order"
-      | "attemptDelay"
-      | "addresses"
-      | "recordAddresses"
-      | "deleteAddresses";
-  }
-  | { kind: "resolver"; at: number };
+  & { async: boolean }
+  & (
+    | { kind: "onEvent"; at: number; abort: boolean }
+    | {
+      kind:
+        | "record"
+        | "order"
+        | "attemptDelay"
+        | "addresses"
+        | "recordAddresses"
+        | "deleteAddresses";
+    }
+    | { kind: "resolver"; at: number }
+    | { kind: "dial"; at: number }
+  );
 
-Deno.test("connect() property: a callback that throws or aborts at any point surfaces as itself and leaves nothing open", async () => {
+Deno.test("connect() property: a callback that throws, rejects or aborts at any point surfaces as itself and leaves nothing open", async () => {
   await using plain = acceptingServer("127.0.0.1");
   await using secure = tlsServer("127.0.0.1");
   const reported = await collectReportedErrors(async () => {
@@ -558,6 +566,7 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
             kind: fc.constant("onEvent" as const),
             at: fc.nat(12),
             abort: fc.boolean(),
+            async: fc.boolean(),
           }),
           fc.record({
             kind: fc.constantFrom(
@@ -568,8 +577,18 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
               "recordAddresses" as const,
               "deleteAddresses" as const,
             ),
+            async: fc.boolean(),
           }),
-          fc.record({ kind: fc.constant("resolver" as const), at: fc.nat(3) }),
+          fc.record({
+            kind: fc.constant("resolver" as const),
+            at: fc.nat(3),
+            async: fc.boolean(),
+          }),
+          fc.record({
+            kind: fc.constant("dial" as const),
+            at: fc.nat(3),
+            async: fc.boolean(),
+          }),
         ),
         fc.constantFrom("literal", "array", "batches"),
         fc.boolean(),
@@ -584,6 +603,20 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
           const controller = new AbortController();
           let threw = false;
           let events = 0;
+          // Set one timer turn after an async callback rejected: by then the
+          // rejection has landed (it takes a few microtasks).
+          let rejectionLanded = false;
+          let landing: ReturnType<typeof setTimeout> | undefined;
+          // The address the dial hook threw for.
+          let dialThrewFor: string | undefined;
+          const fire = (): Promise<never> => {
+            threw = true;
+            if (thrower.async) {
+              landing = setTimeout(() => rejectionLanded = true, 0);
+              return Promise.reject(thrown);
+            }
+            throw thrown;
+          };
           const history = new ConnectHistory();
           // 127.0.0.2 and [::1] refuse: nothing listens there on that port.
           const addresses = [
@@ -606,21 +639,29 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
             happyEyeballsDelay: delay,
             signal: controller.signal,
             history,
-            onEvent: (_event: ConnectEvent) => {
+            onEvent: (event: ConnectEvent) => {
               if (thrower.kind === "onEvent" && events++ === thrower.at) {
+                if (!thrower.abort) return fire();
                 threw = true;
-                if (thrower.abort) controller.abort(thrown);
-                else throw thrown;
+                controller.abort(thrown);
               }
             },
           };
+          if (thrower.kind === "dial") {
+            let dials = 0;
+            options.dial = (address, { signal }) => {
+              if (dials++ === thrower.at) {
+                dialThrewFor = address.hostname;
+                return fire();
+              }
+              const { hostname, port } = address;
+              return Deno.connect({ hostname, port, signal });
+            };
+          }
           if (resolution !== "literal") {
             options.resolver = () => {
               if (resolution === "batches") return batches();
-              if (thrower.kind === "resolver") {
-                threw = true;
-                throw thrown;
-              }
+              if (thrower.kind === "resolver") return fire();
               return addresses;
             };
           }
@@ -634,11 +675,11 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
               options.resolver,
             );
           }
-          if (thrower.kind !== "onEvent" && thrower.kind !== "resolver") {
-            history[thrower.kind] = () => {
-              threw = true;
-              throw thrown;
-            };
+          if (
+            thrower.kind !== "onEvent" && thrower.kind !== "resolver" &&
+            thrower.kind !== "dial"
+          ) {
+            history[thrower.kind] = fire as never;
           }
           if (local) options.localAddr = { hostname: "127.0.0.1" };
           if (tls) options.tls = { caCerts: [TEST_CA], serverName: "tls.test" };
@@ -646,13 +687,24 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
             (conn) => ({ conn }),
             (error) => ({ error }),
           );
+          clearTimeout(landing);
           // A late batch that throws is ignored, by contract: the race goes
           // on with the addresses it has, and may fail for want of others.
           const ignored = thrower.kind === "resolver" &&
             resolution === "batches" && thrower.at > 0;
+          // A rejection may land after the call settled (documented: once
+          // the winner is decided), when it settles in the same turn: it is
+          // dropped then, never unhandled; one that landed must be heeded.
+          const late = thrower.async && !rejectionLanded;
+          // A dial hook that throws fails its attempt: the race goes on.
+          const dialed = thrower.kind === "dial" &&
+            dialThrewFor !== "127.0.0.1";
+          // A history that answers with a promise gives no answer.
+          const noAnswer = thrower.async && (thrower.kind === "order" ||
+            thrower.kind === "addresses" || thrower.kind === "attemptDelay");
           if ("conn" in result) {
             assert(
-              !threw || ignored,
+              !threw || ignored || late || dialed,
               `connected although ${thrower.kind} threw`,
             );
             await assertPeersClosed(plain, result.conn);
@@ -661,7 +713,23 @@ Deno.test("connect() property: a callback that throws or aborts at any point sur
             assertInstanceOf(result.error, Deno.errors.ConnectionRefused);
           } else {
             assert(threw, `failed with ${result.error}`);
-            if (thrower.kind === "resolver") {
+            if (late && result.error === thrown) {
+              // Landed before the call settled.
+            } else if (noAnswer) {
+              assertInstanceOf(result.error, TypeError);
+              assertStringIncludes(
+                result.error.message,
+                `'history.${thrower.kind}()' must return`,
+              );
+            } else if (thrower.kind === "dial") {
+              // The attempt to the only address that accepts failed with it.
+              assertEquals(dialThrewFor, "127.0.0.1");
+              const error = result.error as Error;
+              const causes = error instanceof AggregateError
+                ? error.errors.map((each: Error) => each.cause)
+                : [error.cause];
+              assert(causes.includes(thrown), `failed with ${error}`);
+            } else if (thrower.kind === "resolver") {
               assertInstanceOf(result.error, Deno.errors.NotFound);
               assertStrictEquals(result.error.cause, thrown);
             } else {
