@@ -4,6 +4,7 @@ import {
   assertEquals,
   assertNotStrictEquals,
   assertRejects,
+  assertStrictEquals,
   assertThrows,
 } from "@std/assert";
 import { delay } from "@std/async/delay";
@@ -523,6 +524,33 @@ Deno.test("connect() with history reads a fresh answer in batches past tried add
     "127.0.0.4",
   ]);
   assertEquals(started.slice(2), ["127.0.0.4", "127.0.0.3"]);
+});
+
+Deno.test("connect() with history fails with a callback's rejection that lands once the race on remembered addresses is lost", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const resolver = () => ["127.0.0.1"];
+  const history = new ConnectHistory();
+  // Remembered, and refuses: nothing listens there on that port.
+  history.recordAddresses(
+    "he.test",
+    undefined,
+    ["127.0.0.2"],
+    60_000,
+    resolver,
+  );
+  const error = new Error("rejected");
+  const rejected = await connect({
+    hostname: "he.test",
+    port: server.port,
+    resolver,
+    history,
+    // deno-lint-ignore require-await
+    onEvent: async (event) => {
+      if (event.type === "attemptFailed") throw error;
+    },
+  }).catch((e) => e);
+  assertStrictEquals(rejected, error);
+  assertEquals(server.conns.length, 0);
 });
 
 Deno.test("connect() with history does not remember answers in batches, and keys addresses by family", async () => {
