@@ -53,17 +53,28 @@ function showAt(value: unknown, depth: number): string {
       return "a function";
     case "object":
       if (value === null) return "null";
-      if (Array.isArray(value)) {
-        if (depth > 0) return value.length === 0 ? "[]" : "[...]";
-        const items = value.slice(0, MAX_ITEMS).map((v) => showAt(v, 1));
-        if (value.length > MAX_ITEMS) items.push("...");
-        return `[${items.join(", ")}]`;
+      // A Proxy may throw when looked at (a revoked one always does), and so
+      // may a getter: show() never throws, it is on the path of errors.
+      try {
+        return showNonNull(value, depth);
+      } catch {
+        return "an object";
       }
-      return showObject(value);
     default:
       // number, boolean, undefined.
       return Object.is(value, -0) ? "-0" : String(value);
   }
+}
+
+/** An array by its first items, another object by showObject(). */
+function showNonNull(value: object, depth: number): string {
+  if (Array.isArray(value)) {
+    if (depth > 0) return value.length === 0 ? "[]" : "[...]";
+    const items = value.slice(0, MAX_ITEMS).map((v) => showAt(v, 1));
+    if (value.length > MAX_ITEMS) items.push("...");
+    return `[${items.join(", ")}]`;
+  }
+  return showObject(value);
 }
 
 /** PEM text by the kinds of its blocks, never by its text. */

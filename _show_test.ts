@@ -33,6 +33,25 @@ Deno.test("show() shows any value short, on one line, never [object Object]", ()
   for (const [value, shown] of cases) assertEquals(show(value), shown);
 });
 
+Deno.test("show() never throws, even for a Proxy that throws when looked at", () => {
+  const throwing = new Proxy({}, {
+    getPrototypeOf() {
+      throw new Error("getPrototypeOf");
+    },
+  });
+  const keys = new Proxy({}, {
+    ownKeys() {
+      throw new Error("ownKeys");
+    },
+  });
+  const revocable = Proxy.revocable([], {});
+  revocable.revoke();
+  assertEquals(show(throwing), "an object");
+  assertEquals(show(keys), "an object");
+  assertEquals(show(revocable.proxy), "an object");
+  assertEquals(show([throwing]), "[an object]");
+});
+
 Deno.test("show() never shows the values of an object: they may be secret", () => {
   assertEquals(show({ key: "-----BEGIN PRIVATE KEY-----" }), "{ key }");
 });
