@@ -11,9 +11,29 @@ import { MAX_ADDRESSES } from "./_resolve.ts";
 import { show } from "./_show.ts";
 import { onRejection } from "./_callback_failure.ts";
 
-/** What an answer that is refused anyway rejects with changes nothing. */
+/**
+ * What an answer that is refused anyway rejects with changes nothing; so
+ * does a `then` that throws when read (a Proxy): the answer is refused all
+ * the same, with the TypeError that names the method.
+ */
 function ignoreRejection(value: unknown): void {
-  onRejection(value, () => {});
+  try {
+    onRejection(value, () => {});
+  } catch {
+    // Nothing to wait for.
+  }
+}
+
+/**
+ * The elements of an answer that may throw when looked at (a Proxy, a
+ * revoked one): `undefined`, as for any answer that is no array.
+ */
+function elementsOf(value: unknown): unknown[] | undefined {
+  try {
+    return ownElements(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -27,7 +47,7 @@ export function orderByHistory(
 ): string[] {
   // A copy: what the history does to its argument changes nothing here.
   const answer: unknown = history.order(destination, [...addresses]);
-  const ordered = ownElements(answer);
+  const ordered = elementsOf(answer);
   if (!ordered || !isPermutation(ordered, addresses)) {
     ignoreRejection(answer);
     throw new TypeError(
@@ -75,7 +95,7 @@ export function rememberedByHistory(
     ? history.addresses(hostname, family, resolver)
     : history.addresses(hostname, family);
   if (remembered === undefined) return undefined;
-  const addresses = ownElements(remembered);
+  const addresses = elementsOf(remembered);
   const wrong = addresses === undefined ? -1 : addresses.findIndex((
     address,
     i,

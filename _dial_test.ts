@@ -7,6 +7,7 @@ import {
   assertEquals,
   assertInstanceOf,
   assertRejects,
+  assertStrictEquals,
   assertStringIncludes,
 } from "@std/assert";
 import { dial } from "./_dial.ts";
@@ -136,6 +137,35 @@ Deno.test("connect() makes what a dial hook throws that attempt's failure", asyn
   );
   assertStringIncludes(error.message, "127.0.0.1:80: no 127.0.0.1");
   assertStringIncludes(error.message, "127.0.0.2:80: no 127.0.0.2");
+});
+
+Deno.test("connect() words a dial hook's error whose message is no string, keeping it as cause", async () => {
+  // A message with no prototype cannot become a string; a getter may throw:
+  // the message shows what it is instead, and the error is kept.
+  const noString = Object.assign(new Error(), {
+    message: Object.create(null) as string,
+  });
+  const throwing = new Error();
+  Object.defineProperty(throwing, "message", {
+    get() {
+      throw new Error("from the getter");
+    },
+  });
+  for (
+    const [thrown, shown] of [[noString, "{}"], [throwing, "an Error"]] as const
+  ) {
+    const error = await assertRejects(
+      () =>
+        connect({
+          hostname: "127.0.0.1",
+          port: 80,
+          dial: () => Promise.reject(thrown),
+        }),
+      Error,
+    );
+    assertEquals(error.message, `Cannot connect to 127.0.0.1:80: ${shown}`);
+    assertStrictEquals(error.cause, thrown);
+  }
 });
 
 Deno.test("connect() refuses what a dial hook gives that is no connection, and closes it", async () => {

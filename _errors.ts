@@ -25,9 +25,14 @@ export const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(
  */
 export function osErrorOf(error: unknown): string | number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
-  const { code, errno } = error as { code?: unknown; errno?: unknown };
-  if (typeof code === "string" && code !== "") return code;
-  return typeof errno === "number" ? errno : undefined;
+  try {
+    const { code, errno } = error as { code?: unknown; errno?: unknown };
+    if (typeof code === "string" && code !== "") return code;
+    return typeof errno === "number" ? errno : undefined;
+  } catch {
+    // A getter that throws: no OS error we can read.
+    return undefined;
+  }
 }
 
 /**
@@ -49,10 +54,20 @@ export function withCode<E extends Error>(error: E, code: string): E {
  * network or a caller put in it must not reach a terminal raw.
  */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return visible(String(error.message));
-  // A thrown value that is not an error may not even convert to a string
-  // (`Object.create(null)`): show() says what it is, whatever it is.
-  return typeof error === "string" ? visible(error) : show(error);
+  if (typeof error === "string") return visible(error);
+  // A message may be no string, even one that cannot convert to a string
+  // (`Object.create(null)`), or a getter that throws; a thrown value that is
+  // not an error neither: show() says what it is, whatever it is. Never
+  // throw here: this is the path of the caller's real error.
+  try {
+    if (error instanceof Error) {
+      const message: unknown = error.message;
+      return typeof message === "string" ? visible(message) : show(message);
+    }
+  } catch {
+    // The getter's error is not the one to report: the error itself is.
+  }
+  return show(error);
 }
 
 /**
@@ -61,11 +76,19 @@ export function messageOf(error: unknown): string {
  * OS error `code`, if it has one.
  */
 export function wrapError(cause: unknown, message: string): Error {
-  const ErrorClass = cause instanceof Error &&
-      DENO_ERROR_CLASSES.includes(cause.constructor as ErrorClass)
-    ? cause.constructor as ErrorClass
-    : Error;
-  const error = new ErrorClass(message, { cause });
+  const error = new (denoClassOf(cause) ?? Error)(message, { cause });
   const code = osErrorOf(cause);
   return typeof code === "string" ? withCode(error, code) : error;
+}
+
+/** The class of `error` when it is one of `Deno.errors.*`; never throws. */
+function denoClassOf(error: unknown): ErrorClass | undefined {
+  try {
+    if (!(error instanceof Error)) return undefined;
+    const constructor = error.constructor as ErrorClass;
+    return DENO_ERROR_CLASSES.includes(constructor) ? constructor : undefined;
+  } catch {
+    // A Proxy or a getter that throws: no class of ours.
+    return undefined;
+  }
 }

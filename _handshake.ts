@@ -12,7 +12,6 @@ import { messageOf, wrapError } from "./_errors.ts";
 import { CallbackFailure } from "./_callback_failure.ts";
 import { closeQuietly } from "./_dial.ts";
 import { isNodeTcpConn } from "./_node_tcp_conn.ts";
-import { visible } from "./_visible.ts";
 import type { NormalizedTlsOptions } from "./_tls_options.ts";
 import type { CloseTlsResult, TlsEvent } from "./types.ts";
 
@@ -120,7 +119,7 @@ export async function handshake(
         (callbacks.failed && cause === callbacks.error) ||
         (signal?.aborted && cause === signal.reason)
       ? cause
-      : wrapError(cause, `${describe} failed: ${visible(messageOf(cause))}`);
+      : wrapError(cause, `${describe} failed: ${messageOf(cause)}`);
     tell({ type: "tlsFailed", serverName, error });
     callbacks.throwIfFailed();
     throw error;

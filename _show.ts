@@ -4,8 +4,8 @@
 // on one line: strings quoted (control characters escaped) and cut, objects
 // by their keys or class (never "[object Object]", never their contents,
 // which may be key material). PEM text is shown by the kinds of its blocks
-// only, and long base64 or hex text by its length: a private key passed by
-// mistake is a secret all the same.
+// only, and long base64, base64url or hex text by its length: a private key
+// passed by mistake is a secret all the same.
 
 import { pemLabels } from "./_pem.ts";
 import { visible } from "./_visible.ts";
@@ -16,10 +16,25 @@ const MAX_STRING = 60;
 const MAX_ITEMS = 4;
 /**
  * Text that may be key material without its PEM lines: 40 characters or
- * more of base64 or hex (lines allowed), with no dot or space, so no host
- * name, address or sentence.
+ * more of base64, base64url or hex (lines allowed), with no dot or space, so
+ * no host name, address or sentence. See isKeyText() for host labels.
  */
-const KEY_TEXT = /^[A-Za-z0-9+/=\r\n]{40,}$/;
+const KEY_TEXT = /^[A-Za-z0-9+/=_\-\r\n]{40,}$/;
+/** Hex as openssl prints keys: 16 bytes or more as pairs, colons, lines. */
+const COLON_HEX = /^\s*[0-9A-Fa-f]{2}(?::\s*[0-9A-Fa-f]{2}){15,}:?\s*$/;
+
+/**
+ * Whether `value` may be key material without its PEM lines. A host label
+ * (up to 63 letters, digits, `-` and `_`) is not, unless it reads as a key:
+ * all hex, or upper and lower case letters and digits mixed, as random
+ * base64 and base64url always mix them.
+ */
+function isKeyText(value: string): boolean {
+  if (COLON_HEX.test(value)) return true;
+  if (!KEY_TEXT.test(value)) return false;
+  return /[+/=\r\n]/.test(value) || /^[0-9A-Fa-f]+$/.test(value) ||
+    (/[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value));
+}
 
 /**
  * Shows a value in an error message, after "current value is".
@@ -37,7 +52,7 @@ function showAt(value: unknown, depth: number): string {
     case "string":
       if (value.includes("-----BEGIN")) return showPem(value);
       // Key material without its PEM lines: base64 or hex, long, no dot.
-      if (KEY_TEXT.test(value)) return `a string of ${value.length} characters`;
+      if (isKeyText(value)) return `a string of ${value.length} characters`;
       // JSON escapes C0 controls; visible() escapes what it leaves raw (DEL,
       // C1 controls, bidirectional overrides).
       return visible(JSON.stringify(
@@ -53,17 +68,28 @@ function showAt(value: unknown, depth: number): string {
       return "a function";
     case "object":
       if (value === null) return "null";
-      if (Array.isArray(value)) {
-        if (depth > 0) return value.length === 0 ? "[]" : "[...]";
-        const items = value.slice(0, MAX_ITEMS).map((v) => showAt(v, 1));
-        if (value.length > MAX_ITEMS) items.push("...");
-        return `[${items.join(", ")}]`;
+      // A Proxy may throw when looked at (a revoked one always does), and so
+      // may a getter: show() never throws, it is on the path of errors.
+      try {
+        return showNonNull(value, depth);
+      } catch {
+        return "an object";
       }
-      return showObject(value);
     default:
       // number, boolean, undefined.
       return Object.is(value, -0) ? "-0" : String(value);
   }
+}
+
+/** An array by its first items, another object by showObject(). */
+function showNonNull(value: object, depth: number): string {
+  if (Array.isArray(value)) {
+    if (depth > 0) return value.length === 0 ? "[]" : "[...]";
+    const items = value.slice(0, MAX_ITEMS).map((v) => showAt(v, 1));
+    if (value.length > MAX_ITEMS) items.push("...");
+    return `[${items.join(", ")}]`;
+  }
+  return showObject(value);
 }
 
 /** PEM text by the kinds of its blocks, never by its text. */

@@ -33,6 +33,25 @@ Deno.test("show() shows any value short, on one line, never [object Object]", ()
   for (const [value, shown] of cases) assertEquals(show(value), shown);
 });
 
+Deno.test("show() never throws, even for a Proxy that throws when looked at", () => {
+  const throwing = new Proxy({}, {
+    getPrototypeOf() {
+      throw new Error("getPrototypeOf");
+    },
+  });
+  const keys = new Proxy({}, {
+    ownKeys() {
+      throw new Error("ownKeys");
+    },
+  });
+  const revocable = Proxy.revocable([], {});
+  revocable.revoke();
+  assertEquals(show(throwing), "an object");
+  assertEquals(show(keys), "an object");
+  assertEquals(show(revocable.proxy), "an object");
+  assertEquals(show([throwing]), "[an object]");
+});
+
 Deno.test("show() never shows the values of an object: they may be secret", () => {
   assertEquals(show({ key: "-----BEGIN PRIVATE KEY-----" }), "{ key }");
 });
@@ -88,6 +107,34 @@ Deno.test("show() shows long base64 or hex text by its length: it may be a key",
     show("a".repeat(20) + ".example"),
     `"${"a".repeat(20)}.example"`,
   );
+});
+
+Deno.test("show() hides base64url and colon-separated hex too, never a host label", () => {
+  // 32 bytes in base64url (JWK "k", "d"), with - and _.
+  const base64url = "q3N_ZhT9-kVbRzLx0aW4c7mJ2eYoPdU1sGvHnKiEfB8";
+  assertEquals(show(base64url), "a string of 43 characters");
+  // 32 bytes of hex, as openssl prints a key: pairs, colons, line breaks.
+  const pairs = "00:c3:4f:9a:12:7e:b0:55:d1:3c:88:2a:f4:6b:e7:19:";
+  assertEquals(show(pairs.slice(0, -1)), "a string of 47 characters");
+  assertEquals(
+    show(`    ${pairs}\n    ${pairs}\n    ${pairs.slice(0, 5)}`),
+    "a string of 115 characters",
+  );
+  // 20 bytes of hex, shorter than the longest host label.
+  assertEquals(show("ab12".repeat(10)), "a string of 40 characters");
+  // A host label is at most 63 characters, of one case, maybe with hyphens:
+  // shown, however long, and so is a full IPv6 address.
+  for (
+    const label of [
+      "my-very-long-service-name-in-the-kubernetes-cluster",
+      "ANOTHERVERYLONGHOSTNAMELABELWRITTENUPPERCASE",
+      "_an_underscored_service_label_of_the_local_zone",
+      "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+      "2001:0db8:0000:0000:0000:ff00:0042:8329",
+    ]
+  ) {
+    assertEquals(show(label), JSON.stringify(label));
+  }
 });
 
 Deno.test("withArticle() reads initialisms letter by letter", () => {

@@ -152,7 +152,7 @@ export function verdict(result: RunResult, context: VerdictContext): Lines {
   if (fold.stopped?.reason === "interrupted") {
     return { out, err: [`${p.red("error")}: interrupted`] };
   }
-  const err = [`${p.red("error")}: ${visible(messageOf(result.error))}`];
+  const err = [`${p.red("error")}: ${messageOf(result.error)}`];
   if (stage === "tls") {
     const { hint } = context.tlsAdvice(result.error);
     if (hint !== undefined) err.push(`${p.yellow("hint")}: ${visible(hint)}`);

@@ -994,6 +994,44 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
       );
       await assertPeersClosed(server);
     });
+    await t.step(
+      `history.${method}(), a Proxy answer that throws when looked at`,
+      async () => {
+        // Neither its prototype nor its then() can be read; a revoked Proxy
+        // cannot even be told from an array. Still the documented TypeError.
+        const revocable = Proxy.revocable({}, {});
+        revocable.revoke();
+        const answers = [
+          new Proxy({}, {
+            getPrototypeOf() {
+              throw new Error("getPrototypeOf");
+            },
+            get(target, key) {
+              if (key === "then") throw new Error("then");
+              return Reflect.get(target, key);
+            },
+          }),
+          revocable.proxy,
+        ];
+        for (const answer of answers) {
+          const history = new ConnectHistory();
+          history[method] = (() => answer) as never;
+          const error = await assertRejects(
+            () =>
+              connect({
+                hostname: "x.test",
+                port: server.port,
+                resolver,
+                history,
+              }),
+            TypeError,
+            `'history.${method}()' must return`,
+          );
+          assertStringIncludes(error.message, ": current value is an object");
+          await assertPeersClosed(server);
+        }
+      },
+    );
   }
 });
 

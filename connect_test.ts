@@ -4,6 +4,7 @@ import {
   assertEquals,
   assertInstanceOf,
   assertRejects,
+  assertStrictEquals,
   assertStringIncludes,
 } from "@std/assert";
 import {
@@ -355,6 +356,34 @@ Deno.test("connect() says which host did not resolve", async () => {
     TypeError,
     "must return IP addresses",
   );
+  // An error whose message is no string, or whose message getter throws:
+  // the message shows what it is, and the error is kept as cause.
+  const noString = Object.assign(new Error(), {
+    message: Object.create(null) as string,
+  });
+  const throwing = new Error();
+  Object.defineProperty(throwing, "message", {
+    get() {
+      throw new Error("from the getter");
+    },
+  });
+  for (
+    const [thrown, shown] of [[noString, "{}"], [throwing, "an Error"]] as const
+  ) {
+    const error = await assertRejects(
+      () =>
+        connect({
+          hostname: "nowhere.test",
+          port: 80,
+          resolver: () => {
+            throw thrown;
+          },
+        }),
+      Deno.errors.NotFound,
+    );
+    assertEquals(error.message, `Cannot resolve 'nowhere.test': ${shown}`);
+    assertStrictEquals(error.cause, thrown);
+  }
 });
 
 Deno.test("connect() rejects bad options before any look-up", async (t) => {

@@ -30,7 +30,6 @@
  */
 import { messageOf, osErrorOf, wrapError } from "./_errors.ts";
 import { joinHostPort } from "./_ip.ts";
-import { visible } from "./_visible.ts";
 import type { AttemptFailure } from "./types.ts";
 
 export type { AttemptFailure } from "./types.ts";
@@ -91,7 +90,7 @@ export function formatAddress(
 export function attemptError(cause: unknown, where: string): Error {
   return wrapError(
     cause,
-    `Cannot connect to ${where}: ${visible(messageOf(cause))}`,
+    `Cannot connect to ${where}: ${messageOf(cause)}`,
   );
 }
 
@@ -188,7 +187,7 @@ function listReasons(
     ? "the only attempt failed"
     : `all ${failures.length} attempts failed`;
   const reasons = failures.map((failure, i) =>
-    `${addresses[i]}: ${visible(messageOf(failure.error))}`
+    `${addresses[i]}: ${messageOf(failure.error)}`
   );
   return `${count}: ${reasons.join("; ")}`;
 }

@@ -94,7 +94,11 @@ export interface ConnectRecord {
 interface CachedAddresses {
   addresses: readonly string[];
   expiresAt: number;
-  /** The resolver that answered; `undefined` for the system resolver. */
+  /**
+   * The resolver that answered; `undefined` for the system resolver. A
+   * strong reference: it keeps the function (and its closure) alive until
+   * the entry expires or is replaced (documented on ConnectHistory).
+   */
   resolver: object | undefined;
 }
 
@@ -227,8 +231,12 @@ function checkNumber(
  * with another resolver looks the name up, and its answer replaces them.
  *
  * Memory is bounded: at most `maxEntries` destinations, the least recently
- * used forgotten first, each holding one address and three numbers; and as
- * many host names' addresses.
+ * used forgotten first, each holding one address and four numbers; and at
+ * most as many remembered answers (one per host name and family asked for),
+ * each holding its addresses, when it expires, and the `resolver` function
+ * that answered: that function, with what its closure holds, stays in memory
+ * while its answer is remembered (at most `addressTtl`), even when it was
+ * made anew for one call and can never be asked again.
  *
  * @example Order addresses and shorten the delay
  * ```ts
