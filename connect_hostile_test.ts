@@ -639,7 +639,7 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
             happyEyeballsDelay: delay,
             signal: controller.signal,
             history,
-            onEvent: (event: ConnectEvent) => {
+            onEvent: (_event: ConnectEvent) => {
               if (thrower.kind === "onEvent" && events++ === thrower.at) {
                 if (!thrower.abort) return fire();
                 threw = true;
