@@ -11,7 +11,7 @@ import type { Family, Resolver } from "./types.ts";
 import type { LocalAddresses } from "./_dial.ts";
 import { formatAddress } from "./errors.ts";
 import { isAsyncIterable } from "./_async_iterable.ts";
-import { messageOf } from "./_errors.ts";
+import { messageOf, osErrorOf } from "./_errors.ts";
 import { show } from "./_show.ts";
 import {
   canonicalIp,
@@ -381,8 +381,7 @@ export function checkAddresses(
 }
 
 function resolutionError(hostname: string, cause: unknown): Error {
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (code === "EPERM" || cause instanceof Deno.errors.NotCapable) {
+  if (osErrorOf(cause) === "EPERM" || cause instanceof Deno.errors.NotCapable) {
     return new Deno.errors.NotCapable(
       `Cannot resolve '${hostname}' as net permission for it is missing: run with --allow-net=${hostname}`,
       { cause },

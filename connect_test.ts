@@ -367,8 +367,19 @@ Deno.test("connect() says which host did not resolve", async () => {
       throw new Error("from the getter");
     },
   });
+  // An error whose code getter throws: no OS error, still NotFound.
+  const throwingCode = new Error("no such name");
+  Object.defineProperty(throwingCode, "code", {
+    get() {
+      throw new Error("from the code getter");
+    },
+  });
   for (
-    const [thrown, shown] of [[noString, "{}"], [throwing, "an Error"]] as const
+    const [thrown, shown] of [
+      [noString, "{}"],
+      [throwing, "an Error"],
+      [throwingCode, "no such name"],
+    ] as const
   ) {
     const error = await assertRejects(
       () =>
