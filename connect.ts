@@ -32,35 +32,35 @@ import type {
   ConnectTarget,
   ConnectTlsOptions,
 } from "./types.ts";
-import { type Checked, checkOptions } from "./_connect_options.ts";
-import { Attempts, raceError } from "./_attempts.ts";
-import { type Emit, emitter, frozenFor } from "./_emit.ts";
+import { type Checked, checkOptions } from "./_connect/options.ts";
+import { Attempts, raceError } from "./_connect/attempt.ts";
+import { type Emit, emitter, frozenFor } from "./_connect/emit.ts";
 import {
   closeBatches,
   rememberedTargets,
   resolveTargets,
   systemTargets,
   type Targets,
-} from "./_resolve.ts";
-import { CallbackFailure } from "./_callback_failure.ts";
-import { delayByHistory, orderByHistory } from "./_callbacks.ts";
+} from "./_connect/resolve.ts";
+import { CallbackFailure } from "./_connect/callback_failure.ts";
+import { delayByHistory, orderByHistory } from "./_connect/history_calls.ts";
 import {
   raceRemembered,
   rememberAnswer,
   type Remembered,
-} from "./_remembered.ts";
-import { AddressQueue } from "./_address_queue.ts";
+} from "./_connect/remembered.ts";
+import { AddressQueue } from "./_connect/address_queue.ts";
 import {
   addressesFallback,
   fallBack,
   lookupError,
   lookupFallback,
   mayFallBack,
-} from "./_permission.ts";
-import { connectDirect } from "./_dial.ts";
-import { handshake } from "./_handshake.ts";
-import { familyOf, ipVersion } from "./_ip.ts";
-import { NEVER } from "./_timer.ts";
+} from "./_connect/permission.ts";
+import { connectDirect } from "./_connect/dial.ts";
+import { handshake } from "./_tls/handshake.ts";
+import { familyOf, ipVersion } from "./_common/ip.ts";
+import { NEVER } from "./_common/timer.ts";
 
 export type {
   AttemptEvent,
@@ -317,7 +317,7 @@ async function connectTls(
   const { signal } = checked;
   if (tls.cert !== undefined && tls.key !== undefined) {
     // A key that does not match its certificate fails now, not mid-handshake.
-    const { checkClientCertificate } = await import("./_node_tls_conn.ts");
+    const { checkClientCertificate } = await import("./_tls/node_tls_conn.ts");
     await checkClientCertificate(tls.cert, tls.key, "tls.");
   }
   signal?.throwIfAborted();

@@ -28,8 +28,8 @@
  *
  * @module
  */
-import { messageOf, osErrorOf, wrapError } from "./_errors.ts";
-import { joinHostPort } from "./_ip.ts";
+import { messageOf, osErrorOf, wrapError } from "./_common/errors.ts";
+import { joinHostPort } from "./_common/ip.ts";
 import type { AttemptFailure } from "./types.ts";
 
 export type { AttemptFailure } from "./types.ts";

@@ -22,9 +22,9 @@
  *
  * @module
  */
-import { isAsyncIterable } from "./_async_iterable.ts";
-import { show } from "./_show.ts";
-import { MAX_TIMEOUT } from "./_timer.ts";
+import { isAsyncIterable } from "./_common/async_iterable.ts";
+import { show } from "./_common/show.ts";
+import { MAX_TIMEOUT } from "./_common/timer.ts";
 
 /** Options for {@linkcode interleave}. */
 export interface InterleaveOptions {

@@ -3,7 +3,7 @@
 // addresses and the race's bookkeeping, with attempts that settle at once
 // (no sockets, no timers waited on).
 import { type Attempt, interleave, staggeredRace } from "./happy_eyeballs.ts";
-import { AddressQueue } from "./_address_queue.ts";
+import { AddressQueue } from "./_connect/address_queue.ts";
 
 const familyOf = (address: string) => address.includes(":") ? 6 : 4;
 const mixed = (n: number) =>

@@ -30,7 +30,7 @@
  *
  * @module
  */
-import { show } from "./_show.ts";
+import { show } from "./_common/show.ts";
 
 /**
  * RFC 8305 §5: a Connection Attempt Delay must not be shorter than 10 ms.

@@ -27,8 +27,8 @@
  */
 import type { Family, ResolverOptions } from "./types.ts";
 import { deadline } from "@std/async/deadline";
-import { show } from "./_show.ts";
-import { MAX_TIMEOUT } from "./_timer.ts";
+import { show } from "./_common/show.ts";
+import { MAX_TIMEOUT } from "./_common/timer.ts";
 
 /** Options for {@linkcode dnsResolver}. Times are in milliseconds. */
 export interface DnsResolverOptions {

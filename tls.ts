@@ -52,17 +52,17 @@
  * @module
  */
 
-import { closeQuietly } from "./_dial.ts";
-import { handshake, shutDown, shutdownTimeoutOf } from "./_handshake.ts";
+import { closeQuietly } from "./_connect/dial.ts";
+import { handshake, shutDown, shutdownTimeoutOf } from "./_tls/handshake.ts";
 import { formatAddress } from "./errors.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
   parseTlsOptions,
   TLS_OPTION_KEYS,
-} from "./_tls_options.ts";
-import { checkKnownKeys, show } from "./_show.ts";
-import { ownOptions } from "./_own_options.ts";
+} from "./_tls/options.ts";
+import { checkKnownKeys, show } from "./_common/show.ts";
+import { ownOptions } from "./_common/own_options.ts";
 import type { CloseTlsResult, TlsEvent, TlsOptions } from "./types.ts";
 
 export type { CloseTlsResult, TlsEvent, TlsOptions } from "./types.ts";
@@ -233,7 +233,9 @@ export async function upgradeTls(
       );
     }
     if (tlsOptions.cert !== undefined && tlsOptions.key !== undefined) {
-      const { checkClientCertificate } = await import("./_node_tls_conn.ts");
+      const { checkClientCertificate } = await import(
+        "./_tls/node_tls_conn.ts"
+      );
       await checkClientCertificate(tlsOptions.cert, tlsOptions.key, "");
     }
     signal?.throwIfAborted();

@@ -18,7 +18,7 @@ import {
   upgradeTls,
   type UpgradeTlsOptions,
 } from "./tls.ts";
-import { normalizeTlsOptions } from "./_tls_options.ts";
+import { normalizeTlsOptions } from "./_tls/options.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
 import { connect } from "./connect.ts";
 import { startNginx } from "./_testing/servers.ts";

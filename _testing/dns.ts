@@ -6,7 +6,7 @@
 // only, so that nothing ever connects elsewhere.
 import dgram from "node:dgram";
 import { Buffer } from "node:buffer";
-import { ipVersion } from "../_ip.ts";
+import { ipVersion } from "../_common/ip.ts";
 
 /** How to answer one question. */
 export interface DnsAnswer {

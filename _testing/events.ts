@@ -6,7 +6,7 @@
  * @module
  */
 import type { ConnectEvent, ResolvedEvent } from "../types.ts";
-import type { RunResult, RunSettings } from "../_report_types.ts";
+import type { RunResult, RunSettings } from "../cli/report_types.ts";
 
 /** The IPv6 address of `dual.test`, tried first. */
 export const V6: Deno.NetAddr = {

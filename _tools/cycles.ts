@@ -23,7 +23,19 @@ interface Module {
 // `deno info` takes one module: one that imports every module of the root
 // and of its folders of code.
 const imports: string[] = [];
-for (const folder of ["", "_testing/", "_tools/", "bench/"]) {
+for (
+  const folder of [
+    "",
+    "_common/",
+    "_connect/",
+    "_tls/",
+    "cli/",
+    "node/",
+    "_testing/",
+    "_tools/",
+    "bench/",
+  ]
+) {
   try {
     for await (const entry of Deno.readDir(new URL(folder, ROOT))) {
       if (entry.isFile && entry.name.endsWith(".ts")) {

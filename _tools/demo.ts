@@ -17,8 +17,8 @@
  * @module
  */
 import { acceptingServer, type Blackhole, blackhole } from "../_testing/net.ts";
-import { type CliOutcome, runCli, terminalIo } from "../_cli.ts";
-import { palette } from "../_colors.ts";
+import { type CliOutcome, runCli, terminalIo } from "../cli/_run.ts";
+import { palette } from "../cli/_colors.ts";
 
 const NAME = "broken-ipv6.test";
 const TIMEOUT_MS = 2000;
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   ): Promise<CliOutcome> => {
     say();
     say(p.bold(title));
-    say(p.dim(`$ deno run -A cli.ts ${args.join(" ")}`));
+    say(p.dim(`$ deno run -A cli/main.ts ${args.join(" ")}`));
     return await runCli(args, io, { resolver });
   };
 
@@ -138,7 +138,7 @@ function onPath(name: string): boolean {
 export function tryCommands(hasDeno: boolean = onPath("deno")): string[] {
   const args = "example.com 443 --tls";
   const deno = hasDeno ? "deno" : `npx -y deno@${Deno.version.deno}`;
-  const cli = new URL("../cli.ts", import.meta.url).pathname;
+  const cli = new URL("../cli/main.ts", import.meta.url).pathname;
   const here = relative(Deno.cwd(), cli);
   return [
     `${deno} run -A ${here} ${args}    (this clone)`,

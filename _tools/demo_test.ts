@@ -51,7 +51,7 @@ Deno.test(
     assert(
       stdout.endsWith(
         "Try it on a real host:\n" +
-          "  deno run -A cli.ts example.com 443 --tls    (this clone)\n" +
+          "  deno run -A cli/main.ts example.com 443 --tls    (this clone)\n" +
           "  deno run -A jsr:@happy-eyeballs/connect/cli example.com 443 --tls\n",
       ),
       stdout.slice(-300),
@@ -83,7 +83,7 @@ Deno.test(
       assert(
         stdout.endsWith(
           "Try it on a real host:\n" +
-            `  npx -y deno@${Deno.version.deno} run -A cli.ts example.com 443 --tls    (this clone)\n` +
+            `  npx -y deno@${Deno.version.deno} run -A cli/main.ts example.com 443 --tls    (this clone)\n` +
             `  npx -y deno@${Deno.version.deno} run -A jsr:@happy-eyeballs/connect/cli example.com 443 --tls\n`,
         ),
         stdout.slice(-300),

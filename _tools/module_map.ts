@@ -14,7 +14,17 @@
 const ROOT = new URL("../", import.meta.url);
 
 /** The folders whose modules the map lists, beside the root. */
-const FOLDERS = ["", "_testing/", "_tools/", "bench/"];
+const FOLDERS = [
+  "",
+  "_common/",
+  "_connect/",
+  "_tls/",
+  "cli/",
+  "node/",
+  "_testing/",
+  "_tools/",
+  "bench/",
+];
 
 /** The modules on disk, as paths from the root. */
 async function modules(): Promise<string[]> {

@@ -25,7 +25,7 @@ import { Buffer } from "node:buffer";
 import { once } from "node:events";
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import { createConnection } from "../node.ts";
+import { createConnection } from "../node/mod.ts";
 import { firstLine } from "../_testing/net.ts";
 
 const QUICK = Deno.args.includes("--quick");

@@ -1,0 +1,196 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Connecting from a chosen local address. `Deno.connect` cannot bind the local
+// end, but Deno's `node:net` can (the server sees the bound address), so this
+// drives one `node:net` socket per attempt and dresses it as a Deno.TcpConn.
+// `node:net` is loaded on the first such attempt, not when this is imported.
+import type { Socket } from "node:net";
+import { mapError } from "./map_error.ts";
+
+/** An address to connect to or to bind. */
+export interface Endpoint {
+  hostname: string;
+  port: number;
+}
+
+/**
+ * Connects from `local` to `remote`, both IP literals of the same family.
+ * Rejects with `signal.reason` when `signal` aborts, destroying the socket.
+ */
+export async function connectFrom(
+  remote: Endpoint,
+  local: Endpoint,
+  signal: AbortSignal,
+): Promise<Deno.TcpConn> {
+  signal.throwIfAborted();
+  const net = await import("node:net");
+  signal.throwIfAborted();
+  return await new Promise((resolve, reject) => {
+    const socket = net.connect({
+      host: remote.hostname,
+      port: remote.port,
+      localAddress: local.hostname,
+      localPort: local.port,
+      // One literal address: no racing inside our race.
+      autoSelectFamily: false,
+    });
+    let settled = false;
+    function settle(): void {
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      socket.off("connect", onConnect);
+    }
+    function onAbort(): void {
+      settle();
+      socket.destroy();
+      reject(signal.reason);
+    }
+    function onConnect(): void {
+      settle();
+      resolve(new NodeTcpConn(socket, remote));
+    }
+    function onError(error: Error): void {
+      // A socket destroyed on abort may still report its failed connect: an
+      // "error" without a listener would be an uncaught exception.
+      if (settled) return;
+      settle();
+      socket.off("error", onError);
+      socket.destroy();
+      reject(mapError(error));
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    socket.once("connect", onConnect);
+    socket.on("error", onError);
+  });
+}
+
+function netAddr(hostname: string | undefined, port: number | undefined) {
+  return {
+    transport: "tcp" as const,
+    hostname: hostname ?? "",
+    port: port ?? 0,
+  };
+}
+
+/** Whether `conn` was made by {@linkcode connectFrom} (not by Deno.connect). */
+export function isNodeTcpConn(conn: Deno.TcpConn): boolean {
+  return conn instanceof NodeTcpConn;
+}
+
+/** A connected `node:net` socket with the interface of a `Deno.TcpConn`. */
+export class NodeTcpConn implements Deno.TcpConn {
+  readonly localAddr: Deno.NetAddr;
+  readonly remoteAddr: Deno.NetAddr;
+  readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;
+  readonly writable: WritableStream<Uint8Array<ArrayBufferLike>>;
+  #socket: Socket;
+  #closed = false;
+  #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
+  #leftover: Uint8Array | undefined;
+
+  constructor(socket: Socket, remote: Endpoint) {
+    this.#socket = socket;
+    this.localAddr = netAddr(socket.localAddress, socket.localPort);
+    // The address connected to: node:net has none to tell once the peer has
+    // reset the connection (the first read then says so).
+    this.remoteAddr = netAddr(remote.hostname, remote.port);
+    socket.pause();
+    this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      start(controller) {
+        socket.on("data", (chunk: Uint8Array) => {
+          controller.enqueue(new Uint8Array(chunk));
+          // Back-pressure: stop reading from the kernel until pulled.
+          if ((controller.desiredSize ?? 0) <= 0) socket.pause();
+        });
+        socket.once("end", () => {
+          try {
+            controller.close();
+          } catch {
+            // Already closed or errored by the consumer.
+          }
+        });
+        socket.once("error", (error) => {
+          try {
+            controller.error(mapError(error));
+          } catch {
+            // Already closed.
+          }
+        });
+      },
+      pull() {
+        socket.resume();
+      },
+      cancel() {
+        socket.destroy();
+      },
+    });
+    this.writable = new WritableStream<Uint8Array>({
+      write: async (chunk) => {
+        await this.write(chunk);
+      },
+      close: () => this.closeWrite(),
+      abort: () => {
+        socket.destroy();
+      },
+    });
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    if (this.#closed) throw new Deno.errors.BadResource("Bad resource ID");
+    if (!this.#leftover) {
+      this.#reader ??= this.readable.getReader();
+      const { value, done } = await this.#reader.read();
+      if (done) return null;
+      this.#leftover = value;
+    }
+    const chunk = this.#leftover;
+    const n = Math.min(p.byteLength, chunk.byteLength);
+    p.set(chunk.subarray(0, n));
+    this.#leftover = n < chunk.byteLength ? chunk.subarray(n) : undefined;
+    return n;
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    if (this.#closed) {
+      return Promise.reject(new Deno.errors.BadResource("Bad resource ID"));
+    }
+    // Node keeps a reference to the buffer until written: copy it, as the
+    // caller may reuse `p` once this promise resolves.
+    const copy = p.slice();
+    return new Promise((resolve, reject) => {
+      this.#socket.write(copy, (error) => {
+        if (error) reject(mapError(error));
+        else resolve(copy.byteLength);
+      });
+    });
+  }
+
+  closeWrite(): Promise<void> {
+    return new Promise((resolve) => this.#socket.end(resolve));
+  }
+
+  close(): void {
+    if (this.#closed) throw new Deno.errors.BadResource("Bad resource ID");
+    this.#closed = true;
+    this.#socket.destroy();
+  }
+
+  setNoDelay(noDelay = true): void {
+    this.#socket.setNoDelay(noDelay);
+  }
+
+  setKeepAlive(keepAlive = true): void {
+    this.#socket.setKeepAlive(keepAlive);
+  }
+
+  ref(): void {
+    this.#socket.ref();
+  }
+
+  unref(): void {
+    this.#socket.unref();
+  }
+
+  [Symbol.dispose](): void {
+    if (!this.#closed) this.close();
+  }
+}

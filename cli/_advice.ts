@@ -1,0 +1,141 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// What an error means, in a few words for the timeline, and what to try, for
+// the command-line tool. Only words: the caller makes them visible (see
+// _visible.ts) before printing, as they quote the network.
+import { messageOf } from "../_common/errors.ts";
+import { errorKind } from "./_report.ts";
+
+/** An error in a few words, and a hint when one helps. */
+export interface Advice {
+  /** A few words for the timeline: "refused". */
+  short: string;
+  /** What it likely means, or what to try. */
+  hint?: string;
+}
+
+const ATTEMPT_ADVICE: Record<string, Advice> = {
+  refused: {
+    short: "refused",
+    hint:
+      "nothing listens on that port there, or a firewall rejects the connection",
+  },
+  timedOut: {
+    short: "timed out",
+    hint:
+      "no answer: packets to it may be dropped on the way (a blackhole or a firewall)",
+  },
+  unreachable: {
+    short: "network unreachable",
+    hint: "no route to it; for IPv6, this host may have no IPv6 connectivity",
+  },
+  reset: { short: "reset by the peer" },
+  addressNotAvailable: {
+    short: "local address not available",
+    hint: "--local-addr must be an address of this host",
+  },
+  addressInUse: {
+    short: "local address in use",
+    hint: "another socket uses that local port",
+  },
+  permission: {
+    short: "not permitted",
+    hint: "Deno needs --allow-net for it, or the system forbids it",
+  },
+};
+
+/** What an attempt's error means; `short` is the message for the others. */
+export function attemptAdvice(error: unknown): Advice {
+  return ATTEMPT_ADVICE[errorKind(error)] ?? { short: messageOf(error) };
+}
+
+/**
+ * The names a certificate holds, from the message of a name mismatch:
+ * rustls says `only valid for DnsName("a") or IpAddress(…)`, node:tls says
+ * `not in the cert's altnames: DNS:a, IP Address:…`.
+ */
+export function certificateNames(message: string): string[] {
+  const rustls = [...message.matchAll(/(?:DnsName|IpAddress)\("?(.*?)"?\)/g)]
+    .map((m) => m[1]!);
+  if (rustls.length > 0) return rustls;
+  // The last "altnames:" (node says it twice).
+  const altnames = /.*altnames: (.*)$/.exec(message)?.[1];
+  if (altnames === undefined) return [];
+  return altnames.split(", ").map((name) => name.replace(/^[^:]+:/, ""));
+}
+
+/** A fatal alert of the server, such as `CertificateRequired`. */
+function alertOf(message: string): string | undefined {
+  return /fatal alert: ?(\w+)/i.exec(message)?.[1] ??
+    /alert number (\d+)/.exec(message)?.[1];
+}
+
+/** What the TLS settings of the run were. */
+export interface TlsContext {
+  /** The name checked against the certificate. */
+  serverName: string;
+  /** Whether a client certificate was given (`--cert`). */
+  clientCertificate: boolean;
+}
+
+/** What a TLS failure means, and what to try. */
+export function tlsAdvice(error: unknown, context: TlsContext): Advice {
+  const message = messageOf(error);
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return {
+      short: "no answer within the handshake timeout",
+      hint:
+        "the server accepted the TCP connection but never answered TLS: is it a TLS port?",
+    };
+  }
+  if (
+    /UnknownIssuer|unable to get (local )?issuer|self.signed/i.test(message)
+  ) {
+    return {
+      short: "certificate from an unknown issuer",
+      hint:
+        "trust its CA with --ca FILE, or the system's CA store with DENO_TLS_CA_STORE=system",
+    };
+  }
+  if (/not valid for name|does not match certificate/i.test(message)) {
+    const names = certificateNames(message);
+    return {
+      short: `certificate not valid for ${context.serverName}`,
+      hint: names.length > 0
+        ? `the certificate is for ${
+          names.join(", ")
+        }: check one of those names with --server-name NAME`
+        : "check the name the certificate is for with --server-name NAME",
+    };
+  }
+  const alert = alertOf(message);
+  if (alert !== undefined) {
+    const short = `fatal alert ${alert} from the server`;
+    if (/CertificateRequired|116/.test(alert)) {
+      return {
+        short,
+        hint:
+          "the server requires a client certificate: give one with --cert FILE --key FILE",
+      };
+    }
+    if (/HandshakeFailure|^40$/.test(alert) && !context.clientCertificate) {
+      return {
+        short,
+        hint:
+          "the server may require a client certificate (--cert FILE --key FILE), or share no TLS version or cipher with us",
+      };
+    }
+    if (
+      context.clientCertificate &&
+      /BadCertificate|UnknownCA|CertificateUnknown|AccessDenied|DecryptError|UnsupportedCertificate|4[2-9]|51/
+        .test(alert)
+    ) {
+      return {
+        short,
+        hint:
+          "the server refused our client certificate (--cert): it must come from a CA the server trusts, for a client (extended key usage clientAuth)",
+      };
+    }
+    return { short };
+  }
+  return { short: message };
+}

@@ -1,0 +1,319 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// The command line of cli.ts: the usage message, and the arguments parsed and
+// checked. Everything wrong here is wrong before any traffic: a UsageError.
+import { parseArgs } from "node:util";
+import type { Family, LocalAddr } from "../types.ts";
+import { messageOf } from "../_common/errors.ts";
+import { MAX_TIMEOUT } from "../_common/timer.ts";
+import { splitHostPort } from "../_common/ip.ts";
+import { show } from "../_common/show.ts";
+
+/** How to call the tool, in its usage message. */
+export const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
+
+/** The usage message (`--help`). */
+export const USAGE = `Usage: ${COMMAND} HOST PORT [options]
+
+Shows how a TCP (or TLS) connection to HOST:PORT is made: the addresses HOST
+resolves to, in the order they are tried, and what became of every attempt of
+the Happy Eyeballs race (RFC 8305). Like curl -v, for the connection race.
+
+Options:
+  --tls                    Do a TLS handshake once connected, then wait up to
+                           300 ms for the server to refuse us (a TLS 1.3
+                           server refuses a client certificate only then)
+  --server-name NAME       TLS: the name for SNI and the certificate check
+                           (default: HOST)
+  --ca FILE                TLS: also trust the PEM certificates in FILE
+                           (repeatable)
+  --cert FILE              TLS: send the client certificate (PEM) in FILE
+  --key FILE               TLS: the private key (PEM) of --cert
+  --alpn PROTOCOL          TLS: offer PROTOCOL by ALPN, such as h2 (repeatable)
+  --delay MS               Milliseconds between attempt starts; 0 starts all at
+                           once, Infinity tries one at a time (default: 250)
+  --interleave N           Addresses of the first family before the families
+                           alternate; 0 keeps the resolver's order (default: 1)
+  -4, --ipv4               Use IPv4 addresses only
+  -6, --ipv6               Use IPv6 addresses only
+  --local-addr HOST[:PORT] Connect from this local address ([::1]:5000 for IPv6)
+  --dns                    Resolve with DNS queries, AAAA and A at once, and
+                           start with the first answer (RFC 8305 §3)
+  --dns-server IP[:PORT]   With --dns: ask this name server ([::1]:53 for
+                           IPv6; default: the system's)
+  --repeat N               Connect N times in a row, remembering winners
+                           (ConnectHistory), then summarise (default: 1)
+  --timeout MS             Give up after MS milliseconds (each connection)
+  --attempt-timeout MS     Fail each attempt after MS milliseconds, while the
+                           others go on (attemptTimeout)
+  --all-errors             Report one error per failed attempt
+  --json                   Print one JSON object instead of the timeline
+  -h, --help               Show this help
+
+Files are read only if they are regular files of at most 1 MiB.
+Exit status: 0 connected, 1 failed, 2 bad arguments, 130 interrupted.
+`;
+
+/** A bad command line: the message is printed with the usage, exit 2. */
+export class UsageError extends Error {
+  /**
+   * @param message What is wrong.
+   * @param options The error it comes from, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UsageError";
+  }
+}
+
+/** The TLS part of the command line. */
+export interface CliTlsArgs {
+  serverName: string | undefined;
+  caFiles: string[];
+  alpnProtocols: string[];
+  certFile: string | undefined;
+  keyFile: string | undefined;
+}
+
+/** The command line, parsed and checked. */
+export interface CliArgs {
+  hostname: string;
+  port: number;
+  delay: number;
+  interleave: number;
+  family: Family | undefined;
+  localAddr: Required<LocalAddr> | undefined;
+  timeout: number | undefined;
+  /** `--attempt-timeout`: `attemptTimeout` of `connect()`. */
+  attemptTimeout: number | undefined;
+  allErrors: boolean;
+  json: boolean;
+  /** `--dns`: resolve with `dnsResolver()`. */
+  dns: boolean;
+  /** `--dns-server`: the name server for `--dns`. */
+  dnsServer: { ipAddr: string; port: number } | undefined;
+  /** `--repeat`: how many connections, one after the other. */
+  repeat: number;
+  /** The TLS settings, with `--tls` only. */
+  tls: CliTlsArgs | undefined;
+}
+
+const DEFAULT_DELAY = 250;
+const DEFAULT_INTERLEAVE = 1;
+const MAX_REPEAT = 1000;
+
+function bad(option: string, rule: string, value: string): never {
+  throw new UsageError(
+    `Cannot parse the command line as ${option} must be ${rule}: current value is ${
+      show(value)
+    }`,
+  );
+}
+
+function parsePort(option: string, text: string, min: number): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= min && port <= 65535)) {
+    bad(option, `an integer from ${min} to 65535`, text);
+  }
+  return port;
+}
+
+/** Parses a timeout in milliseconds: above 0, at most the timer limit. */
+function parseMs(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(ms > 0 && ms <= MAX_TIMEOUT)) {
+    bad(
+      option,
+      `a number of milliseconds above 0 and at most ${MAX_TIMEOUT}`,
+      text,
+    );
+  }
+  return ms;
+}
+
+/**
+ * Parses `--local-addr`: `HOST`, `HOST:PORT`, `IPv6`, `[IPv6]` or
+ * `[IPv6]:PORT`.
+ */
+export function parseLocalAddr(text: string): Required<LocalAddr> {
+  const option = "'--local-addr'";
+  const { hostname, port } = splitHostPort(text);
+  if (hostname === "" || /[\s\[\]]/.test(hostname)) {
+    bad(option, "HOST, HOST:PORT, or [IPv6]:PORT", text);
+  }
+  return {
+    hostname,
+    port: port === undefined ? 0 : parsePort(option, port, 0),
+  };
+}
+
+/** Parses `--dns-server`: an IP address, with a port or not. */
+function parseDnsServer(text: string): { ipAddr: string; port: number } {
+  const { hostname, port } = splitHostPort(text);
+  if (!/^[\d.]+$|:/.test(hostname) || /[\s\[\]]/.test(hostname)) {
+    bad("'--dns-server'", "IP, IP:PORT or [IPv6]:PORT", text);
+  }
+  return {
+    ipAddr: hostname,
+    port: port === undefined ? 53 : parsePort("'--dns-server'", port, 1),
+  };
+}
+
+/**
+ * Parses the command line.
+ *
+ * @returns The arguments, or `"help"` for `--help`.
+ * @throws {UsageError} If the command line is wrong.
+ */
+export function parseCliArgs(args: string[]): CliArgs | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        tls: { type: "boolean" },
+        "server-name": { type: "string" },
+        ca: { type: "string", multiple: true },
+        cert: { type: "string" },
+        key: { type: "string" },
+        alpn: { type: "string", multiple: true },
+        delay: { type: "string" },
+        interleave: { type: "string" },
+        ipv4: { type: "boolean", short: "4" },
+        ipv6: { type: "boolean", short: "6" },
+        "local-addr": { type: "string" },
+        dns: { type: "boolean" },
+        "dns-server": { type: "string" },
+        repeat: { type: "string" },
+        timeout: { type: "string" },
+        "attempt-timeout": { type: "string" },
+        "all-errors": { type: "boolean" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`Cannot parse the command line: ${messageOf(error)}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+
+  if (positionals.length !== 2) {
+    throw new UsageError(
+      `Cannot parse the command line as HOST and PORT must be given, and nothing else: current value is ${
+        positionals.length === 0 ? "(nothing)" : positionals.map(show).join(" ")
+      }`,
+    );
+  }
+  const [hostname = "", portText = ""] = positionals;
+  const port = parsePort("PORT", portText, 1);
+
+  let delay = DEFAULT_DELAY;
+  if (values.delay !== undefined) {
+    const text = values.delay;
+    delay = /^(Infinity|inf)$/i.test(text)
+      ? Infinity
+      : /^\d+(\.\d+)?$/.test(text)
+      ? Number(text)
+      : bad(
+        "'--delay'",
+        "a non-negative number of milliseconds, or Infinity",
+        text,
+      );
+  }
+  let interleave = DEFAULT_INTERLEAVE;
+  if (values.interleave !== undefined) {
+    const text = values.interleave;
+    interleave = /^\d{1,6}$/.test(text)
+      ? Number(text)
+      : bad("'--interleave'", "a non-negative integer", text);
+  }
+  const timeout = parseMs("'--timeout'", values.timeout);
+  const attemptTimeout = parseMs(
+    "'--attempt-timeout'",
+    values["attempt-timeout"],
+  );
+  let repeat = 1;
+  if (values.repeat !== undefined) {
+    const text = values.repeat;
+    repeat = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+    if (!(repeat >= 1 && repeat <= MAX_REPEAT)) {
+      bad("'--repeat'", `an integer from 1 to ${MAX_REPEAT}`, text);
+    }
+  }
+  if (values.ipv4 && values.ipv6) {
+    throw new UsageError(
+      "Cannot parse the command line as '-4' and '-6' must not be combined: current value is -4 -6",
+    );
+  }
+  const family: Family | undefined = values.ipv4
+    ? 4
+    : values.ipv6
+    ? 6
+    : undefined;
+  const localAddr = values["local-addr"] === undefined
+    ? undefined
+    : parseLocalAddr(values["local-addr"]);
+  const dnsServer = values["dns-server"] === undefined
+    ? undefined
+    : parseDnsServer(values["dns-server"]);
+  if (dnsServer && !values.dns) {
+    throw new UsageError(
+      "Cannot parse the command line as --dns-server must come with --dns: current value is no --dns",
+    );
+  }
+
+  const serverName = values["server-name"];
+  const caFiles = values.ca ?? [];
+  const alpnProtocols = values.alpn ?? [];
+  const certFile = values.cert;
+  const keyFile = values.key;
+  if (!values.tls) {
+    const tlsOnly = [
+      serverName !== undefined && "--server-name",
+      caFiles.length > 0 && "--ca",
+      certFile !== undefined && "--cert",
+      keyFile !== undefined && "--key",
+      alpnProtocols.length > 0 && "--alpn",
+    ].filter(Boolean);
+    if (tlsOnly.length > 0) {
+      throw new UsageError(
+        `Cannot parse the command line as ${
+          tlsOnly.join(", ")
+        } must come with --tls: current value is no --tls`,
+      );
+    }
+  }
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError(
+      `Cannot parse the command line as --cert and --key must be given together: current value is ${
+        certFile === undefined ? "--key" : "--cert"
+      } alone`,
+    );
+  }
+  if (serverName === "") bad("'--server-name'", "a host name", serverName);
+  for (const protocol of alpnProtocols) {
+    if (protocol === "") bad("'--alpn'", "a protocol name", protocol);
+  }
+
+  return {
+    hostname,
+    port,
+    delay,
+    interleave,
+    family,
+    localAddr,
+    timeout,
+    attemptTimeout,
+    allErrors: values["all-errors"] ?? false,
+    json: values.json ?? false,
+    dns: values.dns ?? false,
+    dnsServer,
+    repeat,
+    tls: values.tls
+      ? { serverName, caFiles, alpnProtocols, certFile, keyFile }
+      : undefined,
+  };
+}

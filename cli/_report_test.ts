@@ -1,0 +1,173 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import { assertEquals } from "@std/assert";
+import type { ConnectEvent } from "../types.ts";
+import { errorKind, RunFold } from "./_report.ts";
+import type { RunSettings } from "./report_types.ts";
+import {
+  raceWonBySecond,
+  resolved,
+  SETTINGS,
+  V4,
+  V6,
+  won,
+} from "../_testing/events.ts";
+
+/** Folds `events` into a new report state. */
+function feed(events: ConnectEvent[], settings: RunSettings = SETTINGS) {
+  const fold = new RunFold(settings);
+  for (const event of events) fold.add(event);
+  return { timeline: fold };
+}
+
+Deno.test("RunFold.report() reports a won race as JSON", () => {
+  const { timeline } = feed(raceWonBySecond);
+  const report = timeline.report(won);
+  assertEquals(report.ok, true);
+  assertEquals(report.resolved, {
+    elapsed: 1.25,
+    hostname: "dual.test",
+    addresses: [
+      { address: "[::1]:443", hostname: "::1", port: 443, family: 6 },
+      { address: "127.0.0.1:443", hostname: "127.0.0.1", port: 443, family: 4 },
+    ],
+    skipped: [],
+  });
+  assertEquals(report.attempts[0], {
+    index: 0,
+    address: "[::1]:443",
+    hostname: "::1",
+    port: 443,
+    family: 6,
+    outcome: "cancelled",
+    started: 1.5,
+    startedBecause: "first",
+    ended: 252.5,
+    duration: 251,
+    error: null,
+  });
+  assertEquals(report.attempts[1]!.outcome, "won");
+  assertEquals(report.attempts[1]!.startedBecause, "delay");
+  assertEquals(report.connected, {
+    address: "127.0.0.1:443",
+    localAddress: "127.0.0.1:5555",
+    index: 1,
+  });
+  assertEquals(report.error, null);
+  assertEquals(report.stopped, null);
+  assertEquals(report.elapsed, 253);
+});
+
+Deno.test("RunFold.report() has stable field names and survives JSON", () => {
+  const { timeline } = feed(raceWonBySecond, { ...SETTINGS, delay: Infinity });
+  const report = timeline.report(won);
+  assertEquals(JSON.parse(JSON.stringify(report)), report);
+  assertEquals(Object.keys(report), [
+    "ok",
+    "host",
+    "port",
+    "settings",
+    "resolved",
+    "fallback",
+    "attempts",
+    "tls",
+    "connected",
+    "stopped",
+    "error",
+    "elapsed",
+  ]);
+  assertEquals(Object.keys(report.settings), [
+    "delay",
+    "interleave",
+    "family",
+    "localAddr",
+    "timeout",
+    "attemptTimeout",
+    "allErrors",
+    "dns",
+    "tls",
+  ]);
+  assertEquals(report.settings.delay, null);
+});
+
+Deno.test("RunFold.report() lists the errors inside an AggregateError", () => {
+  const { timeline } = feed([resolved]);
+  const cause = Object.assign(new Error("refused"), { code: "ECONNREFUSED" });
+  const inner = new Deno.errors.ConnectionRefused("at [::1]:443", { cause });
+  const report = timeline.report({
+    ok: false,
+    elapsed: 1,
+    error: new AggregateError([inner], "all failed"),
+  });
+  assertEquals(report.error?.errors, [
+    {
+      name: "ConnectionRefused",
+      message: "at [::1]:443",
+      code: "ECONNREFUSED",
+    },
+  ]);
+});
+
+Deno.test("RunFold.report() lists the addresses skipped for --local-addr", () => {
+  const { timeline } = feed([
+    { ...resolved, addresses: [V4], skipped: [V6] },
+  ], { ...SETTINGS, localAddr: { hostname: "127.0.0.1", port: 0 } });
+  const report = timeline.report(won);
+  assertEquals(report.resolved?.skipped, [
+    { address: "[::1]:443", hostname: "::1", port: 443, family: 6 },
+  ]);
+  assertEquals(report.attempts.map((a) => a.address), ["127.0.0.1:443"]);
+});
+
+Deno.test("RunFold.report() says what the server did after the TLS handshake", () => {
+  const { timeline } = feed([
+    { ...resolved, addresses: [V4] },
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V4 },
+    { type: "attemptWon", elapsed: 2, index: 0, address: V4 },
+    { type: "tlsStarted", elapsed: 2.5, address: V4, serverName: "dual.test" },
+    {
+      type: "tlsSucceeded",
+      elapsed: 10,
+      address: V4,
+      serverName: "dual.test",
+      alpnProtocol: null,
+    },
+  ], { ...SETTINGS, tls: { alpnProtocols: [], caFiles: [] } });
+  const alert = new Deno.errors.InvalidData(
+    "received fatal alert: CertificateRequired",
+  );
+  timeline.accepted({ waited: 40.0004, outcome: "alert" }, alert);
+  const report = timeline.report({ ok: false, elapsed: 51, error: alert });
+  assertEquals(report.tls?.ok, false);
+  assertEquals(report.tls?.acceptance, { waited: 40, outcome: "alert" });
+  assertEquals(report.tls?.error?.message, alert.message);
+  assertEquals(report.error?.stage, "tls");
+});
+
+Deno.test("errorKind() names the usual failures", () => {
+  const e = Deno.errors;
+  const cases: [unknown, string][] = [
+    [new e.ConnectionRefused("x"), "refused"],
+    [new e.TimedOut("x"), "timedOut"],
+    [new e.NetworkUnreachable("x"), "unreachable"],
+    [new e.ConnectionReset("x"), "reset"],
+    [new e.AddrNotAvailable("x"), "addressNotAvailable"],
+    [new e.AddrInUse("x"), "addressInUse"],
+    [new e.NotCapable("x"), "permission"],
+    [new e.PermissionDenied("x"), "permission"],
+    [new Error("x"), "other"],
+    ["a string", "other"],
+  ];
+  for (const [error, kind] of cases) assertEquals(errorKind(error), kind);
+});
+
+Deno.test("RunFold.report() says when the history's addresses were used, and how old the look-up was", () => {
+  const fold = new RunFold(SETTINGS, 12_345.6781);
+  fold.add({ ...resolved, remembered: true });
+  const report = fold.report(won);
+  assertEquals(report.resolved?.remembered, true);
+  assertEquals(report.resolved?.lookedUpAgo, 12_345.678);
+  // A look-up: neither field.
+  const { timeline } = feed([resolved]);
+  const fresh = timeline.report(won).resolved!;
+  assertEquals("remembered" in fresh || "lookedUpAgo" in fresh, false);
+});

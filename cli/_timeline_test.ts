@@ -1,0 +1,765 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStringIncludes,
+} from "@std/assert";
+import { getColorEnabled, stripAnsiCode as stripAnsi } from "@std/fmt/colors";
+import type { ConnectEvent as TimelineEvent } from "../types.ts";
+import type {
+  RunResult,
+  RunSettings as TimelineSettings,
+} from "./report_types.ts";
+import { Timeline } from "./_timeline.ts";
+import {
+  raceWonBySecond,
+  resolved,
+  SETTINGS,
+  V4,
+  V6,
+  won,
+} from "../_testing/events.ts";
+
+const refused = () => new Deno.errors.ConnectionRefused("Connection refused");
+
+/** Feeds `events` to a new timeline; returns it and every line printed. */
+function feed(
+  events: TimelineEvent[],
+  settings: TimelineSettings = SETTINGS,
+  color = false,
+) {
+  const timeline = new Timeline(settings, { color });
+  const lines = [...timeline.header()];
+  for (const event of events) lines.push(...timeline.add(event));
+  return { timeline, lines };
+}
+
+Deno.test("Timeline shows a race that the second address wins", () => {
+  const { timeline, lines } = feed(raceWonBySecond);
+  const { out, err } = timeline.finish(won);
+  assertEquals([...lines, ...out], [
+    "Connecting to dual.test:443 (a new attempt every 250 ms, or at once when the latest fails)",
+    "Resolved dual.test in 1.3 ms to 2 addresses, in the order they will be tried:",
+    "  #1 [::1]:443      IPv6",
+    "  #2 127.0.0.1:443  IPv4",
+    "     +1.5 ms  #1 [::1]:443      started",
+    "   +251.5 ms  #2 127.0.0.1:443  started, as #1 had no answer after 250.0 ms",
+    "   +252.0 ms  #2 127.0.0.1:443  connected in 0.5 ms: won",
+    "   +252.5 ms  #1 [::1]:443      cancelled after 251.0 ms: #2 won",
+    "Connected to 127.0.0.1:443 (#2 of 2) from 127.0.0.1:5555 in 253.0 ms",
+  ]);
+  assertEquals(err, []);
+});
+
+Deno.test("Timeline says when an attempt starts at once after a failure", () => {
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 3,
+      index: 0,
+      address: V6,
+      error: new Deno.errors.NetworkUnreachable("Network is unreachable"),
+    },
+    { type: "attemptStarted", elapsed: 3.1, index: 1, address: V4 },
+    { type: "attemptWon", elapsed: 4, index: 1, address: V4 },
+  ]);
+  assertEquals(lines.slice(-3), [
+    "     +3.0 ms  #1 [::1]:443      network unreachable after 1.0 ms",
+    "     +3.1 ms  #2 127.0.0.1:443  started at once, as #1 failed",
+    "     +4.0 ms  #2 127.0.0.1:443  connected in 0.9 ms: won",
+  ]);
+  const report = timeline.report({ ...won, elapsed: 5 });
+  assertEquals(
+    report.attempts.map((a) => [a.outcome, a.startedBecause, a.error?.kind]),
+    [["failed", "first", "unreachable"], ["won", "failure", undefined]],
+  );
+});
+
+Deno.test("Timeline explains every address when all attempts fail", () => {
+  const error = new Error("Cannot connect to dual.test:443 at ...");
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 2.5,
+      index: 0,
+      address: V6,
+      error: refused(),
+    },
+    { type: "attemptStarted", elapsed: 2.6, index: 1, address: V4 },
+    {
+      type: "attemptFailed",
+      elapsed: 3,
+      index: 1,
+      address: V4,
+      error: new Error("something odd"),
+    },
+  ]);
+  assertEquals(lines.slice(-3), [
+    "     +2.5 ms  #1 [::1]:443      refused after 0.5 ms",
+    "     +2.6 ms  #2 127.0.0.1:443  started at once, as #1 failed",
+    "     +3.0 ms  #2 127.0.0.1:443  failed after 0.4 ms: something odd",
+  ]);
+  const result: RunResult = { ok: false, elapsed: 3.5, error };
+  const { out, err } = timeline.finish(result);
+  assertEquals(out, [
+    "Failed after 3.5 ms: could not connect to dual.test:443",
+    "  #1 [::1]:443      refused after 0.5 ms: nothing listens on that port there, or a firewall rejects the connection",
+    "  #2 127.0.0.1:443  failed after 0.4 ms: something odd",
+  ]);
+  assertEquals(err, ["error: Cannot connect to dual.test:443 at ..."]);
+  const report = timeline.report(result);
+  assertEquals(report.ok, false);
+  assertEquals(report.error, {
+    name: "Error",
+    message: "Cannot connect to dual.test:443 at ...",
+    code: null,
+    stage: "connect",
+    errors: [],
+  });
+  assertEquals(report.attempts[0]!.error, {
+    name: "ConnectionRefused",
+    message: "Connection refused",
+    code: null,
+    kind: "refused",
+  });
+});
+
+Deno.test("Timeline shows a timeout: what was pending, what was never tried", () => {
+  const settings = { ...SETTINGS, delay: Infinity, timeout: 2000 };
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+  ], settings);
+  assertEquals(
+    lines[0],
+    "Connecting to dual.test:443 (one attempt at a time; giving up after 2000 ms)",
+  );
+  assertEquals(timeline.stop("timeout", 2000.5), [
+    "  +2000.5 ms  timeout: gave up after 2000 ms (--timeout), with #1 [::1]:443 still pending",
+  ]);
+  assertEquals(
+    timeline.add({
+      type: "attemptCancelled",
+      elapsed: 2001.5,
+      index: 0,
+      address: V6,
+    }),
+    ["  +2001.5 ms  #1 [::1]:443      abandoned after 2000.0 ms without an answer"],
+  );
+  const error = new DOMException("Signal timed out.", "TimeoutError");
+  const result: RunResult = { ok: false, elapsed: 2002, error };
+  const { out, err } = timeline.finish(result);
+  assertEquals(err, ["error: timed out after 2000 ms (--timeout)"]);
+  assertEquals(out, [
+    "Timed out after 2002.0 ms: could not connect to dual.test:443",
+    "  #1 [::1]:443      still no answer after 2000.0 ms, when the timeout came: packets to it may be dropped on the way (a blackhole or a firewall)",
+    "  #2 127.0.0.1:443  not tried: the timeout came first",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(report.stopped, {
+    reason: "timeout",
+    elapsed: 2000.5,
+    pending: [0],
+  });
+  assertEquals(report.attempts.map((a) => a.outcome), [
+    "abandoned",
+    "notStarted",
+  ]);
+  assertEquals(report.attempts[1]!.started, null);
+  assertEquals(report.error?.name, "TimeoutError");
+  assertEquals(report.error?.stage, "connect");
+});
+
+Deno.test("Timeline shows an interrupt during resolution", () => {
+  const { timeline } = feed([]);
+  assertEquals(timeline.stop("interrupted", 5000), [
+    "  +5000.0 ms  interrupted: gave up, while resolving dual.test",
+  ]);
+  const result: RunResult = { ok: false, elapsed: 5001, error: new Error("x") };
+  assertEquals(timeline.finish(result), {
+    out: ["Interrupted after 5001.0 ms: could not resolve dual.test"],
+    err: ["error: interrupted"],
+  });
+  assertEquals(timeline.report(result).error?.stage, "resolve");
+});
+
+Deno.test("Timeline says when a resolution fails", () => {
+  const { timeline } = feed([]);
+  const error = new Deno.errors.NotFound(
+    "Cannot resolve 'dual.test': NXDOMAIN",
+  );
+  const result: RunResult = { ok: false, elapsed: 9, error };
+  assertEquals(timeline.finish(result), {
+    out: ["Failed after 9.0 ms: could not resolve dual.test"],
+    err: ["error: Cannot resolve 'dual.test': NXDOMAIN"],
+  });
+  const report = timeline.report(result);
+  assertEquals(report.resolved, null);
+  assertEquals(report.attempts, []);
+  assertEquals(report.error?.stage, "resolve");
+});
+
+Deno.test("Timeline needs no look-up for an IP address", () => {
+  const { lines } = feed([
+    {
+      type: "resolved",
+      elapsed: 0.5,
+      hostname: "::1",
+      addresses: [V6],
+    },
+  ], { ...SETTINGS, hostname: "[::1]" });
+  assertEquals(lines, [
+    "Connecting to [::1]:443 (a new attempt every 250 ms, or at once when the latest fails)",
+    "No look-up: ::1 is an IP address (+0.5 ms)",
+  ]);
+});
+
+Deno.test("Timeline describes the settings", () => {
+  const { lines } = feed([], {
+    ...SETTINGS,
+    delay: 0,
+    interleave: 2,
+    family: 6,
+    localAddr: { hostname: "::1", port: 5000 },
+    tls: { serverName: "example.test", alpnProtocols: ["h2"], caFiles: [] },
+  });
+  assertEquals(lines, [
+    "Connecting to dual.test:443 (all attempts at once; IPv6 only; 2 addresses of the first family first; from [::1]:5000; then TLS for example.test offering h2)",
+  ]);
+});
+
+const TLS_SETTINGS: TimelineSettings = {
+  ...SETTINGS,
+  tls: { alpnProtocols: ["h2", "http/1.1"], caFiles: ["ca.pem"] },
+};
+
+const connectedThenTls: TimelineEvent[] = [
+  { ...resolved, addresses: [V4] },
+  { type: "attemptStarted", elapsed: 1.5, index: 0, address: V4 },
+  { type: "attemptWon", elapsed: 2, index: 0, address: V4 },
+  { type: "tlsStarted", elapsed: 2.5, address: V4, serverName: "dual.test" },
+];
+
+Deno.test("Timeline shows the TLS handshake and its ALPN protocol", () => {
+  const { timeline, lines } = feed([
+    ...connectedThenTls,
+    {
+      type: "tlsSucceeded",
+      elapsed: 10,
+      address: V4,
+      serverName: "dual.test",
+      alpnProtocol: "h2",
+    },
+  ], TLS_SETTINGS);
+  assertEquals(lines.slice(-2), [
+    "     +2.5 ms  TLS handshake with 127.0.0.1:443 started, server name dual.test",
+    "    +10.0 ms  TLS handshake done in 7.5 ms, ALPN protocol h2",
+  ]);
+  const result: RunResult = { ...won, elapsed: 10.5 };
+  assertEquals(timeline.finish(result).out, [
+    "Connected to 127.0.0.1:443 (#1 of 1) from 127.0.0.1:5555 with TLS (ALPN h2) in 10.5 ms",
+  ]);
+  assertEquals(timeline.report(result).tls, {
+    address: "127.0.0.1:443",
+    serverName: "dual.test",
+    started: 2.5,
+    ended: 10,
+    duration: 7.5,
+    ok: true,
+    alpnProtocol: "h2",
+    acceptance: null,
+    error: null,
+  });
+});
+
+Deno.test("Timeline says when no ALPN protocol was agreed", () => {
+  const { lines } = feed([
+    ...connectedThenTls,
+    {
+      type: "tlsSucceeded",
+      elapsed: 10,
+      address: V4,
+      serverName: "dual.test",
+      alpnProtocol: null,
+    },
+  ], TLS_SETTINGS);
+  assertEquals(
+    lines.at(-1),
+    "    +10.0 ms  TLS handshake done in 7.5 ms, no ALPN protocol agreed",
+  );
+});
+
+Deno.test("Timeline shows a failed TLS handshake", () => {
+  const error = new Error("invalid peer certificate: UnknownIssuer");
+  const { timeline, lines } = feed([
+    ...connectedThenTls,
+    {
+      type: "tlsFailed",
+      elapsed: 5,
+      address: V4,
+      serverName: "dual.test",
+      error,
+    },
+  ], TLS_SETTINGS);
+  assertEquals(
+    lines.at(-1),
+    "     +5.0 ms  TLS handshake failed after 2.5 ms: certificate from an unknown issuer",
+  );
+  const result: RunResult = { ok: false, elapsed: 6, error };
+  assertEquals(timeline.finish(result).out, [
+    "Failed after 6.0 ms: the TLS handshake with 127.0.0.1:443 failed",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(report.error?.stage, "tls");
+  assertEquals(report.tls?.ok, false);
+  assertEquals(report.tls?.error?.message, error.message);
+});
+
+Deno.test("Timeline shows a fallback to Deno.connect", () => {
+  const { timeline, lines } = feed([
+    resolved,
+    {
+      type: "fallback",
+      elapsed: 2,
+      reason:
+        "net permission covers dual.test:443 but not all of its addresses",
+    },
+  ]);
+  assertMatch(lines.at(-1)!, /^ +\+2\.0 ms {2}fallback: net permission covers/);
+  const report = timeline.report(won);
+  assertEquals(report.fallback?.reason.startsWith("net permission"), true);
+  // The winner is found by its address, since no attempt event named it.
+  assertEquals(report.connected?.index, 1);
+  assertEquals(
+    timeline.waiting(1500),
+    "still waiting for Deno.connect() (  1.5 s); no --timeout",
+  );
+  timeline.finish(won);
+  assertEquals(timeline.waiting(1600), undefined);
+});
+
+Deno.test("Timeline ignores events it does not know", () => {
+  const { lines } = feed([
+    { type: "somethingNew", elapsed: 1 } as unknown as TimelineEvent,
+  ]);
+  assertEquals(lines.length, 1);
+});
+
+Deno.test("Timeline.waiting() speaks up after a second of waiting", () => {
+  const { timeline } = feed([]);
+  assertEquals(timeline.waiting(900), undefined);
+  assertEquals(
+    timeline.waiting(1200),
+    "still resolving dual.test (  1.2 s); no --timeout",
+  );
+  timeline.add(resolved);
+  timeline.add({
+    type: "attemptStarted",
+    elapsed: 1300,
+    index: 0,
+    address: V6,
+  });
+  assertEquals(timeline.waiting(2000), undefined);
+  assertEquals(
+    timeline.waiting(2400),
+    "still waiting for #1 [::1]:443 (  1.1 s); no --timeout",
+  );
+  timeline.add({
+    type: "attemptStarted",
+    elapsed: 2450,
+    index: 1,
+    address: V4,
+  });
+  assertEquals(
+    timeline.waiting(2500),
+    "still waiting for #1 [::1]:443 (  1.2 s), #2 127.0.0.1:443 (  0.1 s); no --timeout",
+  );
+  timeline.add({ type: "attemptWon", elapsed: 2600, index: 1, address: V4 });
+  timeline.add({
+    type: "attemptCancelled",
+    elapsed: 2601,
+    index: 0,
+    address: V6,
+  });
+  timeline.add({
+    type: "tlsStarted",
+    elapsed: 2700,
+    address: V4,
+    serverName: "x",
+  });
+  assertEquals(timeline.waiting(3000), undefined);
+  assertEquals(
+    timeline.waiting(3800),
+    "still waiting for the TLS handshake (  1.1 s); no --timeout",
+  );
+  timeline.finish(won);
+  assertEquals(timeline.waiting(9000), undefined);
+});
+
+Deno.test("Timeline.waiting() stops once the run gave up", () => {
+  const { timeline } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1, index: 0, address: V6 },
+  ]);
+  assert(timeline.waiting(1500) !== undefined);
+  timeline.stop("timeout", 1600);
+  assertEquals(timeline.waiting(1700), undefined);
+});
+
+Deno.test("Timeline colours only when asked to", () => {
+  const events = [
+    ...raceWonBySecond.slice(0, 2),
+    {
+      type: "attemptFailed",
+      elapsed: 2,
+      index: 0,
+      address: V6,
+      error: refused(),
+    },
+    ...raceWonBySecond.slice(2),
+  ] as TimelineEvent[];
+  const plain = feed(events);
+  const colored = feed(events, SETTINGS, true);
+  assert(plain.lines.every((line) => !line.includes("\x1b")));
+  // @std/fmt/colors obeys NO_COLOR (CI sets it) above any request: there,
+  // colour is checked end to end in cli_test.ts, with NO_COLOR unset.
+  if (getColorEnabled()) {
+    assert(colored.lines.some((line) => line.includes("\x1b[32m")));
+    assert(colored.lines.some((line) => line.includes("\x1b[31m")));
+  }
+  assertEquals(colored.lines.map(stripAnsi), plain.lines);
+  const out = colored.timeline.finish(won).out;
+  assertEquals(out.map(stripAnsi), plain.timeline.finish(won).out);
+});
+
+// RFC 8305 §3: a resolver that answers in batches. `connect()` emits one
+// `resolved` event per batch; a later one carries only the new addresses,
+// which are folded into the attempts not yet started.
+const V4B: Deno.NetAddr = {
+  transport: "tcp",
+  hostname: "127.0.0.2",
+  port: 443,
+};
+const V4C: Deno.NetAddr = {
+  transport: "tcp",
+  hostname: "127.0.0.3",
+  port: 443,
+};
+
+Deno.test("Timeline folds a late answer in before the second attempt", () => {
+  // The A answer came first; the AAAA answer came after the first attempt
+  // started, and its address went before the untried IPv4 one.
+  const { timeline, lines } = feed([
+    { ...resolved, elapsed: 50.5, addresses: [V4, V4B] },
+    { type: "attemptStarted", elapsed: 50.7, index: 0, address: V4 },
+    { type: "resolved", elapsed: 53.1, hostname: "dual.test", addresses: [V6] },
+    { type: "attemptStarted", elapsed: 300.7, index: 1, address: V6 },
+    { type: "attemptWon", elapsed: 301.2, index: 1, address: V6 },
+    { type: "attemptCancelled", elapsed: 301.5, index: 0, address: V4 },
+  ]);
+  const result: RunResult = { ...won, elapsed: 302, remoteAddr: V6 };
+  assertEquals([...lines.slice(1), ...timeline.finish(result).out], [
+    "Resolved dual.test in 50.5 ms to 2 addresses, in the order they will be tried:",
+    "  #1 127.0.0.1:443  IPv4",
+    "  #2 127.0.0.2:443  IPv4",
+    "    +50.7 ms  #1 127.0.0.1:443  started",
+    "    +53.1 ms  late answer: 1 more address: [::1]:443",
+    "   +300.7 ms  #2 [::1]:443      started, as #1 had no answer after 250.0 ms",
+    "   +301.2 ms  #2 [::1]:443      connected in 0.5 ms: won",
+    "   +301.5 ms  #1 127.0.0.1:443  cancelled after 250.8 ms: #2 won",
+    "Connected to [::1]:443 (#2 of 3) from 127.0.0.1:5555 in 302.0 ms",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(report.resolved?.elapsed, 50.5);
+  assertEquals(
+    report.resolved?.addresses.map((a) => a.address),
+    ["127.0.0.1:443", "127.0.0.2:443", "[::1]:443"],
+  );
+  assertEquals(report.resolved?.late, [
+    {
+      elapsed: 53.1,
+      addresses: [
+        { address: "[::1]:443", hostname: "::1", port: 443, family: 6 },
+      ],
+    },
+  ]);
+  assertEquals(
+    report.attempts.map((a) => [a.index, a.address, a.outcome]),
+    [
+      [0, "127.0.0.1:443", "cancelled"],
+      [1, "[::1]:443", "won"],
+      [2, "127.0.0.2:443", "notStarted"],
+    ],
+  );
+  assertEquals(report.connected?.index, 1);
+});
+
+Deno.test("Timeline shows the addresses of a late answer tried, one winning", () => {
+  // The only address of the first batch fails; the race waits for more.
+  const { timeline, lines } = feed([
+    { ...resolved, elapsed: 1, addresses: [V6] },
+    { type: "attemptStarted", elapsed: 1.2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 1.5,
+      index: 0,
+      address: V6,
+      error: refused(),
+    },
+    {
+      type: "resolved",
+      elapsed: 53.1,
+      hostname: "dual.test",
+      addresses: [V4, V4B],
+    },
+    { type: "attemptStarted", elapsed: 53.2, index: 1, address: V4 },
+    {
+      type: "attemptFailed",
+      elapsed: 53.5,
+      index: 1,
+      address: V4,
+      error: refused(),
+    },
+    { type: "attemptStarted", elapsed: 53.6, index: 2, address: V4B },
+    { type: "attemptWon", elapsed: 54, index: 2, address: V4B },
+  ]);
+  const result: RunResult = { ...won, elapsed: 54.5, remoteAddr: V4B };
+  assertEquals([...lines.slice(1), ...timeline.finish(result).out], [
+    "Resolved dual.test in 1.0 ms to 1 address:",
+    "  #1 [::1]:443  IPv6",
+    // The column widens for the longer labels of the late addresses.
+    "     +1.2 ms  #1 [::1]:443  started",
+    "     +1.5 ms  #1 [::1]:443  refused after 0.3 ms",
+    "    +53.1 ms  late answer: 2 more addresses: 127.0.0.1:443, 127.0.0.2:443",
+    "    +53.2 ms  #2 127.0.0.1:443  started at once, as a late answer brought it",
+    "    +53.5 ms  #2 127.0.0.1:443  refused after 0.3 ms",
+    "    +53.6 ms  #3 127.0.0.2:443  started at once, as #2 failed",
+    "    +54.0 ms  #3 127.0.0.2:443  connected in 0.4 ms: won",
+    "Connected to 127.0.0.2:443 (#3 of 3) from 127.0.0.1:5555 in 54.5 ms",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(
+    report.attempts.map((
+      a,
+    ) => [a.index, a.address, a.outcome, a.startedBecause]),
+    [
+      [0, "[::1]:443", "failed", "first"],
+      [1, "127.0.0.1:443", "failed", "lateAnswer"],
+      [2, "127.0.0.2:443", "won", "failure"],
+    ],
+  );
+  assertEquals(report.resolved?.addresses.length, 3);
+  assertEquals(report.resolved?.late?.[0]?.addresses.length, 2);
+  assertEquals(report.connected?.index, 2);
+});
+
+Deno.test("Timeline reports the addresses of a late answer never tried", () => {
+  const settings = { ...SETTINGS, delay: Infinity, timeout: 2000 };
+  const { timeline, lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+    {
+      type: "resolved",
+      elapsed: 40,
+      hostname: "dual.test",
+      addresses: [V4B, V4C],
+    },
+  ], settings);
+  assertEquals(
+    lines.at(-1),
+    "    +40.0 ms  late answer: 2 more addresses: 127.0.0.2:443, 127.0.0.3:443",
+  );
+  timeline.stop("timeout", 2000.5);
+  timeline.add({
+    type: "attemptCancelled",
+    elapsed: 2001,
+    index: 0,
+    address: V6,
+  });
+  const result: RunResult = {
+    ok: false,
+    elapsed: 2002,
+    error: new DOMException("Signal timed out.", "TimeoutError"),
+  };
+  assertEquals(timeline.finish(result).out, [
+    "Timed out after 2002.0 ms: could not connect to dual.test:443",
+    "  #1 [::1]:443      still no answer after 1999.5 ms, when the timeout came: packets to it may be dropped on the way (a blackhole or a firewall)",
+    "  #2 127.0.0.1:443  not tried: the timeout came first",
+    "  #3 127.0.0.2:443  not tried: the timeout came first",
+    "  #4 127.0.0.3:443  not tried: the timeout came first",
+  ]);
+  const report = timeline.report(result);
+  assertEquals(
+    report.attempts.map((a) => [a.index, a.address, a.outcome, a.started]),
+    [
+      [0, "[::1]:443", "abandoned", 1.5],
+      [1, "127.0.0.1:443", "notStarted", null],
+      [2, "127.0.0.2:443", "notStarted", null],
+      [3, "127.0.0.3:443", "notStarted", null],
+    ],
+  );
+  assertEquals(report.resolved?.late?.map((batch) => batch.elapsed), [40]);
+  assertEquals(report.stopped?.pending, [0]);
+});
+
+Deno.test("Timeline never stamps a line earlier than the one before", () => {
+  // The timeout fires, then connect() reports the handshake it stopped,
+  // stamped by its own clock a little earlier.
+  const { timeline } = feed(connectedThenTls, TLS_SETTINGS);
+  assertEquals(timeline.stop("timeout", 3001.7), [
+    "  +3001.7 ms  timeout: gave up after ? ms (--timeout), during the TLS handshake",
+  ]);
+  assertEquals(
+    timeline.add({
+      type: "tlsFailed",
+      elapsed: 3000.8,
+      address: V4,
+      serverName: "dual.test",
+      error: new DOMException("Signal timed out.", "TimeoutError"),
+    }),
+    [
+      "  +3001.7 ms  TLS handshake failed after 2998.3 ms: abandoned at the --timeout",
+    ],
+  );
+});
+
+Deno.test("Timeline keeps its columns past 100 s, and wider with a long --timeout", () => {
+  const { lines } = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+    { type: "attemptStarted", elapsed: 131_072.5, index: 1, address: V4 },
+  ]);
+  assertEquals(lines.slice(-2), [
+    "     +1.5 ms  #1 [::1]:443      started",
+    "+131072.5 ms  #2 127.0.0.1:443  started, as #1 had no answer after 131071.0 ms",
+  ]);
+  const long = feed([
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+  ], { ...SETTINGS, timeout: 20_000_000 });
+  assertEquals(
+    long.lines.at(-1),
+    "       +1.5 ms  #1 [::1]:443      started",
+  );
+});
+
+Deno.test("Timeline.waiting() says when the run gives up by itself", () => {
+  const settings = { ...TLS_SETTINGS, timeout: 90_000 };
+  const timeline = new Timeline(settings, { handshakeTimeout: 60_000 });
+  for (const event of connectedThenTls) timeline.add(event);
+  // The handshake timeout (60 s from +2.5 ms) comes before --timeout.
+  assertEquals(
+    timeline.waiting(2002.5),
+    "still waiting for the TLS handshake (  2.0 s); gives up in 58.0 s (handshake timeout)",
+  );
+  // The columns stay put past 100 s.
+  const slow = new Timeline({ ...SETTINGS, timeout: 200_000 });
+  slow.add(resolved);
+  slow.add({ type: "attemptStarted", elapsed: 0, index: 0, address: V6 });
+  assertEquals(
+    slow.waiting(123_400),
+    "still waiting for #1 [::1]:443 (123.4 s); gives up in 76.6 s (--timeout)",
+  );
+  assertEquals(
+    slow.waiting(9_400),
+    "still waiting for #1 [::1]:443 (  9.4 s); gives up in 190.6 s (--timeout)",
+  );
+});
+
+Deno.test("Timeline says what the server did after the TLS handshake", () => {
+  const settings = {
+    ...TLS_SETTINGS,
+    tls: { ...TLS_SETTINGS.tls!, certFile: "c.pem", keyFile: "c.key" },
+  };
+  const done: TimelineEvent = {
+    type: "tlsSucceeded",
+    elapsed: 10,
+    address: V4,
+    serverName: "dual.test",
+    alpnProtocol: null,
+  };
+  const quiet = new Timeline(settings, { acceptanceWait: 300 });
+  for (const event of [...connectedThenTls, done]) quiet.add(event);
+  assertEquals(quiet.accepted({ waited: 301, outcome: "quiet" }, 311), [
+    "   +311.0 ms  no alert from the server in 300 ms: it accepted us (the tool waits that long, as a TLS 1.3 server refuses a client certificate only after the handshake)",
+  ]);
+
+  const refused = new Timeline(settings, { acceptanceWait: 300 });
+  for (const event of [...connectedThenTls, done]) refused.add(event);
+  const alert = new Deno.errors.InvalidData("received fatal alert: UnknownCA");
+  assertEquals(
+    refused.accepted({ waited: 40, outcome: "alert" }, 50, alert),
+    [
+      "    +50.0 ms  the server refused us after the handshake: fatal alert UnknownCA from the server",
+    ],
+  );
+  const { out, err } = refused.finish({ ok: false, elapsed: 51, error: alert });
+  assertEquals(out, [
+    "Failed after 51.0 ms: the server at 127.0.0.1:443 refused us after the TLS handshake",
+  ]);
+  assertEquals(err, [
+    "error: received fatal alert: UnknownCA",
+    "hint: the server refused our client certificate (--cert): it must come from a CA the server trusts, for a client (extended key usage clientAuth)",
+  ]);
+});
+
+Deno.test("Timeline shows control characters from names and errors as text", () => {
+  const { timeline, lines } = feed([
+    { ...resolved, hostname: "evil\x1b[2J.test" },
+    { type: "attemptStarted", elapsed: 2, index: 0, address: V6 },
+    {
+      type: "attemptFailed",
+      elapsed: 3,
+      index: 0,
+      address: V6,
+      error: new Error("odd \x1b]0;title\x07 error"),
+    },
+  ], { ...SETTINGS, hostname: "evil\x1b[2J.test" });
+  const { out, err } = timeline.finish({
+    ok: false,
+    elapsed: 4,
+    error: new Error("all \x9b failed"),
+  });
+  const printed = [...lines, ...out, ...err].join("\n");
+  // deno-lint-ignore no-control-regex
+  assertEquals(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(printed), false);
+  assertEquals(
+    lines[0]!.startsWith("Connecting to evil\\x1b[2J.test:443"),
+    true,
+  );
+  assertEquals(
+    lines.at(-1),
+    "     +3.0 ms  #1 [::1]:443      failed after 1.0 ms: odd \\x1b]0;title\\x07 error",
+  );
+  assertEquals(err, ["error: all \\x9b failed"]);
+});
+
+Deno.test("Timeline says 'Remembered', not 'Resolved in 0.0 ms', when no look-up was made", () => {
+  const remembered: TimelineEvent = { ...resolved, remembered: true };
+  const timeline = new Timeline(SETTINGS, { lookedUpAgo: 2_500 });
+  assertEquals(
+    timeline.add(remembered)[0],
+    "Remembered 2 addresses of dual.test (looked up 2.5 s ago), in the order they will be tried:",
+  );
+  const unknown = new Timeline(SETTINGS);
+  assertEquals(
+    unknown.add({ ...remembered, addresses: [V4] })[0],
+    "Remembered 1 address of dual.test from an earlier look-up:",
+  );
+});
+
+Deno.test("Timeline says a look-up afresh after remembered addresses failed, not a late answer", () => {
+  const timeline = new Timeline(SETTINGS, { lookedUpAgo: 2_500 });
+  timeline.add({ ...resolved, addresses: [V6], remembered: true });
+  const lines = timeline.add({ ...resolved, elapsed: 3, addresses: [V4] });
+  assertEquals(lines.length, 1);
+  assertStringIncludes(
+    lines[0]!,
+    "looked up afresh in 3.0 ms: 1 more address: 127.0.0.1:443",
+  );
+});

@@ -1,0 +1,161 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// The closing lines of the command-line tool's timeline: the verdict, what
+// became of every address, and the error, once, with a hint where one helps.
+import { formatAddress } from "../errors.ts";
+import { messageOf } from "../_common/errors.ts";
+import { ipVersion, unbracket } from "../_common/ip.ts";
+import type { Palette } from "./_colors.ts";
+import { type Advice, attemptAdvice } from "./_advice.ts";
+import type { AttemptState, RunFold } from "./_report.ts";
+import type { RunResult } from "./report_types.ts";
+import { visible } from "../_common/visible.ts";
+
+/** Lines for the two output streams. */
+export interface Lines {
+  /** For standard output. */
+  out: string[];
+  /** For standard error. */
+  err: string[];
+}
+
+/** What the verdict is drawn from. */
+export interface VerdictContext {
+  /** The run's state. */
+  fold: RunFold;
+  /** The styles. */
+  palette: Palette;
+  /** Where to, as shown (`host:port`). */
+  destination: string;
+  /** An attempt's label, padded to the timeline's column. */
+  label(a: AttemptState): string;
+  /** What a TLS failure means. */
+  tlsAdvice(error: unknown): Advice;
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+function why(a: AttemptState, fold: RunFold, p: Palette): string {
+  const took = a.started !== undefined && a.ended !== undefined
+    ? ms(a.ended - a.started)
+    : "";
+  switch (a.outcome) {
+    case "failed": {
+      const { short, hint } = attemptAdvice(a.error);
+      return p.red(
+        hint === undefined
+          ? `failed after ${took}: ${visible(short)}`
+          : `${short} after ${took}: ${hint}`,
+      );
+    }
+    case "abandoned":
+      return p.yellow(
+        `still no answer after ${took}, ${
+          fold.stopped?.reason === "interrupted"
+            ? "when interrupted"
+            : "when the timeout came"
+        }: packets to it may be dropped on the way (a blackhole or a firewall)`,
+      );
+    case "cancelled":
+      return p.yellow(`cancelled after ${took}`);
+    case "won":
+      return p.green(`connected in ${took}`);
+    default:
+      if (fold.stopped) {
+        return p.dim(
+          `not tried: ${
+            fold.stopped.reason === "timeout"
+              ? "the timeout came first"
+              : "interrupted first"
+          }`,
+        );
+      }
+      return p.dim(
+        fold.winner === undefined
+          ? "not tried"
+          : `not tried: #${fold.winner + 1} connected first`,
+      );
+  }
+}
+
+/**
+ * The closing lines: the verdict, and on failure every address with the
+ * reason for its fate; the error, once, and a hint, on standard error.
+ */
+export function verdict(result: RunResult, context: VerdictContext): Lines {
+  const { fold, palette: p } = context;
+  if (result.ok) {
+    const index = fold.winnerIndex(result.remoteAddr);
+    const of = index === undefined
+      ? ""
+      : ` (#${index + 1} of ${fold.ordered().length})`;
+    const tls = fold.tls?.ok
+      ? ` with TLS${
+        fold.tls.alpnProtocol !== null
+          ? ` (ALPN ${visible(fold.tls.alpnProtocol)})`
+          : ""
+      }`
+      : "";
+    return {
+      out: [
+        p.bold(p.green(
+          `Connected to ${
+            visible(formatAddress(result.remoteAddr))
+          }${of} from ${visible(formatAddress(result.localAddr))}${tls} in ${
+            ms(result.elapsed)
+          }`,
+        )),
+      ],
+      err: [],
+    };
+  }
+  const stage = fold.stage();
+  const verdict = fold.stopped?.reason === "timeout"
+    ? "Timed out"
+    : fold.stopped?.reason === "interrupted"
+    ? "Interrupted"
+    : "Failed";
+  const bare = visible(unbracket(fold.settings.hostname));
+  const tlsPeer = fold.tls && visible(formatAddress(fold.tls.address));
+  const local = fold.settings.localAddr?.hostname;
+  const what = stage === "resolve"
+    ? `could not resolve ${bare}${
+      local !== undefined && !ipVersion(local)
+        ? ` or the --local-addr ${visible(local)}`
+        : ""
+    }`
+    : stage === "tls" && fold.tls?.acceptance
+    ? `the server at ${tlsPeer} refused us after the TLS handshake`
+    : stage === "tls"
+    ? `the TLS handshake with ${tlsPeer} failed`
+    : `could not connect to ${context.destination}`;
+  const out = [
+    p.bold(p.red(`${verdict} after ${ms(result.elapsed)}: ${what}`)),
+  ];
+  if (stage === "connect") {
+    for (const a of fold.ordered()) {
+      out.push(`  ${context.label(a)}  ${why(a, fold, p)}`);
+    }
+  }
+  // A run that gave up rejected with its own signal's reason: say why.
+  if (fold.stopped?.reason === "timeout") {
+    return {
+      out,
+      err: [
+        `${
+          p.red("error")
+        }: timed out after ${fold.settings.timeout} ms (--timeout)`,
+      ],
+    };
+  }
+  if (fold.stopped?.reason === "interrupted") {
+    return { out, err: [`${p.red("error")}: interrupted`] };
+  }
+  const err = [`${p.red("error")}: ${messageOf(result.error)}`];
+  if (stage === "tls") {
+    const { hint } = context.tlsAdvice(result.error);
+    if (hint !== undefined) err.push(`${p.yellow("hint")}: ${visible(hint)}`);
+  }
+  return { out, err };
+}

@@ -1,0 +1,511 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// The socket of `node.ts`: a `node:stream` `Duplex` with the surface of
+// `node:net`'s `Socket` over a `Deno.TcpConn` or `Deno.TlsConn`. Reads into
+// buffers that suit the flow (`_read_buffers.ts`), writes that complete once
+// the connection has taken the data, backpressure both ways, the inactivity
+// timer (`_idle_timer.ts`), settings kept until connected. `node.ts` makes it
+// and exports its type only: the constructor is not for users.
+import { Buffer } from "node:buffer";
+import { nextTick } from "node:process";
+import { Duplex } from "node:stream";
+import { withCode } from "../_common/errors.ts";
+import { closeQuietly } from "../_connect/dial.ts";
+import { IdleTimer } from "./_idle_timer.ts";
+import { familyOf } from "../_common/ip.ts";
+import { nodeCodeOf } from "../_common/map_error.ts";
+import { ReadBuffers } from "./_read_buffers.ts";
+import { show } from "../_common/show.ts";
+
+/** A connection this module can wrap: TCP, or TLS over TCP. */
+export type NodeSocketConn = Deno.TcpConn | Deno.TlsConn;
+
+/** The local address of a socket, as `node:net`'s `address()` gives it. */
+export interface NodeSocketAddress {
+  /** The IP address. */
+  address: string;
+  /** `"IPv4"` or `"IPv6"`. */
+  family: string;
+  /** The port. */
+  port: number;
+}
+
+/** The same error, with the `code` that `node:net` would have set. */
+function withNodeCode(error: unknown): Error {
+  const result = error instanceof Error ? error : new Error(String(error));
+  const code = nodeCodeOf(result);
+  if (code && (result as { code?: unknown }).code === undefined) {
+    try {
+      withCode(result, code);
+    } catch {
+      // A frozen error keeps its shape.
+    }
+  }
+  return result;
+}
+
+function familyName(address: string): "IPv4" | "IPv6" {
+  return familyOf(address) === 6 ? "IPv6" : "IPv4";
+}
+
+/** Whether `conn` is a TLS connection. */
+export function isTls(conn: NodeSocketConn): conn is Deno.TlsConn {
+  return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
+}
+
+// Access to the socket's private parts, for the two functions of `node.ts`
+// that make one (set in the class's static block).
+/**
+ * Makes the socket use the connection, now or once `ready` gives it; then
+ * calls `onUse`, which must not throw.
+ */
+export let attach: (
+  socket: NodeSocket,
+  ready: NodeSocketConn | Promise<NodeSocketConn>,
+  abort: AbortController | undefined,
+  onUse: (conn: NodeSocketConn) => void,
+) => void;
+/** The TCP race is won: `connect` and `ready`. */
+export let markConnected: (socket: NodeSocket, address: Deno.NetAddr) => void;
+/** The TLS handshake is done: `secureConnect`. */
+export let markSecured: (
+  socket: NodeSocket,
+  alpnProtocol: string | null,
+) => void;
+
+/**
+ * A `node:stream` `Duplex` with the surface of `node:net`'s `Socket` (and,
+ * over TLS, of `node:tls`'s `TLSSocket`) that clients use. Made by
+ * {@linkcode createConnection} and {@linkcode toNodeSocket}.
+ *
+ * Events come in `node:net` order: `connect` and `ready` when the race is
+ * won, `secureConnect` after the TLS handshake, `data`, `end`, `timeout`,
+ * `error` (with a `code` such as `"ECONNREFUSED"`), and `close` with
+ * `hadError` once the connection and every pending operation are closed.
+ *
+ * Writes and settings made while dialling are kept and applied once
+ * connected. Reads stop while the consumer does not keep up, and writes
+ * complete only once the connection has taken the data, so nothing is
+ * buffered without bound. With `allowHalfOpen` `false` (the default, as in
+ * `node:net`), the socket ends its side when the peer ends its own.
+ *
+ * @example The socket's addresses
+ * ```ts
+ * import { createConnection } from "@happy-eyeballs/connect/node";
+ * import { assertEquals } from "@std/assert";
+ * import { once } from "node:events";
+ *
+ * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const accepted = server.accept();
+ * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+ * await once(socket, "connect");
+ * assertEquals(socket.remoteAddress, "127.0.0.1");
+ * assertEquals(socket.remoteFamily, "IPv4");
+ * assertEquals(socket.address(), {
+ *   address: "127.0.0.1",
+ *   family: "IPv4",
+ *   port: socket.localPort!,
+ * });
+ * socket.destroy();
+ * await once(socket, "close");
+ * (await accepted).close();
+ * ```
+ */
+export class NodeSocket extends Duplex {
+  static {
+    attach = (socket, ready, abort, onUse) =>
+      socket.#attach(ready, abort, onUse);
+    markConnected = (socket, address) => socket.#connected(address);
+    markSecured = (socket, alpnProtocol) => socket.#secured(alpnProtocol);
+  }
+
+  #conn: NodeSocketConn | undefined;
+  #ready: Promise<NodeSocketConn> | undefined;
+  #dial: AbortController | undefined;
+  /** Settles when the dial has settled, one way or the other. */
+  #dialled: Promise<unknown> = Promise.resolve();
+  /** The read loop, while one runs. */
+  #reading: Promise<void> | undefined;
+  #buffers = new ReadBuffers();
+  #noDelay: boolean | undefined;
+  #keepAlive: boolean | undefined;
+  #refed = true;
+  #idle = new IdleTimer(() => {
+    if (!this.destroyed) this.emit("timeout");
+  });
+  #bytesRead = 0;
+  #bytesWritten = 0;
+
+  /** Whether the socket is still dialling (`node:net`'s `connecting`). */
+  connecting = false;
+  /** The peer's IP address, once known. */
+  remoteAddress: string | undefined = undefined;
+  /** The peer's port, once known. */
+  remotePort: number | undefined = undefined;
+  /** `"IPv4"` or `"IPv6"`, once the peer is known. */
+  remoteFamily: string | undefined = undefined;
+  /** The local IP address, once connected. */
+  localAddress: string | undefined = undefined;
+  /** The local port, once connected. */
+  localPort: number | undefined = undefined;
+  /** `true` on a TLS socket, as `node:tls` sets it. */
+  encrypted: boolean | undefined = undefined;
+  /**
+   * The protocol chosen through ALPN on a TLS socket once the handshake is
+   * done, or `false` when none was (as `node:tls`).
+   */
+  alpnProtocol: string | false | null | undefined = undefined;
+  /**
+   * `true` on a TLS socket once the handshake is done: the certificate was
+   * verified (an unverified one fails the connection).
+   */
+  authorized: boolean | undefined = undefined;
+
+  /**
+   * Internal: `node.ts` exports the type only. Sockets come from
+   * {@linkcode createConnection} and {@linkcode toNodeSocket}; one made
+   * here would do nothing.
+   *
+   * @param allowHalfOpen Whether the socket stays writable after the peer has
+   * ended its side.
+   */
+  constructor(allowHalfOpen = false) {
+    super({ allowHalfOpen, emitClose: false, decodeStrings: true });
+  }
+
+  /** Bytes received so far. */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** Bytes the connection has taken so far. */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /** Whether the socket is not connected yet (`node:net`'s `pending`). */
+  get pending(): boolean {
+    return this.#conn === undefined;
+  }
+
+  /**
+   * `"opening"`, `"open"`, `"readOnly"`, `"writeOnly"` or `"closed"`, as
+   * `node:net`.
+   */
+  get readyState(): string {
+    if (this.connecting) return "opening";
+    if (this.readable && this.writable) return "open";
+    if (this.readable) return "readOnly";
+    if (this.writable) return "writeOnly";
+    return "closed";
+  }
+
+  /**
+   * The local address, as `node:net`'s `address()`.
+   *
+   * @returns The local address, port and family; empty before connecting.
+   */
+  address(): NodeSocketAddress | Record<string, never> {
+    if (this.localAddress === undefined) return {};
+    return {
+      address: this.localAddress,
+      family: familyName(this.localAddress),
+      port: this.localPort!,
+    };
+  }
+
+  /**
+   * Harmless: the socket dials when it is made. Calls `listener` on
+   * `connect`, at once (on the next tick) when already connected.
+   *
+   * @param args Whatever `node:net`'s `connect()` takes; only a trailing
+   * function is used.
+   * @returns The socket.
+   */
+  connect(...args: unknown[]): this {
+    const listener = args.findLast((a) => typeof a === "function") as
+      | (() => void)
+      | undefined;
+    if (this.connecting) {
+      if (listener) this.once("connect", listener);
+    } else if (this.#conn && !this.destroyed) {
+      queueMicrotask(() => {
+        listener?.call(this);
+        this.emit("connect");
+      });
+    }
+    return this;
+  }
+
+  /**
+   * Sets or clears `TCP_NODELAY`, now or once connected. A no-op on TLS
+   * (Deno sets it on every TCP connection it makes).
+   *
+   * @param noDelay `true` to send small writes at once.
+   * @returns The socket.
+   */
+  setNoDelay(noDelay = true): this {
+    this.#noDelay = noDelay;
+    this.#applySettings();
+    return this;
+  }
+
+  /**
+   * Turns TCP keep-alive probes on or off, now or once connected. A no-op on
+   * TLS.
+   *
+   * @param enable Whether to send keep-alive probes.
+   * @param _initialDelay Ignored: Deno does not set the delay.
+   * @returns The socket.
+   */
+  setKeepAlive(enable = false, _initialDelay?: number): this {
+    this.#keepAlive = enable;
+    this.#applySettings();
+    return this;
+  }
+
+  /**
+   * Emits `timeout` after `timeout` milliseconds without reading or writing
+   * (`0` turns it off). It does not close the socket.
+   *
+   * @param timeout Milliseconds of inactivity.
+   * @param callback Added as a `timeout` listener.
+   * @returns The socket.
+   */
+  setTimeout(timeout: number, callback?: () => void): this {
+    if (typeof timeout !== "number" || !(timeout >= 0)) {
+      throw new RangeError(
+        `Cannot set timeout as 'timeout' must be a non-negative number: current value is ${
+          show(timeout)
+        }`,
+      );
+    }
+    const ms = Number.isFinite(timeout) ? timeout : 0;
+    if (callback) {
+      if (ms === 0) this.off("timeout", callback);
+      else this.once("timeout", callback);
+    }
+    this.#idle.set(ms);
+    return this;
+  }
+
+  /**
+   * Lets the process exit while the socket is open.
+   *
+   * @returns The socket.
+   */
+  unref(): this {
+    this.#refed = false;
+    this.#conn?.unref();
+    this.#idle.ref(false);
+    return this;
+  }
+
+  /**
+   * Keeps the process alive while the socket is open (the default).
+   *
+   * @returns The socket.
+   */
+  ref(): this {
+    this.#refed = true;
+    this.#conn?.ref();
+    this.#idle.ref(true);
+    return this;
+  }
+
+  /** Ends the writable side, then destroys the socket once it has finished. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once("finish", () => this.destroy());
+  }
+
+  #attach(
+    ready: NodeSocketConn | Promise<NodeSocketConn>,
+    abort: AbortController | undefined,
+    onUse: (conn: NodeSocketConn) => void,
+  ): void {
+    if (!(ready instanceof Promise)) {
+      this.#use(ready);
+      onUse(ready);
+      return;
+    }
+    this.#ready = ready;
+    this.#dial = abort;
+    this.#dialled = ready.then((conn) => {
+      this.#dial = undefined;
+      if (this.destroyed) {
+        closeQuietly(conn);
+      } else {
+        this.#use(conn);
+        onUse(conn);
+      }
+    }, (error) => {
+      this.#dial = undefined;
+      this.connecting = false;
+      if (!this.destroyed) this.destroy(withNodeCode(error));
+    });
+  }
+
+  #use(conn: NodeSocketConn): void {
+    this.#conn = conn;
+    this.connecting = false;
+    this.localAddress = conn.localAddr.hostname;
+    this.localPort = conn.localAddr.port;
+    this.#setRemote(conn.remoteAddr);
+    if (!this.#refed) conn.unref();
+    this.#applySettings();
+    this.#readIfWanted();
+  }
+
+  #connected(address: Deno.NetAddr): void {
+    this.#setRemote(address);
+    this.connecting = false;
+    this.emit("connect");
+    this.emit("ready");
+  }
+
+  #secured(alpnProtocol: string | null): void {
+    this.encrypted = true;
+    this.authorized = true;
+    this.alpnProtocol = alpnProtocol ?? false;
+    this.emit("secureConnect");
+  }
+
+  #setRemote(address: Deno.NetAddr): void {
+    this.remoteAddress = address.hostname;
+    this.remotePort = address.port;
+    this.remoteFamily = familyName(address.hostname);
+  }
+
+  #applySettings(): void {
+    const conn = this.#conn as Partial<Deno.TcpConn> | undefined;
+    if (!conn || this.destroyed) return;
+    try {
+      if (this.#noDelay !== undefined) conn.setNoDelay?.(this.#noDelay);
+      if (this.#keepAlive !== undefined) conn.setKeepAlive?.(this.#keepAlive);
+    } catch {
+      // The connection is closing: its next read or write says so.
+    }
+  }
+
+  /** Whether the consumer asked for data that no read loop is fetching. */
+  #wanted = false;
+
+  /** Starts reading from the connection (`Readable` calls it). */
+  override _read(): void {
+    this.#wanted = true;
+    this.#readIfWanted();
+  }
+
+  #readIfWanted(): void {
+    if (!this.#wanted || this.#reading || !this.#conn) return;
+    this.#wanted = false;
+    this.#reading = this.#readLoop(this.#conn).finally(() => {
+      this.#reading = undefined;
+    });
+  }
+
+  async #readLoop(conn: NodeSocketConn): Promise<void> {
+    try {
+      while (!this.destroyed) {
+        const target = this.#buffers.next();
+        const n = await conn.read(target);
+        if (this.destroyed) return;
+        if (n === null) {
+          this.push(null);
+          return;
+        }
+        this.#bytesRead += n;
+        this.#idle.touch();
+        if (!this.push(this.#buffers.take(n))) return;
+      }
+    } catch (error) {
+      if (!this.destroyed) this.destroy(withNodeCode(error));
+    }
+  }
+
+  /**
+   * Writes one chunk once connected (`Writable` calls it).
+   *
+   * @param chunk The bytes.
+   * @param _encoding Unused: strings arrive as bytes.
+   * @param callback Called once the connection has taken every byte.
+   */
+  override _write(
+    chunk: Uint8Array,
+    _encoding: string,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#writeAll(chunk).then(() => callback(), callback);
+  }
+
+  /**
+   * Writes the chunks buffered meanwhile as one (`Writable` calls it).
+   *
+   * @param chunks The chunks.
+   * @param callback Called once the connection has taken every byte.
+   */
+  override _writev(
+    chunks: { chunk: Uint8Array }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    const data = chunks.length === 1
+      ? chunks[0]!.chunk
+      : Buffer.concat(chunks.map(({ chunk }) => chunk));
+    this.#writeAll(data).then(() => callback(), callback);
+  }
+
+  async #writeAll(data: Uint8Array): Promise<void> {
+    const conn = this.#conn ?? await this.#ready!;
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        offset += await conn.write(data.subarray(offset));
+      }
+      this.#bytesWritten += data.length;
+      this.#idle.touch();
+    } catch (error) {
+      throw withNodeCode(error);
+    }
+  }
+
+  /**
+   * Ends the writable side: FIN, or close_notify then FIN over TLS
+   * (`Writable` calls it).
+   *
+   * @param callback Called once done.
+   */
+  override _final(callback: (error?: Error | null) => void): void {
+    (async () => {
+      const conn = this.#conn ?? await this.#ready!;
+      // Sends FIN, or close_notify then FIN over TLS. A peer that is gone
+      // already is no error here: reading says so.
+      await conn.closeWrite().catch(() => {});
+    })().then(() => callback(), (error) => callback(withNodeCode(error)));
+  }
+
+  /**
+   * Stops dialling, or closes the connection (`destroy()` calls it).
+   *
+   * @param error The error the socket is destroyed with, if any.
+   * @param callback Called once nothing is left.
+   */
+  override _destroy(
+    error: Error | null,
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#idle.clear();
+    this.#dial?.abort(
+      new DOMException("The socket was destroyed", "AbortError"),
+    );
+    if (this.#conn) closeQuietly(this.#conn);
+    this.#buffers.release();
+    // `close` means that nothing is left: the dial has settled and the
+    // pending read has ended.
+    Promise.all([this.#dialled, this.#reading]).finally(() => {
+      callback(error);
+      // After `error`, which Duplex emits on the next tick.
+      nextTick(() => this.emit("close", error !== null));
+    });
+  }
+}
