@@ -52,7 +52,7 @@
  * @module
  */
 
-import { closeQuietly } from "./_connect/dial.ts";
+import { closeQuietly } from "./_common/conn.ts";
 import { handshake, shutDown, shutdownTimeoutOf } from "./_tls/handshake.ts";
 import { formatAddress } from "./errors.ts";
 import {

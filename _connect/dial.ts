@@ -13,6 +13,7 @@ import { formatAddress } from "../errors.ts";
 import { messageOf, withCode, wrapError } from "../_common/errors.ts";
 import { show } from "../_common/show.ts";
 import type { Dialer } from "../types.ts";
+import { closeQuietly, isTcpConn } from "../_common/conn.ts";
 
 /** The local addresses to bind (`localAddr` resolved) and the local port. */
 export interface LocalAddresses {
@@ -281,23 +282,4 @@ async function callHook(
       show(conn)
     }`,
   );
-}
-
-/** What `connect()` needs of a connection: a Deno.TcpConn's interface. */
-export function isTcpConn(value: unknown): value is Deno.TcpConn {
-  if (typeof value !== "object" || value === null) return false;
-  const conn = value as Partial<Deno.TcpConn>;
-  return typeof conn.read === "function" &&
-    typeof conn.write === "function" &&
-    typeof conn.close === "function" &&
-    conn.remoteAddr?.transport === "tcp";
-}
-
-/** Closes `conn`, if it is not closed yet. */
-export function closeQuietly(conn: { close(): void }): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed, or a hook's object that cannot be.
-  }
 }

@@ -14,7 +14,7 @@ import {
   isIpv4,
   unbracket,
 } from "../_common/ip.ts";
-import { isTcpConn } from "./dial.ts";
+import { isTcpConn } from "../_common/conn.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { checkKnownKeys, show } from "../_common/show.ts";
 import { toAscii } from "../_common/idna.ts";

@@ -9,7 +9,7 @@ import { Buffer } from "node:buffer";
 import { nextTick } from "node:process";
 import { Duplex } from "node:stream";
 import { withCode } from "../_common/errors.ts";
-import { closeQuietly } from "../_connect/dial.ts";
+import { closeQuietly } from "../_common/conn.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import { familyOf } from "../_common/ip.ts";
 import { nodeCodeOf } from "../_common/map_error.ts";
