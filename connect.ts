@@ -21,46 +21,32 @@
 // deno-lint-ignore no-unused-vars -- linked from the JSDoc of connect()
 import type { closeTls } from "./tls.ts";
 import { formatAddress } from "./errors.ts";
-import {
-  type Attempt,
-  interleave,
-  staggeredRace,
-  type StaggeredRaceOptions,
-} from "./happy_eyeballs.ts";
 import type {
   ConnectOptions,
   ConnectTarget,
   ConnectTlsOptions,
 } from "./types.ts";
 import { type Checked, checkOptions } from "./_connect/options.ts";
-import { Attempts, raceError } from "./_connect/attempt.ts";
-import { type Emit, emitter, frozenFor } from "./_connect/emit.ts";
+import { CallContext } from "./_connect/context.ts";
+import { frozenFor } from "./_connect/emit.ts";
 import {
-  closeBatches,
-  rememberedTargets,
-  resolveTargets,
-  systemTargets,
+  forgetAddresses,
+  rememberAnswer,
+  rememberedAddresses,
+} from "./_connect/remembered.ts";
+import {
+  resolveSource,
+  type Source,
   type Targets,
 } from "./_connect/resolve.ts";
-import { CallbackFailure } from "./_connect/callback_failure.ts";
-import { delayByHistory, orderByHistory } from "./_connect/history_calls.ts";
-import {
-  raceRemembered,
-  rememberAnswer,
-  type Remembered,
-} from "./_connect/remembered.ts";
-import { AddressQueue } from "./_connect/address_queue.ts";
-import {
-  addressesFallback,
-  fallBack,
-  lookupError,
-  lookupFallback,
-  mayFallBack,
-} from "./_connect/permission.ts";
+import { closeBatches } from "./_connect/batches.ts";
+import { fallBack, fallbackReason } from "./_connect/permission.ts";
+import { attemptDelay, foldLater, orderAddresses } from "./_connect/order.ts";
+import { Attempts } from "./_connect/attempt.ts";
+import { raceAttempts } from "./_connect/race.ts";
+import { raceError } from "./_connect/failure.ts";
 import { connectDirect } from "./_connect/dial.ts";
 import { handshake } from "./_tls/handshake.ts";
-import { familyOf, ipVersion } from "./_common/ip.ts";
-import { NEVER } from "./_common/timer.ts";
 
 export type {
   AttemptEvent,
@@ -79,12 +65,6 @@ export type {
   ResolverOptions,
   TlsConnectEvent,
 } from "./types.ts";
-
-/**
- * The reason of every abort once `connect()` has settled: one error made once,
- * as `abort()` without a reason would build one, stack included, every time.
- */
-const SETTLED = new DOMException("The connection was settled", "AbortError");
 
 /**
  * Opens a connection the way asyncio's `loop.create_connection()` does, with
@@ -259,44 +239,38 @@ export function connect(
 export function connect(
   options: ConnectOptions,
 ): Promise<Deno.TcpConn | Deno.TlsConn> {
+  // The plan: the options checked once, saying what this call is.
   let checked: Checked;
   try {
     checked = checkOptions(options);
   } catch (error) {
     return Promise.reject(error);
   }
-  const { hostname, family, signal } = checked;
-  // The most common call, an IP literal and nothing else, takes the shortest
-  // path: what connect() adds is paid on every connection.
-  if (
-    !checked.conn && !checked.tls && !checked.onEvent && !checked.history &&
-    !checked.localAddr && !checked.dial &&
-    checked.attemptTimeout === undefined && ipVersion(hostname) &&
-    (family === undefined || familyOf(hostname) === family)
-  ) {
-    return connectLiteral(checked);
-  }
-  // The first error thrown by onEvent or the history stops the call.
-  const callbacks = checked.onEvent || checked.history
-    ? new CallbackFailure()
-    : undefined;
-  const emit = emitter(checked.onEvent, callbacks);
-  if (checked.tls) return connectTls(checked, checked.tls, emit, callbacks);
+  // The one fast path: the most common call, an IP literal and nothing else
+  // (what connect() adds is paid on every connection).
+  if (isPlainLiteral(checked)) return connectLiteral(checked);
+  const call = new CallContext(checked);
+  if (checked.tls) return connectTls(checked, checked.tls, call);
   // TCP: no `await` here, so that nothing of this call waits in memory
   // beside the race itself.
+  const { signal } = checked;
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (checked.conn) return Promise.resolve(checked.conn);
-  return raceRemembered(
-    checked,
-    callbacks,
-    (remembered) => race(checked, emit, callbacks, remembered),
-  );
+  return connectTcp(checked, call);
 }
 
 /**
- * Connects to an IP literal, with no event, history, local address, dial hook
- * nor attempt timeout.
+ * Whether the call is an IP literal with no event, history, local address,
+ * dial hook nor attempt timeout: nothing to resolve, order or report.
  */
+function isPlainLiteral(checked: Checked): boolean {
+  const { literal, family } = checked;
+  return literal !== 0 && (family === undefined || family === literal) &&
+    !checked.conn && !checked.tls && !checked.onEvent && !checked.history &&
+    !checked.localAddr && !checked.dial && checked.attemptTimeout === undefined;
+}
+
+/** Connects to an IP literal: {@linkcode isPlainLiteral}. */
 function connectLiteral(checked: Checked): Promise<Deno.TcpConn> {
   const { hostname, port, signal } = checked;
   const address: Deno.NetAddr = { transport: "tcp", hostname, port };
@@ -311,8 +285,7 @@ function connectLiteral(checked: Checked): Promise<Deno.TcpConn> {
 async function connectTls(
   checked: Checked,
   tls: NonNullable<Checked["tls"]>,
-  emit: Emit | undefined,
-  callbacks: CallbackFailure | undefined,
+  call: CallContext,
 ): Promise<Deno.TlsConn> {
   const { signal } = checked;
   if (tls.cert !== undefined && tls.key !== undefined) {
@@ -321,215 +294,138 @@ async function connectTls(
     await checkClientCertificate(tls.cert, tls.key, "tls.");
   }
   signal?.throwIfAborted();
-  const tcp = checked.conn ?? await raceRemembered(
-    checked,
-    callbacks,
-    (remembered) => race(checked, emit, callbacks, remembered),
-  );
+  const tcp = checked.conn ?? await connectTcp(checked, call);
   // It stops on an error thrown by onEvent, as the race does.
   return await handshake(
     tcp,
     tls,
     signal,
-    (event) => emit?.({ ...event, address: tcp.remoteAddr }),
-    callbacks,
+    (event) => call.emit?.({ ...event, address: tcp.remoteAddr }),
+    call.callbacks,
   );
 }
 
 /**
- * The TCP part of {@linkcode connect}, as asyncio's `create_connection`:
- * resolve, order, race, combine the errors.
+ * The TCP part of {@linkcode connect}, as Go's `DialContext`: one race per
+ * source of addresses, the history's remembered ones first (no look-up),
+ * then a fresh look-up when every attempt on those failed (the name may
+ * have moved), racing only the addresses not tried yet.
+ */
+function connectTcp(
+  checked: Checked,
+  call: CallContext,
+): Promise<Deno.TcpConn> {
+  const attempts = new Attempts(checked, call, formatAddress(checked));
+  let cached: readonly string[] | undefined;
+  try {
+    cached = rememberedAddresses(checked, call);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // Without remembered addresses, one source: handed on, not awaited.
+  if (!cached) return race(checked, call, attempts, {});
+  return raceSources(checked, call, attempts, { cached });
+}
+
+/** Races each source in turn: remembered addresses, then fresh ones. */
+async function raceSources(
+  checked: Checked,
+  call: CallContext,
+  attempts: Attempts,
+  source: Source,
+): Promise<Deno.TcpConn> {
+  for (;;) {
+    try {
+      return await race(checked, call, attempts, source);
+    } catch (error) {
+      // A callback that failed, even by a rejection that landed once the
+      // race was lost: its error, not the race's.
+      call.throwIfFailed();
+      // Only a race on remembered addresses that every attempt lost calls
+      // for a look-up (not an abort, nor an error of the history's).
+      const { cached } = source;
+      if (!cached || error !== attempts.lost || checked.signal?.aborted) {
+        throw error;
+      }
+      forgetAddresses(checked, call);
+      source = { tried: new Set(cached), error };
+    }
+  }
+}
+
+/**
+ * One race, as asyncio's `create_connection` (Go's `dialParallel`): resolve
+ * the source, the one fallback decision, order, race, combine the errors.
  */
 async function race(
   checked: Checked,
-  emit: Emit | undefined,
-  callbacks: CallbackFailure | undefined,
-  remembered: Remembered = {},
+  call: CallContext,
+  attempts: Attempts,
+  source: Source,
 ): Promise<Deno.TcpConn> {
-  const { hostname, port, family, signal, history } = checked;
-  const destination = formatAddress({ hostname, port });
+  const { hostname, port } = checked;
+  const { emit } = call;
   const toTarget = (address: string): Deno.NetAddr =>
     frozenFor(emit, { transport: "tcp", hostname: address, port });
-
-  // Indexed by attempt, in the order in which the attempts started.
-  const attempts = new Attempts(
-    checked,
-    destination,
-    emit,
-    callbacks,
-    remembered,
-  );
-
-  if (ipVersion(hostname)) {
-    if (family !== undefined && familyOf(hostname) !== family) {
-      // As getaddrinfo with a family: no address of the other one.
-      throw new Deno.errors.NotFound(
-        `Cannot connect to ${destination} as it is an IPv${
-          familyOf(hostname)
-        } address and 'family' is ${family}`,
-      );
-    }
-    // An IP literal: nothing to resolve, nothing to race.
-    if (!checked.localAddr) {
-      const address = toTarget(hostname);
-      emit?.({ type: "resolved", hostname, addresses: [address] });
-      return await attempts.only(address);
-    }
-  }
-
-  // One controller for the whole call: it stops the resolver too. Made when
-  // first needed: a single address from the system resolver needs none.
-  let controller: AbortController | undefined;
-  let inner: AbortSignal | undefined;
-  const innerSignal = (): AbortSignal => {
-    if (inner === undefined) {
-      controller = new AbortController();
-      inner = signal
-        ? AbortSignal.any([signal, controller.signal])
-        : controller.signal;
-      // A callback that throws stops what listens to it.
-      callbacks?.abortOnFailure(controller);
-    }
-    return inner;
-  };
-  // Where Deno's net permission covers the name but not its look-up or its
-  // addresses, Deno.connect({ hostname }) can still connect: leave it to it.
-  const fallsBack = mayFallBack(checked);
-  const leaveToDeno = (reason: string): Promise<Deno.TcpConn> => {
-    emit?.({ type: "fallback", reason });
-    callbacks?.throwIfFailed();
-    return fallBack(checked, innerSignal());
-  };
-  // Set once the race runs: it aborts the controller itself when it is over.
+  // Set once the race runs: it settles the call itself when it is over.
   let racing = false;
   // The later batches of a resolver, until the race takes them over.
   let more: Targets["more"];
   try {
-    // Resolve (only the caller's signal can abort while resolving), or take
-    // the addresses a history remembers.
-    const { cached, tried } = remembered;
-    let targets: Targets;
-    try {
-      targets = cached
-        ? rememberedTargets(checked, cached)
-        : !checked.resolver && !checked.localAddr && !signal
-        ? await systemTargets(checked, tried)
-        : await resolveTargets(
-          checked,
-          // Only a resolver or the caller's signal can use it.
-          checked.resolver || signal || checked.localAddr
-            ? innerSignal()
-            : NEVER,
-          signal !== undefined,
-          tried,
-        );
-    } catch (error) {
-      const reason = fallsBack ? lookupFallback(checked, error) : undefined;
-      if (reason) return await leaveToDeno(reason);
-      throw lookupError(checked, error);
-    }
-    more = targets.more;
-    attempts.from = targets.from;
-    if (history && !cached) rememberAnswer(checked, callbacks!, targets);
-    // Resolved afresh after remembered addresses failed, and nothing new in
-    // the whole answer (a resolver that streams was read on past batches of
-    // tried addresses only, so no batch is left to come).
-    if (tried && targets.addresses.length === 0) throw remembered.error;
-
-    // Order: the remembered winner first, then the families interleaved
-    // (RFC 8305 §4: history may rank addresses before interleaving).
-    let { addresses } = targets;
-    if (history) addresses = orderByHistory(history, destination, addresses);
-    const ordered = addresses.length > 1
-      ? interleave(addresses, familyOf, {
-        firstFamilyCount: checked.interleave,
-      })
-      : addresses;
-    const first = frozenFor(emit, ordered.map(toTarget));
-    emit?.({
-      type: "resolved",
-      hostname,
-      addresses: first,
-      ...(targets.skipped.length > 0 &&
-        { skipped: frozenFor(emit, targets.skipped.map(toTarget)) }),
-      // No look-up: the history's address cache.
-      ...(cached && { remembered: true as const }),
-    });
-    callbacks?.throwIfFailed();
-    const reason = fallsBack ? addressesFallback(checked, first) : undefined;
-    if (reason) return await leaveToDeno(reason);
-
-    // One address, and no more to come: nothing to race.
-    if (first.length === 1 && !more) {
-      // Handed on, not awaited: nothing here waits in memory beside it.
-      racing = true;
-      controller?.abort(SETTLED);
-      return attempts.only(first[0]!);
-    }
-
-    // Race. RFC 8305 §3: later batches are folded into the attempts not yet
-    // started; the race takes each address only when its attempt is due.
-    let each:
-      | Attempt<Deno.TcpConn>[]
-      | AsyncIterable<Attempt<Deno.TcpConn>> = first.map((address) =>
-        attempts.to(address)
+    const found = await resolveSource(checked, call, source);
+    const { targets } = found;
+    let ordered: readonly string[] = [];
+    let first: Deno.NetAddr[] = [];
+    if (targets) {
+      more = targets.more;
+      attempts.from = targets.from;
+      if (!source.cached) rememberAnswer(checked, call, targets);
+      // Resolved afresh after remembered addresses failed, and nothing new.
+      if (source.tried && targets.addresses.length === 0) throw source.error;
+      ordered = orderAddresses(
+        checked,
+        attempts.destination,
+        targets.addresses,
       );
-    if (more) {
-      const queue = new AddressQueue(ordered, familyOf, checked.interleave);
-      queue.fold(more, targets.check, (fresh) => {
-        const addresses = frozenFor(emit, fresh.map(toTarget));
-        emit?.({ type: "resolved", hostname, addresses });
-      }, innerSignal());
-      // fold() closes it.
-      more = undefined;
-      each = queue.map((address) => attempts.to(toTarget(address)));
+      first = frozenFor(emit, ordered.map(toTarget));
+      emit?.({
+        type: "resolved",
+        hostname,
+        addresses: first,
+        ...(targets.skipped.length > 0 &&
+          { skipped: frozenFor(emit, targets.skipped.map(toTarget)) }),
+        // No look-up: the history's address cache.
+        ...(source.cached && { remembered: true as const }),
+      });
+      call.throwIfFailed();
     }
-    // A remembered fast winner may shorten the delay.
-    const delay = history
-      ? delayByHistory(history, destination, ordered[0]!, checked.delay)
-      : checked.delay;
-    const raceOptions: StaggeredRaceOptions<Deno.TcpConn> = {
-      delay,
-      dispose(conn, index) {
-        conn.close();
-        emit?.({
-          type: "attemptCancelled",
-          index,
-          address: attempts.attempted[index]!,
-        });
-      },
-    };
-    // Only the caller's signal, or a callback that throws, can abort the
-    // race while it runs (the inner signal also aborts once it is over):
-    // without either, no listener is added.
-    if (callbacks) raceOptions.signal = innerSignal();
-    else if (signal) raceOptions.signal = signal;
-    // Not awaited here, so that this function does not wait in memory with
-    // every race in flight: its promise takes the race's outcome.
-    racing = true;
-    return staggeredRace<Deno.TcpConn>(each, raceOptions).then(
-      (result) => {
-        controller?.abort(SETTLED);
-        if (result.ok) {
-          // onEvent threw, or aborted the signal, once the race was decided.
-          if (callbacks?.failed || signal?.aborted) {
-            result.value.close();
-            throw callbacks?.failed ? callbacks.error : signal!.reason;
-          }
-          return result.value;
-        }
-        callbacks?.throwIfFailed();
-        // Combine the errors.
-        throw attempts.failure();
-      },
-      (error) => {
-        controller?.abort(SETTLED);
-        throw error;
-      },
+    // The one decision: leave the call to Deno.connect (a denied look-up, or
+    // denied addresses), or throw the look-up's error, or race.
+    const reason = fallbackReason(
+      checked,
+      targets ? { addresses: first } : found,
     );
+    if (reason !== undefined) {
+      emit?.({ type: "fallback", reason });
+      call.throwIfFailed();
+      return await fallBack(checked, call.inner);
+    }
+    if (!targets) throw found.lookupError;
+    // RFC 8305 §3: later batches fold into the attempts not yet started.
+    const each = more
+      ? foldLater(checked, call, ordered, targets, toTarget)
+        .map((address) => attempts.to(toTarget(address)))
+      : first.map((address) => attempts.to(address));
+    more = undefined;
+    // A single address has no next attempt to delay.
+    const delay = first.length > 1 || targets.more
+      ? attemptDelay(checked, attempts.destination, ordered[0]!)
+      : checked.delay;
+    racing = true;
+    return raceAttempts(each, delay, call, attempts);
   } finally {
     // Stops the resolver, its late batches, and what is left of the race.
-    if (!racing) controller?.abort(SETTLED);
+    if (!racing) call.settle();
     closeBatches(more);
   }
 }

@@ -5,7 +5,8 @@
 // numeric forms): dotted-quad IPv4 without leading zeros, IPv6 in any RFC 4291
 // text form, with an optional zone id (`fe80::1%eth0`). No `node:*` import,
 // so that importing it costs nothing and runs anywhere.
-import type { Family } from "../types.ts";
+/** An IP address family (as `Family` of `types.ts`, which this leaf does not import). */
+type Family = 4 | 6;
 
 const ZONE_ID = /^[0-9A-Za-z\-.:]+$/;
 
@@ -173,3 +174,11 @@ export function canonicalIp(address: string): string {
  */
 const CANONICAL_IPV6 =
   /^(?:::1|(?:[1-9a-f][0-9a-f]{0,3}:){1,4}:(?:[1-9a-f][0-9a-f]{0,3})?)$/;
+
+/** The local addresses to bind (`localAddr` resolved) and the local port. */
+export interface LocalAddresses {
+  /** IP literals: those of a destination's family are tried in turn. */
+  addresses: readonly string[];
+  /** The local port; `0` lets the system choose. */
+  port: number;
+}

@@ -3,31 +3,17 @@
 // `onEvent` as it starts and ends, the winner recorded in the history, the
 // failures kept by attempt (over both races when remembered addresses were
 // tried first), and the one error of a race that every attempt lost.
-import { combineAttemptErrors } from "../errors.ts";
 import type { AttemptFailure } from "../types.ts";
+import type { LocalAddresses } from "../_common/ip.ts";
 import type { Checked } from "./options.ts";
-import type { CallbackFailure } from "./callback_failure.ts";
-import { dial, type Dialing, type LocalAddresses } from "./dial.ts";
-import type { Emit } from "./emit.ts";
-import { permissionError } from "./permission.ts";
-import type { Remembered } from "./remembered.ts";
+import type { CallContext } from "./context.ts";
+import { dial, type Dialing } from "./dial.ts";
+import { raceError } from "./failure.ts";
 
 /**
- * The error of a race whose attempts all failed: one NotCapable naming what
- * to grant when all lacked permission (without `allErrors`), else the
- * attempts' errors combined.
+ * The attempts of one call to `destination`: over both races when
+ * remembered addresses were tried first.
  */
-export function raceError(
-  destination: string,
-  failed: readonly AttemptFailure[],
-  checked: Checked,
-): Error {
-  const { allErrors } = checked;
-  return (!allErrors && permissionError(destination, failed, checked)) ||
-    combineAttemptErrors(destination, failed, { allErrors });
-}
-
-/** The attempts of one race to `destination`. */
 export class Attempts {
   /** The address of each attempt, by index, in the order they started. */
   readonly attempted: Deno.NetAddr[];
@@ -35,27 +21,26 @@ export class Attempts {
   from: LocalAddresses | undefined;
   #failures: AttemptFailure[];
   #winner: number | undefined;
+  /**
+   * The error {@linkcode failure} made: that of a race that every attempt
+   * lost (not an abort, nor an error of the caller's code or of the
+   * history), the only one that calls for a look-up after remembered
+   * addresses.
+   */
+  lost: unknown;
   #checked: Checked;
-  #destination: string;
-  #emit: Emit | undefined;
-  #callbacks: CallbackFailure | undefined;
-  #remembered: Remembered;
+  /** The host and port, as the caller named them. */
+  readonly destination: string;
+  #call: CallContext;
   #dialing: Dialing;
 
-  constructor(
-    checked: Checked,
-    destination: string,
-    emit: Emit | undefined,
-    callbacks: CallbackFailure | undefined,
-    remembered: Remembered,
-  ) {
+  /** The attempts of the call with `checked` options and context `call`. */
+  constructor(checked: Checked, call: CallContext, destination: string) {
     this.#checked = checked;
-    this.#destination = destination;
-    this.#emit = emit;
-    this.#callbacks = callbacks;
-    this.#remembered = remembered;
-    this.attempted = remembered.attempted ?? [];
-    this.#failures = remembered.failures ?? [];
+    this.destination = destination;
+    this.#call = call;
+    this.attempted = [];
+    this.#failures = [];
     this.#dialing = {
       hook: checked.dial,
       attemptTimeout: checked.attemptTimeout,
@@ -67,8 +52,7 @@ export class Attempts {
     address: Deno.NetAddr,
   ): (attemptSignal?: AbortSignal) => Promise<Deno.TcpConn> {
     return async (attemptSignal) => {
-      const emit = this.#emit;
-      const callbacks = this.#callbacks;
+      const { emit, callbacks } = this.#call;
       const { history } = this.#checked;
       const index = this.attempted.push(address) - 1;
       emit?.({ type: "attemptStarted", index, address });
@@ -93,7 +77,7 @@ export class Attempts {
         if (history) {
           const connectTime = performance.now() - begun;
           callbacks!.call(() =>
-            history.record(this.#destination, address.hostname, connectTime)
+            history.record(this.destination, address.hostname, connectTime)
           );
         }
         emit?.({ type: "attemptWon", index, address });
@@ -109,26 +93,16 @@ export class Attempts {
     };
   }
 
-  /** A single address: no race, nor an abort signal of its own. */
-  only(address: Deno.NetAddr): Promise<Deno.TcpConn> {
-    const { signal } = this.#checked;
-    return this.to(address)(signal).then(undefined, () => {
-      this.#callbacks?.throwIfFailed();
-      if (signal?.aborted) throw signal.reason;
-      throw this.failure();
-    });
-  }
-
   /** The error of a race that every attempt lost. */
   failure(): Error {
     // Indexed by attempt: drop the holes of cancelled attempts.
     const error = raceError(
-      this.#destination,
+      this.destination,
       this.#failures.filter(Boolean),
       this.#checked,
     );
     // Only this error calls for a look-up after remembered addresses.
-    this.#remembered.lost = error;
+    this.lost = error;
     return error;
   }
 }

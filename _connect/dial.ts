@@ -7,21 +7,12 @@
 // produce given one class.
 import { NEVER } from "../_common/timer.ts";
 import { connectFrom } from "../_common/node_tcp_conn.ts";
-import { familyOf } from "../_common/ip.ts";
+import { familyOf, joinHostPort, type LocalAddresses } from "../_common/ip.ts";
 import { bindPermissionError, isBindDenial } from "./permission.ts";
-import { formatAddress } from "../errors.ts";
 import { messageOf, withCode, wrapError } from "../_common/errors.ts";
 import { show } from "../_common/show.ts";
 import type { Dialer } from "../types.ts";
 import { closeQuietly, isTcpConn } from "../_common/conn.ts";
-
-/** The local addresses to bind (`localAddr` resolved) and the local port. */
-export interface LocalAddresses {
-  /** IP literals: those of a destination's family are tried in turn. */
-  addresses: readonly string[];
-  /** The local port; `0` lets the system choose. */
-  port: number;
-}
 
 /** How each attempt connects, besides where from. */
 export interface Dialing {
@@ -79,7 +70,7 @@ async function dialFrom(
         throw wrapError(
           error,
           `${messageOf(error)} (from ${
-            formatAddress(local)
+            joinHostPort(local.hostname, local.port)
           }, after failing to bind ${listBindFailures(bindFailures)})`,
         );
       }
@@ -102,7 +93,7 @@ interface BindFailure {
 
 function listBindFailures(failures: readonly BindFailure[]): string {
   return failures.map(({ local, error }) =>
-    `${formatAddress(local)}: ${messageOf(error)}`
+    `${joinHostPort(local.hostname, local.port)}: ${messageOf(error)}`
   ).join("; ");
 }
 

@@ -3,7 +3,7 @@
 // elapsed since the call began, none built without a listener, none sent
 // once the caller's code has failed; values it is told of are frozen.
 import type { ConnectEvent } from "../types.ts";
-import type { CallbackFailure } from "./callback_failure.ts";
+import type { CallbackFailure } from "../_common/callback_failure.ts";
 
 /** An event as made, before `elapsed` is stamped on it. */
 export type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed">

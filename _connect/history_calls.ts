@@ -7,9 +7,9 @@ import type { ConnectHistory } from "../history.ts";
 import type { Family, Resolver } from "../types.ts";
 import { familyOf, hasZoneId, ipVersion } from "../_common/ip.ts";
 import { ownElements } from "../_common/own_options.ts";
-import { MAX_ADDRESSES } from "./resolve.ts";
+import { MAX_ADDRESSES } from "./batches.ts";
 import { show } from "../_common/show.ts";
-import { onRejection } from "./callback_failure.ts";
+import { onRejection } from "../_common/callback_failure.ts";
 
 /**
  * What an answer that is refused anyway rejects with changes nothing; so

@@ -7,17 +7,11 @@ import {
   parseServerName,
 } from "../_tls/options.ts";
 import { ConnectHistory } from "../history.ts";
-import {
-  canonicalIp,
-  hasZoneId,
-  ipVersion,
-  isIpv4,
-  unbracket,
-} from "../_common/ip.ts";
+import { ipVersion } from "../_common/ip.ts";
+import { checkHostname, checkPort, invalid } from "./check_address.ts";
 import { isTcpConn } from "../_common/conn.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
-import { checkKnownKeys, show } from "../_common/show.ts";
-import { toAscii } from "../_common/idna.ts";
+import { checkKnownKeys } from "../_common/show.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import type {
   ConnectEvent,
@@ -130,87 +124,9 @@ const CONNECTING_OPTIONS = [
 /** The keys of `localAddr`: a `Deno.NetAddr` may be given as it is. */
 const LOCAL_ADDR_KEYS = ["hostname", "port", "transport"];
 
-const MAX_HOSTNAME_LENGTH = 253;
 /** The Connection Attempt Delay of RFC 8305 (and of Deno.connect). */
 const DEFAULT_DELAY = 250;
 const DEFAULT_INTERLEAVE = 1;
-
-function invalid(
-  Class: typeof TypeError | typeof RangeError,
-  option: string,
-  rule: string,
-  value: unknown,
-): never {
-  throw new Class(
-    `${ACTION} as '${option}' must be ${rule}: current value is ${show(value)}`,
-  );
-}
-
-/**
- * Printable ASCII without spaces, `/`, `\\` or `@`: what passes the check of
- * {@linkcode checkName} without its regular expressions. A regular
- * expression rather than a scan: 10 ns slower once V8 has optimized the scan,
- * 15 times quicker before.
- */
-const PRINTABLE_ASCII = /^[\x21-\x2e\x30-\x3f\x41-\x5b\x5d-\x7e]*$/;
-
-/**
- * Checks a host name or IP literal, and gives the form used from then on, for
- * resolution, permission checks, SNI and the certificate check alike: an IP
- * literal in its canonical form, without brackets; a name with non-ASCII
- * characters in its ASCII (punycode) form, as browsers and curl do.
- */
-function checkHostname(option: string, value: unknown): string {
-  // The most common value, checked and canonical in one scan, in a function
-  // small enough for V8 to optimize after a few calls.
-  return typeof value === "string" && isIpv4(value)
-    ? value
-    : checkName(option, value);
-}
-
-/** {@linkcode checkHostname} for all but an IPv4 literal. */
-function checkName(option: string, value: unknown): string {
-  if (typeof value !== "string") invalid(TypeError, option, "a string", value);
-  let bare = unbracket(value);
-  const rule =
-    `a host name or IP address of 1 to ${MAX_HOSTNAME_LENGTH} characters without spaces or control characters`;
-  // The regular expressions only for what a quick scan cannot clear.
-  const plain = PRINTABLE_ASCII.test(bare);
-  if (
-    bare.length === 0 || bare.length > MAX_HOSTNAME_LENGTH ||
-    // deno-lint-ignore no-control-regex
-    (!plain && /[\s\x00-\x1f\x7f/\\@]/.test(bare))
-  ) {
-    invalid(TypeError, option, rule, value);
-  }
-  if (hasZoneId(bare)) {
-    // Deno.connect takes one only as a name for getaddrinfo, the net
-    // permission and TLS not at all: refused before any traffic.
-    invalid(TypeError, option, "an IP address without a zone id", value);
-  }
-  const version = ipVersion(bare);
-  if (bare !== value && version !== 6) {
-    invalid(TypeError, option, "an IPv6 address when in brackets", value);
-  }
-  if (version !== 0) return canonicalIp(bare);
-  // deno-lint-ignore no-control-regex
-  if (!plain && /[^\x00-\x7f]/.test(bare)) {
-    bare = toAscii(bare) ??
-      invalid(TypeError, option, "a valid internationalized host name", value);
-    if (bare.length > MAX_HOSTNAME_LENGTH) {
-      invalid(TypeError, option, rule, value);
-    }
-  }
-  return bare;
-}
-
-function checkPort(option: string, value: unknown, min: number): number {
-  if (typeof value !== "number") invalid(TypeError, option, "a number", value);
-  if (!Number.isInteger(value) || value < min || value > 65535) {
-    invalid(RangeError, option, `an integer from ${min} to 65535`, value);
-  }
-  return value;
-}
 
 /** The options of `connect()`, checked and with defaults filled in. */
 export interface Checked {
@@ -219,6 +135,11 @@ export interface Checked {
   tls: NormalizedTlsOptions | undefined;
   hostname: string;
   port: number;
+  /**
+   * The IP version of `hostname` when it is an IP literal, else 0 (also
+   * with `conn`): decided here, once for the whole call.
+   */
+  literal: 0 | Family;
   family: Family | undefined;
   delay: number;
   interleave: number;
@@ -239,6 +160,7 @@ function target(hostname: string, port: number): Checked {
     tls: undefined,
     hostname,
     port,
+    literal: ipVersion(hostname),
     family: undefined,
     delay: DEFAULT_DELAY,
     interleave: DEFAULT_INTERLEAVE,
@@ -369,6 +291,7 @@ function checkGiven(copy: Given, given: number): Checked {
       tls,
       hostname: "",
       port: 0,
+      literal: 0,
       family: undefined,
       delay: 0,
       interleave: 0,
@@ -473,6 +396,7 @@ function checkGiven(copy: Given, given: number): Checked {
     tls,
     hostname,
     port,
+    literal: ipVersion(hostname),
     family,
     delay: happyEyeballsDelay,
     interleave,

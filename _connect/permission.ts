@@ -1,14 +1,13 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // Deno's net permission: under `--allow-net=example.com`, looking the name up
 // or connecting to its addresses fails with NotCapable, but
-// `Deno.connect({ hostname })` works. Here: the permission queries, the two
-// points where connect() leaves the connection to Deno.connect (the look-up
-// is denied; some addresses are), and the one NotCapable error that says
-// what to grant when every attempt was denied.
-import { combineAttemptErrors, formatAddress } from "../errors.ts";
-import { familyOf, ipVersion } from "../_common/ip.ts";
+// `Deno.connect({ hostname })` works. Here: the permission queries, the one
+// decision to leave the connection to Deno.connect (the look-up is denied, or
+// some addresses are), that fallback itself, and the denied bind of a local
+// address. The NotCapable error of a race that every attempt lost for want
+// of permission is made by the combined error (failure.ts).
+import { familyOf, ipVersion, joinHostPort } from "../_common/ip.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
-import type { AttemptFailure } from "../types.ts";
 
 /**
  * Net permission for all hosts, queried once: Deno updates the state of a
@@ -22,7 +21,7 @@ function isGranted(hostname?: string, port?: number): boolean {
     allHosts ??= Deno.permissions.querySync({ name: "net" });
     return allHosts.state === "granted";
   }
-  const host = formatAddress({ hostname, port: port! });
+  const host = joinHostPort(hostname, port!);
   return Deno.permissions.querySync({ name: "net", host }).state === "granted";
 }
 
@@ -63,7 +62,7 @@ function blocker(target: FallbackTarget): string | undefined {
  * Whether Deno.connect could make this connection in our place: a name, with
  * no option that Deno.connect cannot honour.
  */
-export function mayFallBack(target: FallbackTarget): boolean {
+function mayFallBack(target: FallbackTarget): boolean {
   return blocker(target) === undefined && !ipVersion(target.hostname);
 }
 
@@ -72,13 +71,13 @@ export function mayFallBack(target: FallbackTarget): boolean {
  * permission would have allowed it, to end the error's message; `""` when
  * that was not the case.
  */
-function noFallbackReason(target: FallbackTarget): string {
+export function noFallbackReason(target: FallbackTarget): string {
   const option = blocker(target);
   const { hostname, port } = target;
   return option !== undefined && !ipVersion(hostname) &&
       isGranted(hostname, port)
     ? ` (net permission covers ${
-      formatAddress(target)
+      joinHostPort(target.hostname, target.port)
     }, but Deno.connect({ hostname }) cannot take '${option}')`
     : "";
 }
@@ -87,7 +86,7 @@ function noFallbackReason(target: FallbackTarget): string {
  * Why to fall back when looking the name up failed with `error`, or
  * `undefined` not to: the permission covers the name but not its look-up.
  */
-export function lookupFallback(
+function lookupFallback(
   target: FallbackTarget,
   error: unknown,
 ): string | undefined {
@@ -98,7 +97,7 @@ export function lookupFallback(
     return undefined;
   }
   return `net permission covers ${
-    formatAddress(target)
+    joinHostPort(target.hostname, target.port)
   } but not looking up '${hostname}'`;
 }
 
@@ -108,7 +107,7 @@ export function lookupFallback(
  * kept it from falling back, when the name's permission would have allowed
  * it.
  */
-export function lookupError(target: FallbackTarget, error: unknown): unknown {
+function lookupError(target: FallbackTarget, error: unknown): unknown {
   if (!(error instanceof Deno.errors.NotCapable)) return error;
   const why = noFallbackReason(target);
   return why
@@ -122,7 +121,7 @@ export function lookupError(target: FallbackTarget, error: unknown): unknown {
  * Why to fall back before racing `addresses`, or `undefined` not to: the
  * permission covers the name but not all of its addresses.
  */
-export function addressesFallback(
+function addressesFallback(
   target: FallbackTarget,
   addresses: readonly Deno.NetAddr[],
 ): string | undefined {
@@ -135,7 +134,7 @@ export function addressesFallback(
     return undefined;
   }
   return `net permission covers ${
-    formatAddress(target)
+    joinHostPort(target.hostname, target.port)
   } but not all of its addresses`;
 }
 
@@ -170,7 +169,7 @@ export function bindPermissionError(
   port: number,
 ): Error | undefined {
   if (isGranted(hostname, port)) return undefined;
-  const address = formatAddress({ hostname, port });
+  const address = joinHostPort(hostname, port);
   const grant = port !== 0
     ? address
     : familyOf(hostname) === 6
@@ -199,33 +198,36 @@ export function fallBack(
   });
 }
 
+/** What resolution found, for {@linkcode fallbackReason}. */
+export type Found =
+  /** The look-up failed with this error (NotCapable when it was denied). */
+  | { lookupError: unknown; addresses?: undefined }
+  /** The addresses to race. */
+  | { addresses: readonly Deno.NetAddr[]; lookupError?: undefined };
+
 /**
- * One error for attempts that all lacked net permission, naming what to
- * grant (and, given the `target`, which option kept the connection from
- * being left to Deno.connect); `undefined` when some attempt failed
- * otherwise.
+ * The one decision: whether to leave this call to
+ * `Deno.connect({ hostname })`, which can connect where net permission covers
+ * the name but not its look-up, or not all of its addresses. Only for a name,
+ * with no option that Deno.connect cannot honour.
+ *
+ * @param target The call.
+ * @param found What resolution found: a look-up error or the addresses.
+ * @returns Why to fall back (for the `fallback` event), or `undefined` to go
+ * on.
+ * @throws {unknown} The look-up's error, when it failed and the call is not
+ * left to Deno.connect: a denied look-up then says which option kept it from
+ * falling back, when the name's permission would have allowed it.
  */
-export function permissionError(
-  destination: string,
-  failures: readonly AttemptFailure[],
-  target?: FallbackTarget,
-): Error | undefined {
-  if (
-    failures.length === 0 ||
-    !failures.every((f) =>
-      f.error instanceof Deno.errors.NotCapable && !isBindDenial(f.error)
-    )
-  ) {
-    return undefined;
+export function fallbackReason(
+  target: FallbackTarget,
+  found: Found,
+): string | undefined {
+  const may = mayFallBack(target);
+  if (found.addresses) {
+    return may ? addressesFallback(target, found.addresses) : undefined;
   }
-  const addresses = failures.map((failure) => formatAddress(failure.address));
-  const where = addresses.join(", ");
-  return new Deno.errors.NotCapable(
-    `Cannot connect to ${destination} as net permission for ${
-      where === destination ? "it" : where
-    } is missing: run with --allow-net=${addresses.join(",")}${
-      target ? noFallbackReason(target) : ""
-    }`,
-    { cause: combineAttemptErrors(destination, failures, { allErrors: true }) },
-  );
+  const reason = may ? lookupFallback(target, found.lookupError) : undefined;
+  if (reason === undefined) throw lookupError(target, found.lookupError);
+  return reason;
 }

@@ -1,11 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-import { assertEquals, assertInstanceOf } from "@std/assert";
-import {
-  addressesFallback,
-  lookupFallback,
-  mayFallBack,
-  permissionError,
-} from "./permission.ts";
+import { assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
+import { fallbackReason, type FallbackTarget } from "./permission.ts";
+import { permissionError } from "./failure.ts";
 
 const target = {
   hostname: "a.test",
@@ -23,7 +19,16 @@ const tcp = (hostname: string): Deno.NetAddr => ({
   port: 80,
 });
 
-Deno.test("mayFallBack() only for a name, without localAddr, resolver, family, dial or attemptTimeout", () => {
+Deno.test("fallbackReason() only for a name, without localAddr, resolver, family, dial or attemptTimeout", () => {
+  // A denied look-up falls back only where Deno.connect could connect.
+  const denied = { lookupError: new Deno.errors.NotCapable("denied") };
+  const mayFallBack = (call: FallbackTarget) => {
+    try {
+      return typeof fallbackReason(call, denied) === "string";
+    } catch {
+      return false;
+    }
+  };
   assertEquals(mayFallBack(target), true);
   assertEquals(mayFallBack({ ...target, hostname: "::1" }), false);
   assertEquals(
@@ -39,10 +44,18 @@ Deno.test("mayFallBack() only for a name, without localAddr, resolver, family, d
 
 Deno.test("no fallback when net permission covers every host (deno test -A)", () => {
   const denied = new Deno.errors.NotCapable("denied");
-  assertEquals(lookupFallback(target, new Error("other")), undefined);
+  // Another look-up error is the call's error.
+  const other = new Error("other");
+  assertThrows(() => fallbackReason(target, { lookupError: other }));
   // The name is allowed (-A): a denied look-up falls back.
-  assertEquals(typeof lookupFallback(target, denied), "string");
-  assertEquals(addressesFallback(target, [tcp("::1")]), undefined);
+  assertEquals(
+    typeof fallbackReason(target, { lookupError: denied }),
+    "string",
+  );
+  assertEquals(
+    fallbackReason(target, { addresses: [tcp("::1")] }),
+    undefined,
+  );
 });
 
 Deno.test("permissionError() only when every attempt lacked permission", () => {

@@ -1,96 +1,46 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Connecting on the addresses a ConnectHistory remembers for a host name (its
-// address cache, see `addressTtl`): no look-up, a race on them at once. When
-// that race is lost the name may have moved: the remembered addresses are
-// forgotten, the name is resolved afresh once, and the addresses not tried
-// yet are raced; the final error keeps every attempt of both races.
-import type { AttemptFailure } from "../types.ts";
+// The history's address cache (see `addressTtl`) as a source of addresses:
+// what it remembers for a host name is raced with no look-up; a fresh
+// answer is given to it to remember; when a race on remembered addresses is
+// lost, the name may have moved, and they are forgotten.
 import type { Checked } from "./options.ts";
-import type { CallbackFailure } from "./callback_failure.ts";
+import type { CallContext } from "./context.ts";
 import { rememberedByHistory } from "./history_calls.ts";
-import { ipVersion } from "../_common/ip.ts";
 import type { Targets } from "./resolve.ts";
 
-/** What a race knows of, and tells, the race on remembered addresses. */
-export interface Remembered {
-  /** The addresses the history remembers for the name. */
-  cached?: readonly string[];
-  /** The address of each attempt, by index, over both races. */
-  attempted?: Deno.NetAddr[];
-  /** The failure of each attempt, by index, over both races. */
-  failures?: AttemptFailure[];
-  /** Addresses the race on remembered ones tried: not tried again. */
-  tried?: ReadonlySet<string>;
-  /** Why the race on remembered addresses failed. */
-  error?: unknown;
-  /**
-   * Set by the race to the error it rejects with when every attempt failed:
-   * only that error calls for a look-up (not an abort, nor an error of the
-   * caller's code or of the history).
-   */
-  lost?: unknown;
-}
-
-/** One race: resolve (or take `remembered.cached`), order, race. */
-export type Race = (remembered?: Remembered) => Promise<Deno.TcpConn>;
-
 /**
- * `race`, on the addresses a `history` remembers for the name when it has
- * them; else `race()` as it is.
+ * The addresses the history remembers for the host name, if there are any
+ * and the call may use them: with `localAddr`, what can be used depends on
+ * it; an IP literal has nothing to remember.
  *
- * @param checked The options of the call.
- * @param callbacks The caller's callbacks, when there is a history.
- * @param race One race.
+ * @throws {unknown} What `history.addresses()` threw, or a TypeError for an
+ * answer it cannot use; the call stops with it.
  */
-export function raceRemembered(
+export function rememberedAddresses(
   checked: Checked,
-  callbacks: CallbackFailure | undefined,
-  race: Race,
-): Promise<Deno.TcpConn> {
+  call: CallContext,
+): readonly string[] | undefined {
   const { history, hostname, family, resolver } = checked;
-  // With `localAddr`, what can be used depends on it: no cache.
-  if (!history || checked.localAddr || ipVersion(hostname)) return race();
-  let cached: readonly string[] | undefined;
+  if (!history || checked.localAddr || checked.literal) return undefined;
   try {
-    cached = rememberedByHistory(history, hostname, family, resolver);
+    return rememberedByHistory(history, hostname, family, resolver);
   } catch (error) {
     // Nothing is open yet: the call stops with it.
-    callbacks!.fail(error);
-    return Promise.reject(error);
+    call.callbacks!.fail(error);
+    throw error;
   }
-  return cached ? raceCached(checked, callbacks!, cached, race) : race();
 }
 
 /**
- * Races remembered addresses; when every attempt failed, forgets them,
- * resolves afresh once, and races the addresses not tried yet.
+ * Forgets the addresses the history remembers for the host name: a race on
+ * them was lost.
+ *
+ * @throws {unknown} What `history.deleteAddresses()` threw.
  */
-async function raceCached(
-  checked: Checked,
-  callbacks: CallbackFailure,
-  cached: readonly string[],
-  race: Race,
-): Promise<Deno.TcpConn> {
-  const remembered: Remembered = { cached, attempted: [], failures: [] };
-  try {
-    return await race(remembered);
-  } catch (error) {
-    // A callback that failed, even by a rejection that landed once the race
-    // was lost: its error, not the race's.
-    callbacks.throwIfFailed();
-    // Aborted, or a history that misbehaved: no second race, only for a
-    // race that every attempt lost.
-    if (error !== remembered.lost || checked.signal?.aborted) throw error;
-    const { history, hostname } = checked;
-    callbacks.call(() => history!.deleteAddresses(hostname));
-    callbacks.throwIfFailed();
-    return await race({
-      attempted: remembered.attempted!,
-      failures: remembered.failures!,
-      tried: new Set(cached),
-      error,
-    });
-  }
+export function forgetAddresses(checked: Checked, call: CallContext): void {
+  const { history, hostname } = checked;
+  call.callbacks!.call(() => history!.deleteAddresses(hostname));
+  call.throwIfFailed();
 }
 
 /**
@@ -103,18 +53,18 @@ async function raceCached(
  */
 export function rememberAnswer(
   checked: Checked,
-  callbacks: CallbackFailure,
+  call: CallContext,
   targets: Targets,
 ): void {
   const { history, hostname, family, resolver } = checked;
-  if (!history || targets.more || checked.localAddr || ipVersion(hostname)) {
+  if (!history || targets.more || checked.localAddr || checked.literal) {
     return;
   }
   const { resolved, ttl } = targets;
-  callbacks.call(() =>
+  call.callbacks!.call(() =>
     resolver
       ? history.recordAddresses(hostname, family, resolved, ttl, resolver)
       : history.recordAddresses(hostname, family, resolved, ttl)
   );
-  callbacks.throwIfFailed();
+  call.throwIfFailed();
 }

@@ -5,11 +5,11 @@
 // the destinations of a family it can serve. Failures name the host.
 import { NEVER } from "../_common/timer.ts";
 import { abortable } from "@std/async/abortable";
-import { delay } from "@std/async/delay";
-import { lookup } from "node:dns/promises";
 import type { Family, Resolver } from "../types.ts";
-import type { LocalAddresses } from "./dial.ts";
-import { formatAddress } from "../errors.ts";
+import type { Checked } from "./options.ts";
+import type { CallContext } from "./context.ts";
+import { closeBatches, MAX_ADDRESSES, tameBatches } from "./batches.ts";
+import { systemResolve } from "./system_lookup.ts";
 import { isAsyncIterable } from "../_common/async_iterable.ts";
 import { messageOf, osErrorOf } from "../_common/errors.ts";
 import { show } from "../_common/show.ts";
@@ -18,129 +18,10 @@ import {
   familyOf,
   hasZoneId,
   ipVersion,
+  joinHostPort,
+  type LocalAddresses,
   unbracket,
 } from "../_common/ip.ts";
-
-/**
- * The most addresses that one name may bring, counted as they come
- * (duplicates included): what a resolver answers beyond them is ignored.
- * RFC 8305 sets no bound; memory needs one, against a resolver that never
- * stops answering.
- */
-export const MAX_ADDRESSES = 64;
-
-/** The look-ups under way, by family and name. */
-const lookups = new Map<string, Promise<readonly string[]>>();
-
-/**
- * The most getaddrinfo calls of ours under way at once, in the process.
- *
- * getaddrinfo cannot be cancelled: an abandoned look-up keeps one of the
- * runtime's threads for look-ups (about 32 in Deno 2.9.6, shared with
- * `Deno.connect` by name) until the system resolver gives up, 10 s or more
- * against a DNS server that does not answer. Measured here: 100 look-ups
- * abandoned at once stalled every later look-up in the process, even of
- * `localhost` by `Deno.connect`, for 30 s. Ours never take more than this
- * many of those threads; the others wait for their turn, and one whose call
- * has settled by then never starts.
- */
-export const MAX_SYSTEM_LOOKUPS = 16;
-
-/** How many getaddrinfo calls of ours are under way. */
-let systemLookups = 0;
-/** Look-ups waiting for their turn, first come first served. */
-const waitingLookups: (() => void)[] = [];
-
-/**
- * Waits until a getaddrinfo call of ours may start, and takes that turn;
- * rejects when `signal` aborts first.
- */
-function waitForTurn(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const start = () => {
-      signal?.removeEventListener("abort", abort);
-      systemLookups++;
-      resolve();
-    };
-    const abort = () => {
-      waitingLookups.splice(waitingLookups.indexOf(start), 1);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", abort, { once: true });
-    waitingLookups.push(start);
-  });
-}
-
-/** A getaddrinfo call of ours has ended: the next one may start. */
-function endTurn(): void {
-  systemLookups--;
-  waitingLookups.shift()?.();
-}
-
-/**
- * The system resolver: getaddrinfo, in its own (RFC 6724) order, each
- * address once, at most {@linkcode MAX_ADDRESSES}. Concurrent look-ups of
- * the same name share one getaddrinfo call (as Go's resolver does); nothing
- * is kept once it has answered. At most {@linkcode MAX_SYSTEM_LOOKUPS} calls
- * run at once: the others wait for their turn, as long as `signal` lets them.
- */
-function systemResolve(
-  hostname: string,
-  family: Family | undefined,
-  signal?: AbortSignal,
-): Promise<readonly string[]> {
-  const key = family === undefined ? hostname : `${family} ${hostname}`;
-  const found = lookups.get(key);
-  if (found !== undefined) return found;
-  if (systemLookups < MAX_SYSTEM_LOOKUPS) {
-    systemLookups++;
-    return startLookup(key, hostname, family);
-  }
-  return waitForTurn(signal).then(() => {
-    // Another call may have started the same look-up meanwhile.
-    const started = lookups.get(key);
-    if (started === undefined) return startLookup(key, hostname, family);
-    endTurn();
-    return started;
-  });
-}
-
-/**
- * Calls getaddrinfo on a turn already taken, and gives the turn back once
- * it has answered. The answer is frozen: concurrent calls share it.
- */
-function startLookup(
-  key: string,
-  hostname: string,
-  family: Family | undefined,
-): Promise<readonly string[]> {
-  let found: Promise<readonly string[]>;
-  try {
-    // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
-    // One `then` for both outcomes: each promise layer costs per connection.
-    found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
-      .then((entries) => {
-        lookups.delete(key);
-        endTurn();
-        let addresses = entries.map((entry) => entry.address);
-        // getaddrinfo may list an address once per socket type.
-        if (addresses.length > 1) addresses = [...new Set(addresses)];
-        if (addresses.length > MAX_ADDRESSES) {
-          addresses = addresses.slice(0, MAX_ADDRESSES);
-        }
-        return Object.freeze(addresses);
-      }, (error) => {
-        lookups.delete(key);
-        endTurn();
-        throw error;
-      });
-  } catch (error) {
-    endTurn();
-    return Promise.reject(error);
-  }
-  lookups.set(key, found);
-  return found;
-}
 
 /** What {@linkcode resolve} found. */
 export interface Resolution {
@@ -209,17 +90,6 @@ export async function resolve(
     return kept;
   };
   if (ipVersion(hostname)) return { addresses: keep([hostname]), unusable };
-  if (!resolver && !cancellable && !usable) {
-    // The system's answer needs no checking: the shortest path.
-    try {
-      return {
-        addresses: await systemResolve(hostname, family, signal),
-        unusable,
-      };
-    } catch (error) {
-      throw resolutionError(hostname, error);
-    }
-  }
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
@@ -278,67 +148,6 @@ function firstOf(found: unknown): unknown {
   return Array.isArray(found) && found.length > MAX_ADDRESSES
     ? found.slice(0, MAX_ADDRESSES)
     : found;
-}
-
-/**
- * The batches of a resolver that answers in batches, tamed: before each
- * batch but the first, timers, I/O and `signal` get their turn (a resolver
- * that answers without ever waiting would otherwise starve them); once
- * `room` addresses have come (a batch counts as one at least), it is done,
- * so that memory stays bounded; when done or returned, the resolver's
- * iterator is closed.
- *
- * @param batches The resolver's iterator.
- * @param signal Aborting it rejects the pending `next()` with its reason.
- * @param room How many addresses may come; the rest is ignored.
- * @returns An iterator of the batches, each cut to the room left.
- */
-export function tameBatches(
-  batches: AsyncIterator<readonly unknown[]>,
-  signal: AbortSignal,
-  room: number,
-): AsyncIterator<readonly unknown[]> {
-  let first = true;
-  const done = (): Promise<IteratorReturnResult<undefined>> => {
-    room = 0;
-    closeBatches(batches);
-    return Promise.resolve({ done: true, value: undefined });
-  };
-  return {
-    async next() {
-      if (room <= 0) return done();
-      try {
-        if (!first) await delay(0, { signal });
-        first = false;
-        const next = await batches.next();
-        signal.throwIfAborted();
-        if (next.done) return done();
-        const batch: unknown = next.value;
-        // Not an array: checkAddresses() says what is wrong with it.
-        if (!Array.isArray(batch)) return { done: false, value: batch as [] };
-        const kept = batch.length > room ? batch.slice(0, room) : batch;
-        room -= Math.max(1, kept.length);
-        return { done: false, value: kept };
-      } catch (error) {
-        done();
-        throw error;
-      }
-    },
-    return: done,
-  };
-}
-
-/**
- * Tells a resolver that answers in batches that no more are wanted.
- *
- * @param more The batches still to come, if any.
- */
-export function closeBatches(
-  more: AsyncIterator<unknown> | undefined,
-): void {
-  if (more === undefined) return;
-  // return() may throw, reject, or be missing: none of it matters here.
-  new Promise((done) => done(more.return?.())).catch(() => {});
 }
 
 /** Distinct IP literals of the wanted family, from a resolver's answer. */
@@ -476,9 +285,7 @@ export function systemTargets(
 function noAddress(options: TargetOptions): Error {
   const { hostname, port, family } = options;
   return new Deno.errors.NotFound(
-    `Cannot connect to ${
-      formatAddress({ hostname, port })
-    } as it resolves to no ${
+    `Cannot connect to ${joinHostPort(hostname, port)} as it resolves to no ${
       family === undefined ? "" : `IPv${family} `
     }address`,
   );
@@ -501,7 +308,7 @@ export async function resolveTargets(
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
   const { hostname, port, family, localAddr, resolver } = options;
-  const destination = formatAddress({ hostname, port });
+  const destination = joinHostPort(hostname, port);
   // The local addresses first: their families decide which answers of the
   // destination can be used (a literal, as usual, costs no look-up).
   let from: LocalAddresses | undefined;
@@ -558,4 +365,62 @@ export async function resolveTargets(
       ? (batch) => check(batch).filter((a) => served.has(familyOf(a)))
       : check,
   };
+}
+
+/** Where the addresses of one race come from. */
+export interface Source {
+  /** The addresses the history remembers for the name: no look-up. */
+  cached?: readonly string[] | undefined;
+  /** Addresses an earlier race tried: a fresh answer leaves them out. */
+  tried?: ReadonlySet<string> | undefined;
+  /** Why that earlier race failed: the error when nothing new is found. */
+  error?: unknown;
+}
+
+/**
+ * What resolution found: what can be attempted, or why the look-up failed
+ * (as data: a denied look-up may leave the call to Deno.connect).
+ */
+export type Resolved =
+  | { targets: Targets; lookupError?: undefined }
+  | { lookupError: unknown; targets?: undefined };
+
+/**
+ * Resolves the addresses of one race from `source`: the history's
+ * remembered ones as they are, else a look-up (the system resolver, or the
+ * caller's `resolver`, and `localAddr`). Only the caller's signal, a
+ * resolver or `localAddr` make it use the call's signal.
+ */
+export async function resolveSource(
+  checked: Checked,
+  call: CallContext,
+  source: Source,
+): Promise<Resolved> {
+  const { hostname, port, family, literal, signal } = checked;
+  try {
+    if (literal && family !== undefined && literal !== family) {
+      // As getaddrinfo with a family: no address of the other one.
+      throw new Deno.errors.NotFound(
+        `Cannot connect to ${
+          joinHostPort(hostname, port)
+        } as it is an IPv${literal} address and 'family' is ${family}`,
+      );
+    }
+    if (source.cached) {
+      return { targets: rememberedTargets(checked, source.cached) };
+    }
+    if (!checked.resolver && !checked.localAddr && !signal) {
+      return { targets: await systemTargets(checked, source.tried) };
+    }
+    return {
+      targets: await resolveTargets(
+        checked,
+        call.inner,
+        signal !== undefined,
+        source.tried,
+      ),
+    };
+  } catch (error) {
+    return { lookupError: error };
+  }
 }

@@ -9,7 +9,7 @@ import { abortable } from "@std/async/abortable";
 import { delay } from "@std/async/delay";
 import { formatAddress } from "../errors.ts";
 import { messageOf, wrapError } from "../_common/errors.ts";
-import { CallbackFailure } from "../_connect/callback_failure.ts";
+import { CallbackFailure } from "../_common/callback_failure.ts";
 import { closeQuietly } from "../_common/conn.ts";
 import { isNodeTcpConn } from "../_common/node_tcp_conn.ts";
 import type { NormalizedTlsOptions } from "./options.ts";
