@@ -1,14 +1,14 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// connect() against hostile and careless callers: options with throwing
-// getters, Proxies and polluted prototypes; callbacks that throw or abort at
-// every point; resolvers that never stop answering. Whatever happens, the
-// call settles, surfaces the caller's own error, and leaves nothing open (the
-// ops and resources sanitizers are on). Loopback only.
+// connect() against hostile and careless callers: callbacks and histories
+// that throw, reject, abort or answer nonsense at every point. Whatever
+// happens, the call settles, surfaces the caller's own error, and leaves
+// nothing open (the ops and resources sanitizers are on). Loopback only.
+// Hostile options are pinned in _connect/options_test.ts, resolvers that
+// never stop answering in _connect/resolve_test.ts.
 import {
   assert,
   assertEquals,
   assertInstanceOf,
-  assertLessOrEqual,
   assertRejects,
   assertStrictEquals,
   assertStringIncludes,
@@ -20,26 +20,14 @@ import { ConnectHistory } from "./history.ts";
 import {
   acceptingServer,
   blackhole,
-  firstLine,
   refusedPort,
   TEST_CA,
   type TestServer,
   tlsServer,
 } from "./_testing/net.ts";
 import { collectReportedErrors } from "./_testing/errors.ts";
-import { HAS_IPV6, needs } from "./_testing/needs.ts";
-
-/** A resolver that records the names it is asked for. */
-function recordingResolver(addresses: string[]) {
-  const calls: string[] = [];
-  return {
-    calls,
-    resolver: (hostname: string) => {
-      calls.push(hostname);
-      return addresses;
-    },
-  };
-}
+import { HAS_IPV6 } from "./_testing/needs.ts";
+import { fixedResolver } from "./_testing/resolvers.ts";
 
 /**
  * Checks that every connection `server` accepted, except the peer of
@@ -57,242 +45,6 @@ async function assertPeersClosed(server: TestServer, kept?: Deno.Conn) {
     );
   }
 }
-
-// ---------------------------------------------------------------------------
-// Options: only the caller's own properties, each read once
-// ---------------------------------------------------------------------------
-
-/** Runs `fn` with `values` set on Object.prototype, then removes them. */
-function polluted<T>(values: Record<string, unknown>, fn: () => T): T {
-  const proto = Object.prototype as Record<string, unknown>;
-  for (const [key, value] of Object.entries(values)) {
-    Object.defineProperty(proto, key, {
-      value,
-      configurable: true,
-      enumerable: false,
-      writable: true,
-    });
-  }
-  try {
-    return fn();
-  } finally {
-    for (const key of Object.keys(values)) delete proto[key];
-  }
-}
-
-Deno.test("connect() ignores a resolver inherited from a polluted Object.prototype", async () => {
-  await using server = acceptingServer("127.0.0.1");
-  const { resolver, calls } = recordingResolver(["127.0.0.2"]);
-  // connect() reads its options at once: the pollution may end after the call.
-  using conn = await polluted(
-    { resolver },
-    () => connect({ hostname: "localhost", port: server.port, family: 4 }),
-  );
-  assertEquals(calls, []);
-  assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
-});
-
-Deno.test("connect() ignores unsafelyDisableHostnameVerification inherited from Object.prototype", async () => {
-  await using server = tlsServer("127.0.0.1");
-  for (const tls of [{ caCerts: [TEST_CA], serverName: "wrong.test" }]) {
-    await assertRejects(
-      () =>
-        polluted(
-          { unsafelyDisableHostnameVerification: true },
-          () => connect({ hostname: "127.0.0.1", port: server.port, tls }),
-        ),
-      Deno.errors.InvalidData,
-      "wrong.test",
-    );
-  }
-});
-
-Deno.test("connect() ignores a localAddr inherited from Object.prototype", async () => {
-  await using server = acceptingServer("127.0.0.1");
-  using conn = await polluted(
-    { localAddr: { hostname: "127.0.0.9" }, hostname: "127.0.0.3" },
-    () => connect({ hostname: "127.0.0.1", port: server.port }),
-  );
-  assertEquals(conn.localAddr.hostname, "127.0.0.1");
-});
-
-/** Options whose `key` is a getter that throws `error`. */
-function throwingGetter(
-  options: Record<string, unknown>,
-  key: string,
-  error: unknown,
-): Record<string, unknown> {
-  return Object.defineProperty({ ...options }, key, {
-    enumerable: true,
-    get() {
-      throw error;
-    },
-  });
-}
-
-Deno.test("connect() refuses hostile options before any look-up or traffic", async (t) => {
-  const { resolver, calls } = recordingResolver(["127.0.0.1"]);
-  const port = refusedPort();
-  const base = { hostname: "x.test", port, resolver };
-  const boom = new Error("getter");
-  const KEY = Deno.readTextFileSync(
-    new URL("./testdata/client.key", import.meta.url),
-  );
-  const cases: [
-    string,
-    () => unknown,
-    (new (...args: never[]) => unknown) | unknown,
-    string?,
-  ][] = [
-    ["a getter that throws", () => throwingGetter(base, "port", boom), boom],
-    [
-      "a tls getter that throws",
-      () => ({ ...base, tls: throwingGetter({}, "caCerts", boom) }),
-      boom,
-    ],
-    [
-      "a localAddr getter that throws",
-      () => ({ ...base, localAddr: throwingGetter({}, "hostname", boom) }),
-      boom,
-    ],
-    [
-      "a Proxy whose ownKeys throws",
-      () =>
-        new Proxy(base, {
-          ownKeys() {
-            throw boom;
-          },
-        }),
-      boom,
-    ],
-    [
-      "a Proxy whose get throws",
-      () =>
-        new Proxy(base, {
-          get() {
-            throw boom;
-          },
-        }),
-      boom,
-    ],
-    [
-      "a caCerts array whose elements throw",
-      () => ({
-        ...base,
-        tls: {
-          caCerts: new Proxy([TEST_CA], {
-            get(target, key) {
-              if (key === "0") throw boom;
-              return Reflect.get(target, key);
-            },
-          }),
-        },
-      }),
-      boom,
-    ],
-    [
-      "a caCerts array with holes",
-      // deno-lint-ignore no-sparse-arrays
-      () => ({ ...base, tls: { caCerts: [, TEST_CA] } }),
-      TypeError,
-      "'tls.caCerts' must be an array of strings: current value is an array with holes",
-    ],
-    [
-      "a history Proxy whose prototype trap throws",
-      () => ({
-        ...base,
-        history: new Proxy(new ConnectHistory(), {
-          getPrototypeOf() {
-            throw boom;
-          },
-        }),
-      }),
-      boom,
-    ],
-    [
-      "an own __proto__ key (from JSON.parse)",
-      () => ({
-        ...JSON.parse(
-          '{"__proto__": {"unsafelyDisableHostnameVerification": true}}',
-        ),
-        ...base,
-      }),
-      TypeError,
-      "__proto__",
-    ],
-    [
-      "a String object as hostname",
-      () => ({ ...base, hostname: new String("x.test") }),
-      TypeError,
-      "'hostname' must be a string: current value is a String",
-    ],
-    [
-      "a Number object as port",
-      () => ({ ...base, port: new Number(80) }),
-      TypeError,
-      "'port' must be a number",
-    ],
-    [
-      "a private key as hostname",
-      () => ({ ...base, hostname: KEY }),
-      TypeError,
-      "current value is PEM text with a PRIVATE KEY block",
-    ],
-    [
-      "a private key as tls",
-      () => ({ ...base, tls: KEY }),
-      TypeError,
-      "current value is PEM text with a PRIVATE KEY block",
-    ],
-    [
-      "a private key in caCerts next to a number",
-      () => ({ ...base, tls: { caCerts: [KEY, 1] } }),
-      TypeError,
-      "current value is an array of string, number",
-    ],
-  ];
-  for (const [name, make, expected, includes] of cases) {
-    await t.step(name, async () => {
-      const error = await connect(make() as ConnectOptions).then(
-        () => undefined,
-        (error) => error,
-      );
-      if (typeof expected === "function") {
-        assertInstanceOf(error, expected as new () => Error);
-        if (includes) assertStringIncludes(error.message, includes);
-      } else {
-        assertStrictEquals(error, expected);
-      }
-      if (error instanceof Error) {
-        assert(!error.message.includes(KEY.split("\n")[1]!.slice(0, 16)));
-      }
-    });
-  }
-  assertEquals(calls, []);
-});
-
-Deno.test("connect() reads each option once", async () => {
-  await using server = acceptingServer("127.0.0.1");
-  const reads = new Map<PropertyKey, number>();
-  const options = new Proxy({
-    hostname: "127.0.0.1",
-    port: server.port,
-    tls: false,
-    happyEyeballsDelay: 10,
-  }, {
-    get(target, key, receiver) {
-      reads.set(key, (reads.get(key) ?? 0) + 1);
-      return Reflect.get(target, key, receiver);
-    },
-  });
-  using _ = await connect(options);
-  assertEquals(Object.fromEntries(reads), {
-    hostname: 1,
-    port: 1,
-    tls: 1,
-    happyEyeballsDelay: 1,
-  });
-});
 
 // ---------------------------------------------------------------------------
 // Callbacks that throw or abort
@@ -393,7 +145,7 @@ Deno.test("connect() fails with the error of a history whose address cache metho
     await t.step(method, async () => {
       const error = new Error(method);
       const history = new ConnectHistory();
-      const { resolver } = recordingResolver(["127.0.0.1"]);
+      const { resolver } = fixedResolver(["127.0.0.1"]);
       // A remembered address that refuses: the race on it fails, and the
       // name is resolved afresh (deleteAddresses() first).
       if (method === "deleteAddresses") {
@@ -420,7 +172,7 @@ Deno.test("connect() fails with the error of a history whose address cache metho
 
 Deno.test("connect() refuses a history whose addresses() answers no list of distinct IP addresses of the family", async () => {
   await using server = acceptingServer("127.0.0.1");
-  const { resolver, calls } = recordingResolver(["127.0.0.1"]);
+  const { resolver, calls } = fixedResolver(["127.0.0.1"]);
   const answers: [unknown, (4 | 6)?][] = [
     [null],
     ["127.0.0.1"],
@@ -745,193 +497,6 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
   assertEquals(reported, []);
 });
 
-// ---------------------------------------------------------------------------
-// Resolvers that never stop answering
-// ---------------------------------------------------------------------------
-
-Deno.test("connect() lets timers run between the batches of a resolver that never waits", async () => {
-  const port = refusedPort();
-  let fired = false;
-  const timer = setTimeout(() => fired = true, 0);
-  let batches = 0;
-  let firedAt: number | undefined;
-  let closed = false;
-  async function* forever() {
-    try {
-      while (true) {
-        batches++;
-        if (fired) firedAt ??= batches;
-        yield ["127.0.0.1"];
-      }
-    } finally {
-      closed = true;
-    }
-  }
-  await assertRejects(
-    () => connect({ hostname: "x.test", port, resolver: forever }),
-    Deno.errors.ConnectionRefused,
-  );
-  clearTimeout(timer);
-  // The timer ran after the first batch or so, not after the last.
-  assert(firedAt !== undefined && firedAt <= 3, `timer ran at ${firedAt}`);
-  assert(closed, "the resolver was not closed");
-});
-
-Deno.test("connect() considers at most 64 addresses from a resolver that never stops", async (t) => {
-  const port = refusedPort();
-  function* loopback(): Generator<string, never> {
-    for (let i = 2;; i++) yield `127.0.${i >> 8}.${i & 255}`;
-  }
-  await t.step("in batches", async () => {
-    let attempts = 0;
-    const addresses = loopback();
-    await assertRejects(
-      () =>
-        connect({
-          hostname: "x.test",
-          port,
-          happyEyeballsDelay: 0,
-          resolver: async function* () {
-            while (true) yield [addresses.next().value as string];
-          },
-          onEvent: (event) => {
-            if (event.type === "attemptStarted") attempts++;
-          },
-        }),
-      Deno.errors.ConnectionRefused,
-    );
-    assertLessOrEqual(attempts, 64);
-  });
-  await t.step("in one huge answer", async () => {
-    const addresses = loopback();
-    const all = Array.from(
-      { length: 10_000 },
-      () => addresses.next().value as string,
-    );
-    const resolved: number[] = [];
-    await assertRejects(() =>
-      connect({
-        hostname: "x.test",
-        port,
-        happyEyeballsDelay: 0,
-        resolver: () => all,
-        onEvent: (event) => {
-          if (event.type === "resolved") resolved.push(event.addresses.length);
-        },
-      })
-    );
-    assertEquals(resolved, [64]);
-  });
-  await t.step("for a localAddr name", async () => {
-    await using server = acceptingServer("127.0.0.1");
-    let batches = 0;
-    using conn = await connect({
-      hostname: "127.0.0.1",
-      port: server.port,
-      localAddr: { hostname: "local.test" },
-      resolver: async function* () {
-        while (true) {
-          batches++;
-          yield ["127.0.0.1"];
-        }
-      },
-    });
-    assertEquals(conn.localAddr.hostname, "127.0.0.1");
-    assertLessOrEqual(batches, 64);
-  });
-});
-
-// ---------------------------------------------------------------------------
-// Abandoned system look-ups
-// ---------------------------------------------------------------------------
-
-// A DNS server that never answers, on a loopback address of its own.
-const SILENT_DNS = `
-import socket, sys
-udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-udp.bind((sys.argv[1], 53))
-tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-tcp.bind((sys.argv[1], 53))
-tcp.listen(0)
-sys.stdout.write("ready\\n")
-sys.stdout.flush()
-while True:
-    udp.recvfrom(4096)
-`;
-
-Deno.test({
-  name:
-    "connect() abandons system look-ups without stalling the process's other look-ups",
-  ...needs("unshare", "python3"),
-  async fn() {
-    // A child whose /etc/resolv.conf names a server that never answers:
-    // each look-up of an unknown name holds a runtime thread for 10 s.
-    const dns = "127.83.101.53";
-    const silent = new Deno.Command("python3", {
-      args: ["-c", SILENT_DNS, dns],
-      stdout: "piped",
-    }).spawn();
-    const resolvConf = await Deno.makeTempFile({ suffix: ".conf" });
-    await using server = acceptingServer("127.0.0.1");
-    try {
-      assertEquals(await firstLine(silent.stdout), "ready");
-      await Deno.writeTextFile(
-        resolvConf,
-        `nameserver ${dns}\noptions timeout:5 attempts:2\n`,
-      );
-      const code = `
-import { connect } from ${JSON.stringify(import.meta.resolve("./connect.ts"))};
-const abandoned = [];
-for (let i = 0; i < 100; i++) {
-  abandoned.push(connect({
-    hostname: \`n\${i}.silent.test\`,
-    port: 80,
-    signal: AbortSignal.timeout(100),
-  }).catch((error) => error.name));
-}
-const names = new Set(await Promise.all(abandoned));
-const start = performance.now();
-const conn = await Deno.connect({ hostname: "localhost", port: ${server.port} });
-const took = performance.now() - start;
-conn.close();
-console.log(JSON.stringify({ names: [...names], took }));
-Deno.exit(0);
-`;
-      const child = new Deno.Command("unshare", {
-        args: [
-          "-m",
-          "sh",
-          "-c",
-          'mount --bind "$0" /etc/resolv.conf && exec "$@"',
-          resolvConf,
-          Deno.execPath(),
-          "run",
-          "-A",
-          `--config=${new URL("./deno.json", import.meta.url).pathname}`,
-          "-",
-        ],
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(code));
-      await writer.close();
-      const { code: exit, stdout, stderr } = await child.output();
-      assertEquals(exit, 0, new TextDecoder().decode(stderr));
-      const { names, took } = JSON.parse(new TextDecoder().decode(stdout));
-      assertEquals(names, ["TimeoutError"]);
-      // Without the bound: about 30 s (measured), until the look-ups ahead
-      // of it give up. With it: at once; 5 s is a generous bound.
-      assertLessOrEqual(took, 5_000);
-    } finally {
-      silent.kill();
-      await silent.status;
-      await Deno.remove(resolvConf);
-    }
-  },
-});
-
 Deno.test("connect() treats an async onEvent or history method that rejects as one that throws: no unhandled rejection", async (t) => {
   await using server = acceptingServer("127.0.0.1");
   const error = new Error("rejected");
@@ -1033,36 +598,4 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
       },
     );
   }
-});
-
-Deno.test("connect() ignores a late batch that is not IP addresses: late answers are a bonus", async () => {
-  // Nothing listens on 127.0.0.2 on that port: the race needs later batches.
-  await using server = acceptingServer("127.0.0.1");
-  let returned = false;
-  const batches = [["127.0.0.2"], ["not-an-ip"], ["127.0.0.1"]];
-  const error = await connect({
-    hostname: "x.test",
-    port: server.port,
-    resolver: () => ({
-      [Symbol.asyncIterator]: () => ({
-        next: () =>
-          Promise.resolve(
-            batches.length > 0
-              ? { done: false as const, value: batches.shift()! }
-              : { done: true as const, value: undefined },
-          ),
-        return: () => {
-          returned = true;
-          return Promise.resolve({ done: true as const, value: undefined });
-        },
-      }),
-    }),
-  }).catch((e) => e);
-  // Not a TypeError: the bad batch ended the answer, the race failed on
-  // what it had, and the resolver was told to stop.
-  assertInstanceOf(error, Deno.errors.ConnectionRefused);
-  assertStringIncludes(error.message, "127.0.0.2");
-  assert(!error.message.includes("127.0.0.1:"), error.message);
-  assert(returned, "the resolver was not told to stop");
-  assertEquals(server.conns.length, 0);
 });
