@@ -39,7 +39,7 @@ import {
   type Source,
   type Targets,
 } from "./_connect/resolve.ts";
-import { closeBatches } from "./_connect/batches.ts";
+import { closeBatches } from "./_connect/answers.ts";
 import { fallBack, fallbackReason } from "./_connect/permission.ts";
 import { attemptDelay, foldLater, orderAddresses } from "./_connect/order.ts";
 import { Attempts } from "./_connect/attempt.ts";
@@ -248,7 +248,7 @@ export function connect(
   }
   // The one fast path: the most common call, an IP literal and nothing else
   // (what connect() adds is paid on every connection).
-  if (isPlainLiteral(checked)) return connectLiteral(checked);
+  if (checked.plain) return connectLiteral(checked);
   const call = new CallContext(checked);
   if (checked.tls) return connectTls(checked, checked.tls, call);
   // TCP: no `await` here, so that nothing of this call waits in memory
@@ -260,17 +260,9 @@ export function connect(
 }
 
 /**
- * Whether the call is an IP literal with no event, history, local address,
- * dial hook nor attempt timeout: nothing to resolve, order or report.
+ * Connects to an IP literal, with no event, history, local address, dial
+ * hook nor attempt timeout (`checked.plain`).
  */
-function isPlainLiteral(checked: Checked): boolean {
-  const { literal, family } = checked;
-  return literal !== 0 && (family === undefined || family === literal) &&
-    !checked.conn && !checked.tls && !checked.onEvent && !checked.history &&
-    !checked.localAddr && !checked.dial && checked.attemptTimeout === undefined;
-}
-
-/** Connects to an IP literal: {@linkcode isPlainLiteral}. */
 function connectLiteral(checked: Checked): Promise<Deno.TcpConn> {
   const { hostname, port, signal } = checked;
   const address: Deno.NetAddr = { transport: "tcp", hostname, port };

@@ -4,7 +4,7 @@
 // attempts not yet started, families alternating (§4), and the race pulls the
 // next address only when an attempt is due.
 import { interleave } from "../happy_eyeballs.ts";
-import { closeBatches } from "./batches.ts";
+import { closeBatches } from "./answers.ts";
 
 /**
  * An async iterator of addresses to attempt, fed with batches of addresses as

@@ -9,7 +9,9 @@ import {
   isIpv4,
   unbracket,
 } from "../_common/ip.ts";
-import { show } from "../_common/show.ts";
+import { checkKnownKeys, show } from "../_common/show.ts";
+import { ownOptions } from "../_common/own_options.ts";
+import type { LocalAddr } from "../types.ts";
 import { toAscii } from "../_common/idna.ts";
 
 const ACTION = "Cannot connect";
@@ -92,4 +94,32 @@ export function checkPort(option: string, value: unknown, min: number): number {
     invalid(RangeError, option, `an integer from ${min} to 65535`, value);
   }
   return value;
+}
+
+/** The keys of `localAddr`: a `Deno.NetAddr` may be given as it is. */
+const LOCAL_ADDR_KEYS = ["hostname", "port", "transport"];
+
+/**
+ * Checks `localAddr`: an object with a host name or IP literal and a port
+ * (`0`, the system's choice, by default); a `Deno.NetAddr` of TCP too. Only
+ * its own properties count, each read once.
+ */
+export function checkLocalAddr(
+  local: unknown,
+): { hostname: string; port: number } {
+  if (typeof local !== "object" || local === null) {
+    invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
+  }
+  checkKnownKeys(ACTION, local, LOCAL_ADDR_KEYS, "localAddr.");
+  const own = ownOptions(local, LOCAL_ADDR_KEYS);
+  const { transport } = own as { transport?: unknown };
+  if (transport !== undefined && transport !== "tcp") {
+    // A Deno.NetAddr of TCP is welcome; nothing else is.
+    invalid(TypeError, "localAddr.transport", '"tcp" if given', transport);
+  }
+  const { hostname, port = 0 } = own as Partial<LocalAddr>;
+  return {
+    hostname: checkHostname("localAddr.hostname", hostname),
+    port: checkPort("localAddr.port", port, 0),
+  };
 }

@@ -7,7 +7,7 @@ import type { ConnectHistory } from "../history.ts";
 import type { Family, Resolver } from "../types.ts";
 import { familyOf, hasZoneId, ipVersion } from "../_common/ip.ts";
 import { ownElements } from "../_common/own_options.ts";
-import { MAX_ADDRESSES } from "./batches.ts";
+import { MAX_ADDRESSES } from "./answers.ts";
 import { show } from "../_common/show.ts";
 import { onRejection } from "../_common/callback_failure.ts";
 

@@ -8,17 +8,20 @@ import {
 } from "../_tls/options.ts";
 import { ConnectHistory } from "../history.ts";
 import { ipVersion } from "../_common/ip.ts";
-import { checkHostname, checkPort, invalid } from "./check_address.ts";
+import {
+  checkHostname,
+  checkLocalAddr,
+  checkPort,
+  invalid,
+} from "./check_address.ts";
 import { isTcpConn } from "../_common/conn.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { checkKnownKeys } from "../_common/show.ts";
-import { ownOptions } from "../_common/own_options.ts";
 import type {
   ConnectEvent,
   ConnectOptions,
   Dialer,
   Family,
-  LocalAddr,
   Resolver,
 } from "../types.ts";
 
@@ -46,48 +49,10 @@ const OPTIONS: Readonly<Record<keyof ConnectOptions, number>> = {
 };
 const OPTION_KEYS = Object.keys(OPTIONS);
 
-/**
- * The bit of option `key` (see {@linkcode OPTIONS}), or 0 when `key` is no
- * option. A `switch` rather than a look-up in `OPTIONS`: no prototype to
- * mind, and the quickest (this runs for each option of each connection).
- */
-function optionBit(key: string): number {
-  switch (key) {
-    case "hostname":
-      return OPTIONS.hostname;
-    case "port":
-      return OPTIONS.port;
-    case "transport":
-      return OPTIONS.transport;
-    case "conn":
-      return OPTIONS.conn;
-    case "family":
-      return OPTIONS.family;
-    case "happyEyeballsDelay":
-      return OPTIONS.happyEyeballsDelay;
-    case "interleave":
-      return OPTIONS.interleave;
-    case "localAddr":
-      return OPTIONS.localAddr;
-    case "allErrors":
-      return OPTIONS.allErrors;
-    case "signal":
-      return OPTIONS.signal;
-    case "resolver":
-      return OPTIONS.resolver;
-    case "onEvent":
-      return OPTIONS.onEvent;
-    case "tls":
-      return OPTIONS.tls;
-    case "history":
-      return OPTIONS.history;
-    case "dial":
-      return OPTIONS.dial;
-    case "attemptTimeout":
-      return OPTIONS.attemptTimeout;
-  }
-  return 0;
-}
+/** The bit of each option, by name: no prototype to mind. */
+const OPTION_BITS: ReadonlyMap<string, number> = new Map(
+  Object.entries(OPTIONS),
+);
 
 /** What `connect()` was given: any value for each option, until checked. */
 type Given = { readonly [K in keyof ConnectOptions]?: unknown };
@@ -121,9 +86,6 @@ const CONNECTING_OPTIONS = [
   "attemptTimeout",
 ] as const;
 
-/** The keys of `localAddr`: a `Deno.NetAddr` may be given as it is. */
-const LOCAL_ADDR_KEYS = ["hostname", "port", "transport"];
-
 /** The Connection Attempt Delay of RFC 8305 (and of Deno.connect). */
 const DEFAULT_DELAY = 250;
 const DEFAULT_INTERLEAVE = 1;
@@ -140,6 +102,12 @@ export interface Checked {
    * with `conn`): decided here, once for the whole call.
    */
   literal: 0 | Family;
+  /**
+   * Whether the call is an IP literal (of `family`, if given) and nothing
+   * else but a signal: no event, history, local address, dial hook, attempt
+   * timeout nor TLS. Nothing to resolve, order or report: the one fast path.
+   */
+  plain: boolean;
   family: Family | undefined;
   delay: number;
   interleave: number;
@@ -155,12 +123,14 @@ export interface Checked {
 
 /** The checked options of a call with a host and a port only. */
 function target(hostname: string, port: number): Checked {
+  const literal = ipVersion(hostname);
   return {
     conn: undefined,
     tls: undefined,
     hostname,
     port,
-    literal: ipVersion(hostname),
+    literal,
+    plain: literal !== 0,
     family: undefined,
     delay: DEFAULT_DELAY,
     interleave: DEFAULT_INTERLEAVE,
@@ -198,7 +168,7 @@ export function checkOptions(options: unknown): Checked {
   const keys = Object.keys(copy);
   let given = 0;
   for (let i = 0; i < keys.length; i++) {
-    const bit = optionBit(keys[i]!);
+    const bit = OPTION_BITS.get(keys[i]!) ?? 0;
     if (bit === 0) checkKnownKeys(ACTION, copy, OPTION_KEYS, "", MOVED);
     given |= bit;
   }
@@ -292,6 +262,7 @@ function checkGiven(copy: Given, given: number): Checked {
       hostname: "",
       port: 0,
       literal: 0,
+      plain: false,
       family: undefined,
       delay: 0,
       interleave: 0,
@@ -365,26 +336,11 @@ function checkGiven(copy: Given, given: number): Checked {
     }
   }
 
-  let localAddr: Checked["localAddr"];
-  if (o.localAddr !== undefined) {
-    const local: unknown = o.localAddr;
-    if (typeof local !== "object" || local === null) {
-      invalid(TypeError, "localAddr", "an object { hostname, port? }", local);
-    }
-    checkKnownKeys(ACTION, local, LOCAL_ADDR_KEYS, "localAddr.");
-    const own = ownOptions(local, LOCAL_ADDR_KEYS);
-    const { transport } = own as { transport?: unknown };
-    if (transport !== undefined && transport !== "tcp") {
-      // A Deno.NetAddr of TCP is welcome; nothing else is.
-      invalid(TypeError, "localAddr.transport", '"tcp" if given', transport);
-    }
-    const { hostname, port = 0 } = own as Partial<LocalAddr>;
-    localAddr = {
-      hostname: checkHostname("localAddr.hostname", hostname),
-      port: checkPort("localAddr.port", port, 0),
-    };
-  }
+  const localAddr = o.localAddr === undefined
+    ? undefined
+    : checkLocalAddr(o.localAddr);
 
+  const literal = ipVersion(hostname);
   // The host name is the server name unless one is given: checked now,
   // before any connection is made.
   if (tls && tls.serverName === undefined) {
@@ -396,7 +352,10 @@ function checkGiven(copy: Given, given: number): Checked {
     tls,
     hostname,
     port,
-    literal: ipVersion(hostname),
+    literal,
+    plain: literal !== 0 && (family === undefined || family === literal) &&
+      !tls && !onEvent && !o.history && !localAddr && !dial &&
+      attemptTimeout === undefined,
     family,
     delay: happyEyeballsDelay,
     interleave,

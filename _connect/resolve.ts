@@ -8,19 +8,21 @@ import { abortable } from "@std/async/abortable";
 import type { Family, Resolver } from "../types.ts";
 import type { Checked } from "./options.ts";
 import type { CallContext } from "./context.ts";
-import { closeBatches, MAX_ADDRESSES, tameBatches } from "./batches.ts";
+import {
+  checkAddresses,
+  closeBatches,
+  MAX_ADDRESSES,
+  tameBatches,
+} from "./answers.ts";
 import { systemResolve } from "./system_lookup.ts";
 import { isAsyncIterable } from "../_common/async_iterable.ts";
 import { messageOf, osErrorOf } from "../_common/errors.ts";
 import { show } from "../_common/show.ts";
 import {
-  canonicalIp,
   familyOf,
-  hasZoneId,
   ipVersion,
   joinHostPort,
   type LocalAddresses,
-  unbracket,
 } from "../_common/ip.ts";
 
 /** What {@linkcode resolve} found. */
@@ -148,45 +150,6 @@ function firstOf(found: unknown): unknown {
   return Array.isArray(found) && found.length > MAX_ADDRESSES
     ? found.slice(0, MAX_ADDRESSES)
     : found;
-}
-
-/** Distinct IP literals of the wanted family, from a resolver's answer. */
-export function checkAddresses(
-  hostname: string,
-  family: Family | undefined,
-  found: unknown,
-): string[] {
-  if (!Array.isArray(found)) {
-    throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
-        show(found)
-      }`,
-    );
-  }
-  // Distinct in their canonical form: `0:0:0:0:0:0:0:1` is `::1`.
-  const addresses = [
-    ...new Set(found.map((address) => {
-      const bare = typeof address === "string" ? unbracket(address) : address;
-      if (typeof bare !== "string" || !ipVersion(bare)) {
-        throw new TypeError(
-          `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
-            show(address)
-          }`,
-        );
-      }
-      if (hasZoneId(bare)) {
-        throw new TypeError(
-          `Cannot resolve '${hostname}' as the resolver must return IP addresses without a zone id: current value is ${
-            show(address)
-          }`,
-        );
-      }
-      return canonicalIp(bare);
-    })),
-  ];
-  return family === undefined
-    ? addresses
-    : addresses.filter((address) => familyOf(address) === family);
 }
 
 function resolutionError(hostname: string, cause: unknown): Error {

@@ -4,7 +4,7 @@
 // MAX_SYSTEM_LOOKUPS run at once in the process.
 import { lookup } from "node:dns/promises";
 import type { Family } from "../types.ts";
-import { MAX_ADDRESSES } from "./batches.ts";
+import { MAX_ADDRESSES } from "./answers.ts";
 
 /** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<readonly string[]>>();

@@ -1,8 +1,18 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// A resolver that answers in batches (RFC 8305 §3), tamed: bounded in how
-// many addresses it may bring, yielding to timers and I/O between batches,
-// and told when no more are wanted.
+// A resolver's answers: checked (distinct IP literals of the wanted family),
+// and, from a resolver that answers in batches (RFC 8305 §3), tamed: bounded
+// in how many addresses they may bring, yielding to timers and I/O between
+// batches, and told when no more are wanted.
 import { delay } from "@std/async/delay";
+import type { Family } from "../types.ts";
+import { show } from "../_common/show.ts";
+import {
+  canonicalIp,
+  familyOf,
+  hasZoneId,
+  ipVersion,
+  unbracket,
+} from "../_common/ip.ts";
 
 /**
  * The most addresses that one name may bring, counted as they come
@@ -71,4 +81,43 @@ export function closeBatches(
   if (more === undefined) return;
   // return() may throw, reject, or be missing: none of it matters here.
   new Promise((done) => done(more.return?.())).catch(() => {});
+}
+
+/** Distinct IP literals of the wanted family, from a resolver's answer. */
+export function checkAddresses(
+  hostname: string,
+  family: Family | undefined,
+  found: unknown,
+): string[] {
+  if (!Array.isArray(found)) {
+    throw new TypeError(
+      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+        show(found)
+      }`,
+    );
+  }
+  // Distinct in their canonical form: `0:0:0:0:0:0:0:1` is `::1`.
+  const addresses = [
+    ...new Set(found.map((address) => {
+      const bare = typeof address === "string" ? unbracket(address) : address;
+      if (typeof bare !== "string" || !ipVersion(bare)) {
+        throw new TypeError(
+          `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
+            show(address)
+          }`,
+        );
+      }
+      if (hasZoneId(bare)) {
+        throw new TypeError(
+          `Cannot resolve '${hostname}' as the resolver must return IP addresses without a zone id: current value is ${
+            show(address)
+          }`,
+        );
+      }
+      return canonicalIp(bare);
+    })),
+  ];
+  return family === undefined
+    ? addresses
+    : addresses.filter((address) => familyOf(address) === family);
 }
