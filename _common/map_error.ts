@@ -32,7 +32,7 @@ const DENO_ERROR_BY_CODE: ReadonlyMap<string, ErrorClass> = new Map([
 ]);
 
 /** Certificate and protocol errors of `node:tls`: rustls says InvalidData. */
-const INVALID_DATA_CODE = /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/;
+const INVALID_DATA_CODE_REGEXP = /CERT|UNABLE_TO|SELF_SIGNED|^ERR_SSL|^ERR_TLS/;
 
 /**
  * The table read backwards: the first OS error code (`E...`) of each class
@@ -69,7 +69,9 @@ export function mapError(error: unknown): unknown {
   const DenoError = syscall === "bind" && code === "EINVAL"
     ? Deno.errors.AddrNotAvailable
     : DENO_ERROR_BY_CODE.get(code) ??
-      (INVALID_DATA_CODE.test(code) ? Deno.errors.InvalidData : undefined);
+      (INVALID_DATA_CODE_REGEXP.test(code)
+        ? Deno.errors.InvalidData
+        : undefined);
   if (!DenoError) return error;
   let message = error.message;
   if (typeof errno === "number" && errno < 0) {

@@ -7,7 +7,7 @@ import type { Socket } from "node:net";
 import { mapError } from "./map_error.ts";
 
 /** An address to connect to or to bind. */
-export interface Endpoint {
+interface Endpoint {
   hostname: string;
   port: number;
 }

@@ -32,7 +32,7 @@ export function pemLabels(text: string): string[] {
 }
 
 /** What {@linkcode pemBlocks} found. */
-export interface PemBlocks {
+interface PemBlocks {
   /** Every label, in order. */
   labels: string[];
   /** How many blocks are of the kind asked for. */

@@ -19,9 +19,9 @@ const MAX_ITEMS = 4;
  * more of base64, base64url or hex (lines allowed), with no dot or space, so
  * no host name, address or sentence. See isKeyText() for host labels.
  */
-const KEY_TEXT = /^[A-Za-z0-9+/=_\-\r\n]{40,}$/;
+const KEY_TEXT_REGEXP = /^[A-Za-z0-9+/=_\-\r\n]{40,}$/;
 /** Hex as openssl prints keys: 16 bytes or more as pairs, colons, lines. */
-const COLON_HEX = /^\s*[0-9A-Fa-f]{2}(?::\s*[0-9A-Fa-f]{2}){15,}:?\s*$/;
+const COLON_HEX_REGEXP = /^\s*[0-9A-Fa-f]{2}(?::\s*[0-9A-Fa-f]{2}){15,}:?\s*$/;
 
 /**
  * Whether `value` may be key material without its PEM lines. A host label
@@ -30,8 +30,8 @@ const COLON_HEX = /^\s*[0-9A-Fa-f]{2}(?::\s*[0-9A-Fa-f]{2}){15,}:?\s*$/;
  * base64 and base64url always mix them.
  */
 function isKeyText(value: string): boolean {
-  if (COLON_HEX.test(value)) return true;
-  if (!KEY_TEXT.test(value)) return false;
+  if (COLON_HEX_REGEXP.test(value)) return true;
+  if (!KEY_TEXT_REGEXP.test(value)) return false;
   return /[+/=\r\n]/.test(value) || /^[0-9A-Fa-f]+$/.test(value) ||
     (/[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value));
 }
@@ -110,14 +110,14 @@ function showPem(value: string): string {
  */
 export function withArticle(word: string): string {
   // An initialism is read letter by letter: "an RSA", "an X509", "a DSA".
-  const an = INITIALISM.test(word)
+  const an = INITIALISM_REGEXP.test(word)
     ? /^[AEFHILMNORSX]/.test(word)
     : /^(?!Uint)[AEIOUaeiou]/.test(word);
   return `${an ? "an" : "a"} ${word}`;
 }
 
 /** First words read letter by letter (PEM labels, class names). */
-const INITIALISM =
+const INITIALISM_REGEXP =
   /^(?:[A-Z]+\d[\w.]*|RSA|DSA|DH|EC|ECDSA|SSL|CMS|URL|URI|HTTP|TCP|UDP|DNS|TLS)(?:[\s_]|[A-Z][a-z]|$)/;
 
 /** An object by its keys when plain, else by its class: never its values. */

@@ -10,11 +10,12 @@
  * break lines (bidirectional marks and overrides, line and paragraph
  * separators).
  */
-const INVISIBLE =
+const INVISIBLE_REGEXP =
   // deno-lint-ignore no-control-regex
   /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
-const RAW_IN_JSON = /[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const RAW_IN_JSON_REGEXP =
+  /[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 function escape(char: string): string {
   const code = char.charCodeAt(0);
@@ -28,7 +29,7 @@ function escape(char: string): string {
  * `\u202e`): safe to print on a terminal, on one line.
  */
 export function visible(text: string): string {
-  return text.replace(INVISIBLE, escape);
+  return text.replace(INVISIBLE_REGEXP, escape);
 }
 
 /**
@@ -39,7 +40,7 @@ export function visible(text: string): string {
 export function safeJson(value: unknown): string {
   // JSON escapes C0 controls itself; the newlines left are its own layout.
   return JSON.stringify(value, null, 2).replace(
-    RAW_IN_JSON,
+    RAW_IN_JSON_REGEXP,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

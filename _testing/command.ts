@@ -96,7 +96,7 @@ export async function runOnTerminal(
 
 /** Carriage return, cursor to column 1, erase line, erase below, colour. */
 // deno-lint-ignore no-control-regex
-const CONTROLS = /(\r|\x1b\[0?G|\x1b\[2K|\x1b\[0?J|\x1b\[[\d;]*m)/;
+const CONTROLS_REGEXP = /(\r|\x1b\[0?G|\x1b\[2K|\x1b\[0?J|\x1b\[[\d;]*m)/;
 
 /**
  * What a person sees on the terminal once `raw` (what a program wrote to it)
@@ -109,7 +109,7 @@ export function screen(raw: string): string[] {
   for (const row of raw.replaceAll("\r\n", "\n").split("\n")) {
     let line = "";
     let column = 0;
-    for (const part of row.split(CONTROLS)) {
+    for (const part of row.split(CONTROLS_REGEXP)) {
       if (part === "\r" || part === "\x1b[G" || part === "\x1b[0G") column = 0;
       else if (part === "\x1b[2K") line = "";
       else if (!part.startsWith("\x1b[") || !/[mJ]$/.test(part)) {

@@ -42,7 +42,7 @@ export interface DnsServer extends AsyncDisposable {
 }
 
 const TYPES: Record<number, "A" | "AAAA"> = { 1: "A", 28: "AAAA" };
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1)$/;
+const LOOPBACK_REGEXP = /^(127\.\d+\.\d+\.\d+|::1)$/;
 
 /** The 4 or 16 bytes of an IP literal. */
 function addressBytes(address: string): number[] {
@@ -116,7 +116,7 @@ export async function dnsServer(zone: DnsZone): Promise<DnsServer> {
   for (const [name, types] of Object.entries(zone)) {
     for (const answer of Object.values(types)) {
       for (const address of answer?.addresses ?? []) {
-        if (!LOOPBACK.test(address)) {
+        if (!LOOPBACK_REGEXP.test(address)) {
           throw new Error(`Cannot serve ${name} as ${address} is no loopback`);
         }
       }

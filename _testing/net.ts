@@ -87,7 +87,7 @@ export async function blackhole(
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     // One line, not a skip: every machine that runs the tests has python3
     // (`.ci/run` installs it).
-    throw new Error("python3 is missing: blackhole() needs it", {
+    throw new Error("Cannot open a black hole: python3 is missing", {
       cause: error,
     });
   }

@@ -86,7 +86,7 @@ export async function opensslServer(
   };
   if (port === 0) {
     await stop();
-    throw new Error(`openssl s_server did not start: ${text}`);
+    throw new Error(`Cannot start openssl s_server: ${text}`);
   }
   return { port, [Symbol.asyncDispose]: stop };
 }

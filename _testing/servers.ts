@@ -212,7 +212,9 @@ export async function startPostgres(): Promise<RealServer> {
     }).output();
     if (!init.success) {
       throw new Error(
-        `initdb failed:\n${new TextDecoder().decode(init.stderr)}`,
+        `Cannot initialise the database: initdb failed:\n${
+          new TextDecoder().decode(init.stderr)
+        }`,
       );
     }
     const cert = copyPrivate("server.pem", dir, user);

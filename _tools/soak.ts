@@ -118,7 +118,9 @@ const serving = (async () => {
   }
 })();
 await using hole = await blackhole("127.0.0.2", port);
-const resolver = () => [hole.hostname, "127.0.0.1"];
+function resolver(): string[] {
+  return [hole.hostname, "127.0.0.1"];
+}
 
 async function phase(
   name: string,

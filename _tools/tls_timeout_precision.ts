@@ -19,8 +19,9 @@ const runs = Number(Deno.args[0] ?? 10);
 const timeouts = Deno.args.length > 1
   ? Deno.args.slice(1).map(Number)
   : [100, 500];
-const read = (name: string) =>
-  Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+function read(name: string): string {
+  return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+}
 const client = { cert: read("client.pem"), key: read("client.key") };
 
 // A silent server; its connections are closed at the end, which also ends
@@ -53,14 +54,16 @@ async function measure(timeout: number, withCert: boolean): Promise<number> {
   throw new Error("The silent server completed a handshake");
 }
 
-const median = (values: number[]) => {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2
     ? sorted[mid]!
     : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const ms = (value: number) => value.toFixed(1).padStart(7);
+}
+function ms(value: number): string {
+  return value.toFixed(1).padStart(7);
+}
 
 console.log(
   `Deno ${Deno.version.deno}, ${Deno.build.target}, ${runs} runs each`,

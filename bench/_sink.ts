@@ -8,8 +8,9 @@
 // and completes each handshake before closing.
 const count = Number(Deno.args[0] ?? 1);
 const TLS = Deno.args.includes("--tls");
-const read = (name: string) =>
-  Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+function read(name: string): string {
+  return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+}
 const listeners: Deno.Listener<Deno.Conn, Deno.NetAddr>[] = Array.from(
   { length: count },
   () =>

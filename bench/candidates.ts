@@ -22,7 +22,9 @@ import { alternated, median, sink } from "./_measure.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 function literal(
   hostname: string,

@@ -36,7 +36,9 @@ function scaled(n: number): number {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 // ---------------------------------------------------------------- fixtures
 

@@ -38,7 +38,9 @@ const BLOCK = 256 * 1024;
 const TARGET = 0.8;
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 const child = new Deno.Command(Deno.execPath(), {
   args: [
