@@ -75,25 +75,46 @@ export const LAYERS: Layer[] = [
 
 /**
  * The pipeline: the only imports from one `_connect/` module to another,
- * as `[importer, imported]`.
+ * as `[importer, imported]`. `connect.ts` calls the stages in order: the plan
+ * (options), the sources (remembered), resolve, the fallback decision
+ * (permission), order, race with its attempts, the combined error
+ * (failure). A stage imports no other stage, except:
+ * - the plan (`options.ts`) and the call's context (`context.ts`), which
+ *   every stage reads;
+ * - the type of what the stage before it returns (`Targets` of resolve);
+ * - its own parts, and attempt → dial.
  */
 export const PIPELINE: [string, string][] = [
-  ["_connect/address_queue.ts", "_connect/resolve.ts"],
-  ["_connect/attempt.ts", "_connect/callback_failure.ts"],
-  ["_connect/attempt.ts", "_connect/dial.ts"],
-  ["_connect/attempt.ts", "_connect/emit.ts"],
-  ["_connect/attempt.ts", "_connect/options.ts"],
-  ["_connect/attempt.ts", "_connect/permission.ts"],
-  ["_connect/attempt.ts", "_connect/remembered.ts"],
-  ["_connect/dial.ts", "_connect/permission.ts"],
-  ["_connect/emit.ts", "_connect/callback_failure.ts"],
-  ["_connect/history_calls.ts", "_connect/callback_failure.ts"],
-  ["_connect/history_calls.ts", "_connect/resolve.ts"],
-  ["_connect/remembered.ts", "_connect/callback_failure.ts"],
-  ["_connect/remembered.ts", "_connect/history_calls.ts"],
+  // The plan and the context, read by the stages.
+  ["_connect/options.ts", "_connect/check_address.ts"],
+  ["_connect/context.ts", "_connect/emit.ts"],
   ["_connect/remembered.ts", "_connect/options.ts"],
+  ["_connect/remembered.ts", "_connect/context.ts"],
+  ["_connect/resolve.ts", "_connect/options.ts"],
+  ["_connect/resolve.ts", "_connect/context.ts"],
+  ["_connect/order.ts", "_connect/options.ts"],
+  ["_connect/order.ts", "_connect/context.ts"],
+  ["_connect/race.ts", "_connect/context.ts"],
+  ["_connect/attempt.ts", "_connect/options.ts"],
+  ["_connect/attempt.ts", "_connect/context.ts"],
+  // What the stage before returns: the resolved targets.
   ["_connect/remembered.ts", "_connect/resolve.ts"],
-  ["_connect/resolve.ts", "_connect/dial.ts"],
+  ["_connect/order.ts", "_connect/resolve.ts"],
+  // The parts of a stage.
+  ["_connect/remembered.ts", "_connect/history_calls.ts"],
+  ["_connect/resolve.ts", "_connect/answers.ts"],
+  ["_connect/resolve.ts", "_connect/system_lookup.ts"],
+  ["_connect/system_lookup.ts", "_connect/answers.ts"],
+  ["_connect/order.ts", "_connect/address_queue.ts"],
+  ["_connect/order.ts", "_connect/history_calls.ts"],
+  ["_connect/order.ts", "_connect/emit.ts"],
+  ["_connect/address_queue.ts", "_connect/answers.ts"],
+  ["_connect/history_calls.ts", "_connect/answers.ts"],
+  // The race: attempt → dial; a denied bind, and the combined error.
+  ["_connect/attempt.ts", "_connect/dial.ts"],
+  ["_connect/attempt.ts", "_connect/failure.ts"],
+  ["_connect/dial.ts", "_connect/permission.ts"],
+  ["_connect/failure.ts", "_connect/permission.ts"],
 ];
 
 /** Modules whose imports are not checked (only for cycles). */
