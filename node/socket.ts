@@ -1,20 +1,21 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The socket of `node.ts`: a `node:stream` `Duplex` with the surface of
-// `node:net`'s `Socket` over a `Deno.TcpConn` or `Deno.TlsConn`. Reads into
-// buffers that suit the flow (`_read_buffers.ts`), writes that complete once
-// the connection has taken the data, backpressure both ways, the inactivity
-// timer (`_idle_timer.ts`), settings kept until connected. `node.ts` makes it
-// and exports its type only: the constructor is not for users.
-import { Buffer } from "node:buffer";
+// The socket of `createConnection()` and `toNodeSocket()`: a `node:stream`
+// `Duplex` with the surface of `node:net`'s `Socket` over a `Deno.TcpConn` or
+// `Deno.TlsConn`. Its read path is `_reader.ts`, its write path
+// `_writer.ts`, its inactivity timer `_idle_timer.ts`; settings are kept
+// until connected. `connection.ts` makes it (through
+// `_access.ts`); `mod.ts` exports its type only: the constructor is not for
+// users.
 import { nextTick } from "node:process";
 import { Duplex } from "node:stream";
-import { withCode } from "../_common/errors.ts";
 import { closeQuietly } from "../_common/conn.ts";
-import { IdleTimer } from "./_idle_timer.ts";
 import { familyOf } from "../_common/ip.ts";
-import { nodeCodeOf } from "../_common/map_error.ts";
-import { ReadBuffers } from "./_read_buffers.ts";
 import { show } from "../_common/show.ts";
+import { SOCKET_ACCESS } from "./_access.ts";
+import { withNodeCode } from "./_errors.ts";
+import { IdleTimer } from "./_idle_timer.ts";
+import { Reader } from "./_reader.ts";
+import { joinChunks, writeAll } from "./_writer.ts";
 
 /** A connection this module can wrap: TCP, or TLS over TCP. */
 export type NodeSocketConn = Deno.TcpConn | Deno.TlsConn;
@@ -29,48 +30,9 @@ export interface NodeSocketAddress {
   port: number;
 }
 
-/** The same error, with the `code` that `node:net` would have set. */
-function withNodeCode(error: unknown): Error {
-  const result = error instanceof Error ? error : new Error(String(error));
-  const code = nodeCodeOf(result);
-  if (code && (result as { code?: unknown }).code === undefined) {
-    try {
-      withCode(result, code);
-    } catch {
-      // A frozen error keeps its shape.
-    }
-  }
-  return result;
-}
-
 function familyName(address: string): "IPv4" | "IPv6" {
   return familyOf(address) === 6 ? "IPv6" : "IPv4";
 }
-
-/** Whether `conn` is a TLS connection. */
-export function isTls(conn: NodeSocketConn): conn is Deno.TlsConn {
-  return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
-}
-
-// Access to the socket's private parts, for the two functions of `node.ts`
-// that make one (set in the class's static block).
-/**
- * Makes the socket use the connection, now or once `ready` gives it; then
- * calls `onUse`, which must not throw.
- */
-export let attach: (
-  socket: NodeSocket,
-  ready: NodeSocketConn | Promise<NodeSocketConn>,
-  abort: AbortController | undefined,
-  onUse: (conn: NodeSocketConn) => void,
-) => void;
-/** The TCP race is won: `connect` and `ready`. */
-export let markConnected: (socket: NodeSocket, address: Deno.NetAddr) => void;
-/** The TLS handshake is done: `secureConnect`. */
-export let markSecured: (
-  socket: NodeSocket,
-  alpnProtocol: string | null,
-) => void;
 
 /**
  * A `node:stream` `Duplex` with the surface of `node:net`'s `Socket` (and,
@@ -112,10 +74,12 @@ export let markSecured: (
  */
 export class NodeSocket extends Duplex {
   static {
-    attach = (socket, ready, abort, onUse) =>
-      socket.#attach(ready, abort, onUse);
-    markConnected = (socket, address) => socket.#connected(address);
-    markSecured = (socket, alpnProtocol) => socket.#secured(alpnProtocol);
+    SOCKET_ACCESS.attach = (socket, ready, abort, onUse) =>
+      (socket as NodeSocket).#attach(ready, abort, onUse);
+    SOCKET_ACCESS.connected = (socket, address) =>
+      (socket as NodeSocket).#connected(address);
+    SOCKET_ACCESS.secured = (socket, alpnProtocol) =>
+      (socket as NodeSocket).#secured(alpnProtocol);
   }
 
   #conn: NodeSocketConn | undefined;
@@ -123,9 +87,10 @@ export class NodeSocket extends Duplex {
   #dial: AbortController | undefined;
   /** Settles when the dial has settled, one way or the other. */
   #dialled: Promise<unknown> = Promise.resolve();
-  /** The read loop, while one runs. */
-  #reading: Promise<void> | undefined;
-  #buffers = new ReadBuffers();
+  #reader = new Reader(this, (n) => {
+    this.#bytesRead += n;
+    this.#idle.touch();
+  });
   #noDelay: boolean | undefined;
   #keepAlive: boolean | undefined;
   #refed = true;
@@ -161,7 +126,7 @@ export class NodeSocket extends Duplex {
   authorized: boolean | undefined = undefined;
 
   /**
-   * Internal: `node.ts` exports the type only. Sockets come from
+   * Internal: `mod.ts` exports the type only. Sockets come from
    * {@linkcode createConnection} and {@linkcode toNodeSocket}; one made
    * here would do nothing.
    *
@@ -354,7 +319,7 @@ export class NodeSocket extends Duplex {
     this.#setRemote(conn.remoteAddr);
     if (!this.#refed) conn.unref();
     this.#applySettings();
-    this.#readIfWanted();
+    this.#reader.use(conn);
   }
 
   #connected(address: Deno.NetAddr): void {
@@ -388,40 +353,9 @@ export class NodeSocket extends Duplex {
     }
   }
 
-  /** Whether the consumer asked for data that no read loop is fetching. */
-  #wanted = false;
-
   /** Starts reading from the connection (`Readable` calls it). */
   override _read(): void {
-    this.#wanted = true;
-    this.#readIfWanted();
-  }
-
-  #readIfWanted(): void {
-    if (!this.#wanted || this.#reading || !this.#conn) return;
-    this.#wanted = false;
-    this.#reading = this.#readLoop(this.#conn).finally(() => {
-      this.#reading = undefined;
-    });
-  }
-
-  async #readLoop(conn: NodeSocketConn): Promise<void> {
-    try {
-      while (!this.destroyed) {
-        const target = this.#buffers.next();
-        const n = await conn.read(target);
-        if (this.destroyed) return;
-        if (n === null) {
-          this.push(null);
-          return;
-        }
-        this.#bytesRead += n;
-        this.#idle.touch();
-        if (!this.push(this.#buffers.take(n))) return;
-      }
-    } catch (error) {
-      if (!this.destroyed) this.destroy(withNodeCode(error));
-    }
+    this.#reader.want();
   }
 
   /**
@@ -449,24 +383,14 @@ export class NodeSocket extends Duplex {
     chunks: { chunk: Uint8Array }[],
     callback: (error?: Error | null) => void,
   ): void {
-    const data = chunks.length === 1
-      ? chunks[0]!.chunk
-      : Buffer.concat(chunks.map(({ chunk }) => chunk));
-    this.#writeAll(data).then(() => callback(), callback);
+    this.#writeAll(joinChunks(chunks)).then(() => callback(), callback);
   }
 
   async #writeAll(data: Uint8Array): Promise<void> {
     const conn = this.#conn ?? await this.#ready!;
-    try {
-      let offset = 0;
-      while (offset < data.length) {
-        offset += await conn.write(data.subarray(offset));
-      }
-      this.#bytesWritten += data.length;
-      this.#idle.touch();
-    } catch (error) {
-      throw withNodeCode(error);
-    }
+    await writeAll(conn, data);
+    this.#bytesWritten += data.length;
+    this.#idle.touch();
   }
 
   /**
@@ -499,10 +423,10 @@ export class NodeSocket extends Duplex {
       new DOMException("The socket was destroyed", "AbortError"),
     );
     if (this.#conn) closeQuietly(this.#conn);
-    this.#buffers.release();
+    this.#reader.release();
     // `close` means that nothing is left: the dial has settled and the
     // pending read has ended.
-    Promise.all([this.#dialled, this.#reading]).finally(() => {
+    Promise.all([this.#dialled, this.#reader.reading]).finally(() => {
       callback(error);
       // After `error`, which Duplex emits on the next tick.
       nextTick(() => this.emit("close", error !== null));
