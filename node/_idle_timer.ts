@@ -1,5 +1,5 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The inactivity timer of the socket of `node.ts` (`net.Socket#setTimeout`):
+// The inactivity timer of the socket of `socket.ts` (`net.Socket#setTimeout`):
 // one timer per period, whatever the traffic; activity only moves the mark
 // that the timer checks when it fires.
 

@@ -1,5 +1,5 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Where the socket of `node.ts` reads into. Small reads use a small buffer of
+// Where the socket of `socket.ts` reads into. Small reads use a small buffer of
 // the socket's own, copied out: an idle socket holds no more than that. Once
 // a read fills it, reads fill a large slab from one end to the other, and
 // each chunk handed on is a view of it: one allocation serves many reads, no

@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The options that npm clients hand their connect hooks, in `node:net` and
 // `node:tls` names, translated into `connect()`'s: `fromNodeOptions()`,
-// exported by `node.ts`. Only own properties are read, and what would change
+// exported by `mod.ts`. Only own properties are read, and what would change
 // how the server is verified is refused, never mapped or ignored.
 import type { ConnectOptions, ConnectTarget } from "../types.ts";
 import { show } from "../_common/show.ts";

@@ -1,20 +1,21 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The socket of `node.ts`: a `node:stream` `Duplex` with the surface of
-// `node:net`'s `Socket` over a `Deno.TcpConn` or `Deno.TlsConn`. Reads into
-// buffers that suit the flow (`_read_buffers.ts`), writes that complete once
-// the connection has taken the data, backpressure both ways, the inactivity
-// timer (`_idle_timer.ts`), settings kept until connected. `node.ts` makes it
-// and exports its type only: the constructor is not for users.
-import { Buffer } from "node:buffer";
+// The socket of `createConnection()` and `toNodeSocket()`: a `node:stream`
+// `Duplex` with the surface of `node:net`'s `Socket` over a `Deno.TcpConn` or
+// `Deno.TlsConn`. Its read path is `_reader.ts`, its write path
+// `_writer.ts`, its inactivity timer `_idle_timer.ts`; settings are kept
+// until connected. `connection.ts` makes it (through
+// `_access.ts`); `mod.ts` exports its type only: the constructor is not for
+// users.
 import { nextTick } from "node:process";
 import { Duplex } from "node:stream";
-import { withCode } from "../_common/errors.ts";
 import { closeQuietly } from "../_common/conn.ts";
-import { IdleTimer } from "./_idle_timer.ts";
 import { familyOf } from "../_common/ip.ts";
-import { nodeCodeOf } from "../_common/map_error.ts";
-import { ReadBuffers } from "./_read_buffers.ts";
 import { show } from "../_common/show.ts";
+import { SOCKET_ACCESS } from "./_access.ts";
+import { withNodeCode } from "./_errors.ts";
+import { IdleTimer } from "./_idle_timer.ts";
+import { Reader } from "./_reader.ts";
+import { joinChunks, writeAll } from "./_writer.ts";
 
 /** A connection this module can wrap: TCP, or TLS over TCP. */
 export type NodeSocketConn = Deno.TcpConn | Deno.TlsConn;
@@ -29,48 +30,9 @@ export interface NodeSocketAddress {
   port: number;
 }
 
-/** The same error, with the `code` that `node:net` would have set. */
-function withNodeCode(error: unknown): Error {
-  const result = error instanceof Error ? error : new Error(String(error));
-  const code = nodeCodeOf(result);
-  if (code && (result as { code?: unknown }).code === undefined) {
-    try {
-      withCode(result, code);
-    } catch {
-      // A frozen error keeps its shape.
-    }
-  }
-  return result;
-}
-
 function familyName(address: string): "IPv4" | "IPv6" {
   return familyOf(address) === 6 ? "IPv6" : "IPv4";
 }
-
-/** Whether `conn` is a TLS connection. */
-export function isTls(conn: NodeSocketConn): conn is Deno.TlsConn {
-  return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
-}
-
-// Access to the socket's private parts, for the two functions of `node.ts`
-// that make one (set in the class's static block).
-/**
- * Makes the socket use the connection, now or once `ready` gives it; then
- * calls `onUse`, which must not throw.
- */
-export let attach: (
-  socket: NodeSocket,
-  ready: NodeSocketConn | Promise<NodeSocketConn>,
-  abort: AbortController | undefined,
-  onUse: (conn: NodeSocketConn) => void,
-) => void;
-/** The TCP race is won: `connect` and `ready`. */
-export let markConnected: (socket: NodeSocket, address: Deno.NetAddr) => void;
-/** The TLS handshake is done: `secureConnect`. */
-export let markSecured: (
-  socket: NodeSocket,
-  alpnProtocol: string | null,
-) => void;
 
 /**
  * A `node:stream` `Duplex` with the surface of `node:net`'s `Socket` (and,
@@ -112,10 +74,12 @@ export let markSecured: (
  */
 export class NodeSocket extends Duplex {
   static {
-    attach = (socket, ready, abort, onUse) =>
-      socket.#attach(ready, abort, onUse);
-    markConnected = (socket, address) => socket.#connected(address);
-    markSecured = (socket, alpnProtocol) => socket.#secured(alpnProtocol);
+    SOCKET_ACCESS.attach = (socket, ready, abort, onUse) =>
+      (socket as NodeSocket).#attach(ready, abort, onUse);
+    SOCKET_ACCESS.connected = (socket, address) =>
+      (socket as NodeSocket).#connected(address);
+    SOCKET_ACCESS.secured = (socket, alpnProtocol) =>
+      (socket as NodeSocket).#secured(alpnProtocol);
   }
 
   #conn: NodeSocketConn | undefined;
@@ -123,9 +87,10 @@ export class NodeSocket extends Duplex {
   #dial: AbortController | undefined;
   /** Settles when the dial has settled, one way or the other. */
   #dialled: Promise<unknown> = Promise.resolve();
-  /** The read loop, while one runs. */
-  #reading: Promise<void> | undefined;
-  #buffers = new ReadBuffers();
+  #reader = new Reader(this, (n) => {
+    this.#bytesRead += n;
+    this.#idle.touch();
+  });
   #noDelay: boolean | undefined;
   #keepAlive: boolean | undefined;
   #refed = true;
@@ -135,54 +100,285 @@ export class NodeSocket extends Duplex {
   #bytesRead = 0;
   #bytesWritten = 0;
 
-  /** Whether the socket is still dialling (`node:net`'s `connecting`). */
+  /**
+   * Whether the socket is still dialling (`node:net`'s `connecting`).
+   *
+   * @example Dialling, then connected
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket.connecting, true);
+   * await once(socket, "connect");
+   * assertEquals(socket.connecting, false);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
+   */
   connecting = false;
-  /** The peer's IP address, once known. */
+  /**
+   * The peer's IP address, once known.
+   *
+   * @example The peer's address
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * assertEquals(socket.remoteAddress, "127.0.0.1");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
+   */
   remoteAddress: string | undefined = undefined;
-  /** The peer's port, once known. */
+  /**
+   * The peer's port, once known.
+   *
+   * @example The peer's port
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * assertEquals(socket.remotePort, server.addr.port);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
+   */
   remotePort: number | undefined = undefined;
-  /** `"IPv4"` or `"IPv6"`, once the peer is known. */
+  /**
+   * `"IPv4"` or `"IPv6"`, once the peer is known.
+   *
+   * @example The peer's family
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * assertEquals(socket.remoteFamily, "IPv4");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
+   */
   remoteFamily: string | undefined = undefined;
-  /** The local IP address, once connected. */
+  /**
+   * The local IP address, once connected.
+   *
+   * @example The local address
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * assertEquals(socket.localAddress, "127.0.0.1");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
+   */
   localAddress: string | undefined = undefined;
-  /** The local port, once connected. */
+  /**
+   * The local port, once connected.
+   *
+   * @example The local port, as the server sees it
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * const conn = await accepted;
+   * assertEquals(socket.localPort, conn.remoteAddr.port);
+   * socket.destroy();
+   * await once(socket, "close");
+   * conn.close();
+   * ```
+   */
   localPort: number | undefined = undefined;
-  /** `true` on a TLS socket, as `node:tls` sets it. */
+  /**
+   * `true` on a TLS socket, as `node:tls` sets it.
+   *
+   * @example Unset over TCP
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * assertEquals(socket.encrypted, undefined);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
+   */
   encrypted: boolean | undefined = undefined;
   /**
    * The protocol chosen through ALPN on a TLS socket once the handshake is
    * done, or `false` when none was (as `node:tls`).
+   *
+   * @example Unset over TCP
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * assertEquals(socket.alpnProtocol, undefined);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   alpnProtocol: string | false | null | undefined = undefined;
   /**
    * `true` on a TLS socket once the handshake is done: the certificate was
    * verified (an unverified one fails the connection).
+   *
+   * @example Unset over TCP
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * assertEquals(socket.authorized, undefined);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   authorized: boolean | undefined = undefined;
 
   /**
-   * Internal: `node.ts` exports the type only. Sockets come from
+   * Internal: `mod.ts` exports the type only. Sockets come from
    * {@linkcode createConnection} and {@linkcode toNodeSocket}; one made
    * here would do nothing.
    *
    * @param allowHalfOpen Whether the socket stays writable after the peer has
    * ended its side.
+   *
+   * @example Sockets come from createConnection()
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   * import { Duplex } from "node:stream";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket instanceof Duplex, true);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   constructor(allowHalfOpen = false) {
     super({ allowHalfOpen, emitClose: false, decodeStrings: true });
   }
 
-  /** Bytes received so far. */
+  /**
+   * Bytes received so far.
+   *
+   * @example Bytes received
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * server.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * socket.write("hello");
+   * await once(socket, "data");
+   * assertEquals(socket.bytesRead, 5);
+   * socket.destroy();
+   * await once(socket, "close");
+   * ```
+   */
   get bytesRead(): number {
     return this.#bytesRead;
   }
 
-  /** Bytes the connection has taken so far. */
+  /**
+   * Bytes the connection has taken so far.
+   *
+   * @example Bytes sent
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * server.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * socket.write("hello");
+   * await once(socket, "data");
+   * assertEquals(socket.bytesWritten, 5);
+   * socket.destroy();
+   * await once(socket, "close");
+   * ```
+   */
   get bytesWritten(): number {
     return this.#bytesWritten;
   }
 
-  /** Whether the socket is not connected yet (`node:net`'s `pending`). */
+  /**
+   * Whether the socket is not connected yet (`node:net`'s `pending`).
+   *
+   * @example Pending until connected
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket.pending, true);
+   * await once(socket, "connect");
+   * assertEquals(socket.pending, false);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
+   */
   get pending(): boolean {
     return this.#conn === undefined;
   }
@@ -190,6 +386,23 @@ export class NodeSocket extends Duplex {
   /**
    * `"opening"`, `"open"`, `"readOnly"`, `"writeOnly"` or `"closed"`, as
    * `node:net`.
+   *
+   * @example From opening to open
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket.readyState, "opening");
+   * await once(socket, "connect");
+   * assertEquals(socket.readyState, "open");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   get readyState(): string {
     if (this.connecting) return "opening";
@@ -203,6 +416,24 @@ export class NodeSocket extends Duplex {
    * The local address, as `node:net`'s `address()`.
    *
    * @returns The local address, port and family; empty before connecting.
+   *
+   * @example The local address
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket.address(), {});
+   * await once(socket, "connect");
+   * assertEquals(socket.address().address, "127.0.0.1");
+   * assertEquals(socket.address().family, "IPv4");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   address(): NodeSocketAddress | Record<string, never> {
     if (this.localAddress === undefined) return {};
@@ -220,6 +451,22 @@ export class NodeSocket extends Duplex {
    * @param args Whatever `node:net`'s `connect()` takes; only a trailing
    * function is used.
    * @returns The socket.
+   *
+   * @example Wait for the connection
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await new Promise<void>((resolve) => socket.connect(server.addr.port, resolve));
+   * assertEquals(socket.readyState, "open");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   connect(...args: unknown[]): this {
     const listener = args.findLast((a) => typeof a === "function") as
@@ -242,6 +489,22 @@ export class NodeSocket extends Duplex {
    *
    * @param noDelay `true` to send small writes at once.
    * @returns The socket.
+   *
+   * @example Small writes at once
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket.setNoDelay(true), socket);
+   * await once(socket, "connect");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   setNoDelay(noDelay = true): this {
     this.#noDelay = noDelay;
@@ -256,6 +519,22 @@ export class NodeSocket extends Duplex {
    * @param enable Whether to send keep-alive probes.
    * @param _initialDelay Ignored: Deno does not set the delay.
    * @returns The socket.
+   *
+   * @example Keep-alive probes
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket.setKeepAlive(true), socket);
+   * await once(socket, "connect");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   setKeepAlive(enable = false, _initialDelay?: number): this {
     this.#keepAlive = enable;
@@ -270,6 +549,26 @@ export class NodeSocket extends Duplex {
    * @param timeout Milliseconds of inactivity.
    * @param callback Added as a `timeout` listener.
    * @returns The socket.
+   *
+   * @example Told of inactivity
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
+   * let idle = false;
+   * socket.setTimeout(10, () => idle = true);
+   * await once(socket, "timeout");
+   * assertEquals(idle, true);
+   * socket.setTimeout(0);
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   setTimeout(timeout: number, callback?: () => void): this {
     if (typeof timeout !== "number" || !(timeout >= 0)) {
@@ -292,6 +591,22 @@ export class NodeSocket extends Duplex {
    * Lets the process exit while the socket is open.
    *
    * @returns The socket.
+   *
+   * @example A socket that lets the process exit
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * assertEquals(socket.unref(), socket);
+   * await once(socket, "connect");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   unref(): this {
     this.#refed = false;
@@ -304,6 +619,23 @@ export class NodeSocket extends Duplex {
    * Keeps the process alive while the socket is open (the default).
    *
    * @returns The socket.
+   *
+   * @example Back to keeping the process alive
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * socket.unref();
+   * assertEquals(socket.ref(), socket);
+   * await once(socket, "connect");
+   * socket.destroy();
+   * await once(socket, "close");
+   * (await accepted).close();
+   * ```
    */
   ref(): this {
     this.#refed = true;
@@ -312,7 +644,24 @@ export class NodeSocket extends Duplex {
     return this;
   }
 
-  /** Ends the writable side, then destroys the socket once it has finished. */
+  /**
+   * Ends the writable side, then destroys the socket once it has finished.
+   *
+   * @example End, then close
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * server.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * socket.resume();
+   * socket.destroySoon();
+   * await once(socket, "close");
+   * assertEquals(socket.destroyed, true);
+   * ```
+   */
   destroySoon(): void {
     if (this.writable) this.end();
     if (this.writableFinished) this.destroy();
@@ -354,7 +703,7 @@ export class NodeSocket extends Duplex {
     this.#setRemote(conn.remoteAddr);
     if (!this.#refed) conn.unref();
     this.#applySettings();
-    this.#readIfWanted();
+    this.#reader.use(conn);
   }
 
   #connected(address: Deno.NetAddr): void {
@@ -388,40 +737,27 @@ export class NodeSocket extends Duplex {
     }
   }
 
-  /** Whether the consumer asked for data that no read loop is fetching. */
-  #wanted = false;
-
-  /** Starts reading from the connection (`Readable` calls it). */
+  /**
+   * Starts reading from the connection (`Readable` calls it).
+   *
+   * @example Reading calls it
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * server.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * socket.write("hi");
+   * const [data] = await once(socket, "data");
+   * assertEquals(String(data), "hi");
+   * socket.destroy();
+   * await once(socket, "close");
+   * ```
+   */
   override _read(): void {
-    this.#wanted = true;
-    this.#readIfWanted();
-  }
-
-  #readIfWanted(): void {
-    if (!this.#wanted || this.#reading || !this.#conn) return;
-    this.#wanted = false;
-    this.#reading = this.#readLoop(this.#conn).finally(() => {
-      this.#reading = undefined;
-    });
-  }
-
-  async #readLoop(conn: NodeSocketConn): Promise<void> {
-    try {
-      while (!this.destroyed) {
-        const target = this.#buffers.next();
-        const n = await conn.read(target);
-        if (this.destroyed) return;
-        if (n === null) {
-          this.push(null);
-          return;
-        }
-        this.#bytesRead += n;
-        this.#idle.touch();
-        if (!this.push(this.#buffers.take(n))) return;
-      }
-    } catch (error) {
-      if (!this.destroyed) this.destroy(withNodeCode(error));
-    }
+    this.#reader.want();
   }
 
   /**
@@ -430,6 +766,21 @@ export class NodeSocket extends Duplex {
    * @param chunk The bytes.
    * @param _encoding Unused: strings arrive as bytes.
    * @param callback Called once the connection has taken every byte.
+   *
+   * @example Writing calls it
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * server.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await new Promise((resolve) => socket.write("hi", resolve));
+   * assertEquals(socket.bytesWritten, 2);
+   * socket.destroy();
+   * await once(socket, "close");
+   * ```
    */
   override _write(
     chunk: Uint8Array,
@@ -444,29 +795,39 @@ export class NodeSocket extends Duplex {
    *
    * @param chunks The chunks.
    * @param callback Called once the connection has taken every byte.
+   *
+   * @example Writes buffered while corked go as one
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * server.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await new Promise((resolve) => {
+   *   socket.cork();
+   *   socket.write("a");
+   *   socket.write("b", resolve);
+   *   socket.uncork();
+   * });
+   * assertEquals(socket.bytesWritten, 2);
+   * socket.destroy();
+   * await once(socket, "close");
+   * ```
    */
   override _writev(
     chunks: { chunk: Uint8Array }[],
     callback: (error?: Error | null) => void,
   ): void {
-    const data = chunks.length === 1
-      ? chunks[0]!.chunk
-      : Buffer.concat(chunks.map(({ chunk }) => chunk));
-    this.#writeAll(data).then(() => callback(), callback);
+    this.#writeAll(joinChunks(chunks)).then(() => callback(), callback);
   }
 
   async #writeAll(data: Uint8Array): Promise<void> {
     const conn = this.#conn ?? await this.#ready!;
-    try {
-      let offset = 0;
-      while (offset < data.length) {
-        offset += await conn.write(data.subarray(offset));
-      }
-      this.#bytesWritten += data.length;
-      this.#idle.touch();
-    } catch (error) {
-      throw withNodeCode(error);
-    }
+    await writeAll(conn, data);
+    this.#bytesWritten += data.length;
+    this.#idle.touch();
   }
 
   /**
@@ -474,6 +835,22 @@ export class NodeSocket extends Duplex {
    * (`Writable` calls it).
    *
    * @param callback Called once done.
+   *
+   * @example Ending calls it
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * server.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * socket.resume();
+   * socket.end("bye");
+   * await once(socket, "finish");
+   * assertEquals(socket.writableFinished, true);
+   * await once(socket, "close");
+   * ```
    */
   override _final(callback: (error?: Error | null) => void): void {
     (async () => {
@@ -489,6 +866,21 @@ export class NodeSocket extends Duplex {
    *
    * @param error The error the socket is destroyed with, if any.
    * @param callback Called once nothing is left.
+   *
+   * @example Destroying calls it
+   * ```ts
+   * import { createConnection } from "@happy-eyeballs/connect/node";
+   * import { assertEquals } from "@std/assert";
+   * import { once } from "node:events";
+   *
+   * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+   * const accepted = server.accept();
+   * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * socket.destroy();
+   * const [hadError] = await once(socket, "close");
+   * assertEquals(hadError, false);
+   * (await accepted).close();
+   * ```
    */
   override _destroy(
     error: Error | null,
@@ -499,10 +891,10 @@ export class NodeSocket extends Duplex {
       new DOMException("The socket was destroyed", "AbortError"),
     );
     if (this.#conn) closeQuietly(this.#conn);
-    this.#buffers.release();
+    this.#reader.release();
     // `close` means that nothing is left: the dial has settled and the
     // pending read has ended.
-    Promise.all([this.#dialled, this.#reading]).finally(() => {
+    Promise.all([this.#dialled, this.#reader.reading]).finally(() => {
       callback(error);
       // After `error`, which Duplex emits on the next tick.
       nextTick(() => this.emit("close", error !== null));

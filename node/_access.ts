@@ -1,0 +1,43 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// What `connection.ts` may do to the sockets it makes, beyond their public
+// surface: hand them their connection and tell them how the dial went. The
+// socket class fills `SOCKET_ACCESS` in its static block, with functions that
+// reach its private fields; nothing outside `node/` imports this module.
+import type { Duplex } from "node:stream";
+
+/** A connection the socket can wrap: TCP, or TLS over TCP. */
+export type Conn = Deno.TcpConn | Deno.TlsConn;
+
+/** The private operations of the socket of `socket.ts`. */
+export interface SocketAccess {
+  /**
+   * Makes the socket use the connection, now or once `ready` gives it; then
+   * calls `onUse`, which must not throw.
+   */
+  attach(
+    socket: Duplex,
+    ready: Conn | Promise<Conn>,
+    abort: AbortController | undefined,
+    onUse: (conn: Conn) => void,
+  ): void;
+  /** The TCP race is won: `connect` and `ready`. */
+  connected(socket: Duplex, address: Deno.NetAddr): void;
+  /** The TLS handshake is done: `secureConnect`. */
+  secured(socket: Duplex, alpnProtocol: string | null): void;
+}
+
+function unset(): never {
+  throw new Error("The socket class is not loaded");
+}
+
+/** Filled by the socket class when its module loads. */
+export const SOCKET_ACCESS: SocketAccess = {
+  attach: unset,
+  connected: unset,
+  secured: unset,
+};
+
+/** Whether `conn` is a TLS connection. */
+export function isTls(conn: Conn): conn is Deno.TlsConn {
+  return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
+}
