@@ -5,8 +5,11 @@
 // numeric forms): dotted-quad IPv4 without leading zeros, IPv6 in any RFC 4291
 // text form, with an optional zone id (`fe80::1%eth0`). No `node:*` import,
 // so that importing it costs nothing and runs anywhere.
-/** An IP address family (as `Family` of `types.ts`, which this leaf does not import). */
-type Family = 4 | 6;
+/**
+ * An IP address family: `Family` of `types.ts`, here too so that this leaf
+ * imports nothing.
+ */
+export type Family = 4 | 6;
 
 const ZONE_ID = /^[0-9A-Za-z\-.:]+$/;
 

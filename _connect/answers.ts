@@ -4,10 +4,10 @@
 // in how many addresses they may bring, yielding to timers and I/O between
 // batches, and told when no more are wanted.
 import { delay } from "@std/async/delay";
-import type { Family } from "../types.ts";
 import { show } from "../_common/show.ts";
 import {
   canonicalIp,
+  type Family,
   familyOf,
   hasZoneId,
   ipVersion,

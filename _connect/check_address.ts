@@ -11,7 +11,6 @@ import {
 } from "../_common/ip.ts";
 import { checkKnownKeys, show } from "../_common/show.ts";
 import { ownOptions } from "../_common/own_options.ts";
-import type { LocalAddr } from "../types.ts";
 import { toAscii } from "../_common/idna.ts";
 
 const ACTION = "Cannot connect";
@@ -117,7 +116,7 @@ export function checkLocalAddr(
     // A Deno.NetAddr of TCP is welcome; nothing else is.
     invalid(TypeError, "localAddr.transport", '"tcp" if given', transport);
   }
-  const { hostname, port = 0 } = own as Partial<LocalAddr>;
+  const { hostname, port = 0 } = own as { hostname?: unknown; port?: unknown };
   return {
     hostname: checkHostname("localAddr.hostname", hostname),
     port: checkPort("localAddr.port", port, 0),

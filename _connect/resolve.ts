@@ -7,7 +7,6 @@ import { NEVER } from "../_common/timer.ts";
 import { abortable } from "@std/async/abortable";
 import type { Family, Resolver } from "../types.ts";
 import type { Checked } from "./options.ts";
-import type { CallContext } from "./context.ts";
 import {
   checkAddresses,
   closeBatches,
@@ -352,11 +351,12 @@ export type Resolved =
  * Resolves the addresses of one race from `source`: the history's
  * remembered ones as they are, else a look-up (the system resolver, or the
  * caller's `resolver`, and `localAddr`). Only the caller's signal, a
- * resolver or `localAddr` make it use the call's signal.
+ * resolver or `localAddr` make it use the call's signal (`call.inner`, of
+ * the call's context).
  */
 export async function resolveSource(
   checked: Checked,
-  call: CallContext,
+  call: { readonly inner: AbortSignal },
   source: Source,
 ): Promise<Resolved> {
   const { hostname, port, family, literal, signal } = checked;

@@ -3,7 +3,7 @@
 // concurrent look-ups of one name share one call, and at most
 // MAX_SYSTEM_LOOKUPS run at once in the process.
 import { lookup } from "node:dns/promises";
-import type { Family } from "../types.ts";
+import type { Family } from "../_common/ip.ts";
 import { MAX_ADDRESSES } from "./answers.ts";
 
 /** The look-ups under way, by family and name. */

@@ -91,7 +91,6 @@ export const PIPELINE: [string, string][] = [
   ["_connect/remembered.ts", "_connect/options.ts"],
   ["_connect/remembered.ts", "_connect/context.ts"],
   ["_connect/resolve.ts", "_connect/options.ts"],
-  ["_connect/resolve.ts", "_connect/context.ts"],
   ["_connect/order.ts", "_connect/options.ts"],
   ["_connect/order.ts", "_connect/context.ts"],
   ["_connect/race.ts", "_connect/context.ts"],
