@@ -154,6 +154,7 @@ async function serving(
   dir: string,
   port: number,
   tlsPort?: number,
+  ready?: string,
 ): Promise<RealServer> {
   const stopped = async () => {
     await stop(child, signal);
@@ -162,6 +163,7 @@ async function serving(
   try {
     await waitForPort(port, child, name, log);
     if (tlsPort !== undefined) await waitForPort(tlsPort, child, name, log);
+    if (ready !== undefined) await waitForLog(ready, name, log);
   } catch (error) {
     await stopped();
     throw error;
@@ -172,6 +174,25 @@ async function serving(
     ...(tlsPort === undefined ? {} : { tlsPort }),
     [Symbol.asyncDispose]: stopped,
   };
+}
+
+/**
+ * Waits until `name` logs `ready`: a server that accepts connections may
+ * still refuse sessions while it starts (PostgreSQL: "the database system is
+ * starting up").
+ */
+async function waitForLog(
+  ready: string,
+  name: string,
+  log: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!log().includes(ready)) {
+    if (Date.now() > deadline) {
+      throw new Error(`${name} did not log "${ready}" within 30 s:\n${log()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** The PostgreSQL role and database the tests use (trust authentication). */
@@ -247,7 +268,15 @@ export async function startPostgres(): Promise<RealServer> {
     throw error;
   }
   // SIGINT: PostgreSQL's "fast shutdown".
-  return await serving("postgres", spawned, "SIGINT", dir, port);
+  return await serving(
+    "postgres",
+    spawned,
+    "SIGINT",
+    dir,
+    port,
+    undefined,
+    "database system is ready to accept connections",
+  );
 }
 
 /** Starts `redis-server` on `127.0.0.1`, without persistence. */
