@@ -299,7 +299,22 @@ export class ConnectHistory {
     );
   }
 
-  /** How many destinations are remembered, counting expired ones. */
+  /**
+   * How many destinations are remembered, counting expired ones.
+   *
+   * @example Count the destinations
+   * ```ts
+   * import { ConnectHistory } from "@happy-eyeballs/connect/history";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const history = new ConnectHistory();
+   * assertEquals(history.size, 0);
+   * history.record("db.test:5432", "::1", 3);
+   * history.record("db.test:5432", "127.0.0.1", 2);
+   * history.record("cache.test:6379", "127.0.0.1", 1);
+   * assertEquals(history.size, 2);
+   * ```
+   */
   get size(): number {
     return this.#entries.size;
   }

@@ -11,13 +11,13 @@
  */
 export type Family = 4 | 6;
 
-const ZONE_ID = /^[0-9A-Za-z\-.:]+$/;
+const ZONE_ID_REGEXP = /^[0-9A-Za-z\-.:]+$/;
 
 /**
  * A dotted-quad IPv4 address: four decimal numbers from 0 to 255, without
  * leading zeros.
  */
-const IPV4 =
+const IPV4_REGEXP =
   /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /**
@@ -27,7 +27,7 @@ const IPV4 =
  * against 600), which is how connect() runs its first few hundred calls.
  */
 export function isIpv4(value: string): boolean {
-  return IPV4.test(value);
+  return IPV4_REGEXP.test(value);
 }
 
 /**
@@ -36,10 +36,12 @@ export function isIpv4(value: string): boolean {
  * characters, as {@linkcode isIpv4}: no arrays, no regular expression but for
  * a zone id.
  */
-export function isIpv6(value: string): boolean {
+function isIpv6(value: string): boolean {
   const percent = value.indexOf("%");
   const end = percent === -1 ? value.length : percent;
-  if (percent !== -1 && !ZONE_ID.test(value.slice(percent + 1))) return false;
+  if (percent !== -1 && !ZONE_ID_REGEXP.test(value.slice(percent + 1))) {
+    return false;
+  }
   let groups = 0;
   let compressed = false;
   let i = 0;
@@ -161,7 +163,7 @@ export function hasZoneId(address: string): boolean {
 export function canonicalIp(address: string): string {
   if (!address.includes(":")) return address;
   // The common short forms are already canonical: skip the URL parser.
-  if (CANONICAL_IPV6.test(address)) return address;
+  if (CANONICAL_IPV6_REGEXP.test(address)) return address;
   const canonical = new URL(`http://[${address}]`).hostname.slice(1, -1);
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
   if (!mapped) return canonical;
@@ -175,7 +177,7 @@ export function canonicalIp(address: string): string {
  * leading zeros, one `::` for at least two zero groups. Cheap to test; the
  * URL parser handles the rest.
  */
-const CANONICAL_IPV6 =
+const CANONICAL_IPV6_REGEXP =
   /^(?:::1|(?:[1-9a-f][0-9a-f]{0,3}:){1,4}:(?:[1-9a-f][0-9a-f]{0,3})?)$/;
 
 /** The local addresses to bind (`localAddr` resolved) and the local port. */

@@ -52,7 +52,7 @@ function ttlOf(answer: unknown): number | undefined {
  * whole answer: a resolver that streams is read on while its batches bring
  * no usable address.
  */
-export async function resolve(
+async function resolve(
   hostname: string,
   family: Family | undefined,
   resolver: Resolver | undefined,
@@ -198,7 +198,7 @@ export interface Targets {
  * The addresses a history remembers for the host name, as targets: what
  * {@linkcode resolveTargets} makes of them without `localAddr`, at once.
  */
-export function rememberedTargets(
+function rememberedTargets(
   options: TargetOptions,
   cached: readonly string[],
 ): Targets {
@@ -219,7 +219,7 @@ export function rememberedTargets(
  * `localAddr` nor a signal to heed: the same, with two promise layers fewer,
  * on the path of most connections by name.
  */
-export function systemTargets(
+function systemTargets(
   options: TargetOptions,
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
@@ -263,7 +263,7 @@ function noAddress(options: TargetOptions): Error {
  * address of the wanted family.
  * @throws {TypeError} If no address has the family of a local address.
  */
-export async function resolveTargets(
+async function resolveTargets(
   options: TargetOptions,
   signal: AbortSignal,
   cancellable: boolean,

@@ -21,7 +21,7 @@ const lookups = new Map<string, Promise<readonly string[]>>();
  * many of those threads; the others wait for their turn, and one whose call
  * has settled by then never starts.
  */
-export const MAX_SYSTEM_LOOKUPS = 16;
+const MAX_SYSTEM_LOOKUPS = 16;
 
 /** How many getaddrinfo calls of ours are under way. */
 let systemLookups = 0;

@@ -8,8 +8,10 @@
  *   `exports`) has JSDoc with an `@example` (`deno doc --json` lists them);
  * - `mod.ts` re-exports every public module at the root;
  * - nothing is exported that nothing imports: each export of a private
- *   library module is imported by another module, tests aside (a re-export
- *   such as `export * from` counts as an import of everything).
+ *   library module (a value: types name the parameters of exported
+ *   functions) is imported by another module (a test that pins it
+ *   counts: a bound or a type a test names is in use; a re-export such as
+ *   `export * from` counts as an import of everything).
  *
  * Prints every finding as `file:line rule` and exits non-zero when there is
  * one.
@@ -17,7 +19,7 @@
  * @module
  */
 
-import { importGraph, isLibraryModule, isTestOrBench, ROOT } from "./_graph.ts";
+import { importGraph, isLibraryModule, ROOT } from "./_graph.ts";
 
 const EXPORT_DECLARATION_REGEXP =
   /^export\s+(?:declare\s+)?(?:default\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|const|let|var|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
@@ -36,9 +38,12 @@ function lineOf(source: string, index: number): number {
 function declaredExports(source: string): Map<string, number> {
   const found = new Map<string, number>();
   for (const match of source.matchAll(EXPORT_DECLARATION_REGEXP)) {
+    // Types name the parameters of exported functions: the values count.
+    if (/\b(?:interface|type)\s+[\w$]+\s*$/.test(match[0])) continue;
     found.set(match[1]!, lineOf(source, match.index));
   }
   for (const match of source.matchAll(EXPORT_LIST_REGEXP)) {
+    if (/^export\s+type\b/.test(match[0])) continue;
     for (const item of match[1]!.split(",")) {
       const name = item.trim().replace(/^type\s+/, "").split(/\s+as\s+/).at(
         -1,
@@ -163,7 +168,6 @@ if (import.meta.main) {
   // Nothing exported that nothing imports.
   const taken = new Map<string, Set<string>>();
   for (const [path, source] of sources) {
-    if (isTestOrBench(path) && path.endsWith("_test.ts")) continue;
     for (const [target, names] of importedNames(path, source)) {
       const set = taken.get(target) ?? new Set<string>();
       for (const name of names) set.add(name);
@@ -177,7 +181,7 @@ if (import.meta.main) {
     for (const [name, line] of declaredExports(source)) {
       if (!used.has(name)) {
         findings.push(
-          `${path}:${line} unused-export: ${name} is imported by no module but tests`,
+          `${path}:${line} unused-export: ${name} is imported by no module`,
         );
       }
     }
