@@ -24,10 +24,21 @@
  *
  * @module
  */
+// What a caller needs first, named first: the index of `deno doc --html` (and
+// JSR's) previews the first names exported.
+export { connect } from "./connect.ts";
+export type {
+  ConnectEvent,
+  ConnectOptions,
+  ConnectTarget,
+  ConnectTlsOptions,
+  TlsOptions,
+} from "./types.ts";
+// Everything else, each public module whole.
 export * from "./connect.ts";
-export * from "./errors.ts";
-export * from "./happy_eyeballs.ts";
+export * from "./types.ts";
 export * from "./tls.ts";
 export * from "./history.ts";
 export * from "./resolve_dns.ts";
-export * from "./types.ts";
+export * from "./errors.ts";
+export * from "./happy_eyeballs.ts";

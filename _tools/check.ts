@@ -5,9 +5,9 @@
  * `deno check` of all code and its JSDoc examples, `deno doc --lint` of every
  * module in deno.json `exports`, no import cycle (`_tools/cycles.ts`), the
  * layering, module sizes and import chain depths (`_tools/layering.ts`), std's
- * checks of the exports (`_tools/check_exports.ts`), every
- * module once in the README's module map (`_tools/module_map.ts`),
- * `deno check` of the examples in the Markdown files at the root, and
+ * checks of the exports (`_tools/check_exports.ts`), every module once in the
+ * module map of `docs/development.md` (`_tools/module_map.ts`), `deno check`
+ * of the examples in the Markdown files at the root and in `docs/`, and
  * `deno publish --dry-run`.
  *
  * Run it through `_tools/std.ts` (as `deno task check` does), which says
@@ -25,11 +25,16 @@ const config = JSON.parse(
 );
 const entryPoints: string[] = Object.values(config.exports ?? {});
 
-// Markdown examples are type-checked, not run (deno.json test.exclude):
-// they may reach out to real hosts.
+// Markdown examples are type-checked here (deno.json test.exclude keeps
+// `deno test --doc` from running them: they may reach out to real hosts);
+// `_tools/readme_test.ts` runs the README's against local servers.
 const markdown: string[] = [];
-for await (const entry of Deno.readDir(ROOT)) {
-  if (entry.isFile && entry.name.endsWith(".md")) markdown.push(entry.name);
+for (const folder of ["", "docs/"]) {
+  for await (const entry of Deno.readDir(new URL(folder || ".", ROOT))) {
+    if (entry.isFile && entry.name.endsWith(".md")) {
+      markdown.push(folder + entry.name);
+    }
+  }
 }
 
 const checks: string[][] = [
@@ -43,7 +48,7 @@ const checks: string[][] = [
   ["run", "-A", "_tools/layering.ts"],
   // std's export checks: class members with examples, mod.ts, unused exports.
   ["run", "-A", "_tools/check_exports.ts"],
-  // The README's module map names every module once.
+  // The module map (docs/development.md) names every module once.
   ["run", "-A", "_tools/module_map.ts"],
 ];
 if (markdown.length > 0) {

@@ -1,10 +1,10 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // deno-lint-ignore-file no-console -- a command-line tool: printing is its job.
 /**
- * Checks that the README's module map (the table after "The modules, one
- * concern each") names every module exactly once, and nothing else: each
- * `.ts` file that is no test at the root and in `_testing/`, `_tools/` and
- * `bench/`, by its path in backticks in the table's first column. Run by
+ * Checks that the module map of `docs/development.md` (the table after "The
+ * modules, one concern each") names every module exactly once, and nothing
+ * else: each `.ts` file that is no test at the root and in the folders below,
+ * by its path in backticks in the table's first column. Run by
  * `deno task check`.
  *
  * @module
@@ -42,12 +42,15 @@ async function modules(): Promise<string[]> {
   return found.sort();
 }
 
-/** The paths named in the first column of the README's module map. */
+/** Where the module map is, from the root. */
+const MAP_FILE = "docs/development.md";
+
+/** The paths named in the first column of the module map. */
 async function mapped(): Promise<string[]> {
-  const readme = await Deno.readTextFile(new URL("README.md", ROOT));
-  const start = readme.indexOf("The modules, one concern each");
-  if (start === -1) throw new Error("README.md has no module map");
-  const lines = readme.slice(start).split("\n");
+  const text = await Deno.readTextFile(new URL(MAP_FILE, ROOT));
+  const start = text.indexOf("The modules, one concern each");
+  if (start === -1) throw new Error(`${MAP_FILE} has no module map`);
+  const lines = text.slice(start).split("\n");
   const first = lines.findIndex((line) => line.startsWith("|"));
   const end = lines.findIndex((line, i) => i > first && !line.startsWith("|"));
   const rows = lines.slice(first, end === -1 ? undefined : end);
@@ -69,6 +72,6 @@ const problems = [
     `${path} is in the module map but is no module`
   ),
 ];
-for (const problem of problems) console.log(`README.md: ${problem}`);
+for (const problem of problems) console.log(`${MAP_FILE}: ${problem}`);
 if (problems.length > 0) Deno.exit(1);
 console.log(`module map: all ${onDisk.length} modules, each once`);
