@@ -4,7 +4,7 @@
 // without end), and checked for the PEM blocks they must hold. A message
 // names the file and the kind of block found, never a byte of the content:
 // a key file is a secret, and any file may be one.
-import { UsageError } from "./_args.ts";
+import { UsageError } from "./_usage.ts";
 import { show, withArticle } from "../_common/show.ts";
 import { visible } from "../_common/visible.ts";
 import { pemBlocks, type PemKind } from "../_common/pem.ts";

@@ -1,6 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals, assertRejects } from "@std/assert";
-import { UsageError } from "./_args.ts";
+import { UsageError } from "./_usage.ts";
 import { MAX_FILE_BYTES, readPemFile } from "./_files.ts";
 
 Deno.test("readPemFile() reads a PEM file of the expected kind", async () => {

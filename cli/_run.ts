@@ -20,7 +20,8 @@ import { messageOf } from "../_common/errors.ts";
 import { palette, wantsColor } from "./_colors.ts";
 import { safeJson, visible } from "../_common/visible.ts";
 import { unbracket } from "../_common/ip.ts";
-import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./_args.ts";
+import { type CliArgs, parseCliArgs } from "./_args.ts";
+import { USAGE, UsageError } from "./_usage.ts";
 import { readPemFile } from "./_files.ts";
 import type {
   AcceptanceReport,
