@@ -17,6 +17,7 @@ import { dnsResolver } from "../resolve_dns.ts";
 import { formatAddress } from "../errors.ts";
 import { checkOptions } from "../_connect/options.ts";
 import { messageOf } from "../_common/errors.ts";
+import { checkClientCertificate } from "../_common/client_certificate.ts";
 import { palette, wantsColor } from "./_colors.ts";
 import { safeJson, visible } from "../_common/visible.ts";
 import { unbracket } from "../_common/ip.ts";
@@ -177,9 +178,6 @@ async function prepare(
   try {
     checkOptions(options);
     if (tls?.cert !== undefined && tls.key !== undefined) {
-      const { checkClientCertificate } = await import(
-        "../_tls/node_tls_conn.ts"
-      );
       await checkClientCertificate(tls.cert, tls.key, "tls.");
     }
   } catch (error) {
