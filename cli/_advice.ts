@@ -3,7 +3,32 @@
 // the command-line tool. Only words: the caller makes them visible (see
 // _visible.ts) before printing, as they quote the network.
 import { messageOf } from "../_common/errors.ts";
-import { errorKind } from "./_report.ts";
+
+/** The kind of an attempt's failure (`ErrorKind` of the report). */
+export type ErrorKind =
+  | "refused"
+  | "timedOut"
+  | "unreachable"
+  | "reset"
+  | "addressNotAvailable"
+  | "addressInUse"
+  | "permission"
+  | "other";
+
+/** The kind of an attempt's error. */
+export function errorKind(error: unknown): ErrorKind {
+  const e = Deno.errors;
+  if (error instanceof e.ConnectionRefused) return "refused";
+  if (error instanceof e.TimedOut) return "timedOut";
+  if (error instanceof e.NetworkUnreachable) return "unreachable";
+  if (error instanceof e.ConnectionReset) return "reset";
+  if (error instanceof e.AddrNotAvailable) return "addressNotAvailable";
+  if (error instanceof e.AddrInUse) return "addressInUse";
+  if (error instanceof e.NotCapable || error instanceof e.PermissionDenied) {
+    return "permission";
+  }
+  return "other";
+}
 
 /** An error in a few words, and a hint when one helps. */
 export interface Advice {
