@@ -1,5 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The first line of the timeline: where to, and what the run was asked to do.
+// The first lines of the timeline: where to, what the run was asked to do,
+// and the address the history puts first.
 import { formatAddress } from "../errors.ts";
 import { visible } from "../_common/visible.ts";
 import type { Palette } from "./_colors.ts";
@@ -63,6 +64,32 @@ export function header(settings: RunSettings, p: Palette): string[] {
   return [
     `${p.bold(`Connecting to ${destination(settings)}`)} ${
       p.dim(`(${describeSettings(settings)})`)
+    }`,
+  ];
+}
+
+/**
+ * The line under the addresses when the history chose the first one.
+ *
+ * @param remembered The address that won last time.
+ * @param connectTime Its connect time then (ms).
+ * @param delay The delay in force, shortened to that time.
+ * @param p The styles.
+ * @returns The line to print.
+ */
+export function historyLines(
+  remembered: string,
+  connectTime: number | undefined,
+  delay: number,
+  p: Palette,
+): string[] {
+  return [
+    `  ${
+      p.dim(
+        `history: ${visible(remembered)} won last time (connect time ${
+          connectTime?.toFixed(1)
+        } ms): tried first, next attempt after ${delay} ms`,
+      )
     }`,
   ];
 }

@@ -66,3 +66,29 @@ export function terminalIo(): CliIo {
     columns: live ? terminalColumns() : undefined,
   };
 }
+
+/** Catches SIGINT while it runs, where the platform allows. */
+function onInterrupt(handler: () => void): () => void {
+  try {
+    Deno.addSignalListener("SIGINT", handler);
+  } catch {
+    return () => {};
+  }
+  return () => Deno.removeSignalListener("SIGINT", handler);
+}
+
+/**
+ * Catches Ctrl-C (SIGINT) until `stop()`: the first aborts `signal`, so that
+ * the run gives up and says what it saw; a second exits at once, with 130.
+ *
+ * @returns The signal, and how to stop catching.
+ */
+export function catchInterrupt(): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const stop = onInterrupt(() => {
+    // A second Ctrl-C does not wait for the attempts to wind down.
+    if (controller.signal.aborted) Deno.exit(130);
+    controller.abort(new DOMException("Interrupted", "AbortError"));
+  });
+  return { signal: controller.signal, stop };
+}

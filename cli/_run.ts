@@ -22,18 +22,18 @@ import { safeJson, visible } from "../_common/visible.ts";
 import { unbracket } from "../_common/ip.ts";
 import { type CliArgs, parseCliArgs } from "./_args.ts";
 import { USAGE, UsageError } from "./_usage.ts";
-import { readPemFile } from "./_files.ts";
+import { readTlsFiles } from "./_files.ts";
 import type { RepeatReport, Report, RunResult } from "./report_types.ts";
 import type { StopReason } from "./_fold.ts";
-import { type CliIo, terminalIo } from "./_io.ts";
-import { ACCEPTANCE_WAIT, awaitAcceptance } from "./_acceptance.ts";
+import { catchInterrupt, type CliIo, terminalIo } from "./_io.ts";
+import { serverVerdict } from "./_acceptance.ts";
 import { Timeline } from "./_timeline.ts";
-import { header } from "./_header.ts";
-import { waiting } from "./_waiting.ts";
+import { header, historyLines } from "./_header.ts";
+import { statusLine, waiting } from "./_waiting.ts";
 import { verdict } from "./_verdict.ts";
 import { buildReport } from "./_report.ts";
 import { waterfall } from "./_waterfall.ts";
-import { repeatReport, summary } from "./_summary.ts";
+import { repeatReport, type RepeatRun, summary } from "./_summary.ts";
 
 export { type CliIo, terminalIo };
 
@@ -62,16 +62,6 @@ type CliOptions = ConnectOptions & ConnectTarget;
 const HANDSHAKE_TIMEOUT = 60_000;
 const WAITING_REFRESH_MS = 200;
 
-/** Catches SIGINT while it runs, where the platform allows. */
-function onInterrupt(handler: () => void): () => void {
-  try {
-    Deno.addSignalListener("SIGINT", handler);
-  } catch {
-    return () => {};
-  }
-  return () => Deno.removeSignalListener("SIGINT", handler);
-}
-
 /**
  * Everything the command line asks of connect(), read and checked before any
  * traffic: an error here is the command line's.
@@ -82,24 +72,15 @@ async function prepare(
 ): Promise<CliOptions> {
   let tls: TlsOptions | undefined;
   if (cli.tls) {
-    const caCerts: string[] = [];
-    for (const file of cli.tls.caFiles) {
-      caCerts.push(await readPemFile("--ca", file, "certificate"));
-    }
-    const { certFile, keyFile } = cli.tls;
     tls = {
       handshakeTimeout: HANDSHAKE_TIMEOUT,
       ...(cli.tls.serverName !== undefined && {
         serverName: cli.tls.serverName,
       }),
-      ...(caCerts.length > 0 && { caCerts }),
       ...(cli.tls.alpnProtocols.length > 0 && {
         alpnProtocols: cli.tls.alpnProtocols,
       }),
-      ...(certFile !== undefined && keyFile !== undefined && {
-        cert: await readPemFile("--cert", certFile, "certificate"),
-        key: await readPemFile("--key", keyFile, "private key"),
-      }),
+      ...await readTlsFiles(cli.tls),
     };
   }
   let resolver = extras.resolver;
@@ -134,12 +115,9 @@ async function prepare(
   return options;
 }
 
-interface Run {
+/** One connection: its exit code, report, delay, and the history's part. */
+interface Run extends RepeatRun {
   code: number;
-  report: Report;
-  /** The delay in force and whether the history chose the first address. */
-  delay: number;
-  remembered: boolean;
 }
 
 /** One connection, printed as it goes. */
@@ -160,7 +138,6 @@ async function runOnce(
   const live = human && io.live;
   const timeline = new Timeline(cli, {
     color: io.color,
-    acceptanceWait: ACCEPTANCE_WAIT,
     lookedUpAgo: lookup.at === undefined
       ? undefined
       : performance.now() - lookup.at,
@@ -202,14 +179,9 @@ async function runOnce(
         handshakeTimeout: HANDSHAKE_TIMEOUT,
       });
       if (text === undefined) return;
-      const hint = context.interrupt ? "; Ctrl-C gives up" : "";
-      let line = `… ${text}${hint}`;
-      // One line only: erasing it must erase all of it.
-      if (io.columns && line.length >= io.columns) {
-        line = `${line.slice(0, Math.max(io.columns - 2, 1))}…`;
-      }
       if (heading.length > 0) print([]);
-      io.write(`\r\x1b[2K${io.color ? `\x1b[2m${line}\x1b[22m` : line}`);
+      const hint = context.interrupt ? "; Ctrl-C gives up" : "";
+      io.write(statusLine(`${text}${hint}`, io));
       status = true;
     }, WAITING_REFRESH_MS);
     cleanups.push(() => clearInterval(timer));
@@ -249,15 +221,7 @@ async function runOnce(
         remembered === first && timeline.fold.late.length === 0
       ) {
         const record = history?.get(destination);
-        print([
-          `  ${
-            p.dim(
-              `history: ${visible(remembered)} won last time (connect time ${
-                record?.connectTime.toFixed(1)
-              } ms): tried first, next attempt after ${delayUsed} ms`,
-            )
-          }`,
-        ]);
+        print(historyLines(remembered, record?.connectTime, delayUsed, p));
       }
     },
     ...(signal !== undefined && { signal }),
@@ -267,43 +231,17 @@ async function runOnce(
   let result: RunResult;
   try {
     const conn = await connect(options);
-    result = {
+    const connected: RunResult & { ok: true } = {
       ok: true,
       elapsed: now(),
       remoteAddr: conn.remoteAddr as Deno.NetAddr,
       localAddr: conn.localAddr as Deno.NetAddr,
     };
-    if ("handshake" in conn) {
-      const begun = now();
-      const { outcome, error } = await awaitAcceptance(conn, signal);
-      const elapsed = now();
-      if (signal?.aborted) {
-        result = { ok: false, elapsed, error: signal.reason };
-      } else {
-        print(timeline.accepted(
-          { waited: elapsed - begun, outcome },
-          elapsed,
-          outcome === "alert" || outcome === "closed"
-            ? error ??
-              new Deno.errors.ConnectionReset(
-                "The server closed the connection just after the TLS handshake",
-              )
-            : undefined,
-        ));
-        if (outcome === "alert" || outcome === "closed") {
-          const cause = timeline.fold.tls?.error;
-          const error = new Deno.errors.InvalidData(
-            `TLS with ${
-              formatAddress(result.remoteAddr)
-            } refused by the server after the handshake: ${messageOf(cause)}`,
-            { cause },
-          );
-          result = { ok: false, elapsed, error };
-        } else {
-          result = { ...result, elapsed };
-        }
-      }
-    }
+    result = !("handshake" in conn) ? connected : await serverVerdict(
+      conn,
+      connected,
+      { ...timeline.view, signal, now, print },
+    );
     try {
       conn.close();
     } catch {
@@ -372,17 +310,8 @@ export async function runCli(
     return { code: 2 };
   }
 
-  const cleanups: (() => void)[] = [];
-  let interrupt: AbortSignal | undefined;
-  if (extras.handleInterrupt) {
-    const controller = new AbortController();
-    cleanups.push(onInterrupt(() => {
-      // A second Ctrl-C does not wait for the attempts to wind down.
-      if (controller.signal.aborted) Deno.exit(130);
-      controller.abort(new DOMException("Interrupted", "AbortError"));
-    }));
-    interrupt = controller.signal;
-  }
+  const ctrlC = extras.handleInterrupt ? catchInterrupt() : undefined;
+  const interrupt = ctrlC?.signal;
   const history = cli.repeat > 1 ? new ConnectHistory() : undefined;
   const lookup = {};
   const runs: Run[] = [];
@@ -401,7 +330,7 @@ export async function runCli(
       );
     }
   } finally {
-    for (const cleanup of cleanups) cleanup();
+    ctrlC?.stop();
   }
 
   const last = runs.at(-1)!;

@@ -11,7 +11,6 @@ import { visible } from "../_common/visible.ts";
 import { type Palette, palette } from "./_colors.ts";
 import { attemptAdvice, errorKind, tlsAdvice } from "./_advice.ts";
 import {
-  type Acceptance,
   type AttemptState,
   RunFold,
   type RunSettings,
@@ -23,8 +22,6 @@ import { Columns, ms, plural } from "./_columns.ts";
 export interface TimelineOptions {
   /** Style the lines with ANSI codes. */
   color?: boolean;
-  /** How long the tool waits for the server's verdict after a handshake. */
-  acceptanceWait?: number;
   /**
    * How long before this run the name was last looked up (ms), if it was:
    * said of addresses the history remembered.
@@ -41,7 +38,6 @@ export class Timeline {
   #fold: RunFold;
   #p: Palette;
   #columns: Columns;
-  #acceptanceWait: number | undefined;
 
   /**
    * @param settings What the run was asked to do.
@@ -50,7 +46,6 @@ export class Timeline {
   constructor(settings: RunSettings, options: TimelineOptions = {}) {
     this.#fold = new RunFold(settings, options.lookedUpAgo);
     this.#p = palette(options.color ?? false);
-    this.#acceptanceWait = options.acceptanceWait;
     this.#columns = new Columns(this.#p, settings.timeout);
   }
 
@@ -67,6 +62,11 @@ export class Timeline {
   /** The styles of its lines. */
   get palette(): Palette {
     return this.#p;
+  }
+
+  /** The state, the columns and the styles, for the other renderers. */
+  get view(): { fold: RunFold; columns: Columns; palette: Palette } {
+    return { fold: this.#fold, columns: this.#columns, palette: this.#p };
   }
 
   /**
@@ -306,59 +306,6 @@ export class Timeline {
         }`,
       ),
     ];
-  }
-
-  /**
-   * Records what the server did just after the TLS handshake.
-   *
-   * @param acceptance What came, and how long it waited.
-   * @param elapsed When the wait ended.
-   * @param error The alert, or why the connection ended.
-   * @returns The line to print.
-   */
-  accepted(
-    acceptance: Acceptance,
-    elapsed: number,
-    error?: unknown,
-  ): string[] {
-    this.#fold.accepted(acceptance, error);
-    const p = this.#p;
-    // The wait as set: the measured one is in the report.
-    const waited = `${
-      this.#acceptanceWait ?? Math.round(acceptance.waited)
-    } ms`;
-    switch (acceptance.outcome) {
-      case "quiet":
-        return [this.#columns.line(
-          elapsed,
-          `no alert from the server in ${waited}: it accepted us ${
-            p.dim(
-              "(the tool waits that long, as a TLS 1.3 server refuses a client certificate only after the handshake)",
-            )
-          }`,
-        )];
-      case "data":
-        return [this.#columns.line(
-          elapsed,
-          "the server sent data after the handshake: it accepted us",
-        )];
-      case "alert":
-        return [this.#columns.line(
-          elapsed,
-          p.red(
-            `the server refused us after the handshake: ${
-              visible(tlsAdvice(error, this.#fold.tlsContext()).short)
-            }`,
-          ),
-        )];
-      case "closed":
-        return [this.#columns.line(
-          elapsed,
-          p.red(
-            "the server closed the connection just after the handshake: it refused us",
-          ),
-        )];
-    }
   }
 
   /**

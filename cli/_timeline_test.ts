@@ -585,47 +585,6 @@ Deno.test("Timeline keeps its columns past 100 s, and wider with a long --timeou
   );
 });
 
-Deno.test("Timeline says what the server did after the TLS handshake", () => {
-  const settings = {
-    ...TLS_SETTINGS,
-    tls: { ...TLS_SETTINGS.tls!, certFile: "c.pem", keyFile: "c.key" },
-  };
-  const done: TimelineEvent = {
-    type: "tlsSucceeded",
-    elapsed: 10,
-    address: V4,
-    serverName: "dual.test",
-    alpnProtocol: null,
-  };
-  const quiet = new Timeline(settings, { acceptanceWait: 300 });
-  for (const event of [...connectedThenTls, done]) quiet.add(event);
-  assertEquals(quiet.accepted({ waited: 301, outcome: "quiet" }, 311), [
-    "   +311.0 ms  no alert from the server in 300 ms: it accepted us (the tool waits that long, as a TLS 1.3 server refuses a client certificate only after the handshake)",
-  ]);
-
-  const refused = new Timeline(settings, { acceptanceWait: 300 });
-  for (const event of [...connectedThenTls, done]) refused.add(event);
-  const alert = new Deno.errors.InvalidData("received fatal alert: UnknownCA");
-  assertEquals(
-    refused.accepted({ waited: 40, outcome: "alert" }, 50, alert),
-    [
-      "    +50.0 ms  the server refused us after the handshake: fatal alert UnknownCA from the server",
-    ],
-  );
-  const { out, err } = finish(refused, {
-    ok: false,
-    elapsed: 51,
-    error: alert,
-  });
-  assertEquals(out, [
-    "Failed after 51.0 ms: the server at 127.0.0.1:443 refused us after the TLS handshake",
-  ]);
-  assertEquals(err, [
-    "error: received fatal alert: UnknownCA",
-    "hint: the server refused our client certificate (--cert): it must come from a CA the server trusts, for a client (extended key usage clientAuth)",
-  ]);
-});
-
 Deno.test("Timeline shows control characters from names and errors as text", () => {
   const { timeline, lines } = feed([
     { ...resolved, hostname: "evil\x1b[2J.test" },

@@ -89,3 +89,23 @@ export function waiting(
   }
   return undefined;
 }
+
+/**
+ * The waiting line as written to a terminal: it replaces the one before,
+ * fits on one line (erasing it must erase all of it), and is dim in colour.
+ *
+ * @param text What it says.
+ * @param terminal The terminal's width, and whether it takes colour.
+ * @returns What to write.
+ */
+export function statusLine(
+  text: string,
+  terminal: { columns?: number | undefined; color: boolean },
+): string {
+  const { columns } = terminal;
+  let line = `… ${text}`;
+  if (columns && line.length >= columns) {
+    line = `${line.slice(0, Math.max(columns - 2, 1))}…`;
+  }
+  return `\r\x1b[2K${terminal.color ? `\x1b[2m${line}\x1b[22m` : line}`;
+}
