@@ -9,27 +9,49 @@ import { show } from "../_common/show.ts";
 import { strictParseArgs } from "./_strict_parse_args.ts";
 import { UsageError } from "./_usage.ts";
 
+const PORT_REGEXP = /^\d{1,5}$/;
+const DECIMAL_REGEXP = /^\d+(\.\d+)?$/;
+const HOST_FORBIDDEN_REGEXP = /[\s\[\]]/;
+const IP_LIKE_REGEXP = /^[\d.]+$|:/;
+const INFINITY_REGEXP = /^(Infinity|inf)$/i;
+const INTERLEAVE_REGEXP = /^\d{1,6}$/;
+const REPEAT_REGEXP = /^\d{1,4}$/;
+
 /** The TLS part of the command line. */
 export interface CliTlsArgs {
+  /** `--server-name`: the name for SNI and the certificate check. */
   serverName: string | undefined;
+  /** `--ca`: files of certificates to trust too. */
   caFiles: string[];
+  /** `--alpn`: the protocols to offer. */
   alpnProtocols: string[];
+  /** `--cert`: the client certificate's file. */
   certFile: string | undefined;
+  /** `--key`: its private key's file. */
   keyFile: string | undefined;
 }
 
 /** The command line, parsed and checked. */
 export interface CliArgs {
+  /** HOST, as given. */
   hostname: string;
+  /** PORT. */
   port: number;
+  /** `--delay`: milliseconds between attempt starts. */
   delay: number;
+  /** `--interleave`: addresses of the first family first. */
   interleave: number;
+  /** `-4` or `-6`: the only family wanted. */
   family: Family | undefined;
+  /** `--local-addr`: the local address to bind. */
   localAddr: Required<LocalAddr> | undefined;
+  /** `--timeout`: milliseconds before giving up. */
   timeout: number | undefined;
   /** `--attempt-timeout`: `attemptTimeout` of `connect()`. */
   attemptTimeout: number | undefined;
+  /** `--all-errors`: one error per failed attempt. */
   allErrors: boolean;
+  /** `--json`: the report instead of the timeline. */
   json: boolean;
   /** `--dns`: resolve with `dnsResolver()`. */
   dns: boolean;
@@ -54,7 +76,7 @@ function bad(option: string, rule: string, value: string): never {
 }
 
 function parsePort(option: string, text: string, min: number): number {
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  const port = PORT_REGEXP.test(text) ? Number(text) : NaN;
   if (!(port >= min && port <= 65535)) {
     bad(option, `an integer from ${min} to 65535`, text);
   }
@@ -64,7 +86,7 @@ function parsePort(option: string, text: string, min: number): number {
 /** Parses a timeout in milliseconds: above 0, at most the timer limit. */
 function parseMs(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  const ms = DECIMAL_REGEXP.test(text) ? Number(text) : NaN;
   if (!(ms > 0 && ms <= MAX_TIMEOUT)) {
     bad(
       option,
@@ -82,7 +104,7 @@ function parseMs(option: string, text: string | undefined): number | undefined {
 export function parseLocalAddr(text: string): Required<LocalAddr> {
   const option = "'--local-addr'";
   const { hostname, port } = splitHostPort(text);
-  if (hostname === "" || /[\s\[\]]/.test(hostname)) {
+  if (hostname === "" || HOST_FORBIDDEN_REGEXP.test(hostname)) {
     bad(option, "HOST, HOST:PORT, or [IPv6]:PORT", text);
   }
   return {
@@ -94,7 +116,7 @@ export function parseLocalAddr(text: string): Required<LocalAddr> {
 /** Parses `--dns-server`: an IP address, with a port or not. */
 function parseDnsServer(text: string): { ipAddr: string; port: number } {
   const { hostname, port } = splitHostPort(text);
-  if (!/^[\d.]+$|:/.test(hostname) || /[\s\[\]]/.test(hostname)) {
+  if (!IP_LIKE_REGEXP.test(hostname) || HOST_FORBIDDEN_REGEXP.test(hostname)) {
     bad("'--dns-server'", "IP, IP:PORT or [IPv6]:PORT", text);
   }
   return {
@@ -152,9 +174,9 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   let delay = DEFAULT_DELAY;
   if (values.delay !== undefined) {
     const text = values.delay;
-    delay = /^(Infinity|inf)$/i.test(text)
+    delay = INFINITY_REGEXP.test(text)
       ? Infinity
-      : /^\d+(\.\d+)?$/.test(text)
+      : DECIMAL_REGEXP.test(text)
       ? Number(text)
       : bad(
         "'--delay'",
@@ -165,7 +187,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   let interleave = DEFAULT_INTERLEAVE;
   if (values.interleave !== undefined) {
     const text = values.interleave;
-    interleave = /^\d{1,6}$/.test(text)
+    interleave = INTERLEAVE_REGEXP.test(text)
       ? Number(text)
       : bad("'--interleave'", "a non-negative integer", text);
   }
@@ -177,7 +199,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   let repeat = 1;
   if (values.repeat !== undefined) {
     const text = values.repeat;
-    repeat = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+    repeat = REPEAT_REGEXP.test(text) ? Number(text) : NaN;
     if (!(repeat >= 1 && repeat <= MAX_REPEAT)) {
       bad("'--repeat'", `an integer from 1 to ${MAX_REPEAT}`, text);
     }

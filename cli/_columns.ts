@@ -76,6 +76,8 @@ export class Columns {
   #latest = 0;
 
   /**
+   * Starts the columns of a timeline.
+   *
    * @param styles The styles of times and of labels.
    * @param timeout The `--timeout` (ms), which may widen the time column.
    */

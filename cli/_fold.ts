@@ -58,24 +58,39 @@ export interface RunSettings {
 
 /** The state of one attempt (`index` is its place in the attempt order). */
 export interface AttemptState {
+  /** Its place in the attempt order, from 0. */
   index: number;
+  /** Its address. */
   address: Deno.NetAddr;
+  /** When it started (ms), if it did. */
   started?: number;
+  /** Why it started then. */
   startedBecause?: StartReason;
+  /** When it ended (ms), if it did. */
   ended?: number;
+  /** What became of it, once it ended. */
   outcome?: StartedOutcome;
+  /** Its error, if it failed. */
   error?: unknown;
 }
 
 /** The state of the TLS handshake. */
 export interface TlsState {
+  /** The address it runs on. */
   address: Deno.NetAddr;
+  /** The server name used. */
   serverName: string;
+  /** When it started (ms). */
   started: number;
+  /** When it ended (ms), if it did. */
   ended?: number;
+  /** Whether it succeeded, once it ended (a refusal after it is a failure). */
   ok?: boolean;
+  /** The ALPN protocol agreed, if any. */
   alpnProtocol: string | null;
+  /** What the server did after it. */
   acceptance?: Acceptance;
+  /** Its error, or the server's refusal. */
   error?: unknown;
 }
 
@@ -119,6 +134,8 @@ export class RunFold {
   readonly lookedUpAgo: number | undefined;
 
   /**
+   * Starts the state of a run.
+   *
    * @param settings What the run was asked to do.
    * @param lookedUpAgo How long before this run the name was last looked up
    * (ms), if it was.

@@ -1,8 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The command-line tool behind cli.ts and the demo: checks everything it was
+// The command-line tool behind main.ts and the demo: checks everything it was
 // given before any traffic (a usage error, exit 2), runs connect() with an
-// event hook, and prints the timeline (_timeline.ts) or the report
-// (_report.ts) as JSON.
+// event hook, and prints the timeline (_timeline.ts and its siblings) or the
+// report (_report.ts) as JSON.
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { connect } from "../connect.ts";
 import type {

@@ -1,9 +1,12 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The text timeline of the command-line tool: events of `connect()` in (folded
-// by _report.ts), lines for a person out. No I/O, no clock: every time comes
-// from the events (`elapsed`) or from the caller. Every string that did not
-// come from this file is shown through `visible()`: it may come from the
-// network.
+// by _fold.ts), a line for a person out for each. No I/O, no clock: every time
+// comes from the events (`elapsed`) or from the caller. Every string that did
+// not come from this file is shown through `visible()`: it may come from the
+// network. Its siblings say the rest: _header.ts the first lines, _waiting.ts
+// the waiting line, _acceptance.ts the server's verdict after a handshake,
+// _verdict.ts the closing lines, _waterfall.ts the waterfall; _run.ts calls
+// each.
 import type { ConnectEvent } from "../types.ts";
 import { formatAddress } from "../errors.ts";
 import { familyOf, ipVersion } from "../_common/ip.ts";
@@ -40,6 +43,8 @@ export class Timeline {
   #columns: Columns;
 
   /**
+   * Starts the timeline of a run.
+   *
    * @param settings What the run was asked to do.
    * @param options How to style the lines.
    */

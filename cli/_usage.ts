@@ -50,6 +50,8 @@ Exit status: 0 connected, 1 failed, 2 bad arguments, 130 interrupted.
 /** A bad command line: the message is printed with the usage, exit 2. */
 export class UsageError extends Error {
   /**
+   * Makes the error of a bad command line.
+   *
    * @param message What is wrong.
    * @param options The error it comes from, if any.
    */

@@ -1,6 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The report of one run of the command-line tool: pure data, the `--json`
-// contract. cli.ts exports these types, so that `deno doc` documents them.
+// contract. main.ts exports these types, so that `deno doc` documents them.
 import type { Family } from "../types.ts";
 
 /** Why a run gave up before `connect()` settled by itself. */
