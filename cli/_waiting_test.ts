@@ -2,7 +2,7 @@
 import { assert, assertEquals } from "@std/assert";
 import type { ConnectEvent } from "../types.ts";
 import { Timeline } from "./_timeline.ts";
-import { waiting } from "./_waiting.ts";
+import { statusLine, waiting } from "./_waiting.ts";
 import { resolved, SETTINGS, V4, V6 } from "../_testing/events.ts";
 
 /** Feeds `events` to a new timeline. */
@@ -107,5 +107,20 @@ Deno.test("waiting() says when the run gives up by itself", () => {
   assertEquals(
     waiting(slow.fold, slow.columns, 9_400),
     "still waiting for #1 [::1]:443 (  9.4 s); gives up in 190.6 s (--timeout)",
+  );
+});
+
+Deno.test("statusLine() replaces the line before, on one line, dim in colour", () => {
+  assertEquals(
+    statusLine("still waiting", { color: false }),
+    "\r\x1b[2K… still waiting",
+  );
+  assertEquals(
+    statusLine("still waiting for a long time", { columns: 10, color: false }),
+    "\r\x1b[2K… still …",
+  );
+  assertEquals(
+    statusLine("x", { color: true }),
+    "\r\x1b[2K\x1b[2m… x\x1b[22m",
   );
 });
