@@ -6,7 +6,8 @@
  * @module
  */
 import type { ConnectEvent, ResolvedEvent } from "../types.ts";
-import type { RunResult, RunSettings } from "../cli/report_types.ts";
+import type { RunResult } from "../cli/report_types.ts";
+import type { RunSettings } from "../cli/_fold.ts";
 
 /** The IPv6 address of `dual.test`, tried first. */
 export const V6: Deno.NetAddr = {

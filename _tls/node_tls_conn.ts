@@ -21,6 +21,10 @@ import type { Duplex } from "node:stream";
 import { mapError } from "../_common/map_error.ts";
 import { ipVersion } from "../_common/ip.ts";
 
+// Checked here before a handshake, and by the command-line tool before any
+// traffic: it lives in _common/ so that cli/ need not reach into _tls/.
+export { checkClientCertificate } from "../_common/client_certificate.ts";
+
 /** What {@linkcode startNodeTls} needs. */
 export interface NodeTlsOptions {
   /** Name to verify, and to send as SNI unless it is an IP address. */
@@ -35,48 +39,6 @@ export interface NodeTlsOptions {
   cert: string | undefined;
   /** Client private key (PEM), if any. */
   key: string | undefined;
-}
-
-/**
- * Checks that `cert` and `key` parse and belong together: otherwise
- * `node:tls` fails later with a misleading "unsupported protocol".
- *
- * @param cert The client certificate (PEM).
- * @param key Its private key (PEM).
- * @param prefix Put before option names in error messages, such as `"tls."`.
- * @throws {TypeError} If either does not parse, or they do not match.
- */
-export async function checkClientCertificate(
-  cert: string,
-  key: string,
-  prefix: string,
-): Promise<void> {
-  const { createPrivateKey, X509Certificate } = await import("node:crypto");
-  let certificate;
-  try {
-    certificate = new X509Certificate(cert);
-  } catch (cause) {
-    throw new TypeError(
-      `Cannot start TLS as '${prefix}cert' must be a valid PEM certificate: current value does not parse (${
-        (cause as Error).message
-      })`,
-      { cause },
-    );
-  }
-  let privateKey;
-  try {
-    privateKey = createPrivateKey(key);
-  } catch (cause) {
-    throw new TypeError(
-      `Cannot start TLS as '${prefix}key' must be a valid PEM private key: current value does not parse`,
-      { cause },
-    );
-  }
-  if (!certificate.checkPrivateKey(privateKey)) {
-    throw new TypeError(
-      `Cannot start TLS as '${prefix}key' must be the private key of '${prefix}cert': current value is another key`,
-    );
-  }
 }
 
 /**

@@ -1,9 +1,48 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // What an error means, in a few words for the timeline, and what to try, for
 // the command-line tool. Only words: the caller makes them visible (see
-// _visible.ts) before printing, as they quote the network.
+// _common/visible.ts) before printing, as they quote the network. A leaf: its
+// ErrorKind repeats the report's (_advice_test.ts checks that they agree).
 import { messageOf } from "../_common/errors.ts";
-import { errorKind } from "./_report.ts";
+
+const CERTIFICATE_NAME_REGEXP = /(?:DnsName|IpAddress)\("?(.*?)"?\)/g;
+const ALTNAMES_REGEXP = /.*altnames: (.*)$/;
+const NAME_KIND_REGEXP = /^[^:]+:/;
+const FATAL_ALERT_REGEXP = /fatal alert: ?(\w+)/i;
+const ALERT_NUMBER_REGEXP = /alert number (\d+)/;
+const UNKNOWN_ISSUER_REGEXP =
+  /UnknownIssuer|unable to get (local )?issuer|self.signed/i;
+const NAME_MISMATCH_REGEXP = /not valid for name|does not match certificate/i;
+const CERTIFICATE_REQUIRED_REGEXP = /CertificateRequired|116/;
+const HANDSHAKE_FAILURE_REGEXP = /HandshakeFailure|^40$/;
+const CERTIFICATE_REFUSED_REGEXP =
+  /BadCertificate|UnknownCA|CertificateUnknown|AccessDenied|DecryptError|UnsupportedCertificate|4[2-9]|51/;
+
+/** The kind of an attempt's failure (`ErrorKind` of the report). */
+export type ErrorKind =
+  | "refused"
+  | "timedOut"
+  | "unreachable"
+  | "reset"
+  | "addressNotAvailable"
+  | "addressInUse"
+  | "permission"
+  | "other";
+
+/** The kind of an attempt's error. */
+export function errorKind(error: unknown): ErrorKind {
+  const e = Deno.errors;
+  if (error instanceof e.ConnectionRefused) return "refused";
+  if (error instanceof e.TimedOut) return "timedOut";
+  if (error instanceof e.NetworkUnreachable) return "unreachable";
+  if (error instanceof e.ConnectionReset) return "reset";
+  if (error instanceof e.AddrNotAvailable) return "addressNotAvailable";
+  if (error instanceof e.AddrInUse) return "addressInUse";
+  if (error instanceof e.NotCapable || error instanceof e.PermissionDenied) {
+    return "permission";
+  }
+  return "other";
+}
 
 /** An error in a few words, and a hint when one helps. */
 export interface Advice {
@@ -54,19 +93,19 @@ export function attemptAdvice(error: unknown): Advice {
  * `not in the cert's altnames: DNS:a, IP Address:…`.
  */
 export function certificateNames(message: string): string[] {
-  const rustls = [...message.matchAll(/(?:DnsName|IpAddress)\("?(.*?)"?\)/g)]
+  const rustls = [...message.matchAll(CERTIFICATE_NAME_REGEXP)]
     .map((m) => m[1]!);
   if (rustls.length > 0) return rustls;
   // The last "altnames:" (node says it twice).
-  const altnames = /.*altnames: (.*)$/.exec(message)?.[1];
+  const altnames = ALTNAMES_REGEXP.exec(message)?.[1];
   if (altnames === undefined) return [];
-  return altnames.split(", ").map((name) => name.replace(/^[^:]+:/, ""));
+  return altnames.split(", ").map((name) => name.replace(NAME_KIND_REGEXP, ""));
 }
 
 /** A fatal alert of the server, such as `CertificateRequired`. */
 function alertOf(message: string): string | undefined {
-  return /fatal alert: ?(\w+)/i.exec(message)?.[1] ??
-    /alert number (\d+)/.exec(message)?.[1];
+  return FATAL_ALERT_REGEXP.exec(message)?.[1] ??
+    ALERT_NUMBER_REGEXP.exec(message)?.[1];
 }
 
 /** What the TLS settings of the run were. */
@@ -88,7 +127,7 @@ export function tlsAdvice(error: unknown, context: TlsContext): Advice {
     };
   }
   if (
-    /UnknownIssuer|unable to get (local )?issuer|self.signed/i.test(message)
+    UNKNOWN_ISSUER_REGEXP.test(message)
   ) {
     return {
       short: "certificate from an unknown issuer",
@@ -96,7 +135,7 @@ export function tlsAdvice(error: unknown, context: TlsContext): Advice {
         "trust its CA with --ca FILE, or the system's CA store with DENO_TLS_CA_STORE=system",
     };
   }
-  if (/not valid for name|does not match certificate/i.test(message)) {
+  if (NAME_MISMATCH_REGEXP.test(message)) {
     const names = certificateNames(message);
     return {
       short: `certificate not valid for ${context.serverName}`,
@@ -110,14 +149,14 @@ export function tlsAdvice(error: unknown, context: TlsContext): Advice {
   const alert = alertOf(message);
   if (alert !== undefined) {
     const short = `fatal alert ${alert} from the server`;
-    if (/CertificateRequired|116/.test(alert)) {
+    if (CERTIFICATE_REQUIRED_REGEXP.test(alert)) {
       return {
         short,
         hint:
           "the server requires a client certificate: give one with --cert FILE --key FILE",
       };
     }
-    if (/HandshakeFailure|^40$/.test(alert) && !context.clientCertificate) {
+    if (HANDSHAKE_FAILURE_REGEXP.test(alert) && !context.clientCertificate) {
       return {
         short,
         hint:
@@ -126,7 +165,7 @@ export function tlsAdvice(error: unknown, context: TlsContext): Advice {
     }
     if (
       context.clientCertificate &&
-      /BadCertificate|UnknownCA|CertificateUnknown|AccessDenied|DecryptError|UnsupportedCertificate|4[2-9]|51/
+      CERTIFICATE_REFUSED_REGEXP
         .test(alert)
     ) {
       return {

@@ -1,6 +1,13 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals } from "@std/assert";
-import { attemptAdvice, certificateNames, tlsAdvice } from "./_advice.ts";
+import type { ErrorKind as ReportedKind } from "./report_types.ts";
+import {
+  attemptAdvice,
+  certificateNames,
+  type ErrorKind,
+  errorKind,
+  tlsAdvice,
+} from "./_advice.ts";
 
 const CONTEXT = { serverName: "other.test", clientCertificate: false };
 
@@ -75,4 +82,31 @@ Deno.test("tlsAdvice() gives a hint for the usual TLS failures", () => {
     CONTEXT,
   );
   assertEquals(timeout.short, "no answer within the handshake timeout");
+});
+
+/** `true` only when `A` and `B` are the same type. */
+type Exact<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false;
+
+Deno.test("errorKind() names the usual failures", () => {
+  const e = Deno.errors;
+  const cases: [unknown, string][] = [
+    [new e.ConnectionRefused("x"), "refused"],
+    [new e.TimedOut("x"), "timedOut"],
+    [new e.NetworkUnreachable("x"), "unreachable"],
+    [new e.ConnectionReset("x"), "reset"],
+    [new e.AddrNotAvailable("x"), "addressNotAvailable"],
+    [new e.AddrInUse("x"), "addressInUse"],
+    [new e.NotCapable("x"), "permission"],
+    [new e.PermissionDenied("x"), "permission"],
+    [new Error("x"), "other"],
+    ["a string", "other"],
+  ];
+  for (const [error, kind] of cases) assertEquals(errorKind(error), kind);
+});
+
+Deno.test("errorKind() has the kinds of the report, no more, no fewer", () => {
+  // _advice.ts imports no other module of the tool: its union repeats the
+  // report's, and this fails to type-check if they part.
+  const same: Exact<ErrorKind, ReportedKind> = true;
+  assertEquals(same, true);
 });

@@ -1,91 +1,57 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The command line of cli.ts: the usage message, and the arguments parsed and
-// checked. Everything wrong here is wrong before any traffic: a UsageError.
-import { parseArgs } from "node:util";
+// The command line of the tool, parsed and checked. Everything wrong here is
+// wrong before any traffic: a UsageError (see _usage.ts).
 import type { Family, LocalAddr } from "../types.ts";
 import { messageOf } from "../_common/errors.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { splitHostPort } from "../_common/ip.ts";
 import { show } from "../_common/show.ts";
+import { strictParseArgs } from "./_strict_parse_args.ts";
+import { UsageError } from "./_usage.ts";
 
-/** How to call the tool, in its usage message. */
-export const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
-
-/** The usage message (`--help`). */
-export const USAGE = `Usage: ${COMMAND} HOST PORT [options]
-
-Shows how a TCP (or TLS) connection to HOST:PORT is made: the addresses HOST
-resolves to, in the order they are tried, and what became of every attempt of
-the Happy Eyeballs race (RFC 8305). Like curl -v, for the connection race.
-
-Options:
-  --tls                    Do a TLS handshake once connected, then wait up to
-                           300 ms for the server to refuse us (a TLS 1.3
-                           server refuses a client certificate only then)
-  --server-name NAME       TLS: the name for SNI and the certificate check
-                           (default: HOST)
-  --ca FILE                TLS: also trust the PEM certificates in FILE
-                           (repeatable)
-  --cert FILE              TLS: send the client certificate (PEM) in FILE
-  --key FILE               TLS: the private key (PEM) of --cert
-  --alpn PROTOCOL          TLS: offer PROTOCOL by ALPN, such as h2 (repeatable)
-  --delay MS               Milliseconds between attempt starts; 0 starts all at
-                           once, Infinity tries one at a time (default: 250)
-  --interleave N           Addresses of the first family before the families
-                           alternate; 0 keeps the resolver's order (default: 1)
-  -4, --ipv4               Use IPv4 addresses only
-  -6, --ipv6               Use IPv6 addresses only
-  --local-addr HOST[:PORT] Connect from this local address ([::1]:5000 for IPv6)
-  --dns                    Resolve with DNS queries, AAAA and A at once, and
-                           start with the first answer (RFC 8305 §3)
-  --dns-server IP[:PORT]   With --dns: ask this name server ([::1]:53 for
-                           IPv6; default: the system's)
-  --repeat N               Connect N times in a row, remembering winners
-                           (ConnectHistory), then summarise (default: 1)
-  --timeout MS             Give up after MS milliseconds (each connection)
-  --attempt-timeout MS     Fail each attempt after MS milliseconds, while the
-                           others go on (attemptTimeout)
-  --all-errors             Report one error per failed attempt
-  --json                   Print one JSON object instead of the timeline
-  -h, --help               Show this help
-
-Files are read only if they are regular files of at most 1 MiB.
-Exit status: 0 connected, 1 failed, 2 bad arguments, 130 interrupted.
-`;
-
-/** A bad command line: the message is printed with the usage, exit 2. */
-export class UsageError extends Error {
-  /**
-   * @param message What is wrong.
-   * @param options The error it comes from, if any.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "UsageError";
-  }
-}
+const PORT_REGEXP = /^\d{1,5}$/;
+const DECIMAL_REGEXP = /^\d+(\.\d+)?$/;
+const HOST_FORBIDDEN_REGEXP = /[\s\[\]]/;
+const IP_LIKE_REGEXP = /^[\d.]+$|:/;
+const INFINITY_REGEXP = /^(Infinity|inf)$/i;
+const INTERLEAVE_REGEXP = /^\d{1,6}$/;
+const REPEAT_REGEXP = /^\d{1,4}$/;
 
 /** The TLS part of the command line. */
 export interface CliTlsArgs {
+  /** `--server-name`: the name for SNI and the certificate check. */
   serverName: string | undefined;
+  /** `--ca`: files of certificates to trust too. */
   caFiles: string[];
+  /** `--alpn`: the protocols to offer. */
   alpnProtocols: string[];
+  /** `--cert`: the client certificate's file. */
   certFile: string | undefined;
+  /** `--key`: its private key's file. */
   keyFile: string | undefined;
 }
 
 /** The command line, parsed and checked. */
 export interface CliArgs {
+  /** HOST, as given. */
   hostname: string;
+  /** PORT. */
   port: number;
+  /** `--delay`: milliseconds between attempt starts. */
   delay: number;
+  /** `--interleave`: addresses of the first family first. */
   interleave: number;
+  /** `-4` or `-6`: the only family wanted. */
   family: Family | undefined;
+  /** `--local-addr`: the local address to bind. */
   localAddr: Required<LocalAddr> | undefined;
+  /** `--timeout`: milliseconds before giving up. */
   timeout: number | undefined;
   /** `--attempt-timeout`: `attemptTimeout` of `connect()`. */
   attemptTimeout: number | undefined;
+  /** `--all-errors`: one error per failed attempt. */
   allErrors: boolean;
+  /** `--json`: the report instead of the timeline. */
   json: boolean;
   /** `--dns`: resolve with `dnsResolver()`. */
   dns: boolean;
@@ -110,7 +76,7 @@ function bad(option: string, rule: string, value: string): never {
 }
 
 function parsePort(option: string, text: string, min: number): number {
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  const port = PORT_REGEXP.test(text) ? Number(text) : NaN;
   if (!(port >= min && port <= 65535)) {
     bad(option, `an integer from ${min} to 65535`, text);
   }
@@ -120,7 +86,7 @@ function parsePort(option: string, text: string, min: number): number {
 /** Parses a timeout in milliseconds: above 0, at most the timer limit. */
 function parseMs(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  const ms = DECIMAL_REGEXP.test(text) ? Number(text) : NaN;
   if (!(ms > 0 && ms <= MAX_TIMEOUT)) {
     bad(
       option,
@@ -138,7 +104,7 @@ function parseMs(option: string, text: string | undefined): number | undefined {
 export function parseLocalAddr(text: string): Required<LocalAddr> {
   const option = "'--local-addr'";
   const { hostname, port } = splitHostPort(text);
-  if (hostname === "" || /[\s\[\]]/.test(hostname)) {
+  if (hostname === "" || HOST_FORBIDDEN_REGEXP.test(hostname)) {
     bad(option, "HOST, HOST:PORT, or [IPv6]:PORT", text);
   }
   return {
@@ -150,7 +116,7 @@ export function parseLocalAddr(text: string): Required<LocalAddr> {
 /** Parses `--dns-server`: an IP address, with a port or not. */
 function parseDnsServer(text: string): { ipAddr: string; port: number } {
   const { hostname, port } = splitHostPort(text);
-  if (!/^[\d.]+$|:/.test(hostname) || /[\s\[\]]/.test(hostname)) {
+  if (!IP_LIKE_REGEXP.test(hostname) || HOST_FORBIDDEN_REGEXP.test(hostname)) {
     bad("'--dns-server'", "IP, IP:PORT or [IPv6]:PORT", text);
   }
   return {
@@ -168,31 +134,26 @@ function parseDnsServer(text: string): { ipAddr: string; port: number } {
 export function parseCliArgs(args: string[]): CliArgs | "help" {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        tls: { type: "boolean" },
-        "server-name": { type: "string" },
-        ca: { type: "string", multiple: true },
-        cert: { type: "string" },
-        key: { type: "string" },
-        alpn: { type: "string", multiple: true },
-        delay: { type: "string" },
-        interleave: { type: "string" },
-        ipv4: { type: "boolean", short: "4" },
-        ipv6: { type: "boolean", short: "6" },
-        "local-addr": { type: "string" },
-        dns: { type: "boolean" },
-        "dns-server": { type: "string" },
-        repeat: { type: "string" },
-        timeout: { type: "string" },
-        "attempt-timeout": { type: "string" },
-        "all-errors": { type: "boolean" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
+    parsed = strictParseArgs(args, {
+      tls: { type: "boolean" },
+      "server-name": { type: "string" },
+      ca: { type: "string", multiple: true },
+      cert: { type: "string" },
+      key: { type: "string" },
+      alpn: { type: "string", multiple: true },
+      delay: { type: "string" },
+      interleave: { type: "string" },
+      ipv4: { type: "boolean", short: "4" },
+      ipv6: { type: "boolean", short: "6" },
+      "local-addr": { type: "string" },
+      dns: { type: "boolean" },
+      "dns-server": { type: "string" },
+      repeat: { type: "string" },
+      timeout: { type: "string" },
+      "attempt-timeout": { type: "string" },
+      "all-errors": { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     });
   } catch (error) {
     throw new UsageError(`Cannot parse the command line: ${messageOf(error)}`);
@@ -213,9 +174,9 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   let delay = DEFAULT_DELAY;
   if (values.delay !== undefined) {
     const text = values.delay;
-    delay = /^(Infinity|inf)$/i.test(text)
+    delay = INFINITY_REGEXP.test(text)
       ? Infinity
-      : /^\d+(\.\d+)?$/.test(text)
+      : DECIMAL_REGEXP.test(text)
       ? Number(text)
       : bad(
         "'--delay'",
@@ -226,7 +187,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   let interleave = DEFAULT_INTERLEAVE;
   if (values.interleave !== undefined) {
     const text = values.interleave;
-    interleave = /^\d{1,6}$/.test(text)
+    interleave = INTERLEAVE_REGEXP.test(text)
       ? Number(text)
       : bad("'--interleave'", "a non-negative integer", text);
   }
@@ -238,7 +199,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   let repeat = 1;
   if (values.repeat !== undefined) {
     const text = values.repeat;
-    repeat = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+    repeat = REPEAT_REGEXP.test(text) ? Number(text) : NaN;
     if (!(repeat >= 1 && repeat <= MAX_REPEAT)) {
       bad("'--repeat'", `an integer from 1 to ${MAX_REPEAT}`, text);
     }

@@ -5,7 +5,8 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { parseCliArgs, parseLocalAddr, UsageError } from "./_args.ts";
+import { parseCliArgs, parseLocalAddr } from "./_args.ts";
+import { UsageError } from "./_usage.ts";
 
 Deno.test("parseCliArgs() fills in the defaults", () => {
   assertEquals(parseCliArgs(["example.test", "443"]), {

@@ -40,8 +40,3 @@ const PLAIN: Palette = {
 export function palette(enabled: boolean): Palette {
   return enabled ? COLORS : PLAIN;
 }
-
-/** Whether colour suits an output: a terminal, and `NO_COLOR` is not set. */
-export function wantsColor(isTerminal: boolean): boolean {
-  return isTerminal && !Deno.noColor;
-}

@@ -4,7 +4,7 @@
 // without end), and checked for the PEM blocks they must hold. A message
 // names the file and the kind of block found, never a byte of the content:
 // a key file is a secret, and any file may be one.
-import { UsageError } from "./_args.ts";
+import { UsageError } from "./_usage.ts";
 import { show, withArticle } from "../_common/show.ts";
 import { visible } from "../_common/visible.ts";
 import { pemBlocks, type PemKind } from "../_common/pem.ts";
@@ -90,4 +90,39 @@ export async function readPemFile(
     );
   }
   return text;
+}
+
+/** The files of `--ca`, `--cert` and `--key`, as the command line names them. */
+export interface TlsFiles {
+  /** `--ca`: files of trusted certificates. */
+  caFiles: string[];
+  /** `--cert`: the client certificate. */
+  certFile?: string | undefined;
+  /** `--key`: its private key. */
+  keyFile?: string | undefined;
+}
+
+/**
+ * Reads the TLS files of the command line, in order, each with
+ * {@linkcode readPemFile}.
+ *
+ * @param files The files named.
+ * @returns The `caCerts`, `cert` and `key` of the TLS options, those given.
+ * @throws {UsageError} If a file cannot be read, or holds no such PEM block.
+ */
+export async function readTlsFiles(
+  files: TlsFiles,
+): Promise<{ caCerts?: string[]; cert?: string; key?: string }> {
+  const caCerts: string[] = [];
+  for (const file of files.caFiles) {
+    caCerts.push(await readPemFile("--ca", file, "certificate"));
+  }
+  const { certFile, keyFile } = files;
+  return {
+    ...(caCerts.length > 0 && { caCerts }),
+    ...(certFile !== undefined && keyFile !== undefined && {
+      cert: await readPemFile("--cert", certFile, "certificate"),
+      key: await readPemFile("--key", keyFile, "private key"),
+    }),
+  };
 }

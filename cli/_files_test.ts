@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals, assertRejects } from "@std/assert";
-import { UsageError } from "./_args.ts";
-import { MAX_FILE_BYTES, readPemFile } from "./_files.ts";
+import { UsageError } from "./_usage.ts";
+import { MAX_FILE_BYTES, readPemFile, readTlsFiles } from "./_files.ts";
 
 Deno.test("readPemFile() reads a PEM file of the expected kind", async () => {
   const ca = await readPemFile("--ca", "testdata/ca.pem", "certificate");
@@ -96,4 +96,22 @@ Deno.test("readPemFile() takes openssl's ecparam key file, and names blocks with
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("readTlsFiles() reads the files named, and only those", async () => {
+  assertEquals(await readTlsFiles({ caFiles: [] }), {});
+  const ca = await Deno.readTextFile("testdata/ca.pem");
+  const files = await readTlsFiles({
+    caFiles: ["testdata/ca.pem", "testdata/ca.pem"],
+    certFile: "testdata/client.pem",
+    keyFile: "testdata/client.key",
+  });
+  assertEquals(files.caCerts, [ca, ca]);
+  assertEquals(files.cert, await Deno.readTextFile("testdata/client.pem"));
+  assertEquals(files.key, await Deno.readTextFile("testdata/client.key"));
+  await assertRejects(
+    () => readTlsFiles({ caFiles: ["testdata/client.key"] }),
+    UsageError,
+    "--ca",
+  );
 });

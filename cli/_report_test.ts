@@ -1,8 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals } from "@std/assert";
 import type { ConnectEvent } from "../types.ts";
-import { errorKind, RunFold } from "./_report.ts";
-import type { RunSettings } from "./report_types.ts";
+import { buildReport } from "./_report.ts";
+import { RunFold, type RunSettings } from "./_fold.ts";
 import {
   raceWonBySecond,
   resolved,
@@ -19,9 +19,9 @@ function feed(events: ConnectEvent[], settings: RunSettings = SETTINGS) {
   return { timeline: fold };
 }
 
-Deno.test("RunFold.report() reports a won race as JSON", () => {
+Deno.test("buildReport() reports a won race as JSON", () => {
   const { timeline } = feed(raceWonBySecond);
-  const report = timeline.report(won);
+  const report = buildReport(timeline, won);
   assertEquals(report.ok, true);
   assertEquals(report.resolved, {
     elapsed: 1.25,
@@ -57,9 +57,9 @@ Deno.test("RunFold.report() reports a won race as JSON", () => {
   assertEquals(report.elapsed, 253);
 });
 
-Deno.test("RunFold.report() has stable field names and survives JSON", () => {
+Deno.test("buildReport() has stable field names and survives JSON", () => {
   const { timeline } = feed(raceWonBySecond, { ...SETTINGS, delay: Infinity });
-  const report = timeline.report(won);
+  const report = buildReport(timeline, won);
   assertEquals(JSON.parse(JSON.stringify(report)), report);
   assertEquals(Object.keys(report), [
     "ok",
@@ -89,11 +89,11 @@ Deno.test("RunFold.report() has stable field names and survives JSON", () => {
   assertEquals(report.settings.delay, null);
 });
 
-Deno.test("RunFold.report() lists the errors inside an AggregateError", () => {
+Deno.test("buildReport() lists the errors inside an AggregateError", () => {
   const { timeline } = feed([resolved]);
   const cause = Object.assign(new Error("refused"), { code: "ECONNREFUSED" });
   const inner = new Deno.errors.ConnectionRefused("at [::1]:443", { cause });
-  const report = timeline.report({
+  const report = buildReport(timeline, {
     ok: false,
     elapsed: 1,
     error: new AggregateError([inner], "all failed"),
@@ -107,18 +107,18 @@ Deno.test("RunFold.report() lists the errors inside an AggregateError", () => {
   ]);
 });
 
-Deno.test("RunFold.report() lists the addresses skipped for --local-addr", () => {
+Deno.test("buildReport() lists the addresses skipped for --local-addr", () => {
   const { timeline } = feed([
     { ...resolved, addresses: [V4], skipped: [V6] },
   ], { ...SETTINGS, localAddr: { hostname: "127.0.0.1", port: 0 } });
-  const report = timeline.report(won);
+  const report = buildReport(timeline, won);
   assertEquals(report.resolved?.skipped, [
     { address: "[::1]:443", hostname: "::1", port: 443, family: 6 },
   ]);
   assertEquals(report.attempts.map((a) => a.address), ["127.0.0.1:443"]);
 });
 
-Deno.test("RunFold.report() says what the server did after the TLS handshake", () => {
+Deno.test("buildReport() says what the server did after the TLS handshake", () => {
   const { timeline } = feed([
     { ...resolved, addresses: [V4] },
     { type: "attemptStarted", elapsed: 1.5, index: 0, address: V4 },
@@ -136,38 +136,25 @@ Deno.test("RunFold.report() says what the server did after the TLS handshake", (
     "received fatal alert: CertificateRequired",
   );
   timeline.accepted({ waited: 40.0004, outcome: "alert" }, alert);
-  const report = timeline.report({ ok: false, elapsed: 51, error: alert });
+  const report = buildReport(timeline, {
+    ok: false,
+    elapsed: 51,
+    error: alert,
+  });
   assertEquals(report.tls?.ok, false);
   assertEquals(report.tls?.acceptance, { waited: 40, outcome: "alert" });
   assertEquals(report.tls?.error?.message, alert.message);
   assertEquals(report.error?.stage, "tls");
 });
 
-Deno.test("errorKind() names the usual failures", () => {
-  const e = Deno.errors;
-  const cases: [unknown, string][] = [
-    [new e.ConnectionRefused("x"), "refused"],
-    [new e.TimedOut("x"), "timedOut"],
-    [new e.NetworkUnreachable("x"), "unreachable"],
-    [new e.ConnectionReset("x"), "reset"],
-    [new e.AddrNotAvailable("x"), "addressNotAvailable"],
-    [new e.AddrInUse("x"), "addressInUse"],
-    [new e.NotCapable("x"), "permission"],
-    [new e.PermissionDenied("x"), "permission"],
-    [new Error("x"), "other"],
-    ["a string", "other"],
-  ];
-  for (const [error, kind] of cases) assertEquals(errorKind(error), kind);
-});
-
-Deno.test("RunFold.report() says when the history's addresses were used, and how old the look-up was", () => {
+Deno.test("buildReport() says when the history's addresses were used, and how old the look-up was", () => {
   const fold = new RunFold(SETTINGS, 12_345.6781);
   fold.add({ ...resolved, remembered: true });
-  const report = fold.report(won);
+  const report = buildReport(fold, won);
   assertEquals(report.resolved?.remembered, true);
   assertEquals(report.resolved?.lookedUpAgo, 12_345.678);
   // A look-up: neither field.
   const { timeline } = feed([resolved]);
-  const fresh = timeline.report(won).resolved!;
+  const fresh = buildReport(timeline, won).resolved!;
   assertEquals("remembered" in fresh || "lookedUpAgo" in fresh, false);
 });

@@ -1,9 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The command-line tool behind cli.ts and the demo: checks everything it was
+// The command-line tool behind main.ts and the demo: checks everything it was
 // given before any traffic (a usage error, exit 2), runs connect() with an
-// event hook, and prints the timeline (_timeline.ts) or the report
-// (_report.ts) as JSON.
-import { delay } from "@std/async/delay";
+// event hook, and prints the timeline (_timeline.ts and its siblings) or the
+// report (_report.ts) as JSON.
 import { stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import { connect } from "../connect.ts";
 import type {
@@ -17,37 +16,26 @@ import { dnsResolver } from "../resolve_dns.ts";
 import { formatAddress } from "../errors.ts";
 import { checkOptions } from "../_connect/options.ts";
 import { messageOf } from "../_common/errors.ts";
-import { palette, wantsColor } from "./_colors.ts";
+import { checkClientCertificate } from "../_common/client_certificate.ts";
+import { palette } from "./_colors.ts";
 import { safeJson, visible } from "../_common/visible.ts";
 import { unbracket } from "../_common/ip.ts";
-import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./_args.ts";
-import { readPemFile } from "./_files.ts";
-import type {
-  AcceptanceReport,
-  RepeatReport,
-  RepeatSummary,
-  Report,
-  RunResult,
-  StopReason,
-} from "./report_types.ts";
+import { type CliArgs, parseCliArgs } from "./_args.ts";
+import { USAGE, UsageError } from "./_usage.ts";
+import { readTlsFiles } from "./_files.ts";
+import type { RepeatReport, Report, RunResult } from "./report_types.ts";
+import type { StopReason } from "./_fold.ts";
+import { catchInterrupt, type CliIo, terminalIo } from "./_io.ts";
+import { serverVerdict } from "./_acceptance.ts";
 import { Timeline } from "./_timeline.ts";
-import { summary } from "./_summary.ts";
+import { header, historyLines } from "./_header.ts";
+import { statusLine, waiting } from "./_waiting.ts";
+import { verdict } from "./_verdict.ts";
+import { buildReport } from "./_report.ts";
+import { waterfall } from "./_waterfall.ts";
+import { repeatReport, type RepeatRun, summary } from "./_summary.ts";
 
-/** Where the tool writes, and how. */
-export interface CliIo {
-  /** Writes to standard output. */
-  write(text: string): void;
-  /** Writes to standard error. */
-  writeError(text: string): void;
-  /** Style standard output with colours. */
-  color: boolean;
-  /** Style standard error with colours. */
-  colorError: boolean;
-  /** Standard output is a terminal: show that it is still waiting. */
-  live: boolean;
-  /** The width of the terminal: the waiting line's, the waterfall's. */
-  columns?: number | undefined;
-}
+export { type CliIo, terminalIo };
 
 /** What the demo adds to a run: things no command line can say. */
 export interface CliExtras {
@@ -72,55 +60,7 @@ type CliOptions = ConnectOptions & ConnectTarget;
 
 /** The TLS handshake timeout the tool sets (asyncio's default, 60 s). */
 const HANDSHAKE_TIMEOUT = 60_000;
-/**
- * How long to wait after a TLS handshake for the server to refuse us: a TLS
- * 1.3 server checks a client certificate (or its absence) only once the
- * client's side of the handshake is done, and says no with an alert, which
- * comes within a round trip.
- */
-export const ACCEPTANCE_WAIT = 300;
 const WAITING_REFRESH_MS = 200;
-
-function writeAll(file: { writeSync(p: Uint8Array): number }, text: string) {
-  let data = new TextEncoder().encode(text);
-  try {
-    while (data.byteLength > 0) data = data.subarray(file.writeSync(data));
-  } catch (error) {
-    // The reader went away (`| head`): nobody is left to tell.
-    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
-  }
-}
-
-function terminalColumns(): number | undefined {
-  try {
-    return Deno.consoleSize().columns;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Standard output and error, in colour on a terminal unless `NO_COLOR`. */
-export function terminalIo(): CliIo {
-  const live = Deno.stdout.isTerminal();
-  return {
-    write: (text) => writeAll(Deno.stdout, text),
-    writeError: (text) => writeAll(Deno.stderr, text),
-    color: wantsColor(live),
-    colorError: wantsColor(Deno.stderr.isTerminal()),
-    live,
-    columns: live ? terminalColumns() : undefined,
-  };
-}
-
-/** Catches SIGINT while it runs, where the platform allows. */
-function onInterrupt(handler: () => void): () => void {
-  try {
-    Deno.addSignalListener("SIGINT", handler);
-  } catch {
-    return () => {};
-  }
-  return () => Deno.removeSignalListener("SIGINT", handler);
-}
 
 /**
  * Everything the command line asks of connect(), read and checked before any
@@ -132,24 +72,15 @@ async function prepare(
 ): Promise<CliOptions> {
   let tls: TlsOptions | undefined;
   if (cli.tls) {
-    const caCerts: string[] = [];
-    for (const file of cli.tls.caFiles) {
-      caCerts.push(await readPemFile("--ca", file, "certificate"));
-    }
-    const { certFile, keyFile } = cli.tls;
     tls = {
       handshakeTimeout: HANDSHAKE_TIMEOUT,
       ...(cli.tls.serverName !== undefined && {
         serverName: cli.tls.serverName,
       }),
-      ...(caCerts.length > 0 && { caCerts }),
       ...(cli.tls.alpnProtocols.length > 0 && {
         alpnProtocols: cli.tls.alpnProtocols,
       }),
-      ...(certFile !== undefined && keyFile !== undefined && {
-        cert: await readPemFile("--cert", certFile, "certificate"),
-        key: await readPemFile("--key", keyFile, "private key"),
-      }),
+      ...await readTlsFiles(cli.tls),
     };
   }
   let resolver = extras.resolver;
@@ -176,9 +107,6 @@ async function prepare(
   try {
     checkOptions(options);
     if (tls?.cert !== undefined && tls.key !== undefined) {
-      const { checkClientCertificate } = await import(
-        "../_tls/node_tls_conn.ts"
-      );
       await checkClientCertificate(tls.cert, tls.key, "tls.");
     }
   } catch (error) {
@@ -187,46 +115,9 @@ async function prepare(
   return options;
 }
 
-/**
- * What the server does just after a TLS handshake: wait up to
- * {@linkcode ACCEPTANCE_WAIT} ms for an alert, data or a close. Closes
- * `conn` when it gives up waiting.
- */
-async function awaitAcceptance(
-  conn: Deno.TlsConn,
-  signal: AbortSignal | undefined,
-): Promise<{ outcome: AcceptanceReport["outcome"]; error?: unknown }> {
-  const read = conn.read(new Uint8Array(4096)).then(
-    (n) => ({ outcome: n === null ? "closed" as const : "data" as const }),
-    (error) => ({
-      outcome: /alert/i.test(messageOf(error))
-        ? "alert" as const
-        : "closed" as const,
-      error,
-    }),
-  );
-  const stop = new AbortController();
-  const wait = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const quiet = delay(ACCEPTANCE_WAIT, { signal: wait }).then(
-    () => ({ outcome: "quiet" as const }),
-    () => ({ outcome: "quiet" as const }),
-  );
-  const verdict = await Promise.race([read, quiet]);
-  stop.abort();
-  await quiet;
-  if (verdict.outcome === "quiet") {
-    conn.close();
-    await read; // Rejects now that the connection is closed.
-  }
-  return verdict;
-}
-
-interface Run {
+/** One connection: its exit code, report, delay, and the history's part. */
+interface Run extends RepeatRun {
   code: number;
-  report: Report;
-  /** The delay in force and whether the history chose the first address. */
-  delay: number;
-  remembered: boolean;
 }
 
 /** One connection, printed as it goes. */
@@ -247,24 +138,22 @@ async function runOnce(
   const live = human && io.live;
   const timeline = new Timeline(cli, {
     color: io.color,
-    handshakeTimeout: HANDSHAKE_TIMEOUT,
-    acceptanceWait: ACCEPTANCE_WAIT,
     lookedUpAgo: lookup.at === undefined
       ? undefined
       : performance.now() - lookup.at,
   });
   let status = false; // Whether the "still waiting" line is on screen.
   const p = palette(io.color);
-  let header = [
+  let heading = [
     ...(context.title ? [p.bold(context.title)] : []),
-    ...timeline.header(),
+    ...header(timeline.fold.settings, p),
   ];
   const print = (lines: string[]) => {
-    if (!human || lines.length + header.length === 0) return;
+    if (!human || lines.length + heading.length === 0) return;
     if (status) io.write("\r\x1b[2K");
     status = false;
-    io.write([...header, ...lines].map((line) => `${line}\n`).join(""));
-    header = [];
+    io.write([...heading, ...lines].map((line) => `${line}\n`).join(""));
+    heading = [];
   };
 
   // connect()'s clock, once its first event tells it (see onEvent); never
@@ -286,16 +175,13 @@ async function runOnce(
   if (context.interrupt) stopWith("interrupted", context.interrupt);
   if (live) {
     const timer = setInterval(() => {
-      const text = timeline.waiting(now());
+      const text = waiting(timeline.fold, timeline.columns, now(), {
+        handshakeTimeout: HANDSHAKE_TIMEOUT,
+      });
       if (text === undefined) return;
+      if (heading.length > 0) print([]);
       const hint = context.interrupt ? "; Ctrl-C gives up" : "";
-      let line = `… ${text}${hint}`;
-      // One line only: erasing it must erase all of it.
-      if (io.columns && line.length >= io.columns) {
-        line = `${line.slice(0, Math.max(io.columns - 2, 1))}…`;
-      }
-      if (header.length > 0) print([]);
-      io.write(`\r\x1b[2K${io.color ? `\x1b[2m${line}\x1b[22m` : line}`);
+      io.write(statusLine(`${text}${hint}`, io));
       status = true;
     }, WAITING_REFRESH_MS);
     cleanups.push(() => clearInterval(timer));
@@ -335,15 +221,7 @@ async function runOnce(
         remembered === first && timeline.fold.late.length === 0
       ) {
         const record = history?.get(destination);
-        print([
-          `  ${
-            p.dim(
-              `history: ${visible(remembered)} won last time (connect time ${
-                record?.connectTime.toFixed(1)
-              } ms): tried first, next attempt after ${delayUsed} ms`,
-            )
-          }`,
-        ]);
+        print(historyLines(remembered, record?.connectTime, delayUsed, p));
       }
     },
     ...(signal !== undefined && { signal }),
@@ -353,43 +231,17 @@ async function runOnce(
   let result: RunResult;
   try {
     const conn = await connect(options);
-    result = {
+    const connected: RunResult & { ok: true } = {
       ok: true,
       elapsed: now(),
       remoteAddr: conn.remoteAddr as Deno.NetAddr,
       localAddr: conn.localAddr as Deno.NetAddr,
     };
-    if ("handshake" in conn) {
-      const begun = now();
-      const { outcome, error } = await awaitAcceptance(conn, signal);
-      const elapsed = now();
-      if (signal?.aborted) {
-        result = { ok: false, elapsed, error: signal.reason };
-      } else {
-        print(timeline.accepted(
-          { waited: elapsed - begun, outcome },
-          elapsed,
-          outcome === "alert" || outcome === "closed"
-            ? error ??
-              new Deno.errors.ConnectionReset(
-                "The server closed the connection just after the TLS handshake",
-              )
-            : undefined,
-        ));
-        if (outcome === "alert" || outcome === "closed") {
-          const cause = timeline.fold.tls?.error;
-          const error = new Deno.errors.InvalidData(
-            `TLS with ${
-              formatAddress(result.remoteAddr)
-            } refused by the server after the handshake: ${messageOf(cause)}`,
-            { cause },
-          );
-          result = { ok: false, elapsed, error };
-        } else {
-          result = { ...result, elapsed };
-        }
-      }
-    }
+    result = !("handshake" in conn) ? connected : await serverVerdict(
+      conn,
+      connected,
+      { ...timeline.view, signal, now, print },
+    );
     try {
       conn.close();
     } catch {
@@ -401,11 +253,15 @@ async function runOnce(
     for (const cleanup of cleanups) cleanup();
   }
 
-  const report = timeline.report(result);
+  timeline.fold.end();
+  const report = buildReport(timeline.fold, result);
   if (human) {
-    const { out, err } = timeline.finish(result);
+    const { out, err } = verdict(result, timeline.fold, {
+      palette: p,
+      label: (a) => timeline.label(a),
+    });
     print(out);
-    if (io.live) print(timeline.waterfall(report, io.columns));
+    if (io.live) print(waterfall(report, { columns: io.columns, palette: p }));
     if (err.length > 0) {
       const text = err.map((line) => `${line}\n`).join("");
       io.writeError(io.colorError ? text : stripAnsi(text));
@@ -454,17 +310,8 @@ export async function runCli(
     return { code: 2 };
   }
 
-  const cleanups: (() => void)[] = [];
-  let interrupt: AbortSignal | undefined;
-  if (extras.handleInterrupt) {
-    const controller = new AbortController();
-    cleanups.push(onInterrupt(() => {
-      // A second Ctrl-C does not wait for the attempts to wind down.
-      if (controller.signal.aborted) Deno.exit(130);
-      controller.abort(new DOMException("Interrupted", "AbortError"));
-    }));
-    interrupt = controller.signal;
-  }
+  const ctrlC = extras.handleInterrupt ? catchInterrupt() : undefined;
+  const interrupt = ctrlC?.signal;
   const history = cli.repeat > 1 ? new ConnectHistory() : undefined;
   const lookup = {};
   const runs: Run[] = [];
@@ -483,7 +330,7 @@ export async function runCli(
       );
     }
   } finally {
-    for (const cleanup of cleanups) cleanup();
+    ctrlC?.stop();
   }
 
   const last = runs.at(-1)!;
@@ -496,20 +343,7 @@ export async function runCli(
     if (cli.json) io.write(`${safeJson(last.report)}\n`);
     return { code, report: last.report };
   }
-  const repeat: RepeatReport = {
-    runs: runs.map((run) => run.report),
-    summary: runs.map((run): RepeatSummary => {
-      const won = run.report.attempts.find((a) => a.outcome === "won");
-      return {
-        ok: run.report.ok,
-        winner: run.report.connected?.address ?? null,
-        connectTime: won?.duration ?? null,
-        delay: run.delay === Infinity ? null : run.delay,
-        remembered: run.remembered,
-        elapsed: run.report.elapsed,
-      };
-    }),
-  };
+  const repeat = repeatReport(runs);
   if (cli.json) io.write(`${safeJson(repeat)}\n`);
   else io.write(summary(repeat, { color: io.color, requested: cli.repeat }));
   return { code, report: last.report, repeat };

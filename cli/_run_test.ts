@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type CliIo, runCli } from "./_run.ts";
-import { USAGE } from "./_args.ts";
+import { USAGE } from "./_usage.ts";
 import { acceptingServer, blackhole } from "../_testing/net.ts";
 
 /** An io that keeps what is written. */

@@ -3,7 +3,7 @@
 // ConnectHistory, so that a reader sees the remembered winner go first and
 // the delay shrink to its measured connect time.
 import { palette } from "./_colors.ts";
-import type { RepeatReport } from "./report_types.ts";
+import type { RepeatReport, RepeatSummary, Report } from "./report_types.ts";
 import { visible } from "../_common/visible.ts";
 
 /** Options of {@linkcode summary}. */
@@ -52,4 +52,37 @@ export function summary(repeat: RepeatReport, options: SummaryOptions): string {
     ),
     "",
   ].join("\n");
+}
+
+/** One connection of `--repeat`, as {@linkcode repeatReport} needs it. */
+export interface RepeatRun {
+  /** Its report. */
+  report: Report;
+  /** The delay in force (ms). */
+  delay: number;
+  /** Whether the history chose the first address. */
+  remembered: boolean;
+}
+
+/**
+ * Every connection's report, and a line of summary for each.
+ *
+ * @param runs The connections, in order.
+ * @returns The `--repeat` report.
+ */
+export function repeatReport(runs: RepeatRun[]): RepeatReport {
+  return {
+    runs: runs.map((run) => run.report),
+    summary: runs.map((run): RepeatSummary => {
+      const won = run.report.attempts.find((a) => a.outcome === "won");
+      return {
+        ok: run.report.ok,
+        winner: run.report.connected?.address ?? null,
+        connectTime: won?.duration ?? null,
+        delay: run.delay === Infinity ? null : run.delay,
+        remembered: run.remembered,
+        elapsed: run.report.elapsed,
+      };
+    }),
+  };
 }

@@ -7,11 +7,14 @@ import {
 } from "@std/assert";
 import { getColorEnabled, stripAnsiCode as stripAnsi } from "@std/fmt/colors";
 import type { ConnectEvent as TimelineEvent } from "../types.ts";
-import type {
-  RunResult,
-  RunSettings as TimelineSettings,
-} from "./report_types.ts";
+import type { RunResult } from "./report_types.ts";
+import type { RunSettings as TimelineSettings } from "./_fold.ts";
 import { Timeline } from "./_timeline.ts";
+import { palette } from "./_colors.ts";
+import { header } from "./_header.ts";
+import { type Lines, verdict } from "./_verdict.ts";
+import { buildReport } from "./_report.ts";
+import { waiting } from "./_waiting.ts";
 import {
   raceWonBySecond,
   resolved,
@@ -30,14 +33,23 @@ function feed(
   color = false,
 ) {
   const timeline = new Timeline(settings, { color });
-  const lines = [...timeline.header()];
+  const lines = [...header(settings, palette(color))];
   for (const event of events) lines.push(...timeline.add(event));
   return { timeline, lines };
 }
 
+/** The closing lines of a run that ended with `result`, as the tool says them. */
+function finish(timeline: Timeline, result: RunResult): Lines {
+  timeline.fold.end();
+  return verdict(result, timeline.fold, {
+    palette: timeline.palette,
+    label: (a) => timeline.label(a),
+  });
+}
+
 Deno.test("Timeline shows a race that the second address wins", () => {
   const { timeline, lines } = feed(raceWonBySecond);
-  const { out, err } = timeline.finish(won);
+  const { out, err } = finish(timeline, won);
   assertEquals([...lines, ...out], [
     "Connecting to dual.test:443 (a new attempt every 250 ms, or at once when the latest fails)",
     "Resolved dual.test in 1.3 ms to 2 addresses, in the order they will be tried:",
@@ -71,7 +83,7 @@ Deno.test("Timeline says when an attempt starts at once after a failure", () => 
     "     +3.1 ms  #2 127.0.0.1:443  started at once, as #1 failed",
     "     +4.0 ms  #2 127.0.0.1:443  connected in 0.9 ms: won",
   ]);
-  const report = timeline.report({ ...won, elapsed: 5 });
+  const report = buildReport(timeline.fold, { ...won, elapsed: 5 });
   assertEquals(
     report.attempts.map((a) => [a.outcome, a.startedBecause, a.error?.kind]),
     [["failed", "first", "unreachable"], ["won", "failure", undefined]],
@@ -105,14 +117,14 @@ Deno.test("Timeline explains every address when all attempts fail", () => {
     "     +3.0 ms  #2 127.0.0.1:443  failed after 0.4 ms: something odd",
   ]);
   const result: RunResult = { ok: false, elapsed: 3.5, error };
-  const { out, err } = timeline.finish(result);
+  const { out, err } = finish(timeline, result);
   assertEquals(out, [
     "Failed after 3.5 ms: could not connect to dual.test:443",
     "  #1 [::1]:443      refused after 0.5 ms: nothing listens on that port there, or a firewall rejects the connection",
     "  #2 127.0.0.1:443  failed after 0.4 ms: something odd",
   ]);
   assertEquals(err, ["error: Cannot connect to dual.test:443 at ..."]);
-  const report = timeline.report(result);
+  const report = buildReport(timeline.fold, result);
   assertEquals(report.ok, false);
   assertEquals(report.error, {
     name: "Error",
@@ -153,14 +165,14 @@ Deno.test("Timeline shows a timeout: what was pending, what was never tried", ()
   );
   const error = new DOMException("Signal timed out.", "TimeoutError");
   const result: RunResult = { ok: false, elapsed: 2002, error };
-  const { out, err } = timeline.finish(result);
+  const { out, err } = finish(timeline, result);
   assertEquals(err, ["error: timed out after 2000 ms (--timeout)"]);
   assertEquals(out, [
     "Timed out after 2002.0 ms: could not connect to dual.test:443",
     "  #1 [::1]:443      still no answer after 2000.0 ms, when the timeout came: packets to it may be dropped on the way (a blackhole or a firewall)",
     "  #2 127.0.0.1:443  not tried: the timeout came first",
   ]);
-  const report = timeline.report(result);
+  const report = buildReport(timeline.fold, result);
   assertEquals(report.stopped, {
     reason: "timeout",
     elapsed: 2000.5,
@@ -181,11 +193,11 @@ Deno.test("Timeline shows an interrupt during resolution", () => {
     "  +5000.0 ms  interrupted: gave up, while resolving dual.test",
   ]);
   const result: RunResult = { ok: false, elapsed: 5001, error: new Error("x") };
-  assertEquals(timeline.finish(result), {
+  assertEquals(finish(timeline, result), {
     out: ["Interrupted after 5001.0 ms: could not resolve dual.test"],
     err: ["error: interrupted"],
   });
-  assertEquals(timeline.report(result).error?.stage, "resolve");
+  assertEquals(buildReport(timeline.fold, result).error?.stage, "resolve");
 });
 
 Deno.test("Timeline says when a resolution fails", () => {
@@ -194,11 +206,11 @@ Deno.test("Timeline says when a resolution fails", () => {
     "Cannot resolve 'dual.test': NXDOMAIN",
   );
   const result: RunResult = { ok: false, elapsed: 9, error };
-  assertEquals(timeline.finish(result), {
+  assertEquals(finish(timeline, result), {
     out: ["Failed after 9.0 ms: could not resolve dual.test"],
     err: ["error: Cannot resolve 'dual.test': NXDOMAIN"],
   });
-  const report = timeline.report(result);
+  const report = buildReport(timeline.fold, result);
   assertEquals(report.resolved, null);
   assertEquals(report.attempts, []);
   assertEquals(report.error?.stage, "resolve");
@@ -216,20 +228,6 @@ Deno.test("Timeline needs no look-up for an IP address", () => {
   assertEquals(lines, [
     "Connecting to [::1]:443 (a new attempt every 250 ms, or at once when the latest fails)",
     "No look-up: ::1 is an IP address (+0.5 ms)",
-  ]);
-});
-
-Deno.test("Timeline describes the settings", () => {
-  const { lines } = feed([], {
-    ...SETTINGS,
-    delay: 0,
-    interleave: 2,
-    family: 6,
-    localAddr: { hostname: "::1", port: 5000 },
-    tls: { serverName: "example.test", alpnProtocols: ["h2"], caFiles: [] },
-  });
-  assertEquals(lines, [
-    "Connecting to dual.test:443 (all attempts at once; IPv6 only; 2 addresses of the first family first; from [::1]:5000; then TLS for example.test offering h2)",
   ]);
 });
 
@@ -261,10 +259,10 @@ Deno.test("Timeline shows the TLS handshake and its ALPN protocol", () => {
     "    +10.0 ms  TLS handshake done in 7.5 ms, ALPN protocol h2",
   ]);
   const result: RunResult = { ...won, elapsed: 10.5 };
-  assertEquals(timeline.finish(result).out, [
+  assertEquals(finish(timeline, result).out, [
     "Connected to 127.0.0.1:443 (#1 of 1) from 127.0.0.1:5555 with TLS (ALPN h2) in 10.5 ms",
   ]);
-  assertEquals(timeline.report(result).tls, {
+  assertEquals(buildReport(timeline.fold, result).tls, {
     address: "127.0.0.1:443",
     serverName: "dual.test",
     started: 2.5,
@@ -311,10 +309,10 @@ Deno.test("Timeline shows a failed TLS handshake", () => {
     "     +5.0 ms  TLS handshake failed after 2.5 ms: certificate from an unknown issuer",
   );
   const result: RunResult = { ok: false, elapsed: 6, error };
-  assertEquals(timeline.finish(result).out, [
+  assertEquals(finish(timeline, result).out, [
     "Failed after 6.0 ms: the TLS handshake with 127.0.0.1:443 failed",
   ]);
-  const report = timeline.report(result);
+  const report = buildReport(timeline.fold, result);
   assertEquals(report.error?.stage, "tls");
   assertEquals(report.tls?.ok, false);
   assertEquals(report.tls?.error?.message, error.message);
@@ -331,16 +329,16 @@ Deno.test("Timeline shows a fallback to Deno.connect", () => {
     },
   ]);
   assertMatch(lines.at(-1)!, /^ +\+2\.0 ms {2}fallback: net permission covers/);
-  const report = timeline.report(won);
+  const report = buildReport(timeline.fold, won);
   assertEquals(report.fallback?.reason.startsWith("net permission"), true);
   // The winner is found by its address, since no attempt event named it.
   assertEquals(report.connected?.index, 1);
   assertEquals(
-    timeline.waiting(1500),
+    waiting(timeline.fold, timeline.columns, 1500),
     "still waiting for Deno.connect() (  1.5 s); no --timeout",
   );
-  timeline.finish(won);
-  assertEquals(timeline.waiting(1600), undefined);
+  finish(timeline, won);
+  assertEquals(waiting(timeline.fold, timeline.columns, 1600), undefined);
 });
 
 Deno.test("Timeline ignores events it does not know", () => {
@@ -348,67 +346,6 @@ Deno.test("Timeline ignores events it does not know", () => {
     { type: "somethingNew", elapsed: 1 } as unknown as TimelineEvent,
   ]);
   assertEquals(lines.length, 1);
-});
-
-Deno.test("Timeline.waiting() speaks up after a second of waiting", () => {
-  const { timeline } = feed([]);
-  assertEquals(timeline.waiting(900), undefined);
-  assertEquals(
-    timeline.waiting(1200),
-    "still resolving dual.test (  1.2 s); no --timeout",
-  );
-  timeline.add(resolved);
-  timeline.add({
-    type: "attemptStarted",
-    elapsed: 1300,
-    index: 0,
-    address: V6,
-  });
-  assertEquals(timeline.waiting(2000), undefined);
-  assertEquals(
-    timeline.waiting(2400),
-    "still waiting for #1 [::1]:443 (  1.1 s); no --timeout",
-  );
-  timeline.add({
-    type: "attemptStarted",
-    elapsed: 2450,
-    index: 1,
-    address: V4,
-  });
-  assertEquals(
-    timeline.waiting(2500),
-    "still waiting for #1 [::1]:443 (  1.2 s), #2 127.0.0.1:443 (  0.1 s); no --timeout",
-  );
-  timeline.add({ type: "attemptWon", elapsed: 2600, index: 1, address: V4 });
-  timeline.add({
-    type: "attemptCancelled",
-    elapsed: 2601,
-    index: 0,
-    address: V6,
-  });
-  timeline.add({
-    type: "tlsStarted",
-    elapsed: 2700,
-    address: V4,
-    serverName: "x",
-  });
-  assertEquals(timeline.waiting(3000), undefined);
-  assertEquals(
-    timeline.waiting(3800),
-    "still waiting for the TLS handshake (  1.1 s); no --timeout",
-  );
-  timeline.finish(won);
-  assertEquals(timeline.waiting(9000), undefined);
-});
-
-Deno.test("Timeline.waiting() stops once the run gave up", () => {
-  const { timeline } = feed([
-    resolved,
-    { type: "attemptStarted", elapsed: 1, index: 0, address: V6 },
-  ]);
-  assert(timeline.waiting(1500) !== undefined);
-  timeline.stop("timeout", 1600);
-  assertEquals(timeline.waiting(1700), undefined);
 });
 
 Deno.test("Timeline colours only when asked to", () => {
@@ -433,8 +370,8 @@ Deno.test("Timeline colours only when asked to", () => {
     assert(colored.lines.some((line) => line.includes("\x1b[31m")));
   }
   assertEquals(colored.lines.map(stripAnsi), plain.lines);
-  const out = colored.timeline.finish(won).out;
-  assertEquals(out.map(stripAnsi), plain.timeline.finish(won).out);
+  const out = finish(colored.timeline, won).out;
+  assertEquals(out.map(stripAnsi), finish(plain.timeline, won).out);
 });
 
 // RFC 8305 §3: a resolver that answers in batches. `connect()` emits one
@@ -463,7 +400,7 @@ Deno.test("Timeline folds a late answer in before the second attempt", () => {
     { type: "attemptCancelled", elapsed: 301.5, index: 0, address: V4 },
   ]);
   const result: RunResult = { ...won, elapsed: 302, remoteAddr: V6 };
-  assertEquals([...lines.slice(1), ...timeline.finish(result).out], [
+  assertEquals([...lines.slice(1), ...finish(timeline, result).out], [
     "Resolved dual.test in 50.5 ms to 2 addresses, in the order they will be tried:",
     "  #1 127.0.0.1:443  IPv4",
     "  #2 127.0.0.2:443  IPv4",
@@ -474,7 +411,7 @@ Deno.test("Timeline folds a late answer in before the second attempt", () => {
     "   +301.5 ms  #1 127.0.0.1:443  cancelled after 250.8 ms: #2 won",
     "Connected to [::1]:443 (#2 of 3) from 127.0.0.1:5555 in 302.0 ms",
   ]);
-  const report = timeline.report(result);
+  const report = buildReport(timeline.fold, result);
   assertEquals(report.resolved?.elapsed, 50.5);
   assertEquals(
     report.resolved?.addresses.map((a) => a.address),
@@ -529,7 +466,7 @@ Deno.test("Timeline shows the addresses of a late answer tried, one winning", ()
     { type: "attemptWon", elapsed: 54, index: 2, address: V4B },
   ]);
   const result: RunResult = { ...won, elapsed: 54.5, remoteAddr: V4B };
-  assertEquals([...lines.slice(1), ...timeline.finish(result).out], [
+  assertEquals([...lines.slice(1), ...finish(timeline, result).out], [
     "Resolved dual.test in 1.0 ms to 1 address:",
     "  #1 [::1]:443  IPv6",
     // The column widens for the longer labels of the late addresses.
@@ -542,7 +479,7 @@ Deno.test("Timeline shows the addresses of a late answer tried, one winning", ()
     "    +54.0 ms  #3 127.0.0.2:443  connected in 0.4 ms: won",
     "Connected to 127.0.0.2:443 (#3 of 3) from 127.0.0.1:5555 in 54.5 ms",
   ]);
-  const report = timeline.report(result);
+  const report = buildReport(timeline.fold, result);
   assertEquals(
     report.attempts.map((
       a,
@@ -586,14 +523,14 @@ Deno.test("Timeline reports the addresses of a late answer never tried", () => {
     elapsed: 2002,
     error: new DOMException("Signal timed out.", "TimeoutError"),
   };
-  assertEquals(timeline.finish(result).out, [
+  assertEquals(finish(timeline, result).out, [
     "Timed out after 2002.0 ms: could not connect to dual.test:443",
     "  #1 [::1]:443      still no answer after 1999.5 ms, when the timeout came: packets to it may be dropped on the way (a blackhole or a firewall)",
     "  #2 127.0.0.1:443  not tried: the timeout came first",
     "  #3 127.0.0.2:443  not tried: the timeout came first",
     "  #4 127.0.0.3:443  not tried: the timeout came first",
   ]);
-  const report = timeline.report(result);
+  const report = buildReport(timeline.fold, result);
   assertEquals(
     report.attempts.map((a) => [a.index, a.address, a.outcome, a.started]),
     [
@@ -648,66 +585,6 @@ Deno.test("Timeline keeps its columns past 100 s, and wider with a long --timeou
   );
 });
 
-Deno.test("Timeline.waiting() says when the run gives up by itself", () => {
-  const settings = { ...TLS_SETTINGS, timeout: 90_000 };
-  const timeline = new Timeline(settings, { handshakeTimeout: 60_000 });
-  for (const event of connectedThenTls) timeline.add(event);
-  // The handshake timeout (60 s from +2.5 ms) comes before --timeout.
-  assertEquals(
-    timeline.waiting(2002.5),
-    "still waiting for the TLS handshake (  2.0 s); gives up in 58.0 s (handshake timeout)",
-  );
-  // The columns stay put past 100 s.
-  const slow = new Timeline({ ...SETTINGS, timeout: 200_000 });
-  slow.add(resolved);
-  slow.add({ type: "attemptStarted", elapsed: 0, index: 0, address: V6 });
-  assertEquals(
-    slow.waiting(123_400),
-    "still waiting for #1 [::1]:443 (123.4 s); gives up in 76.6 s (--timeout)",
-  );
-  assertEquals(
-    slow.waiting(9_400),
-    "still waiting for #1 [::1]:443 (  9.4 s); gives up in 190.6 s (--timeout)",
-  );
-});
-
-Deno.test("Timeline says what the server did after the TLS handshake", () => {
-  const settings = {
-    ...TLS_SETTINGS,
-    tls: { ...TLS_SETTINGS.tls!, certFile: "c.pem", keyFile: "c.key" },
-  };
-  const done: TimelineEvent = {
-    type: "tlsSucceeded",
-    elapsed: 10,
-    address: V4,
-    serverName: "dual.test",
-    alpnProtocol: null,
-  };
-  const quiet = new Timeline(settings, { acceptanceWait: 300 });
-  for (const event of [...connectedThenTls, done]) quiet.add(event);
-  assertEquals(quiet.accepted({ waited: 301, outcome: "quiet" }, 311), [
-    "   +311.0 ms  no alert from the server in 300 ms: it accepted us (the tool waits that long, as a TLS 1.3 server refuses a client certificate only after the handshake)",
-  ]);
-
-  const refused = new Timeline(settings, { acceptanceWait: 300 });
-  for (const event of [...connectedThenTls, done]) refused.add(event);
-  const alert = new Deno.errors.InvalidData("received fatal alert: UnknownCA");
-  assertEquals(
-    refused.accepted({ waited: 40, outcome: "alert" }, 50, alert),
-    [
-      "    +50.0 ms  the server refused us after the handshake: fatal alert UnknownCA from the server",
-    ],
-  );
-  const { out, err } = refused.finish({ ok: false, elapsed: 51, error: alert });
-  assertEquals(out, [
-    "Failed after 51.0 ms: the server at 127.0.0.1:443 refused us after the TLS handshake",
-  ]);
-  assertEquals(err, [
-    "error: received fatal alert: UnknownCA",
-    "hint: the server refused our client certificate (--cert): it must come from a CA the server trusts, for a client (extended key usage clientAuth)",
-  ]);
-});
-
 Deno.test("Timeline shows control characters from names and errors as text", () => {
   const { timeline, lines } = feed([
     { ...resolved, hostname: "evil\x1b[2J.test" },
@@ -720,7 +597,7 @@ Deno.test("Timeline shows control characters from names and errors as text", () 
       error: new Error("odd \x1b]0;title\x07 error"),
     },
   ], { ...SETTINGS, hostname: "evil\x1b[2J.test" });
-  const { out, err } = timeline.finish({
+  const { out, err } = finish(timeline, {
     ok: false,
     elapsed: 4,
     error: new Error("all \x9b failed"),

@@ -5,10 +5,11 @@ import { formatAddress } from "../errors.ts";
 import { messageOf } from "../_common/errors.ts";
 import { ipVersion, unbracket } from "../_common/ip.ts";
 import type { Palette } from "./_colors.ts";
-import { type Advice, attemptAdvice } from "./_advice.ts";
-import type { AttemptState, RunFold } from "./_report.ts";
+import { attemptAdvice, tlsAdvice } from "./_advice.ts";
+import type { AttemptState, RunFold } from "./_fold.ts";
 import type { RunResult } from "./report_types.ts";
 import { visible } from "../_common/visible.ts";
+import { destination, ms } from "./_columns.ts";
 
 /** Lines for the two output streams. */
 export interface Lines {
@@ -18,22 +19,12 @@ export interface Lines {
   err: string[];
 }
 
-/** What the verdict is drawn from. */
-export interface VerdictContext {
-  /** The run's state. */
-  fold: RunFold;
+/** How the verdict is drawn. */
+export interface VerdictOptions {
   /** The styles. */
   palette: Palette;
-  /** Where to, as shown (`host:port`). */
-  destination: string;
   /** An attempt's label, padded to the timeline's column. */
   label(a: AttemptState): string;
-  /** What a TLS failure means. */
-  tlsAdvice(error: unknown): Advice;
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
 }
 
 function why(a: AttemptState, fold: RunFold, p: Palette): string {
@@ -82,9 +73,18 @@ function why(a: AttemptState, fold: RunFold, p: Palette): string {
 /**
  * The closing lines: the verdict, and on failure every address with the
  * reason for its fate; the error, once, and a hint, on standard error.
+ *
+ * @param result How the run ended.
+ * @param fold The state of the run.
+ * @param options The styles, and the attempts' labels.
+ * @returns Lines for standard output and standard error.
  */
-export function verdict(result: RunResult, context: VerdictContext): Lines {
-  const { fold, palette: p } = context;
+export function verdict(
+  result: RunResult,
+  fold: RunFold,
+  options: VerdictOptions,
+): Lines {
+  const { palette: p } = options;
   if (result.ok) {
     const index = fold.winnerIndex(result.remoteAddr);
     const of = index === undefined
@@ -129,13 +129,13 @@ export function verdict(result: RunResult, context: VerdictContext): Lines {
     ? `the server at ${tlsPeer} refused us after the TLS handshake`
     : stage === "tls"
     ? `the TLS handshake with ${tlsPeer} failed`
-    : `could not connect to ${context.destination}`;
+    : `could not connect to ${destination(fold.settings)}`;
   const out = [
     p.bold(p.red(`${verdict} after ${ms(result.elapsed)}: ${what}`)),
   ];
   if (stage === "connect") {
     for (const a of fold.ordered()) {
-      out.push(`  ${context.label(a)}  ${why(a, fold, p)}`);
+      out.push(`  ${options.label(a)}  ${why(a, fold, p)}`);
     }
   }
   // A run that gave up rejected with its own signal's reason: say why.
@@ -154,7 +154,7 @@ export function verdict(result: RunResult, context: VerdictContext): Lines {
   }
   const err = [`${p.red("error")}: ${messageOf(result.error)}`];
   if (stage === "tls") {
-    const { hint } = context.tlsAdvice(result.error);
+    const { hint } = tlsAdvice(result.error, fold.tlsContext());
     if (hint !== undefined) err.push(`${p.yellow("hint")}: ${visible(hint)}`);
   }
   return { out, err };

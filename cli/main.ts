@@ -56,7 +56,8 @@
  *
  * @module
  */
-import { runCli, terminalIo } from "./_run.ts";
+import { runCli } from "./_run.ts";
+import { terminalIo } from "./_io.ts";
 
 export type {
   AcceptanceReport,

@@ -1,39 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The report of one run of the command-line tool: pure data, the `--json`
-// contract. cli.ts exports these types, so that `deno doc` documents them.
+// contract. main.ts exports these types, so that `deno doc` documents them.
 import type { Family } from "../types.ts";
-
-/** What a run was asked to do, as the command line said it. */
-export interface RunSettings {
-  /** The host as given. */
-  hostname: string;
-  /** The port. */
-  port: number;
-  /** Milliseconds between attempt starts; `Infinity`: one at a time. */
-  delay: number;
-  /** RFC 8305 "First Address Family Count". */
-  interleave: number;
-  /** The only family wanted, if any. */
-  family?: Family | undefined;
-  /** The local address to bind, if any. */
-  localAddr?: { hostname: string; port: number } | undefined;
-  /** Milliseconds before giving up, if any. */
-  timeout?: number | undefined;
-  /** Milliseconds each attempt may take (`attemptTimeout`), if limited. */
-  attemptTimeout?: number | undefined;
-  /** Whether every attempt's error is reported separately. */
-  allErrors: boolean;
-  /** Whether `dnsResolver()` resolves the host (`--dns`). */
-  dns?: boolean | undefined;
-  /** The TLS settings, when a TLS handshake follows the connection. */
-  tls?: {
-    serverName?: string | undefined;
-    alpnProtocols: string[];
-    caFiles: string[];
-    certFile?: string | undefined;
-    keyFile?: string | undefined;
-  } | undefined;
-}
 
 /** Why a run gave up before `connect()` settled by itself. */
 export type StopReason = "timeout" | "interrupted";
