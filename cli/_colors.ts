@@ -25,7 +25,10 @@ export interface Palette {
 
 const COLORS: Palette = { bold, dim, red, green, yellow, cyan };
 
-const plain: Style = (text) => text;
+/** Text as it is: the style of every colour without colours. */
+function plain(text: string): string {
+  return text;
+}
 
 const PLAIN: Palette = {
   bold: plain,

@@ -13,7 +13,7 @@ import { destination } from "./_columns.ts";
  * @param s The settings.
  * @returns One line, control characters made visible.
  */
-export function describeSettings(s: RunSettings): string {
+function describeSettings(s: RunSettings): string {
   const parts: string[] = [];
   if (s.delay === 0) parts.push("all attempts at once");
   else if (s.delay === Infinity) parts.push("one attempt at a time");

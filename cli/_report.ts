@@ -22,7 +22,7 @@ function optional(value: number | undefined): number | null {
 }
 
 /** Describes a thrown value as JSON. */
-export function errorReport(error: unknown): ErrorReport {
+function errorReport(error: unknown): ErrorReport {
   const name = error instanceof Error || error instanceof DOMException
     ? error.name
     : typeof error;

@@ -3,7 +3,7 @@
 // line, which prints it (exit 2).
 
 /** How to call the tool, in its usage message. */
-export const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
+const COMMAND = "deno run -A jsr:@happy-eyeballs/connect/cli";
 
 /** The usage message (`--help`). */
 export const USAGE = `Usage: ${COMMAND} HOST PORT [options]

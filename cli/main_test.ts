@@ -17,7 +17,7 @@ import { denoArgs, ROOT, run, runOnTerminal } from "../_testing/command.ts";
 import { needs } from "../_testing/needs.ts";
 
 // deno-lint-ignore no-control-regex
-const ANSI_COLOR = /\x1b\[(1|2|3\d)m/;
+const ANSI_COLOR_REGEXP = /\x1b\[(1|2|3\d)m/;
 
 Deno.test("cli.ts connects and shows the timeline", async () => {
   await using server = acceptingServer("127.0.0.1");
@@ -45,7 +45,7 @@ Deno.test("cli.ts connects and shows the timeline", async () => {
       `^Connected to 127\\.0\\.0\\.1:${server.port} \\(#1 of 1\\) from 127\\.0\\.0\\.1:\\d+ in [\\d.]+ ms$`,
     ),
   );
-  assert(!ANSI_COLOR.test(stdout), "no colours when not on a terminal");
+  assert(!ANSI_COLOR_REGEXP.test(stdout), "no colours when not on a terminal");
 });
 
 Deno.test("cli.ts --json prints one object with the same facts", async () => {
@@ -263,7 +263,7 @@ Deno.test({
     const args = [hole.hostname, String(hole.port), "--timeout", "2500"];
     const colored = await runOnTerminal("cli/main.ts", args);
     assertEquals(colored.code, 1, colored.stdout + colored.stderr);
-    assertMatch(colored.stdout, ANSI_COLOR);
+    assertMatch(colored.stdout, ANSI_COLOR_REGEXP);
     assertStringIncludes(
       colored.stdout,
       `still waiting for #1 127.0.0.1:${hole.port} (  1.`,
@@ -272,7 +272,7 @@ Deno.test({
 
     const plain = await runOnTerminal("cli/main.ts", args, { NO_COLOR: "1" });
     assertEquals(plain.code, 1, plain.stdout + plain.stderr);
-    assert(!ANSI_COLOR.test(plain.stdout), "NO_COLOR is respected");
+    assert(!ANSI_COLOR_REGEXP.test(plain.stdout), "NO_COLOR is respected");
     assertStringIncludes(plain.stdout, "still waiting for #1");
   },
 });
