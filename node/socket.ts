@@ -304,6 +304,9 @@ export class NodeSocket extends Duplex {
    * const accepted = server.accept();
    * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
    * assertEquals(socket instanceof Duplex, true);
+   * // Connected first: a socket destroyed while dialling may never reach
+   * // the server, and `accepted` would wait for ever.
+   * await once(socket, "connect");
    * socket.destroy();
    * await once(socket, "close");
    * (await accepted).close();
@@ -876,6 +879,7 @@ export class NodeSocket extends Duplex {
    * using server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
    * const accepted = server.accept();
    * const socket = createConnection({ hostname: "127.0.0.1", port: server.addr.port });
+   * await once(socket, "connect");
    * socket.destroy();
    * const [hadError] = await once(socket, "close");
    * assertEquals(hadError, false);
