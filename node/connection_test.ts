@@ -26,30 +26,7 @@ import {
   tlsServer,
 } from "../_testing/net.ts";
 import { collectReportedErrors } from "../_testing/errors.ts";
-
-/** Every event the socket emits, in order (data as its length). */
-function record(socket: NodeSocket): string[] {
-  const events: string[] = [];
-  for (
-    const name of [
-      "connect",
-      "ready",
-      "secureConnect",
-      "end",
-      "finish",
-      "timeout",
-      "error",
-      "close",
-    ]
-  ) {
-    socket.on(name, (arg: unknown) => {
-      events.push(
-        name === "close" ? `close(${arg})` : name === "error" ? "error" : name,
-      );
-    });
-  }
-  return events;
-}
+import { echoServer, record } from "../_testing/node_socket.ts";
 
 /** A TLS echo server for one connection, offering ALPN h2 and http/1.1. */
 function tlsEchoServer(): {
@@ -66,15 +43,6 @@ function tlsEchoServer(): {
   const done = listener.accept().then(async (conn) => {
     await conn.handshake();
     await conn.readable.pipeTo(conn.writable).catch(() => {});
-  });
-  return { listener, done };
-}
-
-function echoServer(): { listener: Deno.TcpListener; done: Promise<void> } {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const done = listener.accept().then(async (conn) => {
-    // Echo until the client ends, then end too.
-    await conn.readable.pipeTo(conn.writable);
   });
   return { listener, done };
 }

@@ -3,41 +3,9 @@
 import { assert, assertEquals } from "@std/assert";
 import { once } from "node:events";
 import { Buffer } from "node:buffer";
-import { createConnection, type NodeSocket } from "./mod.ts";
+import { createConnection } from "./mod.ts";
 import { blackhole } from "../_testing/net.ts";
-
-/** Every event the socket emits, in order (data as its length). */
-function record(socket: NodeSocket): string[] {
-  const events: string[] = [];
-  for (
-    const name of [
-      "connect",
-      "ready",
-      "secureConnect",
-      "end",
-      "finish",
-      "timeout",
-      "error",
-      "close",
-    ]
-  ) {
-    socket.on(name, (arg: unknown) => {
-      events.push(
-        name === "close" ? `close(${arg})` : name === "error" ? "error" : name,
-      );
-    });
-  }
-  return events;
-}
-
-function echoServer(): { listener: Deno.TcpListener; done: Promise<void> } {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const done = listener.accept().then(async (conn) => {
-    // Echo until the client ends, then end too.
-    await conn.readable.pipeTo(conn.writable);
-  });
-  return { listener, done };
-}
+import { echoServer, record } from "../_testing/node_socket.ts";
 
 Deno.test("createConnection() dials at once, keeps early writes, and emits net.Socket's events in order", async () => {
   const { listener, done } = echoServer();
