@@ -1,9 +1,9 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // What an error means, in a few words for the timeline, and what to try, for
 // the command-line tool. Only words: the caller makes them visible (see
-// _common/visible.ts) before printing, as they quote the network. A leaf: its
-// ErrorKind repeats the report's (_advice_test.ts checks that they agree).
+// _common/visible.ts) before printing, as they quote the network.
 import { messageOf } from "../_common/errors.ts";
+import type { ErrorKind } from "./report_types.ts";
 
 const CERTIFICATE_NAME_REGEXP = /(?:DnsName|IpAddress)\("?(.*?)"?\)/g;
 const ALTNAMES_REGEXP = /.*altnames: (.*)$/;
@@ -17,17 +17,6 @@ const CERTIFICATE_REQUIRED_REGEXP = /CertificateRequired|116/;
 const HANDSHAKE_FAILURE_REGEXP = /HandshakeFailure|^40$/;
 const CERTIFICATE_REFUSED_REGEXP =
   /BadCertificate|UnknownCA|CertificateUnknown|AccessDenied|DecryptError|UnsupportedCertificate|4[2-9]|51/;
-
-/** The kind of an attempt's failure (`ErrorKind` of the report). */
-export type ErrorKind =
-  | "refused"
-  | "timedOut"
-  | "unreachable"
-  | "reset"
-  | "addressNotAvailable"
-  | "addressInUse"
-  | "permission"
-  | "other";
 
 /** The kind of an attempt's error. */
 export function errorKind(error: unknown): ErrorKind {

@@ -1,28 +1,24 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The events of one `connect()` folded into the state of the run: pure data,
 // no I/O, no clock, no text. _report.ts turns it into the `--json` report;
-// _timeline.ts, _waiting.ts and _verdict.ts into lines for a person. A leaf:
-// it imports no other module of the tool, so its unions below repeat those of
-// report_types.ts (_fold_test.ts checks that they are the same).
+// _timeline.ts, _waiting.ts and _verdict.ts into lines for a person. Its
+// unions are those of the report (report_types.ts).
 import type { ConnectEvent, Family, ResolvedEvent } from "../types.ts";
+import type {
+  AcceptanceReport,
+  AttemptOutcome,
+  StartReason,
+  StopReason,
+} from "./report_types.ts";
 import { formatAddress } from "../errors.ts";
 
-/** Why an attempt started when it did (`StartReason` of the report). */
-export type StartReason = "first" | "delay" | "failure" | "lateAnswer";
-
 /** What became of a started attempt (`AttemptOutcome` of the report). */
-export type StartedOutcome = "won" | "failed" | "cancelled" | "abandoned";
+export type StartedOutcome = Exclude<AttemptOutcome, "notStarted">;
 
-/** Why a run gave up (`StopReason` of the report). */
-export type StopReason = "timeout" | "interrupted";
+/** What the server did after the handshake. */
+export type Acceptance = AcceptanceReport;
 
-/** What the server did after the handshake (`AcceptanceReport`). */
-export interface Acceptance {
-  /** How long the tool waited for a verdict (ms). */
-  waited: number;
-  /** What came: nothing, data, an alert, or the end. */
-  outcome: "quiet" | "data" | "alert" | "closed";
-}
+export type { StartReason, StopReason };
 
 /** What a run was asked to do, as the command line said it. */
 export interface RunSettings {
