@@ -52,10 +52,18 @@ function isTest(filename: string): boolean {
   return filename.endsWith("_test.ts") || filename.endsWith("_bench.ts");
 }
 
-/** Whether `filename` is a private module (in a `_` folder or `_` file). */
+/** The repository root, as a path with a trailing slash. */
+const ROOT_PATH = new URL("../", import.meta.url).pathname;
+
+/**
+ * Whether `filename` is a private module (in a `_` folder or `_` file),
+ * judged on its path from the repository root: a checkout under a `_`
+ * folder of its own makes no file private.
+ */
 function isPrivate(filename: string): boolean {
-  return filename.replaceAll("\\", "/").includes("/_") ||
-    filename.startsWith("_");
+  let path = filename.replaceAll("\\", "/");
+  if (path.startsWith(ROOT_PATH)) path = path.slice(ROOT_PATH.length);
+  return path.includes("/_") || path.startsWith("_");
 }
 
 /** Whether `node` makes a regular expression: `/x/`, `RegExp(...)`. */
