@@ -35,13 +35,18 @@ import {
   rememberedAddresses,
 } from "./_connect/remembered.ts";
 import {
+  literalSource,
   resolveSource,
   type Source,
-  type Targets,
-} from "./_connect/resolve.ts";
+} from "./_connect/source.ts";
 import { closeBatches } from "./_connect/answers.ts";
 import { fallBack, fallbackReason } from "./_connect/permission.ts";
-import { attemptDelay, foldLater, orderAddresses } from "./_connect/order.ts";
+import {
+  attemptDelay,
+  foldLater,
+  orderAddresses,
+  tellResolved,
+} from "./_connect/order.ts";
 import { Attempts } from "./_connect/attempt.ts";
 import { raceAttempts } from "./_connect/race.ts";
 import { raceError } from "./_connect/failure.ts";
@@ -355,16 +360,18 @@ async function race(
   attempts: Attempts,
   source: Source,
 ): Promise<Deno.TcpConn> {
-  const { hostname, port } = checked;
+  const { port } = checked;
   const { emit } = call;
   const toTarget = (address: string): Deno.NetAddr =>
     frozenFor(emit, { transport: "tcp", hostname: address, port });
   // Set once the race runs: it settles the call itself when it is over.
   let racing = false;
   // The later batches of a resolver, until the race takes them over.
-  let more: Targets["more"];
+  let more: AsyncIterator<readonly string[]> | undefined;
   try {
-    const found = await resolveSource(checked, call, source);
+    // An IP literal needs no look-up: its attempt starts within this call.
+    const found = literalSource(checked) ??
+      await resolveSource(checked, call, source);
     const { targets } = found;
     let ordered: readonly string[] = [];
     let first: Deno.NetAddr[] = [];
@@ -380,15 +387,7 @@ async function race(
         targets.addresses,
       );
       first = frozenFor(emit, ordered.map(toTarget));
-      emit?.({
-        type: "resolved",
-        hostname,
-        addresses: first,
-        ...(targets.skipped.length > 0 &&
-          { skipped: frozenFor(emit, targets.skipped.map(toTarget)) }),
-        // No look-up: the history's address cache.
-        ...(source.cached && { remembered: true as const }),
-      });
+      tellResolved(checked, call, first, targets.skipped.map(toTarget), source);
       call.throwIfFailed();
     }
     // The one decision: leave the call to Deno.connect (a denied look-up, or
@@ -403,16 +402,20 @@ async function race(
       return await fallBack(checked, call.inner);
     }
     if (!targets) throw found.lookupError;
+    // One address, and no more to come: nothing to race; the attempt has
+    // the caller's signal, as a dial of its own would.
+    if (first.length === 1 && !more) {
+      racing = true;
+      call.settle();
+      return attempts.only(first[0]!);
+    }
+    const delay = attemptDelay(checked, attempts.destination, ordered[0]!);
     // RFC 8305 §3: later batches fold into the attempts not yet started.
     const each = more
       ? foldLater(checked, call, ordered, targets, toTarget)
         .map((address) => attempts.to(toTarget(address)))
       : first.map((address) => attempts.to(address));
     more = undefined;
-    // A single address has no next attempt to delay.
-    const delay = first.length > 1 || targets.more
-      ? attemptDelay(checked, attempts.destination, ordered[0]!)
-      : checked.delay;
     racing = true;
     return raceAttempts(each, delay, call, attempts);
   } finally {

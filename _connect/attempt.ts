@@ -93,6 +93,16 @@ export class Attempts {
     };
   }
 
+  /** A single address: no race, nor an abort signal of its own. */
+  only(address: Deno.NetAddr): Promise<Deno.TcpConn> {
+    const { signal } = this.#checked;
+    return this.to(address)(signal).then(undefined, () => {
+      this.#call.throwIfFailed();
+      if (signal?.aborted) throw signal.reason;
+      throw this.failure();
+    });
+  }
+
   /** The error of a race that every attempt lost. */
   failure(): Error {
     // Indexed by attempt: drop the holes of cancelled attempts.

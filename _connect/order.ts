@@ -15,7 +15,8 @@ import { frozenFor } from "./emit.ts";
 /**
  * The addresses in the order to try them: the remembered winner first (RFC
  * 8305 §4: history may rank addresses before interleaving), then the
- * families interleaved. An IP literal has no order to ask the history for.
+ * families interleaved. An IP literal without `localAddr` has no order to
+ * ask the history for.
  *
  * @throws {unknown} What `history.order()` threw, or a TypeError for an
  * answer it cannot use.
@@ -26,7 +27,7 @@ export function orderAddresses(
   addresses: readonly string[],
 ): readonly string[] {
   const { history } = checked;
-  if (history && !checked.literal) {
+  if (history && (!checked.literal || checked.localAddr)) {
     addresses = orderByHistory(history, destination, addresses);
   }
   return addresses.length > 1
@@ -48,6 +49,28 @@ export function attemptDelay(
 ): number {
   const { history, delay } = checked;
   return history ? delayByHistory(history, destination, first, delay) : delay;
+}
+
+/**
+ * Tells `onEvent` what will be attempted, in order: the first batch, those
+ * left out for want of a local address of their family, and whether they
+ * come from the history's address cache (no look-up).
+ */
+export function tellResolved(
+  checked: Checked,
+  call: CallContext,
+  first: Deno.NetAddr[],
+  skipped: Deno.NetAddr[],
+  source: { cached?: readonly string[] | undefined },
+): void {
+  const { emit } = call;
+  emit?.({
+    type: "resolved",
+    hostname: checked.hostname,
+    addresses: first,
+    ...(skipped.length > 0 && { skipped: frozenFor(emit, skipped) }),
+    ...(source.cached && { remembered: true as const }),
+  });
 }
 
 /**

@@ -91,6 +91,18 @@ async function resolve(
     return kept;
   };
   if (ipVersion(hostname)) return { addresses: keep([hostname]), unusable };
+  if (!resolver && !cancellable && !usable) {
+    // The system's answer needs no checking (a hosts entry with a zone id
+    // included, as getaddrinfo gives it).
+    try {
+      return {
+        addresses: await systemResolve(hostname, family, signal),
+        unusable,
+      };
+    } catch (error) {
+      throw resolutionError(hostname, error);
+    }
+  }
   // getaddrinfo cannot be cancelled: stop waiting for it instead.
   const wait = <T>(answer: Promise<T>): Promise<T> =>
     cancellable ? abortable(answer, signal) : answer;
@@ -198,7 +210,7 @@ export interface Targets {
  * The addresses a history remembers for the host name, as targets: what
  * {@linkcode resolveTargets} makes of them without `localAddr`, at once.
  */
-function rememberedTargets(
+export function rememberedTargets(
   options: TargetOptions,
   cached: readonly string[],
 ): Targets {
@@ -219,7 +231,7 @@ function rememberedTargets(
  * `localAddr` nor a signal to heed: the same, with two promise layers fewer,
  * on the path of most connections by name.
  */
-function systemTargets(
+export function systemTargets(
   options: TargetOptions,
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
@@ -263,7 +275,7 @@ function noAddress(options: TargetOptions): Error {
  * address of the wanted family.
  * @throws {TypeError} If no address has the family of a local address.
  */
-async function resolveTargets(
+export async function resolveTargets(
   options: TargetOptions,
   signal: AbortSignal,
   cancellable: boolean,
@@ -327,63 +339,4 @@ async function resolveTargets(
       ? (batch) => check(batch).filter((a) => served.has(familyOf(a)))
       : check,
   };
-}
-
-/** Where the addresses of one race come from. */
-export interface Source {
-  /** The addresses the history remembers for the name: no look-up. */
-  cached?: readonly string[] | undefined;
-  /** Addresses an earlier race tried: a fresh answer leaves them out. */
-  tried?: ReadonlySet<string> | undefined;
-  /** Why that earlier race failed: the error when nothing new is found. */
-  error?: unknown;
-}
-
-/**
- * What resolution found: what can be attempted, or why the look-up failed
- * (as data: a denied look-up may leave the call to Deno.connect).
- */
-export type Resolved =
-  | { targets: Targets; lookupError?: undefined }
-  | { lookupError: unknown; targets?: undefined };
-
-/**
- * Resolves the addresses of one race from `source`: the history's
- * remembered ones as they are, else a look-up (the system resolver, or the
- * caller's `resolver`, and `localAddr`). Only the caller's signal, a
- * resolver or `localAddr` make it use the call's signal (`call.inner`, of
- * the call's context).
- */
-export async function resolveSource(
-  checked: Checked,
-  call: { readonly inner: AbortSignal },
-  source: Source,
-): Promise<Resolved> {
-  const { hostname, port, family, literal, signal } = checked;
-  try {
-    if (literal && family !== undefined && literal !== family) {
-      // As getaddrinfo with a family: no address of the other one.
-      throw new Deno.errors.NotFound(
-        `Cannot connect to ${
-          joinHostPort(hostname, port)
-        } as it is an IPv${literal} address and 'family' is ${family}`,
-      );
-    }
-    if (source.cached) {
-      return { targets: rememberedTargets(checked, source.cached) };
-    }
-    if (!checked.resolver && !checked.localAddr && !signal) {
-      return { targets: await systemTargets(checked, source.tried) };
-    }
-    return {
-      targets: await resolveTargets(
-        checked,
-        call.inner,
-        signal !== undefined,
-        source.tried,
-      ),
-    };
-  } catch (error) {
-    return { lookupError: error };
-  }
 }

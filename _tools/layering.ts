@@ -90,6 +90,7 @@ export const PIPELINE: [string, string][] = [
   ["_connect/context.ts", "_connect/emit.ts"],
   ["_connect/remembered.ts", "_connect/options.ts"],
   ["_connect/remembered.ts", "_connect/context.ts"],
+  ["_connect/source.ts", "_connect/options.ts"],
   ["_connect/resolve.ts", "_connect/options.ts"],
   ["_connect/order.ts", "_connect/options.ts"],
   ["_connect/order.ts", "_connect/context.ts"],
@@ -101,6 +102,7 @@ export const PIPELINE: [string, string][] = [
   ["_connect/order.ts", "_connect/resolve.ts"],
   // The parts of a stage.
   ["_connect/remembered.ts", "_connect/history_calls.ts"],
+  ["_connect/source.ts", "_connect/resolve.ts"],
   ["_connect/resolve.ts", "_connect/answers.ts"],
   ["_connect/resolve.ts", "_connect/system_lookup.ts"],
   ["_connect/system_lookup.ts", "_connect/answers.ts"],
