@@ -76,9 +76,12 @@ export async function handshake(
   try {
     tell({ type: "tlsStarted", serverName });
     callbacks.throwIfFailed();
-    // Deno.startTls neither sends a client certificate nor takes a socket it
-    // did not open itself (a `localAddr` connection comes from node:net).
-    if (options.cert !== undefined || isNodeTcpConn(conn)) {
+    // Deno.startTls neither sends a client certificate, nor trusts given
+    // roots alone (its `caCerts` add to the default ones), nor takes a socket
+    // it did not open itself (a `localAddr` connection comes from node:net).
+    if (
+      options.cert !== undefined || options.caCertsOnly || isNodeTcpConn(conn)
+    ) {
       const { startNodeTls } = await import("./node_tls_conn.ts");
       tlsConn = await startNodeTls(conn, { ...options, serverName });
     } else {

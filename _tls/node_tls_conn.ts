@@ -33,6 +33,8 @@ export interface NodeTlsOptions {
   unsafelyDisableHostnameVerification: boolean;
   /** Extra trusted roots, added to the default ones. */
   caCerts: string[] | undefined;
+  /** Whether `caCerts` replace the default roots. */
+  caCertsOnly: boolean;
   /** ALPN protocols to offer. */
   alpnProtocols: string[] | undefined;
   /** Client certificate chain (PEM), if any. */
@@ -74,10 +76,11 @@ export async function startNodeTls(
     cert: options.cert,
     key: options.key,
     rejectUnauthorized: true,
-    // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them.
-    ca: options.caCerts
+    // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them
+    // unless `caCertsOnly`.
+    ca: options.caCerts && !options.caCertsOnly
       ? [...tls.rootCertificates, ...options.caCerts]
-      : undefined,
+      : options.caCerts,
     // RFC 6066 forbids an IP address as SNI; Node warns about it.
     servername: ipVersion(serverName) === 0 ? serverName : undefined,
     ALPNProtocols: options.alpnProtocols,

@@ -108,9 +108,10 @@ function pem(name: string, value: unknown, list: boolean): string[] {
  * connect hook into options of {@linkcode connect}: `host` (or `hostname`)
  * to `hostname`, a `port` string to a number, and, when `options.tls` is set
  * or `protocol` is `"https:"`, `servername` to `tls.serverName`,
- * `ALPNProtocols` to `tls.alpnProtocols`, `ca` to `tls.caCerts`, and `cert`
- * and `key` (a client certificate) to `tls.cert` and `tls.key`. What is set
- * in `options` wins. Only own properties of `nodeOptions` are read.
+ * `ALPNProtocols` to `tls.alpnProtocols`, `ca` to `tls.caCerts` with
+ * `tls.caCertsOnly` (as in `node:tls`, `ca` replaces the default roots), and
+ * `cert` and `key` (a client certificate) to `tls.cert` and `tls.key`. What
+ * is set in `options` wins. Only own properties of `nodeOptions` are read.
  *
  * Options that would change how the server is verified are refused, never
  * mapped or ignored: Deno always verifies the certificate chain and the
@@ -206,7 +207,11 @@ export function fromNodeOptions(
   const alpn = node.ALPNProtocols;
   if (alpn) tls.alpnProtocols = [...alpn as readonly string[]];
   const ca = node.ca;
-  if (ca) tls.caCerts = pem("ca", ca, true);
+  if (ca) {
+    // node:tls trusts `ca` alone, in place of the default roots.
+    tls.caCerts = pem("ca", ca, true);
+    tls.caCertsOnly = true;
+  }
   const cert = node.cert;
   if (cert) tls.cert = pem("cert", cert, false)[0]!;
   const key = node.key;

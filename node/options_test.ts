@@ -28,6 +28,7 @@ Deno.test("fromNodeOptions() translates node:net/node:tls names and refuses reje
         serverName: "db.test",
         alpnProtocols: ["http/1.1"],
         caCerts: ["PEM"],
+        caCertsOnly: true,
       },
     },
   );
