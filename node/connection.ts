@@ -14,12 +14,15 @@ import {
   connect,
   type ConnectEvent,
   type ConnectOptions,
-  type ConnectTarget,
 } from "../connect.ts";
 import { checkOptions } from "../_connect/options.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import { isTls, SOCKET_ACCESS } from "./_access.ts";
-import { fromNodeOptions, type NodeConnectOptions } from "./options.ts";
+import {
+  fromNodeOptions,
+  type NodeConnectOptions,
+  type NodeSocketOptions,
+} from "./options.ts";
 import { NodeSocket, type NodeSocketConn } from "./socket.ts";
 
 /**
@@ -33,7 +36,8 @@ import { NodeSocket, type NodeSocketConn } from "./socket.ts";
  * `code` as `node:net` sets it (`"ECONNREFUSED"`, `"ETIMEDOUT"`, ...), then
  * `close` with `hadError` `true`.
  *
- * @param options The options of {@linkcode connect}.
+ * @param options The options of {@linkcode connect}, and `node:net`'s
+ * `timeout` (the socket's `setTimeout()` from the start).
  * @param onConnect Added as a `connect` listener (a `secureConnect` listener
  * with `tls`, as `node:tls` does).
  * @returns The socket, dialling.
@@ -58,15 +62,19 @@ import { NodeSocket, type NodeSocketConn } from "./socket.ts";
  * ```
  */
 export function createConnection(
-  options: ConnectOptions & ConnectTarget,
+  options: NodeSocketOptions,
   onConnect?: () => void,
 ): NodeSocket {
   // Each option is read once, into a copy that is checked and then handed
   // to connect(): a getter cannot answer the check one thing and the race
-  // another.
+  // another. `timeout` is node:net's, not connect()'s.
   const given = copyOptions(options);
+  const { timeout } = ownOptions(given, TIMEOUT_KEY);
+  if (timeout !== undefined) delete (given as { timeout?: unknown }).timeout;
   checkOptions(given);
   const socket = new NodeSocket();
+  // Checked before any traffic; it runs while dialling too, as in node:net.
+  if (timeout !== undefined) socket.setTimeout(timeout as number);
   const tls = given.tls !== undefined && given.tls !== false;
   if (onConnect) socket.once(tls ? "secureConnect" : "connect", onConnect);
   socket.connecting = true;
@@ -204,6 +212,7 @@ export type UndiciConnector = (
 ) => void;
 
 /** The keys read of `createUndiciConnector()`'s options and undici's. */
+const TIMEOUT_KEY = ["timeout"];
 const TLS_KEY = ["tls"];
 const PROTOCOL_KEY = ["protocol"];
 

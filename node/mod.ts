@@ -46,6 +46,7 @@ export {
   fromNodeOptions,
   type NodeConnectOptions,
   type NodePem,
+  type NodeSocketOptions,
 } from "./options.ts";
 export type {
   NodeSocket,
