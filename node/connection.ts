@@ -10,11 +10,7 @@
  * @module
  */
 
-import {
-  connect,
-  type ConnectEvent,
-  type ConnectOptions,
-} from "../connect.ts";
+import { connect, type ConnectEvent, type ConnectOptions } from "../connect.ts";
 import { checkOptions } from "../_connect/options.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import { isTls, SOCKET_ACCESS } from "./_access.ts";
