@@ -70,6 +70,12 @@ const MOVED: Readonly<Record<string, string>> = {
   key: "tls.key",
   host: "hostname",
   servername: "tls.serverName",
+  unsafelyDisableHostnameVerification:
+    "tls.unsafelyDisableHostnameVerification",
+  autoSelectFamily: "happyEyeballsDelay",
+  autoSelectFamilyAttemptDelay: "happyEyeballsDelay",
+  localAddress: "localAddr",
+  lookup: "resolver",
 };
 
 /** Options that only make sense when connect() makes the connection. */
