@@ -41,6 +41,7 @@ export {
   createUndiciConnector,
   toNodeSocket,
   type UndiciConnector,
+  type UndiciConnectorOptions,
 } from "./connection.ts";
 export {
   fromNodeOptions,

@@ -2,9 +2,13 @@
 // node:net's promises that the socket keeps: the server's FIN reaches a
 // socket with no `data` listener, a timeout beyond the timer limit does not
 // spin, and node's `timeout` option runs while dialling.
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { once } from "node:events";
-import { createConnection, fromNodeOptions } from "./mod.ts";
+import {
+  createConnection,
+  createUndiciConnector,
+  fromNodeOptions,
+} from "./mod.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import { blackhole } from "../_testing/net.ts";
 import { record } from "../_testing/node_socket.ts";
@@ -84,4 +88,26 @@ Deno.test("node's timeout option emits timeout while dialling a blackhole", asyn
   assert(elapsed >= 90, `timeout after ${elapsed} ms`);
   socket.destroy();
   await once(socket, "close");
+});
+
+Deno.test("createUndiciConnector() applies undici's connectTimeout", async () => {
+  await using hole = await blackhole();
+  const connector = createUndiciConnector({ connectTimeout: 300 });
+  const started = performance.now();
+  const error = await within(
+    new Promise<Error | null>((resolve) => {
+      connector(
+        { hostname: hole.hostname, port: hole.port, protocol: "http:" },
+        resolve,
+      );
+    }),
+    5_000,
+  );
+  const elapsed = performance.now() - started;
+  assertEquals(
+    (error as { code?: string } | null)?.code,
+    "UND_ERR_CONNECT_TIMEOUT",
+  );
+  assert(elapsed >= 290, `timed out after ${elapsed} ms`);
+  assertThrows(() => createUndiciConnector({ connectTimeout: 0 }), RangeError);
 });
