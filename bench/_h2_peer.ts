@@ -6,8 +6,9 @@
 // standard input closes.
 import http2 from "node:http2";
 
-const read = (name: string) =>
-  Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+function read(name: string): string {
+  return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
+}
 const body = new Uint8Array(1024 * 1024).fill(120);
 const server = http2.createSecureServer({
   cert: read("server.pem"),
