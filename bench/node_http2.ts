@@ -60,7 +60,10 @@ function nodeHttp2(): Client {
   };
 }
 
-function undici(name: string, connect: Agent.Options["connect"]): Client {
+function undici(
+  name: string,
+  connect: NonNullable<Agent.Options["connect"]>,
+): Client {
   const agent = new Agent({ allowH2: true, connect });
   return {
     name,
@@ -79,7 +82,7 @@ const clients = [
       "undici allowH2, createUndiciConnector()",
       createUndiciConnector({
         tls: { caCerts: [TEST_CA], alpnProtocols: ["h2", "http/1.1"] },
-      }) as unknown as Agent.Options["connect"],
+      }) as unknown as NonNullable<Agent.Options["connect"]>,
     ),
   () => undici("undici allowH2, its own connector", { ca: TEST_CA }),
   nodeHttp2,
