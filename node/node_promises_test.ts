@@ -4,10 +4,13 @@
 // spin, and node's `timeout` option runs while dialling.
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { once } from "node:events";
+import http from "node:http";
+import type { Duplex } from "node:stream";
 import {
   createConnection,
   createUndiciConnector,
   fromNodeOptions,
+  type NodeConnectOptions,
 } from "./mod.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import { blackhole } from "../_testing/net.ts";
@@ -110,4 +113,30 @@ Deno.test("createUndiciConnector() applies undici's connectTimeout", async () =>
   );
   assert(elapsed >= 290, `timed out after ${elapsed} ms`);
   assertThrows(() => createUndiciConnector({ connectTimeout: 0 }), RangeError);
+});
+
+Deno.test("node:http's timeout reaches the socket while dialling, as ws's handshakeTimeout needs", async () => {
+  class HappyEyeballsAgent extends http.Agent {
+    override createConnection(options: NodeConnectOptions): Duplex {
+      return createConnection(fromNodeOptions(options));
+    }
+  }
+  await using hole = await blackhole();
+  const agent = new HappyEyeballsAgent();
+  try {
+    const started = performance.now();
+    const request = http.get(`http://${hole.hostname}:${hole.port}/`, {
+      agent,
+      timeout: 200,
+    });
+    request.on("error", () => {});
+    await within(once(request, "timeout"), 5_000);
+    const elapsed = performance.now() - started;
+    assert(elapsed >= 190, `timeout after ${elapsed} ms`);
+    const closed = new Promise((resolve) => request.on("close", resolve));
+    request.destroy();
+    await closed;
+  } finally {
+    agent.destroy();
+  }
 });
