@@ -121,6 +121,15 @@ export function netOptions(
       } and 'localAddress' is ${show(localAddress)}`,
     );
   }
-  if (!unset(timeout)) result.timeout = timeout as number;
+  if (!unset(timeout)) {
+    if (typeof timeout !== "number" || !(timeout >= 0)) {
+      throw new TypeError(
+        `${ACTION} as 'timeout' must be a non-negative number of milliseconds: current value is ${
+          show(timeout)
+        }`,
+      );
+    }
+    result.timeout = timeout;
+  }
   return result;
 }

@@ -1,6 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // fromNodeOptions(): the mapping of node:net/node:tls names, and refusals.
 import { assert, assertEquals, assertThrows } from "@std/assert";
+import fc from "fast-check";
 import { once } from "node:events";
 import { Buffer } from "node:buffer";
 import { createServer as createNodeTlsServer, type TLSSocket } from "node:tls";
@@ -245,4 +246,46 @@ Deno.test("fromNodeOptions() honours family, lookup, localAddress, localPort and
       message,
     );
   }
+});
+
+Deno.test("fromNodeOptions() property: each node option is honoured or refused with a TypeError naming it, never ignored", () => {
+  // The values that mean "not given" in node:net and node:tls.
+  const unset: Record<string, unknown[]> = {
+    rejectUnauthorized: [true],
+    ALPNProtocols: [],
+    port: [""],
+    family: [0],
+    lookup: [],
+    localAddress: [""],
+    localPort: [0],
+    timeout: [],
+    path: [""],
+  };
+  const base = { host: "h", port: 1, protocol: "https:" };
+  const baseline = JSON.stringify(fromNodeOptions(base));
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...Object.keys(unset)),
+      fc.oneof(fc.anything(), fc.func(fc.anything())),
+      (key, value) => {
+        let result;
+        try {
+          result = fromNodeOptions(
+            { ...base, [key]: value } as NodeConnectOptions,
+          );
+        } catch (error) {
+          assert(error instanceof TypeError, String(error));
+          assert(error.message.includes(`'${key}'`), error.message);
+          return;
+        }
+        if (value === undefined || value === null) return;
+        if (unset[key]!.includes(value)) return;
+        if (key === "port" && String(value) === "1") return; // as the base
+        // Honoured: the options differ from those without it.
+        const changed = JSON.stringify(result) !== baseline ||
+          typeof result.resolver === "function";
+        assert(changed, `${key}: ${String(value)} was ignored`);
+      },
+    ),
+  );
 });
