@@ -206,7 +206,9 @@ export async function upgradeTls(
       );
     }
     // Only the caller's own options, each read once.
-    checkKnownKeys("Cannot start TLS", options, UPGRADE_OPTION_KEYS);
+    checkKnownKeys("Cannot start TLS", options, UPGRADE_OPTION_KEYS, "", {
+      hostname: "serverName", // Deno.startTls's name
+    });
     const own = ownOptions(options, UPGRADE_OPTION_KEYS);
     tlsOptions = parseTlsOptions(own, "");
     ({ signal, onEvent } = own as UpgradeTlsOptions);

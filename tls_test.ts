@@ -843,6 +843,11 @@ Deno.test("upgradeTls() closes the connection when its options are invalid", asy
       TypeError,
       /'servername' \(did you mean 'serverName'\?\)/,
     ],
+    [
+      { hostname: "localhost" },
+      TypeError,
+      /'hostname' \(did you mean 'serverName'\?\)/,
+    ],
   ];
   for (const [options, ErrorClass, pattern] of cases) {
     const tcp = await connectTo(server);

@@ -240,12 +240,24 @@ export interface TlsOptions {
   unsafelyDisableHostnameVerification?: boolean;
   /**
    * Root certificates to trust in addition to the default ones, as PEM text
-   * (not file names). The defaults are Mozilla's roots, or the system's when
-   * `DENO_TLS_CA_STORE=system`.
+   * (not file names), as `Deno.connectTls` takes them. The defaults are
+   * Mozilla's roots, or the system's when `DENO_TLS_CA_STORE=system`. To
+   * trust these alone, set {@linkcode TlsOptions.caCertsOnly}.
    *
    * @default {[]}
    */
   caCerts?: string[];
+  /**
+   * Trusts {@linkcode TlsOptions.caCerts} alone, not the default roots, as
+   * `node:tls` does with `ca` and asyncio with an `ssl` context made from a
+   * `cafile`: pins a private CA, so that no certificate from a public CA is
+   * accepted. Needs `caCerts`. The handshake then runs through `node:tls`;
+   * the result is still a `Deno.TlsConn`.
+   *
+   * @default {false} (`caCerts` adds to the default roots, as in
+   * `Deno.connectTls`)
+   */
+  caCertsOnly?: boolean;
   /**
    * Protocols to offer through ALPN (RFC 7301), in order of preference, such
    * as `["h2", "http/1.1"]`. The chosen one is in the `tlsSucceeded` event

@@ -86,6 +86,12 @@ export class NodeTcpConn implements Deno.TcpConn {
   #closed = false;
   #reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
   #leftover: Uint8Array | undefined;
+  /** Whether `ref()` (the default) or `unref()` was called last. */
+  #refed = true;
+  /** Whether a read waits for data (the stream pulls only then). */
+  #reading = false;
+  /** Writes (and the end of writing) not yet done. */
+  #writing = 0;
 
   constructor(socket: Socket, remote: Endpoint) {
     this.#socket = socket;
@@ -94,13 +100,25 @@ export class NodeTcpConn implements Deno.TcpConn {
     // reset the connection (the first read then says so).
     this.remoteAddr = netAddr(remote.hostname, remote.port);
     socket.pause();
+    // As a Deno.TcpConn: the connection keeps the process alive only while
+    // a read or write is pending, so an idle one lets it exit.
+    this.#sync();
+    const idle = () => {
+      this.#reading = false;
+      this.#sync();
+    };
+    // A high-water mark of 0: the stream pulls only for a waiting read.
     this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(controller) {
         socket.on("data", (chunk: Uint8Array) => {
           controller.enqueue(new Uint8Array(chunk));
           // Back-pressure: stop reading from the kernel until pulled.
-          if ((controller.desiredSize ?? 0) <= 0) socket.pause();
+          if ((controller.desiredSize ?? 0) <= 0) {
+            socket.pause();
+            idle();
+          }
         });
+        socket.once("close", idle);
         socket.once("end", () => {
           try {
             controller.close();
@@ -116,13 +134,15 @@ export class NodeTcpConn implements Deno.TcpConn {
           }
         });
       },
-      pull() {
+      pull: () => {
+        this.#reading = true;
+        this.#sync();
         socket.resume();
       },
       cancel() {
         socket.destroy();
       },
-    });
+    }, { highWaterMark: 0 });
     this.writable = new WritableStream<Uint8Array>({
       write: async (chunk) => {
         await this.write(chunk);
@@ -156,16 +176,36 @@ export class NodeTcpConn implements Deno.TcpConn {
     // Node keeps a reference to the buffer until written: copy it, as the
     // caller may reuse `p` once this promise resolves.
     const copy = p.slice();
-    return new Promise((resolve, reject) => {
-      this.#socket.write(copy, (error) => {
-        if (error) reject(mapError(error));
-        else resolve(copy.byteLength);
-      });
-    });
+    return this.#busy(
+      new Promise((resolve, reject) => {
+        this.#socket.write(copy, (error) => {
+          if (error) reject(mapError(error));
+          else resolve(copy.byteLength);
+        });
+      }),
+    );
   }
 
   closeWrite(): Promise<void> {
-    return new Promise((resolve) => this.#socket.end(resolve));
+    return this.#busy(new Promise((resolve) => this.#socket.end(resolve)));
+  }
+
+  /** Keeps the process alive (unless unreferenced) until `done` settles. */
+  #busy<T>(done: Promise<T>): Promise<T> {
+    this.#writing++;
+    this.#sync();
+    return done.finally(() => {
+      this.#writing--;
+      this.#sync();
+    });
+  }
+
+  #sync(): void {
+    if (this.#refed && (this.#reading || this.#writing > 0)) {
+      this.#socket.ref();
+    } else {
+      this.#socket.unref();
+    }
   }
 
   close(): void {
@@ -183,11 +223,13 @@ export class NodeTcpConn implements Deno.TcpConn {
   }
 
   ref(): void {
-    this.#socket.ref();
+    this.#refed = true;
+    this.#sync();
   }
 
   unref(): void {
-    this.#socket.unref();
+    this.#refed = false;
+    this.#sync();
   }
 
   [Symbol.dispose](): void {

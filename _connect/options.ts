@@ -17,6 +17,7 @@ import {
 import { isTcpConn } from "../_common/conn.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { checkKnownKeys } from "../_common/show.ts";
+import { MOVED } from "../_common/moved_keys.ts";
 import type {
   ConnectEvent,
   ConnectOptions,
@@ -58,19 +59,6 @@ const OPTION_BITS: ReadonlyMap<string, number> = new Map(
 type Given = { readonly [K in keyof ConnectOptions]?: unknown };
 
 const ACTION = "Cannot connect";
-
-/**
- * Where options of `Deno.connect`, `Deno.connectTls` and `node:net` go here:
- * the suggestion of the unknown-key error for them.
- */
-const MOVED: Readonly<Record<string, string>> = {
-  caCerts: "tls.caCerts",
-  alpnProtocols: "tls.alpnProtocols",
-  cert: "tls.cert",
-  key: "tls.key",
-  host: "hostname",
-  servername: "tls.serverName",
-};
 
 /** Options that only make sense when connect() makes the connection. */
 const CONNECTING_OPTIONS = [

@@ -260,6 +260,15 @@ Deno.test("connect() points Deno.connectTls's top-level TLS keys to tls.*", asyn
     // node:net's and node:tls's names.
     ["host", "hostname"],
     ["servername", "tls.serverName"],
+    ["localAddress", "localAddr"],
+    ["lookup", "resolver"],
+    // Deno.connect's and Deno.connectTls's.
+    [
+      "unsafelyDisableHostnameVerification",
+      "tls.unsafelyDisableHostnameVerification",
+    ],
+    ["autoSelectFamily", "happyEyeballsDelay"],
+    ["autoSelectFamilyAttemptDelay", "happyEyeballsDelay"],
   ];
   for (const [key, meant] of moved) {
     await t.step(key, async () => {

@@ -279,11 +279,26 @@ export async function startPostgres(): Promise<RealServer> {
   );
 }
 
-/** Starts `redis-server` on `127.0.0.1`, without persistence. */
-export async function startRedis(): Promise<RealServer> {
+/**
+ * Starts `redis-server` on `127.0.0.1`, without persistence; with `tls`, also
+ * TLS on `tlsPort` with `testdata/server.pem` (no client certificate asked).
+ */
+export async function startRedis(tls = false): Promise<RealServer> {
   const dir = await Deno.makeTempDir({ prefix: "he_redis_" });
   const port = freePort();
+  const tlsPort = tls ? freePort() : undefined;
+  const tlsArgs = tlsPort === undefined ? [] : [
+    "--tls-port",
+    String(tlsPort),
+    "--tls-cert-file",
+    copyPrivate("server.pem", dir, undefined),
+    "--tls-key-file",
+    copyPrivate("server.key", dir, undefined),
+    "--tls-auth-clients",
+    "no",
+  ];
   const spawned = spawn("redis-server", [
+    ...tlsArgs,
     "--port",
     String(port),
     "--bind",
@@ -297,7 +312,7 @@ export async function startRedis(): Promise<RealServer> {
     "--daemonize",
     "no",
   ], { cwd: dir });
-  return await serving("redis-server", spawned, "SIGTERM", dir, port);
+  return await serving("redis-server", spawned, "SIGTERM", dir, port, tlsPort);
 }
 
 /**

@@ -33,6 +33,8 @@ export interface NodeTlsOptions {
   unsafelyDisableHostnameVerification: boolean;
   /** Extra trusted roots, added to the default ones. */
   caCerts: string[] | undefined;
+  /** Whether `caCerts` replace the default roots. */
+  caCertsOnly: boolean;
   /** ALPN protocols to offer. */
   alpnProtocols: string[] | undefined;
   /** Client certificate chain (PEM), if any. */
@@ -74,10 +76,11 @@ export async function startNodeTls(
     cert: options.cert,
     key: options.key,
     rejectUnauthorized: true,
-    // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them.
-    ca: options.caCerts
+    // Node's `ca` replaces the default roots; Deno's `caCerts` adds to them
+    // unless `caCertsOnly`.
+    ca: options.caCerts && !options.caCertsOnly
       ? [...tls.rootCertificates, ...options.caCerts]
-      : undefined,
+      : options.caCerts,
     // RFC 6066 forbids an IP address as SNI; Node warns about it.
     servername: ipVersion(serverName) === 0 ? serverName : undefined,
     ALPNProtocols: options.alpnProtocols,
@@ -137,6 +140,10 @@ class NodeTlsConn implements Deno.TlsConn {
   #closed = false;
   #error: unknown = undefined;
   #wake: (() => void) | undefined;
+  /** Whether `ref()` (the default) or `unref()` was called last. */
+  #refed = true;
+  /** Operations pending (the handshake, reads, writes). */
+  #busy = 0;
   #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
   #writable: WritableStream<Uint8Array<ArrayBufferLike>> | undefined;
   readonly localAddr: Deno.NetAddr;
@@ -195,13 +202,40 @@ class NodeTlsConn implements Deno.TlsConn {
     });
     // Observed through handshake(), read() and write(); never unhandled.
     this.#handshake.catch(() => {});
+    // node:tls reads from TCP all the time: the process is kept alive only
+    // while an operation is pending, as with a Deno.TlsConn.
+    this.#hold(this.#handshake).catch(() => {});
   }
 
   handshake(): Promise<Deno.TlsHandshakeInfo> {
     return this.#handshake;
   }
 
-  async read(p: Uint8Array): Promise<number | null> {
+  read(p: Uint8Array): Promise<number | null> {
+    return this.#hold(this.#read(p));
+  }
+
+  /** Keeps the process alive (unless unreferenced) until `done` settles. */
+  #hold<T>(done: Promise<T>): Promise<T> {
+    this.#busy++;
+    this.#sync();
+    return done.finally(() => {
+      this.#busy--;
+      this.#sync();
+    });
+  }
+
+  #sync(): void {
+    if (this.#closed) return;
+    try {
+      if (this.#refed && this.#busy > 0) this.#tcp.ref();
+      else this.#tcp.unref();
+    } catch {
+      // Closed underneath: nothing to keep alive.
+    }
+  }
+
+  async #read(p: Uint8Array): Promise<number | null> {
     this.#checkOpen();
     await this.#handshake;
     if (p.byteLength === 0) return 0;
@@ -228,7 +262,11 @@ class NodeTlsConn implements Deno.TlsConn {
     }
   }
 
-  async write(p: Uint8Array): Promise<number> {
+  write(p: Uint8Array): Promise<number> {
+    return this.#hold(this.#write(p));
+  }
+
+  async #write(p: Uint8Array): Promise<number> {
     this.#checkOpen();
     await this.#handshake;
     this.#checkOpen();
@@ -245,7 +283,9 @@ class NodeTlsConn implements Deno.TlsConn {
   async closeWrite(): Promise<void> {
     this.#checkOpen();
     // Sends close_notify, then ends the TCP write side.
-    await new Promise<void>((resolve) => this.#socket.end(resolve));
+    await this.#hold(
+      new Promise<void>((resolve) => this.#socket.end(resolve)),
+    );
   }
 
   close(): void {
@@ -263,11 +303,13 @@ class NodeTlsConn implements Deno.TlsConn {
   }
 
   ref(): void {
-    this.#tcp.ref();
+    this.#refed = true;
+    this.#sync();
   }
 
   unref(): void {
-    this.#tcp.unref();
+    this.#refed = false;
+    this.#sync();
   }
 
   get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {

@@ -33,6 +33,8 @@ export interface NormalizedTlsOptions {
   unsafelyDisableHostnameVerification: boolean;
   /** Extra trusted root certificates (PEM), or `undefined` for none. */
   caCerts: string[] | undefined;
+  /** Whether `caCerts` are the only roots trusted (then they are set). */
+  caCertsOnly: boolean;
   /** ALPN protocols to offer, or `undefined` to send no ALPN extension. */
   alpnProtocols: string[] | undefined;
   /** Client certificate chain (PEM), set together with `key`. */
@@ -50,6 +52,7 @@ export const TLS_OPTION_KEYS: readonly string[] = [
   "serverName",
   "unsafelyDisableHostnameVerification",
   "caCerts",
+  "caCertsOnly",
   "alpnProtocols",
   "cert",
   "key",
@@ -124,6 +127,22 @@ export function parseTlsOptions(
 
   const caCerts = parseStringArray(options.caCerts, name("caCerts"), true);
   caCerts?.forEach((pem, i) => checkPem(pem, `${prefix}caCerts[${i}]`, false));
+  const only = options.caCertsOnly;
+  if (only !== undefined && typeof only !== "boolean") {
+    throw new TypeError(
+      `${ACTION} as ${
+        name("caCertsOnly")
+      } must be a boolean: current value is ${show(only)}`,
+    );
+  }
+  if (only && !caCerts?.length) {
+    // No root to trust: every certificate would be refused.
+    throw new TypeError(
+      `${ACTION} as ${name("caCerts")} must hold a certificate when ${
+        name("caCertsOnly")
+      } is true: current value is ${caCerts ? "an empty array" : "undefined"}`,
+    );
+  }
 
   const alpnProtocols = parseStringArray(
     options.alpnProtocols,
@@ -159,6 +178,7 @@ export function parseTlsOptions(
     serverName,
     unsafelyDisableHostnameVerification: disable ?? false,
     caCerts: caCerts && caCerts.length > 0 ? caCerts : undefined,
+    caCertsOnly: only ?? false,
     alpnProtocols: alpnProtocols && alpnProtocols.length > 0
       ? alpnProtocols
       : undefined,

@@ -14,7 +14,9 @@
  * 2. The socket of `node.ts` (`bench/node_socket.ts`): throughput over
  *    loopback against a raw `Deno.TcpConn` and `node:net`, and memory per
  *    idle socket.
- * 3. The `deno bench` micro-benchmarks (`*_bench.ts`).
+ * 3. HTTP/2 through that socket (`bench/node_http2.ts`): undici `allowH2`
+ *    over `createUndiciConnector()` beside node:http2's own TLS.
+ * 4. The `deno bench` micro-benchmarks (`*_bench.ts`).
  *
  * Run it through `_tools/std.ts` (as `deno task bench` does), which says
  * where the `@std` packages come from.
@@ -115,6 +117,20 @@ const { code: sockets } = await new Deno.Command(Deno.execPath(), {
   cwd: ROOT,
 }).spawn().status;
 status ||= sockets;
+
+console.log(
+  "\nbench: bench/node_http2.ts (HTTP/2 through the socket, beside node:http2)",
+);
+const { code: http2 } = await new Deno.Command(Deno.execPath(), {
+  args: [
+    "run",
+    "--allow-all",
+    new URL("node_http2.ts", import.meta.url).pathname,
+    ...Deno.args,
+  ],
+  cwd: ROOT,
+}).spawn().status;
+status ||= http2;
 
 console.log("\nbench: $ deno bench (micro-benchmarks)");
 const { code: micro } = await new Deno.Command(Deno.execPath(), {

@@ -3,6 +3,8 @@
 // one timer per period, whatever the traffic; activity only moves the mark
 // that the timer checks when it fires.
 
+import { MAX_TIMEOUT } from "../_common/timer.ts";
+
 /** Calls `onIdle` after `timeout` milliseconds without activity, again and again. */
 export class IdleTimer {
   #onIdle: () => void;
@@ -46,7 +48,9 @@ export class IdleTimer {
   }
 
   #arm(ms: number): void {
-    const timer = setTimeout(() => this.#fire(), ms);
+    // A longer delay would be taken as 1 ms, again and again: a period
+    // beyond the limit takes several timers, each within it.
+    const timer = setTimeout(() => this.#fire(), Math.min(ms, MAX_TIMEOUT));
     if (!this.#refed) Deno.unrefTimer(timer);
     this.#timer = timer;
   }

@@ -14,6 +14,8 @@ export interface ReadSink {
   readonly destroyed: boolean;
   /** Hands on a chunk, or `null` at the end; `false` to stop reading. */
   push(chunk: Buffer | null): boolean;
+  /** `read(0)`: emits `end` when nothing is left, even with no consumer. */
+  read(size: number): unknown;
   /** Destroys the socket when a read fails. */
   destroy(error: Error): void;
 }
@@ -76,7 +78,11 @@ export class Reader {
         const n = await conn.read(target);
         if (sink.destroyed) return;
         if (n === null) {
+          // As node:net does: a socket that nobody reads from (a write-only
+          // client) still ends, then closes, instead of holding the
+          // connection.
           sink.push(null);
+          sink.read(0);
           return;
         }
         this.#onRead(n);

@@ -39,6 +39,9 @@ function fakeSink(room = Infinity): ReadSink & {
     destroy(error: Error): void {
       errors.push(error);
     },
+    read(): null {
+      return null;
+    },
   };
 }
 

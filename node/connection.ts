@@ -10,16 +10,17 @@
  * @module
  */
 
-import {
-  connect,
-  type ConnectEvent,
-  type ConnectOptions,
-  type ConnectTarget,
-} from "../connect.ts";
+import { connect, type ConnectEvent, type ConnectOptions } from "../connect.ts";
 import { checkOptions } from "../_connect/options.ts";
 import { ownOptions } from "../_common/own_options.ts";
+import { show } from "../_common/show.ts";
+import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { isTls, SOCKET_ACCESS } from "./_access.ts";
-import { fromNodeOptions, type NodeConnectOptions } from "./options.ts";
+import {
+  fromNodeOptions,
+  type NodeConnectOptions,
+  type NodeSocketOptions,
+} from "./options.ts";
 import { NodeSocket, type NodeSocketConn } from "./socket.ts";
 
 /**
@@ -33,7 +34,8 @@ import { NodeSocket, type NodeSocketConn } from "./socket.ts";
  * `code` as `node:net` sets it (`"ECONNREFUSED"`, `"ETIMEDOUT"`, ...), then
  * `close` with `hadError` `true`.
  *
- * @param options The options of {@linkcode connect}.
+ * @param options The options of {@linkcode connect}, and `node:net`'s
+ * `timeout` (the socket's `setTimeout()` from the start).
  * @param onConnect Added as a `connect` listener (a `secureConnect` listener
  * with `tls`, as `node:tls` does).
  * @returns The socket, dialling.
@@ -58,15 +60,19 @@ import { NodeSocket, type NodeSocketConn } from "./socket.ts";
  * ```
  */
 export function createConnection(
-  options: ConnectOptions & ConnectTarget,
+  options: NodeSocketOptions,
   onConnect?: () => void,
 ): NodeSocket {
   // Each option is read once, into a copy that is checked and then handed
   // to connect(): a getter cannot answer the check one thing and the race
-  // another.
+  // another. `timeout` is node:net's, not connect()'s.
   const given = copyOptions(options);
+  const { timeout } = ownOptions(given, TIMEOUT_KEY);
+  if (timeout !== undefined) delete (given as { timeout?: unknown }).timeout;
   checkOptions(given);
   const socket = new NodeSocket();
+  // Checked before any traffic; it runs while dialling too, as in node:net.
+  if (timeout !== undefined) socket.setTimeout(timeout as number);
   const tls = given.tls !== undefined && given.tls !== false;
   if (onConnect) socket.once(tls ? "secureConnect" : "connect", onConnect);
   socket.connecting = true;
@@ -203,7 +209,22 @@ export type UndiciConnector = (
   callback: (error: Error | null, socket: NodeSocket | null) => void,
 ) => void;
 
+/** The options of {@linkcode createUndiciConnector}. */
+export interface UndiciConnectorOptions extends ConnectOptions {
+  /**
+   * Milliseconds a connection may take, TLS handshake included, as undici's
+   * own `connectTimeout` (which undici does not apply to a `connect`
+   * function): then undici is told of an error whose `code` is
+   * `"UND_ERR_CONNECT_TIMEOUT"`. At most 2147483647.
+   *
+   * @default {10_000} (undici's)
+   */
+  connectTimeout?: number;
+}
+
 /** The keys read of `createUndiciConnector()`'s options and undici's. */
+const CONNECT_TIMEOUT_KEY = ["connectTimeout"];
+const TIMEOUT_KEY = ["timeout"];
 const TLS_KEY = ["tls"];
 const PROTOCOL_KEY = ["protocol"];
 
@@ -218,8 +239,10 @@ const PROTOCOL_KEY = ["protocol"];
  *
  * @param options Options of {@linkcode connect} for every connection
  * (`history`, `happyEyeballsDelay`, ...); `tls` applies to `https:` origins
- * only.
+ * only; and `connectTimeout`, undici's.
  * @returns The function to pass as `connect`.
+ * @throws {RangeError} If `connectTimeout` is not a positive number of
+ * milliseconds up to 2147483647.
  *
  * @example An undici agent with Happy Eyeballs
  * ```ts ignore
@@ -250,8 +273,23 @@ const PROTOCOL_KEY = ["protocol"];
  * ```
  */
 export function createUndiciConnector(
-  options: ConnectOptions = {},
+  options: UndiciConnectorOptions = {},
 ): UndiciConnector {
+  const { connectTimeout = 10_000, ...rest } = ownOptions(
+    options,
+    CONNECT_TIMEOUT_KEY,
+  );
+  if (
+    typeof connectTimeout !== "number" ||
+    !(connectTimeout > 0 && connectTimeout <= MAX_TIMEOUT)
+  ) {
+    throw new RangeError(
+      `Cannot connect as 'connectTimeout' must be a positive number of milliseconds up to ${MAX_TIMEOUT}: current value is ${
+        show(connectTimeout)
+      }`,
+    );
+  }
+  options = rest as ConnectOptions;
   // Own properties only: a `tls` on a polluted Object.prototype is no TLS
   // setting of the caller's.
   const given = ownOptions(options, TLS_KEY).tls;
@@ -272,11 +310,23 @@ export function createUndiciConnector(
       return;
     }
     const ready = https ? "secureConnect" : "connect";
+    const timer = setTimeout(() => {
+      socket.destroy(
+        Object.assign(
+          new Error(
+            `Cannot connect as 'connectTimeout' passed: no connection within ${connectTimeout} ms`,
+          ),
+          { name: "ConnectTimeoutError", code: "UND_ERR_CONNECT_TIMEOUT" },
+        ),
+      );
+    }, connectTimeout);
     const onError = (error: Error) => {
+      clearTimeout(timer);
       socket.off(ready, onReady);
       callback(error, null);
     };
     const onReady = () => {
+      clearTimeout(timer);
       socket.off("error", onError);
       callback(null, socket);
     };

@@ -41,11 +41,13 @@ export {
   createUndiciConnector,
   toNodeSocket,
   type UndiciConnector,
+  type UndiciConnectorOptions,
 } from "./connection.ts";
 export {
   fromNodeOptions,
   type NodeConnectOptions,
   type NodePem,
+  type NodeSocketOptions,
 } from "./options.ts";
 export type {
   NodeSocket,

@@ -126,29 +126,57 @@ Deno.test({
   },
 });
 
+type RedisOptions = NodeConnectOptions & { tls?: NodeConnectOptions };
+
+/** The README's connector: ioredis's options through fromNodeOptions(). */
+class HappyEyeballsConnector extends AbstractConnector {
+  #options: RedisOptions;
+  constructor(options: unknown) {
+    super(2_000);
+    this.#options = options as RedisOptions;
+  }
+  override connect(): Promise<NetStream> {
+    this.connecting = true;
+    const { host, port, family, tls } = this.#options;
+    this.stream = createConnection(
+      fromNodeOptions({ host, port, family, ...tls }, tls ? { tls: {} } : {}),
+    ) as unknown as NetStream;
+    return Promise.resolve(this.stream);
+  }
+}
+
+Deno.test({
+  name:
+    "ioredis talks to a real Redis over TLS with its own tls option, through the README's connector",
+  ...needs("redis"),
+  async fn() {
+    await using server = await startRedis(true);
+    const redis = new Redis({
+      host: "localhost",
+      port: server.tlsPort!,
+      family: 0,
+      tls: { ca: TEST_CA, servername: "localhost" },
+      Connector: HappyEyeballsConnector,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 5_000,
+    });
+    await redis.connect();
+    await redis.set("greeting", "hello over TLS");
+    assertEquals(await redis.get("greeting"), "hello over TLS");
+    await redis.quit();
+  },
+});
+
 Deno.test({
   name: "ioredis talks to a real Redis through a custom connector",
   ...needs("redis"),
   async fn() {
     await using server = await startRedis();
-    class HappyEyeballsConnector extends AbstractConnector {
-      #options: { host: string; port: number };
-      constructor(options: unknown) {
-        super(2_000);
-        this.#options = options as { host: string; port: number };
-      }
-      override connect(): Promise<NetStream> {
-        this.connecting = true;
-        this.stream = createConnection({
-          hostname: this.#options.host,
-          port: this.#options.port,
-        }) as unknown as NetStream;
-        return Promise.resolve(this.stream);
-      }
-    }
     const redis = new Redis({
       host: "localhost",
       port: server.port,
+      family: 0,
       Connector: HappyEyeballsConnector,
       lazyConnect: true,
       maxRetriesPerRequest: 0,

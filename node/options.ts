@@ -7,6 +7,23 @@ import type { ConnectOptions, ConnectTarget } from "../types.ts";
 import { show } from "../_common/show.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import type { TlsOptions } from "../types.ts";
+import type { LookupFunction } from "node:net";
+import { alpnList, netOptions, nodePort } from "./_net_options.ts";
+
+/**
+ * The options of `createConnection()`: those of `connect()`, and
+ * `node:net`'s `timeout`.
+ */
+export type NodeSocketOptions = ConnectOptions & ConnectTarget & {
+  /**
+   * Milliseconds of inactivity after which the socket emits `timeout`, from
+   * the start (while dialling too), as `node:net`'s option: the socket's
+   * `setTimeout()`. `connect()` itself has no such option.
+   *
+   * @default {undefined} (no inactivity timeout)
+   */
+  timeout?: number | undefined;
+};
 
 /** PEM text or bytes, as `node:tls` takes a CA, a certificate or a key. */
 export type NodePem = string | Uint8Array;
@@ -40,6 +57,21 @@ export interface NodeConnectOptions {
   rejectUnauthorized?: boolean | undefined;
   /** Refused: see {@linkcode fromNodeOptions}. */
   checkServerIdentity?: unknown;
+  /**
+   * A function of `dns.lookup`'s shape, `(hostname, options, callback)`: the
+   * resolver (`resolver` of {@linkcode connect}).
+   */
+  lookup?: LookupFunction | undefined;
+  /** The local address to bind (`localAddr.hostname`). */
+  localAddress?: string | undefined;
+  /** The local port to bind (`localAddr.port`), with `localAddress`. */
+  localPort?: number | undefined;
+  /** `4` or `6` for one family only; `0` for both. */
+  family?: number | undefined;
+  /** Milliseconds of inactivity before the socket emits `timeout`. */
+  timeout?: number | undefined;
+  /** A Unix socket path: refused. */
+  path?: string | null | undefined;
   /** Other keys are ignored. */
   [key: string]: unknown;
 }
@@ -72,6 +104,12 @@ const NODE_KEYS: readonly string[] = [
   "cert",
   "key",
   "rejectUnauthorized",
+  "lookup",
+  "localAddress",
+  "localPort",
+  "family",
+  "timeout",
+  "path",
   ...Object.keys(REFUSED),
 ];
 
@@ -108,9 +146,10 @@ function pem(name: string, value: unknown, list: boolean): string[] {
  * connect hook into options of {@linkcode connect}: `host` (or `hostname`)
  * to `hostname`, a `port` string to a number, and, when `options.tls` is set
  * or `protocol` is `"https:"`, `servername` to `tls.serverName`,
- * `ALPNProtocols` to `tls.alpnProtocols`, `ca` to `tls.caCerts`, and `cert`
- * and `key` (a client certificate) to `tls.cert` and `tls.key`. What is set
- * in `options` wins. Only own properties of `nodeOptions` are read.
+ * `ALPNProtocols` to `tls.alpnProtocols`, `ca` to `tls.caCerts` with
+ * `tls.caCertsOnly` (as in `node:tls`, `ca` replaces the default roots), and
+ * `cert` and `key` (a client certificate) to `tls.cert` and `tls.key`. What
+ * is set in `options` wins. Only own properties of `nodeOptions` are read.
  *
  * Options that would change how the server is verified are refused, never
  * mapped or ignored: Deno always verifies the certificate chain and the
@@ -163,13 +202,16 @@ function pem(name: string, value: unknown, list: boolean): string[] {
 export function fromNodeOptions(
   nodeOptions: NodeConnectOptions,
   options: ConnectOptions = {},
-): ConnectOptions & ConnectTarget {
+): NodeSocketOptions {
   // Own properties only, each read once: a polluted Object.prototype.ca is
   // no CA to trust.
   const node = ownOptions(nodeOptions, NODE_KEYS);
-  if (node.rejectUnauthorized === false) {
+  const reject = node.rejectUnauthorized;
+  if (reject !== undefined && reject !== true) {
     throw new TypeError(
-      "Cannot connect as 'rejectUnauthorized' must not be false: Deno always verifies the certificate chain; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification'",
+      `Cannot connect as 'rejectUnauthorized' must be true or left out: current value is ${
+        show(reject)
+      } (Deno always verifies the certificate chain; trust the server's CA with 'tls.caCerts', or skip only the name check with 'tls.unsafelyDisableHostnameVerification')`,
     );
   }
   for (const [key, instead] of Object.entries(REFUSED)) {
@@ -185,16 +227,13 @@ export function fromNodeOptions(
   const protocol = node.protocol;
   const useTls = protocol === "https:" ||
     (protocol !== "http:" && givenTls !== undefined && givenTls !== false);
-  const rawPort = node.port;
-  const port = rawPort === undefined || rawPort === null || rawPort === ""
-    ? (useTls ? 443 : 80)
-    : Number(rawPort);
   const result = {
     hostname: node.hostname || node.host ||
       "localhost",
-    port,
+    port: nodePort(node.port, useTls),
+    ...netOptions(node),
     ...options,
-  } as ConnectOptions & { hostname: string; port: number };
+  } as NodeSocketOptions & { hostname: string; port: number };
   if (!useTls) {
     // A plain-text origin of a hook whose TLS settings are for the others.
     delete result.tls;
@@ -204,9 +243,13 @@ export function fromNodeOptions(
   const servername = node.servername;
   if (servername) tls.serverName = servername as string;
   const alpn = node.ALPNProtocols;
-  if (alpn) tls.alpnProtocols = [...alpn as readonly string[]];
+  if (alpn !== undefined && alpn !== null) tls.alpnProtocols = alpnList(alpn);
   const ca = node.ca;
-  if (ca) tls.caCerts = pem("ca", ca, true);
+  if (ca) {
+    // node:tls trusts `ca` alone, in place of the default roots.
+    tls.caCerts = pem("ca", ca, true);
+    tls.caCertsOnly = true;
+  }
   const cert = node.cert;
   if (cert) tls.cert = pem("cert", cert, false)[0]!;
   const key = node.key;

@@ -1,10 +1,15 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // fromNodeOptions(): the mapping of node:net/node:tls names, and refusals.
 import { assert, assertEquals, assertThrows } from "@std/assert";
+import fc from "fast-check";
 import { once } from "node:events";
 import { Buffer } from "node:buffer";
 import { createServer as createNodeTlsServer, type TLSSocket } from "node:tls";
-import { createConnection, fromNodeOptions } from "./mod.ts";
+import {
+  createConnection,
+  fromNodeOptions,
+  type NodeConnectOptions,
+} from "./mod.ts";
 import { readTestdata, TEST_CA } from "../_testing/net.ts";
 
 Deno.test("fromNodeOptions() translates node:net/node:tls names and refuses rejectUnauthorized: false", () => {
@@ -28,6 +33,7 @@ Deno.test("fromNodeOptions() translates node:net/node:tls names and refuses reje
         serverName: "db.test",
         alpnProtocols: ["http/1.1"],
         caCerts: ["PEM"],
+        caCertsOnly: true,
       },
     },
   );
@@ -148,4 +154,138 @@ Deno.test("createConnection() sends the client certificate of node:tls's cert an
     for (const tlsSocket of sockets) tlsSocket.destroy();
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+Deno.test("fromNodeOptions() refuses every rejectUnauthorized but true, a string ALPNProtocols and a port that is no number", () => {
+  for (const value of [false, 0, null, "", "false"]) {
+    assertThrows(
+      () =>
+        fromNodeOptions({
+          host: "h",
+          port: 1,
+          rejectUnauthorized: value as boolean,
+        }),
+      TypeError,
+      "'rejectUnauthorized' must be true or left out",
+    );
+  }
+  assertEquals(
+    fromNodeOptions({ host: "h", port: 1, rejectUnauthorized: true }),
+    { hostname: "h", port: 1 },
+  );
+  const https = { host: "h", port: 1, protocol: "https:" };
+  assertThrows(
+    () =>
+      fromNodeOptions({ ...https, ALPNProtocols: "h2" as unknown as string[] }),
+    TypeError,
+    "'ALPNProtocols' must be an array of strings or buffers",
+  );
+  assertEquals(
+    fromNodeOptions({
+      ...https,
+      ALPNProtocols: Buffer.from("\x02h2\x08http/1.1") as unknown as string[],
+    }).tls,
+    { alpnProtocols: ["h2", "http/1.1"] },
+  );
+  assertEquals(
+    fromNodeOptions({
+      ...https,
+      ALPNProtocols: [Buffer.from("h2")] as unknown as string[],
+    }).tls,
+    { alpnProtocols: ["h2"] },
+  );
+  for (const port of [true, "80 ", "0x50", {}]) {
+    assertThrows(
+      () => fromNodeOptions({ host: "h", port: port as number }),
+      TypeError,
+      "'port' must be a number or a string of digits",
+    );
+  }
+  assertEquals(fromNodeOptions({ host: "h", port: "8080" }).port, 8080);
+});
+
+Deno.test("fromNodeOptions() honours family, lookup, localAddress, localPort and timeout, and refuses path", () => {
+  const lookup = () => {};
+  const options = fromNodeOptions({
+    host: "h",
+    port: 1,
+    family: 6,
+    lookup,
+    localAddress: "::1",
+    localPort: 4000,
+    timeout: 1000,
+  });
+  assertEquals(typeof options.resolver, "function");
+  assertEquals(
+    { ...options, resolver: undefined },
+    {
+      hostname: "h",
+      port: 1,
+      family: 6,
+      resolver: undefined,
+      localAddr: { hostname: "::1", port: 4000 },
+      timeout: 1000,
+    },
+  );
+  assertEquals(fromNodeOptions({ host: "h", port: 1, family: 0 }), {
+    hostname: "h",
+    port: 1,
+  });
+  for (
+    const [bad, message] of [
+      [{ family: 5 }, "'family' must be 0, 4 or 6"],
+      [{ lookup: "dns" }, "'lookup' must be a function"],
+      [{ localPort: 4000 }, "'localPort' must be set with 'localAddress'"],
+      [{ path: "/run/db.sock" }, "'path' must be left out"],
+    ] as const
+  ) {
+    assertThrows(
+      () =>
+        fromNodeOptions({ host: "h", port: 1, ...bad } as NodeConnectOptions),
+      TypeError,
+      message,
+    );
+  }
+});
+
+Deno.test("fromNodeOptions() property: each node option is honoured or refused with a TypeError naming it, never ignored", () => {
+  // The values that mean "not given" in node:net and node:tls.
+  const unset: Record<string, unknown[]> = {
+    rejectUnauthorized: [true],
+    ALPNProtocols: [],
+    port: [""],
+    family: [0],
+    lookup: [],
+    localAddress: [""],
+    localPort: [0],
+    timeout: [],
+    path: [""],
+  };
+  const base = { host: "h", port: 1, protocol: "https:" };
+  const baseline = JSON.stringify(fromNodeOptions(base));
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...Object.keys(unset)),
+      fc.oneof(fc.anything(), fc.func(fc.anything())),
+      (key, value) => {
+        let result;
+        try {
+          result = fromNodeOptions(
+            { ...base, [key]: value } as NodeConnectOptions,
+          );
+        } catch (error) {
+          assert(error instanceof TypeError, String(error));
+          assert(error.message.includes(`'${key}'`), error.message);
+          return;
+        }
+        if (value === undefined || value === null) return;
+        if (unset[key]!.includes(value)) return;
+        if (key === "port" && String(value) === "1") return; // as the base
+        // Honoured: the options differ from those without it.
+        const changed = JSON.stringify(result) !== baseline ||
+          typeof result.resolver === "function";
+        assert(changed, `${key}: ${String(value)} was ignored`);
+      },
+    ),
+  );
 });

@@ -707,6 +707,9 @@ export class NodeSocket extends Duplex {
     if (!this.#refed) conn.unref();
     this.#applySettings();
     this.#reader.use(conn);
+    // Reading starts at once, as in node:net, up to the high-water mark:
+    // the peer's FIN or reset is seen without a `data` listener.
+    this.read(0);
   }
 
   #connected(address: Deno.NetAddr): void {
@@ -894,7 +897,12 @@ export class NodeSocket extends Duplex {
     this.#dial?.abort(
       new DOMException("The socket was destroyed", "AbortError"),
     );
-    if (this.#conn) closeQuietly(this.#conn);
+    if (this.#conn) {
+      // Referenced again, so that the pending read's end is waited for:
+      // an unreferenced one lets the event loop stop before `close`.
+      if (!this.#refed) this.#conn.ref();
+      closeQuietly(this.#conn);
+    }
     this.#reader.release();
     // `close` means that nothing is left: the dial has settled and the
     // pending read has ended.
