@@ -1,0 +1,306 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// The spans and metrics of connect(), upgradeTls() and closeTls(), with
+// @opentelemetry/sdk-trace-base's tracer, a span processor that keeps what
+// ends (its InMemorySpanExporter answers on a timer, which the sanitizers
+// see), and a meter that records.
+import {
+  type Attributes,
+  type MeterProvider,
+  metrics,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
+import {
+  BasicTracerProvider,
+  type ReadableSpan,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { connect } from "../connect.ts";
+import { closeTls, upgradeTls } from "../tls.ts";
+import type { Dialer } from "../types.ts";
+import {
+  attribute,
+  errorType,
+  loadTelemetry,
+  telemetry,
+} from "../_common/telemetry.ts";
+import { acceptingServer, refusedPort, TEST_CA } from "../_testing/net.ts";
+import { connectTo, echoServer } from "../_testing/tls.ts";
+import { readTestdata } from "../_testing/net.ts";
+
+/** What the meter was told: instrument name, value, attributes. */
+type Recorded = [string, number, Attributes | undefined];
+
+/** A meter provider that records every measurement. */
+function recordingMeterProvider(recorded: Recorded[]): MeterProvider {
+  const instrument = (name: string) => {
+    const measure = (value: number, attributes?: Attributes) =>
+      void recorded.push([name, value, attributes]);
+    return { add: measure, record: measure };
+  };
+  return {
+    getMeter: () => ({
+      createHistogram: instrument,
+      createCounter: instrument,
+    }),
+  } as unknown as MeterProvider;
+}
+
+/** Registers an in-memory tracer and a recording meter for `fn`. */
+async function withTelemetry(
+  fn: (spans: () => ReadableSpan[], recorded: Recorded[]) => Promise<void>,
+): Promise<void> {
+  const ended: ReadableSpan[] = [];
+  const keeper: SpanProcessor = {
+    onStart: () => {},
+    onEnd: (span) => void ended.push(span),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const provider = new BasicTracerProvider({ spanProcessors: [keeper] });
+  const recorded: Recorded[] = [];
+  trace.setGlobalTracerProvider(provider);
+  metrics.setGlobalMeterProvider(recordingMeterProvider(recorded));
+  try {
+    await loadTelemetry();
+    await fn(() => ended, recorded);
+  } finally {
+    trace.disable();
+    metrics.disable();
+    await provider.shutdown();
+  }
+}
+
+function byName(spans: ReadableSpan[], name: string): ReadableSpan[] {
+  return spans.filter((span) => span.name === name);
+}
+
+function parentOf(span: ReadableSpan): string | undefined {
+  return span.parentSpanContext?.spanId;
+}
+
+/** A dial hook: `::1` never answers (until aborted), the rest dial. */
+const blackholedIpv6: Dialer = (address, { signal }) => {
+  const { hostname, port } = address;
+  if (hostname !== "::1") return Deno.connect({ hostname, port });
+  return new Promise((_, reject) => {
+    signal?.addEventListener("abort", () => reject(signal.reason), {
+      once: true,
+    });
+  });
+};
+
+Deno.test("connect() is traced past a blackholed ::1: call, resolution, two attempts", async () => {
+  await withTelemetry(async (spans, recorded) => {
+    await using server = acceptingServer();
+    using conn = await connect({
+      hostname: "example.test",
+      port: server.port,
+      resolver: () => ["::1", "127.0.0.1"],
+      dial: blackholedIpv6,
+      happyEyeballsDelay: 20,
+    });
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+
+    const [call, ...more] = byName(spans(), "connect");
+    assert(call && more.length === 0);
+    assertEquals(call.kind, SpanKind.CLIENT);
+    const { version } = JSON.parse(
+      await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+    );
+    const { name, version: used } = call.instrumentationScope;
+    assertEquals([name, used], ["@happy-eyeballs/connect", version]);
+    assertEquals(call.status.code, SpanStatusCode.OK);
+    assertEquals(call.attributes, {
+      "server.address": "example.test",
+      "server.port": server.port,
+      "network.transport": "tcp",
+      "network.peer.address": "127.0.0.1",
+      "network.peer.port": server.port,
+      "network.type": "ipv4",
+    });
+    const id = call.spanContext().spanId;
+
+    const [resolve] = byName(spans(), "resolve");
+    assert(resolve);
+    assertEquals(parentOf(resolve), id);
+    assertEquals(resolve.attributes, {
+      "dns.question.name": "example.test",
+      "happy_eyeballs.addresses.ipv6": 1,
+      "happy_eyeballs.addresses.ipv4": 1,
+      "happy_eyeballs.resolver": "resolver",
+    });
+
+    const attempts = byName(spans(), "connect attempt")
+      .sort((a, b) =>
+        Number(a.attributes["happy_eyeballs.attempt.index"]) -
+        Number(b.attributes["happy_eyeballs.attempt.index"])
+      );
+    assertEquals(
+      attempts.map((span) => [
+        span.attributes["network.peer.address"],
+        span.attributes["network.type"],
+        span.attributes["happy_eyeballs.attempt.outcome"],
+        parentOf(span) === id,
+      ]),
+      [["::1", "ipv6", "cancelled", true], [
+        "127.0.0.1",
+        "ipv4",
+        "won",
+        true,
+      ]],
+    );
+    // Times: the second attempt started after the first, by the delay.
+    const ms = ([s, ns]: [number, number]) => s * 1e3 + ns / 1e6;
+    const [first, second] = attempts as [ReadableSpan, ReadableSpan];
+    assert(ms(second.startTime) - ms(first.startTime) >= 15);
+    assert(ms(first.startTime) >= ms(call.startTime));
+    assert(ms(second.endTime) <= ms(call.endTime));
+
+    const names = recorded.map(([name]) => name);
+    assertEquals(names.filter((n) => n.endsWith("duration")).length, 1);
+    const [, seconds, attributes] = recorded.find(([name]) =>
+      name === "happy_eyeballs.connect.duration"
+    )!;
+    assert(seconds > 0 && seconds < 5);
+    // Never the peer address in a metric.
+    assertEquals(attributes, {
+      "server.address": "example.test",
+      "server.port": server.port,
+      "network.transport": "tcp",
+    });
+    assertEquals(
+      recorded.filter(([name]) => name === "happy_eyeballs.connect.attempts")
+        .map(([, value, attributes]) => [value, attributes]),
+      [[1, {
+        "network.type": "ipv4",
+        "happy_eyeballs.attempt.outcome": "won",
+      }], [1, {
+        "network.type": "ipv6",
+        "happy_eyeballs.attempt.outcome": "cancelled",
+      }]],
+    );
+    assertEquals(
+      recorded.find(([name]) => name === "happy_eyeballs.connect.wins"),
+      ["happy_eyeballs.connect.wins", 1, {
+        "network.type": "ipv4",
+        "happy_eyeballs.first_family": false,
+      }],
+    );
+  });
+});
+
+Deno.test("connect() traced: a failure has error.type and an error status", async () => {
+  await withTelemetry(async (spans, recorded) => {
+    const port = refusedPort();
+    await assertRejects(
+      () => connect({ hostname: "127.0.0.1", port }),
+      Deno.errors.ConnectionRefused,
+    );
+    const [call] = byName(spans(), "connect");
+    assertEquals(call?.status, {
+      code: SpanStatusCode.ERROR,
+      message: "ConnectionRefused",
+    });
+    assertEquals(call?.attributes["error.type"], "ConnectionRefused");
+    const [attempt] = byName(spans(), "connect attempt");
+    assertEquals(
+      attempt?.attributes["happy_eyeballs.attempt.outcome"],
+      "failed",
+    );
+    assertEquals(attempt?.attributes["error.type"], "ConnectionRefused");
+    const duration = recorded.find(([name]) => name.endsWith("duration"));
+    assertEquals(duration?.[2]?.["error.type"], "ConnectionRefused");
+  });
+});
+
+Deno.test("connect() traced: a look-up that fails ends the resolution span failed", async () => {
+  await withTelemetry(async (spans) => {
+    await assertRejects(() =>
+      connect({
+        hostname: "example.test",
+        port: 80,
+        resolver: () => {
+          throw new Deno.errors.NotFound("no such name");
+        },
+      })
+    );
+    const [resolve] = byName(spans(), "resolve");
+    assertEquals(resolve?.status.code, SpanStatusCode.ERROR);
+    assertEquals(byName(spans(), "connect attempt"), []);
+  });
+});
+
+Deno.test("connect() traced: TLS handshake span, with server name and ALPN", async () => {
+  await withTelemetry(async (spans) => {
+    await using server = echoServer({
+      cert: readTestdata("server.pem"),
+      key: readTestdata("server.key"),
+      alpnProtocols: ["h2"],
+    });
+    const conn = await connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+      tls: {
+        serverName: "tls.test",
+        caCerts: [TEST_CA],
+        alpnProtocols: ["h2"],
+      },
+    });
+    assertEquals(await closeTls(conn, { timeout: 5_000 }), "closeNotify");
+    const [call] = byName(spans(), "connect");
+    const [tls] = byName(spans(), "tls handshake");
+    assertEquals(parentOf(tls!), call?.spanContext().spanId);
+    assertEquals(tls?.attributes["tls.client.server_name"], "tls.test");
+    assertEquals(tls?.attributes["tls.next_protocol"], "h2");
+    assertEquals(tls?.attributes["tls.established"], true);
+    const [shutdown] = byName(spans(), "tls shutdown");
+    assertEquals(
+      shutdown?.attributes["happy_eyeballs.tls.close"],
+      "closeNotify",
+    );
+  });
+});
+
+Deno.test("upgradeTls() traced: a failed handshake", async () => {
+  await withTelemetry(async (spans) => {
+    await using server = echoServer({
+      cert: readTestdata("server.pem"),
+      key: readTestdata("server.key"),
+    });
+    const tcp = await connectTo(server);
+    // The default trust store does not know the test CA.
+    await assertRejects(() => upgradeTls(tcp, { serverName: "tls.test" }));
+    const [tls] = byName(spans(), "tls handshake");
+    assertEquals(tls?.status.code, SpanStatusCode.ERROR);
+    assertEquals(tls?.attributes["tls.established"], false);
+    assertEquals(tls?.attributes["network.peer.address"], "127.0.0.1");
+  });
+});
+
+Deno.test("telemetry() is undefined without a provider", async () => {
+  await loadTelemetry();
+  assertEquals(telemetry(), undefined);
+  await using server = acceptingServer();
+  using _ = await connect({ hostname: "127.0.0.1", port: server.port });
+  assertEquals(telemetry(), undefined);
+});
+
+Deno.test("attributes: control characters made visible, error types only names", () => {
+  assertEquals(attribute("h2\x1b[31m\u202e"), "h2\\x1b[31m\\u202e");
+  assertEquals(attribute("a".repeat(300)).length, 256);
+  assertEquals(
+    errorType(new Deno.errors.ConnectionRefused("x")),
+    "ConnectionRefused",
+  );
+  assertEquals(
+    errorType(new DOMException("x", "TimeoutError")),
+    "TimeoutError",
+  );
+  const odd = new Error("x");
+  odd.name = "a\nb";
+  assertEquals(errorType(odd), "_OTHER");
+  assertEquals(errorType("a string"), "_OTHER");
+});
