@@ -28,6 +28,8 @@ import {
 } from "../_common/telemetry.ts";
 import { acceptingServer, refusedPort, TEST_CA } from "../_testing/net.ts";
 import { connectTo, echoServer } from "../_testing/tls.ts";
+import { createConnection } from "../node/mod.ts";
+import { once } from "node:events";
 import { readTestdata } from "../_testing/net.ts";
 
 /** What the meter was told: instrument name, value, attributes. */
@@ -277,6 +279,19 @@ Deno.test("upgradeTls() traced: a failed handshake", async () => {
     assertEquals(tls?.status.code, SpanStatusCode.ERROR);
     assertEquals(tls?.attributes["tls.established"], false);
     assertEquals(tls?.attributes["network.peer.address"], "127.0.0.1");
+  });
+});
+
+Deno.test("createConnection() of ./node is traced as connect() is", async () => {
+  await withTelemetry(async (spans) => {
+    const port = refusedPort();
+    const socket = createConnection({ hostname: "127.0.0.1", port });
+    const closed = new Promise((resolve) => socket.once("close", resolve));
+    await once(socket, "error");
+    await closed;
+    const [call] = byName(spans(), "connect");
+    assertEquals(call?.attributes["error.type"], "ConnectionRefused");
+    assertEquals(byName(spans(), "connect attempt").length, 1);
   });
 });
 
