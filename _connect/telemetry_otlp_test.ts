@@ -136,3 +136,38 @@ Deno.test({
     }
   },
 });
+
+Deno.test("the command-line tool with --otel: one trace, its id on stderr", async () => {
+  await using receiver = otlpReceiver();
+  await using server = acceptingServer("127.0.0.1");
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "cli/main.ts",
+      "127.0.0.1",
+      String(server.port),
+      "--otel",
+      "--json",
+    ],
+    cwd: ROOT,
+    env: {
+      OTEL_DENO: "true",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  assertEquals(code, 0, decoder.decode(stderr));
+  assertEquals(JSON.parse(decoder.decode(stdout)).ok, true);
+  const traceId = decoder.decode(stderr).match(/^trace: ([0-9a-f]{32})$/m)?.[1];
+  const [root] = receiver.spans.filter((span) =>
+    span.name === "happy-eyeballs cli"
+  );
+  const [call] = receiver.spans.filter((span) => span.name === "connect");
+  assertEquals(root?.traceId, traceId);
+  assertEquals(call?.traceId, traceId);
+  assertEquals(call?.parentSpanId, root?.spanId);
+});

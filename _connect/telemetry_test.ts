@@ -1,21 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The spans and metrics of connect(), upgradeTls() and closeTls(), with
-// @opentelemetry/sdk-trace-base's tracer, a span processor that keeps what
-// ends (its InMemorySpanExporter answers on a timer, which the sanitizers
-// see), and a meter that records.
-import {
-  type Attributes,
-  type MeterProvider,
-  metrics,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from "@opentelemetry/api";
-import {
-  BasicTracerProvider,
-  type ReadableSpan,
-  type SpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
+// @opentelemetry/sdk-trace-base's tracer (see _testing/telemetry.ts).
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { connect } from "../connect.ts";
 import { closeTls, upgradeTls } from "../tls.ts";
@@ -26,62 +13,16 @@ import {
   loadTelemetry,
   telemetry,
 } from "../_common/telemetry.ts";
-import { acceptingServer, refusedPort, TEST_CA } from "../_testing/net.ts";
+import {
+  acceptingServer,
+  readTestdata,
+  refusedPort,
+  TEST_CA,
+} from "../_testing/net.ts";
 import { connectTo, echoServer } from "../_testing/tls.ts";
 import { createConnection } from "../node/mod.ts";
 import { once } from "node:events";
-import { readTestdata } from "../_testing/net.ts";
-
-/** What the meter was told: instrument name, value, attributes. */
-type Recorded = [string, number, Attributes | undefined];
-
-/** A meter provider that records every measurement. */
-function recordingMeterProvider(recorded: Recorded[]): MeterProvider {
-  const instrument = (name: string) => {
-    const measure = (value: number, attributes?: Attributes) =>
-      void recorded.push([name, value, attributes]);
-    return { add: measure, record: measure };
-  };
-  return {
-    getMeter: () => ({
-      createHistogram: instrument,
-      createCounter: instrument,
-    }),
-  } as unknown as MeterProvider;
-}
-
-/** Registers an in-memory tracer and a recording meter for `fn`. */
-async function withTelemetry(
-  fn: (spans: () => ReadableSpan[], recorded: Recorded[]) => Promise<void>,
-): Promise<void> {
-  const ended: ReadableSpan[] = [];
-  const keeper: SpanProcessor = {
-    onStart: () => {},
-    onEnd: (span) => void ended.push(span),
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
-  };
-  const provider = new BasicTracerProvider({ spanProcessors: [keeper] });
-  const recorded: Recorded[] = [];
-  trace.setGlobalTracerProvider(provider);
-  metrics.setGlobalMeterProvider(recordingMeterProvider(recorded));
-  try {
-    await loadTelemetry();
-    await fn(() => ended, recorded);
-  } finally {
-    trace.disable();
-    metrics.disable();
-    await provider.shutdown();
-  }
-}
-
-function byName(spans: ReadableSpan[], name: string): ReadableSpan[] {
-  return spans.filter((span) => span.name === name);
-}
-
-function parentOf(span: ReadableSpan): string | undefined {
-  return span.parentSpanContext?.spanId;
-}
+import { byName, parentOf, withTelemetry } from "../_testing/telemetry.ts";
 
 /** A dial hook: `::1` never answers (until aborted), the rest dial. */
 const blackholedIpv6: Dialer = (address, { signal }) => {
