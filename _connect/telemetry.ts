@@ -21,12 +21,17 @@ export interface TracedCall {
   hostname: string;
   port: number;
   conn: Deno.TcpConn | undefined;
+  /** The family of `hostname` when it is an IP literal (nothing to resolve). */
+  literal: 0 | 4 | 6;
   tls: unknown;
   resolver: Resolver | undefined;
 }
 
 /** A look-up's outcome, for the resolution span. */
 type ResolverKind = "system" | "resolver" | "history";
+
+/** The error types of an attempt that timed out (`attemptTimeout`, or the OS). */
+const TIMED_OUT = new Set(["TimedOut", "TimeoutError"]);
 
 /** Now, in milliseconds since the epoch, as spans take it. */
 function now(): number {
@@ -78,7 +83,7 @@ export class CallTelemetry {
       attributes: this.#serverAttributes(),
     });
     this.#parent = api.trace.setSpan(api.context.active(), this.#span);
-    if (call.conn === undefined) this.#startResolving();
+    if (call.conn === undefined && !call.literal) this.#startResolving();
   }
 
   /** `server.address`, `server.port`, `network.transport`. */
@@ -171,6 +176,8 @@ export class CallTelemetry {
     skipped: Deno.NetAddr[] | undefined,
     remembered: true | undefined,
   ): void {
+    // An IP literal: nothing was looked up.
+    if (this.#call.literal) return;
     // A fresh look-up after remembered addresses failed: its own span.
     if (this.#remembered && !remembered) this.#startResolving(this.#phase);
     this.#remembered = remembered === true;
@@ -215,9 +222,7 @@ export class CallTelemetry {
     } else if (event.type === "attemptCancelled") {
       outcome = "cancelled";
     } else {
-      outcome = errorType(event.error) === "TimeoutError"
-        ? "timed_out"
-        : "failed";
+      outcome = TIMED_OUT.has(errorType(event.error)) ? "timed_out" : "failed";
     }
     span.setAttribute("happy_eyeballs.attempt.outcome", outcome);
     this.#traced.instruments.attempts.add(1, {

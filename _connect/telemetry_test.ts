@@ -7,6 +7,7 @@ import { assert, assertEquals, assertRejects } from "@std/assert";
 import { connect } from "../connect.ts";
 import { closeTls, upgradeTls } from "../tls.ts";
 import type { Dialer } from "../types.ts";
+import { ConnectHistory } from "../history.ts";
 import {
   attribute,
   errorType,
@@ -148,6 +149,8 @@ Deno.test("connect() traced: a failure has error.type and an error status", asyn
       message: "ConnectionRefused",
     });
     assertEquals(call?.attributes["error.type"], "ConnectionRefused");
+    // An IP literal: nothing to resolve, no resolution span.
+    assertEquals(byName(spans(), "resolve"), []);
     const [attempt] = byName(spans(), "connect attempt");
     assertEquals(
       attempt?.attributes["happy_eyeballs.attempt.outcome"],
@@ -156,6 +159,61 @@ Deno.test("connect() traced: a failure has error.type and an error status", asyn
     assertEquals(attempt?.attributes["error.type"], "ConnectionRefused");
     const duration = recorded.find(([name]) => name.endsWith("duration"));
     assertEquals(duration?.[2]?.["error.type"], "ConnectionRefused");
+  });
+});
+
+Deno.test("connect() traced: an attempt that times out (attemptTimeout)", async () => {
+  await withTelemetry(async (spans, recorded) => {
+    await assertRejects(
+      () =>
+        connect({
+          hostname: "::1",
+          port: 1,
+          dial: blackholedIpv6,
+          attemptTimeout: 20,
+        }),
+      Deno.errors.TimedOut,
+    );
+    const [attempt] = byName(spans(), "connect attempt");
+    assertEquals(
+      attempt?.attributes["happy_eyeballs.attempt.outcome"],
+      "timed_out",
+    );
+    assertEquals(attempt?.attributes["error.type"], "TimedOut");
+    assertEquals(
+      recorded.find(([name]) => name === "happy_eyeballs.connect.attempts")
+        ?.[2],
+      {
+        "network.type": "ipv6",
+        "happy_eyeballs.attempt.outcome": "timed_out",
+        "error.type": "TimedOut",
+      },
+    );
+  });
+});
+
+Deno.test("connect() traced: a history's remembered addresses are said so, and counted", async () => {
+  await withTelemetry(async (spans, recorded) => {
+    await using server = acceptingServer();
+    const history = new ConnectHistory();
+    const options = {
+      hostname: "example.test",
+      port: server.port,
+      resolver: () => ["127.0.0.1"],
+      history,
+    };
+    (await connect(options)).close();
+    (await connect(options)).close();
+    assertEquals(
+      byName(spans(), "resolve").map((span) =>
+        span.attributes["happy_eyeballs.resolver"]
+      ),
+      ["resolver", "history"],
+    );
+    assertEquals(
+      recorded.filter(([name]) => name === "happy_eyeballs.history.hits"),
+      [["happy_eyeballs.history.hits", 1, undefined]],
+    );
   });
 });
 
