@@ -52,6 +52,7 @@ import { raceAttempts } from "./_connect/race.ts";
 import { raceError } from "./_connect/failure.ts";
 import { connectDirect } from "./_connect/dial.ts";
 import { handshake } from "./_tls/handshake.ts";
+import { telemetry } from "./_common/telemetry.ts";
 
 export type {
   AttemptEvent,
@@ -253,15 +254,15 @@ export function connect(
   }
   // The one fast path: the most common call, an IP literal and nothing else
   // (what connect() adds is paid on every connection).
-  if (checked.plain) return connectLiteral(checked);
+  if (checked.plain && !telemetry()) return connectLiteral(checked);
   const call = new CallContext(checked);
-  if (checked.tls) return connectTls(checked, checked.tls, call);
+  if (checked.tls) return call.traced(connectTls(checked, checked.tls, call));
   // TCP: no `await` here, so that nothing of this call waits in memory
   // beside the race itself.
   const { signal } = checked;
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (checked.conn) return Promise.resolve(checked.conn);
-  return connectTcp(checked, call);
+  if (signal?.aborted) return call.traced(Promise.reject(signal.reason));
+  if (checked.conn) return call.traced(Promise.resolve(checked.conn));
+  return call.traced(connectTcp(checked, call));
 }
 
 /**

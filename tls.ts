@@ -55,6 +55,7 @@
 import { closeQuietly } from "./_common/conn.ts";
 import { handshake, shutDown, shutdownTimeoutOf } from "./_tls/handshake.ts";
 import { formatAddress } from "./errors.ts";
+import { upgradeRecorder } from "./_tls/telemetry.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
   parseTimeout,
@@ -247,7 +248,11 @@ export async function upgradeTls(
   }
 
   // handshake() stops on an error that onEvent throws.
-  return await handshake(conn, tlsOptions, signal, (event) => onEvent?.(event));
+  const span = upgradeRecorder(conn);
+  return await handshake(conn, tlsOptions, signal, (event) => {
+    span?.(event);
+    onEvent?.(event);
+  });
 }
 
 /**

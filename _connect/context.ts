@@ -5,6 +5,11 @@
 import type { ConnectEvent } from "../types.ts";
 import { CallbackFailure } from "../_common/callback_failure.ts";
 import { type Emit, emitter } from "./emit.ts";
+import {
+  type CallTelemetry,
+  callTelemetry,
+  type TracedCall,
+} from "./telemetry.ts";
 
 /**
  * The reason of every abort once `connect()` has settled: one error made once,
@@ -13,7 +18,7 @@ import { type Emit, emitter } from "./emit.ts";
 const SETTLED = new DOMException("The connection was settled", "AbortError");
 
 /** What a call's context is made from: its checked options. */
-export interface CallOptions {
+export interface CallOptions extends TracedCall {
   signal: AbortSignal | undefined;
   onEvent: ((event: ConnectEvent) => void) | undefined;
   history: unknown;
@@ -30,6 +35,8 @@ export class CallContext {
   readonly callbacks: CallbackFailure | undefined;
   /** Tells `onEvent` of an event, when there is a listener. */
   readonly emit: Emit | undefined;
+  /** The call's spans and metrics, when a provider is registered. */
+  readonly telemetry: CallTelemetry | undefined;
   #controller: AbortController | undefined;
   #inner: AbortSignal | undefined;
 
@@ -39,7 +46,18 @@ export class CallContext {
     this.callbacks = options.onEvent || options.history
       ? new CallbackFailure()
       : undefined;
-    this.emit = emitter(options.onEvent, this.callbacks);
+    this.telemetry = callTelemetry(options);
+    this.emit = emitter(options.onEvent, this.callbacks, this.telemetry);
+  }
+
+  /**
+   * `result`, and the call's spans ended when it settles (when traced).
+   *
+   * @param result The call's promise.
+   * @returns A promise that settles as it does.
+   */
+  traced<T extends Deno.Conn>(result: Promise<T>): Promise<T> {
+    return this.telemetry ? this.telemetry.settle(result) : result;
   }
 
   /**

@@ -13,23 +13,26 @@ export type WithoutElapsed<T> = T extends unknown ? Omit<T, "elapsed">
 export type Emit = (event: WithoutElapsed<ConnectEvent>) => void;
 
 /**
- * What tells `onEvent` of events, or `undefined` without a listener:
- * `emit?.(event)` then builds no event at all. Once a callback has failed,
- * it tells nothing more; what `onEvent` throws (or its promise rejects
- * with) is recorded in `callbacks`.
+ * What tells `onEvent` (and the call's spans, when traced) of events, or
+ * `undefined` without a listener: `emit?.(event)` then builds no event at
+ * all. Once a callback has failed, it tells nothing more; what `onEvent`
+ * throws (or its promise rejects with) is recorded in `callbacks`.
  */
 export function emitter(
   onEvent: ((event: ConnectEvent) => unknown) | undefined,
   callbacks: CallbackFailure | undefined,
+  telemetry?: { record(event: ConnectEvent): void } | undefined,
 ): Emit | undefined {
-  if (!onEvent || !callbacks) return undefined;
+  const listens = onEvent && callbacks;
+  if (!listens && !telemetry) return undefined;
   // Clock readings only for those who read them.
   const start = performance.now();
-  return (event) => {
-    if (callbacks.failed) return;
-    callbacks.call(() =>
-      onEvent({ ...event, elapsed: performance.now() - start } as ConnectEvent)
-    );
+  return (made) => {
+    if (callbacks?.failed) return;
+    const event = { ...made, elapsed: performance.now() - start };
+    // The spans first: they never throw, and they see what onEvent is told.
+    telemetry?.record(event as ConnectEvent);
+    if (listens) callbacks.call(() => onEvent(event as ConnectEvent));
   };
 }
 

@@ -13,6 +13,7 @@ import { CallbackFailure } from "../_common/callback_failure.ts";
 import { closeQuietly } from "../_common/conn.ts";
 import { isNodeTcpConn } from "../_common/node_tcp_conn.ts";
 import type { NormalizedTlsOptions } from "./options.ts";
+import { tracedShutdown } from "./telemetry.ts";
 import type { CloseTlsResult, TlsEvent } from "../types.ts";
 
 /** The `shutdownTimeout` of each connection made by {@linkcode handshake}. */
@@ -145,7 +146,14 @@ export async function handshake(
  * @param timeout A valid timer delay.
  * @returns How it ended (see `CloseTlsResult`).
  */
-export async function shutDown(
+export function shutDown(
+  conn: Deno.TlsConn,
+  timeout: number,
+): Promise<CloseTlsResult> {
+  return tracedShutdown(conn, () => closeWithin(conn, timeout));
+}
+
+async function closeWithin(
   conn: Deno.TlsConn,
   timeout: number,
 ): Promise<CloseTlsResult> {

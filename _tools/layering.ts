@@ -88,6 +88,7 @@ export const PIPELINE: [string, string][] = [
   // The plan and the context, read by the stages.
   ["_connect/options.ts", "_connect/check_address.ts"],
   ["_connect/context.ts", "_connect/emit.ts"],
+  ["_connect/context.ts", "_connect/telemetry.ts"],
   ["_connect/remembered.ts", "_connect/options.ts"],
   ["_connect/remembered.ts", "_connect/context.ts"],
   ["_connect/source.ts", "_connect/options.ts"],

@@ -59,6 +59,8 @@ export interface CliArgs {
   dnsServer: { ipAddr: string; port: number } | undefined;
   /** `--repeat`: how many connections, one after the other. */
   repeat: number;
+  /** `--otel`: one trace of the run, sent by Deno's telemetry. */
+  otel: boolean;
   /** The TLS settings, with `--tls` only. */
   tls: CliTlsArgs | undefined;
 }
@@ -153,6 +155,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       "attempt-timeout": { type: "string" },
       "all-errors": { type: "boolean" },
       json: { type: "boolean" },
+      otel: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });
   } catch (error) {
@@ -273,6 +276,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
     dns: values.dns ?? false,
     dnsServer,
     repeat,
+    otel: values.otel ?? false,
     tls: values.tls
       ? { serverName, caFiles, alpnProtocols, certFile, keyFile }
       : undefined,

@@ -23,6 +23,7 @@ Deno.test("parseCliArgs() fills in the defaults", () => {
     dns: false,
     dnsServer: undefined,
     repeat: 1,
+    otel: false,
     tls: undefined,
   });
 });
@@ -53,6 +54,7 @@ Deno.test("parseCliArgs() reads every option", () => {
       "500",
       "--all-errors",
       "--json",
+      "--otel",
       "--dns",
       "--dns-server",
       "[::1]:5353",
@@ -79,6 +81,7 @@ Deno.test("parseCliArgs() reads every option", () => {
       dns: true,
       dnsServer: { ipAddr: "::1", port: 5353 },
       repeat: 3,
+      otel: true,
       tls: {
         serverName: "name.test",
         caFiles: ["a.pem", "b.pem"],

@@ -26,6 +26,7 @@ import { readTlsFiles } from "./_files.ts";
 import type { RepeatReport, Report, RunResult } from "./report_types.ts";
 import type { StopReason } from "./_fold.ts";
 import { catchInterrupt, type CliIo, terminalIo } from "./_io.ts";
+import { type CliTrace, cliTrace, inTrace } from "./_otel.ts";
 import { serverVerdict } from "./_acceptance.ts";
 import { Timeline } from "./_timeline.ts";
 import { header, historyLines } from "./_header.ts";
@@ -33,7 +34,7 @@ import { statusLine, waiting } from "./_waiting.ts";
 import { verdict } from "./_verdict.ts";
 import { buildReport } from "./_report.ts";
 import { waterfall } from "./_waterfall.ts";
-import { repeatReport, type RepeatRun, summary } from "./_summary.ts";
+import { exitCode, repeatReport, type RepeatRun, summary } from "./_summary.ts";
 
 export { type CliIo, terminalIo };
 
@@ -296,6 +297,7 @@ export async function runCli(
 ): Promise<CliOutcome> {
   let cli: CliArgs;
   let base: CliOptions;
+  let trace: CliTrace | undefined;
   try {
     const parsed = parseCliArgs(args);
     if (parsed === "help") {
@@ -304,6 +306,7 @@ export async function runCli(
     }
     cli = parsed;
     base = await prepare(cli, extras);
+    trace = cli.otel ? cliTrace(cli.hostname, cli.port) : undefined;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.writeError(`error: ${visible(error.message)}\n\n${USAGE}`);
@@ -316,29 +319,28 @@ export async function runCli(
   const lookup = {};
   const runs: Run[] = [];
   try {
-    for (let i = 0; i < cli.repeat && !interrupt?.aborted; i++) {
-      if (i > 0 && !cli.json) io.write("\n");
-      runs.push(
-        await runOnce(cli, base, io, {
-          history,
-          interrupt,
-          lookup,
-          title: cli.repeat > 1
-            ? `Connection ${i + 1} of ${cli.repeat}`
-            : undefined,
-        }),
-      );
-    }
+    await inTrace(trace, async () => {
+      for (let i = 0; i < cli.repeat && !interrupt?.aborted; i++) {
+        if (i > 0 && !cli.json) io.write("\n");
+        runs.push(
+          await runOnce(cli, base, io, {
+            history,
+            interrupt,
+            lookup,
+            title: cli.repeat > 1
+              ? `Connection ${i + 1} of ${cli.repeat}`
+              : undefined,
+          }),
+        );
+      }
+    });
   } finally {
     ctrlC?.stop();
   }
 
   const last = runs.at(-1)!;
-  const code = runs.some((run) => run.code === 130)
-    ? 130
-    : runs.every((run) => run.code === 0)
-    ? 0
-    : 1;
+  const code = exitCode(runs);
+  trace?.end(code, io);
   if (cli.repeat === 1) {
     if (cli.json) io.write(`${safeJson(last.report)}\n`);
     return { code, report: last.report };

@@ -54,6 +54,18 @@ export function summary(repeat: RepeatReport, options: SummaryOptions): string {
   ].join("\n");
 }
 
+/**
+ * The exit code of a run: 130 when interrupted, 0 when every connection
+ * succeeded, else 1.
+ *
+ * @param runs The code of each connection.
+ * @returns The tool's exit code.
+ */
+export function exitCode(runs: readonly { code: number }[]): number {
+  if (runs.some((run) => run.code === 130)) return 130;
+  return runs.every((run) => run.code === 0) ? 0 : 1;
+}
+
 /** One connection of `--repeat`, as {@linkcode repeatReport} needs it. */
 export interface RepeatRun {
   /** Its report. */

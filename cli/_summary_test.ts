@@ -1,6 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals } from "@std/assert";
-import { repeatReport, summary } from "./_summary.ts";
+import { exitCode, repeatReport, summary } from "./_summary.ts";
 import type { Report } from "./report_types.ts";
 
 /** The parts of a report that the summary reads. */
@@ -53,4 +53,10 @@ Deno.test("summary() lines up one row per connection", () => {
     "  delay: the wait before the next attempt starts, shortened once the winner's connect time is known",
     "",
   ]);
+});
+
+Deno.test("exitCode() is 130 when interrupted, 0 when all connected, else 1", () => {
+  assertEquals(exitCode([{ code: 0 }, { code: 0 }]), 0);
+  assertEquals(exitCode([{ code: 0 }, { code: 1 }]), 1);
+  assertEquals(exitCode([{ code: 1 }, { code: 130 }]), 130);
 });

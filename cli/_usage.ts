@@ -41,6 +41,8 @@ Options:
                            others go on (attemptTimeout)
   --all-errors             Report one error per failed attempt
   --json                   Print one JSON object instead of the timeline
+  --otel                   Send one trace of the run to the OpenTelemetry
+                           collector (needs OTEL_DENO=true; its id on stderr)
   -h, --help               Show this help
 
 Files are read only if they are regular files of at most 1 MiB.

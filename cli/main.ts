@@ -17,7 +17,9 @@
  * `-4`/`-6`, `--local-addr HOST[:PORT]` (`[::1]:5000` for IPv6), `--dns`
  * (resolve with `dnsResolver()`, RFC 8305 §3) and `--dns-server IP[:PORT]`,
  * `--repeat N` (N connections with one `ConnectHistory`, then a summary),
- * `--timeout MS`, `--attempt-timeout MS`, `--all-errors`, `--json`, `--help`.
+ * `--timeout MS`, `--attempt-timeout MS`, `--all-errors`, `--json`, `--otel`
+ * (one trace of the run, sent by Deno's telemetry: `OTEL_DENO=true`),
+ * `--help`.
  *
  * After a TLS handshake, the tool waits up to 300 ms for the server to refuse
  * us: a TLS 1.3 server checks a client certificate only then, so a refused
