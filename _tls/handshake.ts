@@ -10,8 +10,7 @@ import { delay } from "@std/async/delay";
 import { formatAddress } from "../errors.ts";
 import { messageOf, wrapError } from "../_common/errors.ts";
 import { CallbackFailure } from "../_common/callback_failure.ts";
-import { closeQuietly } from "../_common/conn.ts";
-import { isNodeTcpConn } from "../_common/node_tcp_conn.ts";
+import { closeQuietly, isNodeTcpConn } from "../_common/conn.ts";
 import type { NormalizedTlsOptions } from "./options.ts";
 import type { CloseTlsResult, TlsEvent } from "../types.ts";
 
