@@ -1,0 +1,78 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+import { assertEquals, assertStrictEquals } from "@std/assert";
+import { connect } from "../connect.ts";
+import { ConnectHistory } from "../history.ts";
+import {
+  defaultHistory,
+  historyOf,
+  NETWORK_CHECK_INTERVAL,
+} from "./default_history.ts";
+
+Deno.test("connect() by name remembers the winner in the process-wide history", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  using conn = await connect({ hostname: "localhost", port });
+  using _ = await listener.accept();
+  assertEquals(
+    defaultHistory().get(`localhost:${port}`)?.address,
+    conn.remoteAddr.hostname,
+  );
+});
+
+Deno.test("connect() uses no process-wide history with history: false, a hook, or an IP literal", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  const calls = [
+    connect({ hostname: "localhost", port, history: false }),
+    connect({ hostname: "localhost", port, resolver: () => ["127.0.0.1"] }),
+    connect({
+      hostname: "localhost",
+      port,
+      dial: ({ hostname, port }) => Deno.connect({ hostname, port }),
+    }),
+    connect({ hostname: "127.0.0.1", port, onEvent: () => {} }),
+  ];
+  for (const call of calls) {
+    using _conn = await call;
+    using _peer = await listener.accept();
+  }
+  assertEquals(defaultHistory().get(`localhost:${port}`), undefined);
+  assertEquals(defaultHistory().get(`127.0.0.1:${port}`), undefined);
+});
+
+Deno.test("historyOf() keeps a given history, and makes false none", () => {
+  const history = new ConnectHistory();
+  assertStrictEquals(historyOf(history, false, true), history);
+  assertStrictEquals(historyOf(history, true, false), history);
+  assertEquals(historyOf(false, false, false), undefined);
+  assertStrictEquals(historyOf(undefined, false, false), defaultHistory());
+  assertEquals(historyOf(undefined, true, false), undefined);
+  assertEquals(historyOf(undefined, false, true), undefined);
+});
+
+Deno.test("the process-wide history forgets when the machine's addresses change, checked at most once per interval", () => {
+  const start = performance.now() + NETWORK_CHECK_INTERVAL;
+  let reads = 0;
+  const read = (addresses: string) => () => {
+    reads++;
+    return addresses;
+  };
+  const history = defaultHistory(start, read("lo 127.0.0.1"));
+  history.record("moved.test:80", "::1", 1);
+  // Within the interval: not read again, even though they changed.
+  defaultHistory(start + NETWORK_CHECK_INTERVAL - 1, read("eth0 192.0.2.1"));
+  assertEquals(reads, 1);
+  assertEquals(history.get("moved.test:80")?.address, "::1");
+  // The same addresses: nothing forgotten.
+  defaultHistory(start + NETWORK_CHECK_INTERVAL, read("lo 127.0.0.1"));
+  assertEquals(reads, 2);
+  assertEquals(history.get("moved.test:80")?.address, "::1");
+  // Changed: forgotten, and the same history object kept.
+  const after = defaultHistory(
+    start + 2 * NETWORK_CHECK_INTERVAL,
+    read("eth0 192.0.2.1"),
+  );
+  assertEquals(reads, 3);
+  assertStrictEquals(after, history);
+  assertEquals(history.get("moved.test:80"), undefined);
+});
