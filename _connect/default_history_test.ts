@@ -1,6 +1,9 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals, assertStrictEquals } from "@std/assert";
+import { once } from "node:events";
 import { connect } from "../connect.ts";
+import { createConnection } from "../node/mod.ts";
+import { echoServer } from "../_testing/node_socket.ts";
 import { ConnectHistory } from "../history.ts";
 import {
   defaultHistory,
@@ -17,6 +20,19 @@ Deno.test("connect() by name remembers the winner in the process-wide history", 
     defaultHistory().get(`localhost:${port}`)?.address,
     conn.remoteAddr.hostname,
   );
+});
+
+Deno.test("the socket of ./node remembers its winner in the process-wide history too", async () => {
+  const { listener, done } = echoServer();
+  using _ = listener;
+  const { port } = listener.addr;
+  const socket = createConnection({ hostname: "localhost", port });
+  socket.end("ping");
+  const [data] = await once(socket, "data");
+  assertEquals(String(data), "ping");
+  await once(socket, "close");
+  await done;
+  assertEquals(defaultHistory().get(`localhost:${port}`)?.address, "127.0.0.1");
 });
 
 Deno.test("connect() uses no process-wide history with history: false, a hook, or an IP literal", async () => {
