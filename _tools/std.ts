@@ -16,6 +16,9 @@
  * how to point `JSR_URL` at a registry mirror, never with a stack of
  * resolution errors. Deciding by asking Deno to fetch, rather than by probing
  * a host, lets whatever Deno honours (proxies, a warm `DENO_DIR`) decide.
+ * For `run SCRIPT`, it asks for what SCRIPT imports only, so that
+ * `deno task demo` fetches nothing of what only the tests import (the npm
+ * clients); for anything else, for what every file of the repository imports.
  *
  * @module
  */
@@ -54,6 +57,15 @@ async function sourceFiles(dir = ROOT): Promise<string[]> {
     }
   }
   return files;
+}
+
+/**
+ * The script of `run [FLAGS] SCRIPT ARGS...` (as a path from the root), or
+ * `undefined` for any other command.
+ */
+export function scriptOf(args: readonly string[]): string | undefined {
+  if (args[0] !== "run") return undefined;
+  return args.slice(1).find((arg) => !arg.startsWith("-"));
 }
 
 /** JSR itself. */
@@ -108,7 +120,10 @@ type Registry =
 /** Decides the registry: the value for `JSR_URL` and the line to print. */
 async function chooseRegistry(): Promise<Registry> {
   const names = (await jsrImports()).join(", ");
-  const files = await sourceFiles();
+  const script = scriptOf(Deno.args);
+  const files = script === undefined
+    ? await sourceFiles()
+    : [new URL(script, ROOT).pathname];
   const given = Deno.env.get("JSR_URL");
   if (given) {
     const failure = await fetchFailure(files, given);
