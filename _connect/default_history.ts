@@ -63,6 +63,18 @@ export function defaultHistory(
 }
 
 /**
+ * Whether `history` is the process-wide one: our own code, which throws
+ * nothing, so a call with it needs no guard against the caller's code (no
+ * abort controller per race), and which keeps no addresses.
+ *
+ * @param history The history of a call.
+ * @returns Whether it is {@linkcode defaultHistory}'s.
+ */
+export function isDefaultHistory(history: unknown): boolean {
+  return history !== undefined && history === shared;
+}
+
+/**
  * The history of a call: the one it was given, none with `false`, the
  * process-wide one for a host name without a `resolver` or `dial` hook of
  * its own (a fake network stays deterministic), none for an IP literal
