@@ -22,19 +22,25 @@ let checkedAt = -Infinity;
 
 /**
  * The machine's addresses, sorted, as one string; `undefined` without the
- * permission to read them (`--allow-sys=networkInterfaces`): then the
- * history forgets a winner only when it expires (its `ttl`, 10 minutes).
+ * permission to read them (`--allow-sys=networkInterfaces`), or where they
+ * cannot be read: then the history forgets a winner only when it expires
+ * (its `ttl`, 10 minutes).
  */
 function localAddresses(): string | undefined {
-  const { state } = Deno.permissions.querySync({
-    name: "sys",
-    kind: "networkInterfaces",
-  });
-  if (state !== "granted") return undefined;
-  return Deno.networkInterfaces()
-    .map((i) => `${i.name} ${i.address}`)
-    .sort()
-    .join("\n");
+  try {
+    const { state } = Deno.permissions.querySync({
+      name: "sys",
+      kind: "networkInterfaces",
+    });
+    if (state !== "granted") return undefined;
+    return Deno.networkInterfaces()
+      .map((i) => `${i.name} ${i.address}`)
+      .sort()
+      .join("\n");
+  } catch {
+    // A runtime that cannot tell (no such API there): as without permission.
+    return undefined;
+  }
 }
 
 /**

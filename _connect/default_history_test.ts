@@ -93,3 +93,39 @@ Deno.test("the process-wide history forgets when the machine's addresses change,
   assertStrictEquals(after, history);
   assertEquals(history.get("moved.test:80"), undefined);
 });
+
+Deno.test("without --allow-sys, the process-wide history asks for nothing and still remembers", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "he_history_" });
+  try {
+    const script = `${dir}/child.ts`;
+    const mod = new URL("./default_history.ts", import.meta.url).href;
+    const main = new URL("../connect.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      script,
+      `import { connect } from ${JSON.stringify(main)};
+import { defaultHistory } from ${JSON.stringify(mod)};
+using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+const { port } = listener.addr;
+using conn = await connect({ hostname: "localhost", port });
+using _ = await listener.accept();
+console.log(defaultHistory().get(\`localhost:\${port}\`)?.address === conn.remoteAddr.hostname);
+`,
+    );
+    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "--config",
+        new URL("../deno.json", import.meta.url).pathname,
+        script,
+      ],
+      stdin: "null",
+      stderr: "inherit",
+    }).output();
+    assertEquals(code, 0);
+    assertEquals(new TextDecoder().decode(stdout).trim(), "true");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
