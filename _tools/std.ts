@@ -16,9 +16,10 @@
  * how to point `JSR_URL` at a registry mirror, never with a stack of
  * resolution errors. Deciding by asking Deno to fetch, rather than by probing
  * a host, lets whatever Deno honours (proxies, a warm `DENO_DIR`) decide.
- * For `run SCRIPT`, it asks for what SCRIPT imports only, so that
- * `deno task demo` fetches nothing of what only the tests import (the npm
- * clients); for anything else, for what every file of the repository imports.
+ * For `run`, it asks for what the files other than tests import (the
+ * script's children may need any `@std` package), so that `deno task demo`
+ * fetches nothing that only the tests import (the npm clients); for `test`
+ * and anything else, for what every file of the repository imports.
  *
  * @module
  */
@@ -46,7 +47,7 @@ async function jsrImports(): Promise<string[]> {
  * The repository's TypeScript files: fetching what they import is the test
  * (a package name alone is not: some `@std` packages have no root export).
  */
-async function sourceFiles(dir = ROOT): Promise<string[]> {
+export async function sourceFiles(dir: URL = ROOT): Promise<string[]> {
   const files: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
@@ -60,12 +61,17 @@ async function sourceFiles(dir = ROOT): Promise<string[]> {
 }
 
 /**
- * The script of `run [FLAGS] SCRIPT ARGS...` (as a path from the root), or
- * `undefined` for any other command.
+ * The files whose imports show that a registry serves what `args` runs: for
+ * `run`, every file but the tests (which alone import npm packages); else
+ * every file.
  */
-export function scriptOf(args: readonly string[]): string | undefined {
-  if (args[0] !== "run") return undefined;
-  return args.slice(1).find((arg) => !arg.startsWith("-"));
+export function filesFor(
+  args: readonly string[],
+  files: readonly string[],
+): string[] {
+  return args[0] === "run"
+    ? files.filter((file) => !file.endsWith("_test.ts"))
+    : [...files];
 }
 
 /** JSR itself. */
@@ -120,10 +126,7 @@ type Registry =
 /** Decides the registry: the value for `JSR_URL` and the line to print. */
 async function chooseRegistry(): Promise<Registry> {
   const names = (await jsrImports()).join(", ");
-  const script = scriptOf(Deno.args);
-  const files = script === undefined
-    ? await sourceFiles()
-    : [new URL(script, ROOT).pathname];
+  const files = filesFor(Deno.args, await sourceFiles());
   const given = Deno.env.get("JSR_URL");
   if (given) {
     const failure = await fetchFailure(files, given);

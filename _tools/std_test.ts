@@ -1,25 +1,22 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals } from "@std/assert";
-import { scriptOf } from "./std.ts";
+import { filesFor, sourceFiles } from "./std.ts";
 
-Deno.test("scriptOf() names the script of `run`, after its flags, and nothing else", () => {
-  assertEquals(
-    scriptOf(["run", "-A", "_tools/demo.ts", "--x"]),
+Deno.test("filesFor() leaves the tests out for `run`, and nothing else", () => {
+  const files = ["mod.ts", "connect_test.ts", "_tools/demo.ts"];
+  assertEquals(filesFor(["run", "-A", "_tools/demo.ts"], files), [
+    "mod.ts",
     "_tools/demo.ts",
-  );
-  assertEquals(
-    scriptOf(["run", "-A", "--v8-flags=--expose-gc", "_tools/soak.ts"]),
-    "_tools/soak.ts",
-  );
-  assertEquals(scriptOf(["test", "-A", "--doc"]), undefined);
-  assertEquals(scriptOf(["run", "-A"]), undefined);
+  ]);
+  assertEquals(filesFor(["test", "-A", "--doc"], files), files);
 });
 
-Deno.test("`deno task demo`'s registry check fetches no npm package (the tests' clients)", async () => {
+Deno.test("the registry check of `deno task demo` fetches no npm package (the tests' clients)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "he_std_" });
   try {
+    const files = filesFor(["run", "_tools/demo.ts"], await sourceFiles());
     const { success } = await new Deno.Command(Deno.execPath(), {
-      args: ["cache", "--quiet", "--no-lock", "_tools/demo.ts"],
+      args: ["cache", "--quiet", "--no-lock", ...files],
       cwd: new URL("../", import.meta.url),
       env: { DENO_DIR: dir },
       stdout: "null",
@@ -28,7 +25,8 @@ Deno.test("`deno task demo`'s registry check fetches no npm package (the tests' 
     assertEquals(success, true);
     let npm: string[] = [];
     try {
-      npm = [...Deno.readDirSync(`${dir}/npm`)].map((e) => e.name);
+      npm = [...Deno.readDirSync(`${dir}/npm/registry.npmjs.org`)]
+        .map((entry) => entry.name);
     } catch {
       // No npm folder: nothing fetched.
     }
