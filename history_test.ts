@@ -269,7 +269,7 @@ Deno.test("connect() records a literal's connect time and rejects a bad history"
         history: {} as ConnectHistory,
       }),
     TypeError,
-    "Cannot connect as 'history' must be a ConnectHistory: current value is {}",
+    "Cannot connect as 'history' must be a ConnectHistory or false: current value is {}",
   );
 });
 

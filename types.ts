@@ -461,9 +461,16 @@ export interface ConnectOptions {
    * shortened from its measured connect times. Each win is recorded in it,
    * and so are the addresses the name resolved to, for its `addressTtl`.
    *
-   * @default {undefined} (no memory between calls)
+   * Without it, a call to a host name uses one process-wide history for
+   * winners and delays only: no address cache (give a history of your own
+   * for that), at most 1024 destinations for 10 minutes each, forgotten
+   * when the machine's addresses change (checked at most every 5 s, with
+   * `--allow-sys=networkInterfaces`). A call with its own `resolver` or
+   * `dial` hook uses none. `false`: no memory between calls.
+   *
+   * @default {undefined} (the process-wide history)
    */
-  history?: ConnectHistory;
+  history?: ConnectHistory | false;
 }
 
 /** `ConnectOptions` that ask for TLS. */

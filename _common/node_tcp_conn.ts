@@ -2,9 +2,11 @@
 // Connecting from a chosen local address. `Deno.connect` cannot bind the local
 // end, but Deno's `node:net` can (the server sees the bound address), so this
 // drives one `node:net` socket per attempt and dresses it as a Deno.TcpConn.
-// `node:net` is loaded on the first such attempt, not when this is imported.
+// This module, `node:net` and `node:util` are loaded on the first such attempt
+// (`_connect/dial.ts` imports it then), not with `connect()`.
 import type { Socket } from "node:net";
 import { mapError } from "./map_error.ts";
+import { markNodeTcpConn } from "./conn.ts";
 
 /** An address to connect to or to bind. */
 interface Endpoint {
@@ -71,11 +73,6 @@ function netAddr(hostname: string | undefined, port: number | undefined) {
   };
 }
 
-/** Whether `conn` was made by {@linkcode connectFrom} (not by Deno.connect). */
-export function isNodeTcpConn(conn: Deno.TcpConn): boolean {
-  return conn instanceof NodeTcpConn;
-}
-
 /** A connected `node:net` socket with the interface of a `Deno.TcpConn`. */
 export class NodeTcpConn implements Deno.TcpConn {
   readonly localAddr: Deno.NetAddr;
@@ -95,6 +92,7 @@ export class NodeTcpConn implements Deno.TcpConn {
 
   constructor(socket: Socket, remote: Endpoint) {
     this.#socket = socket;
+    markNodeTcpConn(this);
     this.localAddr = netAddr(socket.localAddress, socket.localPort);
     // The address connected to: node:net has none to tell once the peer has
     // reset the connection (the first read then says so).

@@ -6,7 +6,7 @@
 // Every attribute is a number, a boolean, or a string made visible (no raw
 // control character) from a value that is never a secret: host names,
 // addresses, ports, error class names, and our own words.
-import type * as Api from "@opentelemetry/api";
+import type * as Api from "npm:@opentelemetry/api@^1.9.0";
 import { visible } from "./visible.ts";
 
 /** The OpenTelemetry API, as `@opentelemetry/api` exports it. */
@@ -83,7 +83,7 @@ function registered(): boolean {
  * @returns When the API is loaded.
  */
 export function loadTelemetry(): Promise<void> {
-  loading ??= import("@opentelemetry/api").then(
+  loading ??= import("npm:@opentelemetry/api@^1.9.0").then(
     (loaded) => void (api = loaded),
     () => {},
   );

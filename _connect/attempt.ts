@@ -76,9 +76,11 @@ export class Attempts {
         this.#winner = index;
         if (history) {
           const connectTime = performance.now() - begun;
-          callbacks!.call(() =>
-            history.record(this.destination, address.hostname, connectTime)
-          );
+          const record = () =>
+            history.record(this.destination, address.hostname, connectTime);
+          // No callbacks: the process-wide history, which throws nothing.
+          if (callbacks) callbacks.call(record);
+          else record();
         }
         emit?.({ type: "attemptWon", index, address });
         // The history or onEvent threw, or onEvent aborted the signal: this

@@ -2,6 +2,7 @@
 // One call of connect(), as every stage sees it: its events, the first error
 // of the caller's code (onEvent, the history), and the one signal that stops
 // what the call started. Made once per call, passed down instead of a tuple.
+import { isDefaultHistory } from "./default_history.ts";
 import type { ConnectEvent } from "../types.ts";
 import { CallbackFailure } from "../_common/callback_failure.ts";
 import { type Emit, emitter } from "./emit.ts";
@@ -43,9 +44,11 @@ export class CallContext {
   /** The context of a call with these options. */
   constructor(options: CallOptions) {
     this.signal = options.signal;
-    this.callbacks = options.onEvent || options.history
-      ? new CallbackFailure()
-      : undefined;
+    // The process-wide history is ours: nothing to guard against.
+    this.callbacks =
+      options.onEvent || options.history && !isDefaultHistory(options.history)
+        ? new CallbackFailure()
+        : undefined;
     this.telemetry = callTelemetry(options);
     this.emit = emitter(options.onEvent, this.callbacks, this.telemetry);
   }

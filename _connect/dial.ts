@@ -6,7 +6,6 @@
 // asyncio does), the per-attempt timeout, and the error classes a reset can
 // produce given one class.
 import { NEVER } from "../_common/timer.ts";
-import { connectFrom } from "../_common/node_tcp_conn.ts";
 import { familyOf, joinHostPort, type LocalAddresses } from "../_common/ip.ts";
 import { bindPermissionError, isBindDenial } from "./permission.ts";
 import { messageOf, withCode, wrapError } from "../_common/errors.ts";
@@ -209,6 +208,8 @@ async function connectOnce(
       // node:net would throw a denied bind where no caller can catch it.
       const denied = bindPermissionError(local.hostname, local.port);
       if (denied) throw denied;
+      // Loaded on the first attempt with a local address (cached by Deno).
+      const { connectFrom } = await import("../_common/node_tcp_conn.ts");
       conn = await connectFrom(address, local, signal ?? NEVER);
     } else {
       const options: Deno.ConnectOptions = {

@@ -11,7 +11,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { dial } from "./dial.ts";
-import { isNodeTcpConn } from "../_common/node_tcp_conn.ts";
+import { isNodeTcpConn } from "../_common/conn.ts";
 import { connect } from "../connect.ts";
 import type { ConnectEvent, Dialer, DialOptions } from "../types.ts";
 import { acceptingServer, blackhole, refusedPort } from "../_testing/net.ts";

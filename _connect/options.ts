@@ -6,7 +6,8 @@ import {
   normalizeTlsOptions,
   parseServerName,
 } from "../_tls/options.ts";
-import { ConnectHistory } from "../history.ts";
+import type { ConnectHistory } from "../history.ts";
+import { historyOf } from "./default_history.ts";
 import { ipVersion } from "../_common/ip.ts";
 import {
   checkHostname,
@@ -127,7 +128,7 @@ function target(hostname: string, port: number): Checked {
     signal: undefined,
     resolver: undefined,
     onEvent: undefined,
-    history: undefined,
+    history: historyOf(undefined, literal !== 0, false),
     dial: undefined,
     attemptTimeout: undefined,
   };
@@ -303,9 +304,6 @@ function checkGiven(copy: Given, given: number): Checked {
   if (resolver !== undefined && typeof resolver !== "function") {
     invalid(TypeError, "resolver", "a function", resolver);
   }
-  if (o.history !== undefined && !(o.history instanceof ConnectHistory)) {
-    invalid(TypeError, "history", "a ConnectHistory", o.history);
-  }
   const { dial, attemptTimeout } = o;
   if (dial !== undefined && typeof dial !== "function") {
     invalid(TypeError, "dial", "a function", dial);
@@ -352,7 +350,8 @@ function checkGiven(copy: Given, given: number): Checked {
     signal,
     resolver: resolver as Resolver | undefined,
     onEvent: onEvent as Checked["onEvent"],
-    history: o.history,
+    // Checked there: the caller's, none, or the process-wide one.
+    history: historyOf(o.history, literal !== 0, !!(resolver || dial)),
     dial: dial as Dialer | undefined,
     attemptTimeout,
   };

@@ -2,11 +2,13 @@
 // The history's address cache (see `addressTtl`) as a source of addresses:
 // what it remembers for a host name is raced with no look-up; a fresh
 // answer is given to it to remember; when a race on remembered addresses is
-// lost, the name may have moved, and they are forgotten.
+// lost, the name may have moved, and they are forgotten. The process-wide
+// history keeps no addresses.
 import type { Checked } from "./options.ts";
 import type { CallContext } from "./context.ts";
 import { rememberedByHistory } from "./history_calls.ts";
 import type { Targets } from "./resolve.ts";
+import { isDefaultHistory } from "./default_history.ts";
 
 /**
  * The addresses the history remembers for the host name, if there are any
@@ -21,7 +23,12 @@ export function rememberedAddresses(
   call: CallContext,
 ): readonly string[] | undefined {
   const { history, hostname, family, resolver } = checked;
-  if (!history || checked.localAddr || checked.literal) return undefined;
+  if (
+    !history || checked.localAddr || checked.literal ||
+    isDefaultHistory(history)
+  ) {
+    return undefined;
+  }
   try {
     return rememberedByHistory(history, hostname, family, resolver);
   } catch (error) {
@@ -57,7 +64,10 @@ export function rememberAnswer(
   targets: Targets,
 ): void {
   const { history, hostname, family, resolver } = checked;
-  if (!history || targets.more || checked.localAddr || checked.literal) {
+  if (
+    !history || targets.more || checked.localAddr || checked.literal ||
+    isDefaultHistory(history)
+  ) {
     return;
   }
   const { resolved, ttl } = targets;

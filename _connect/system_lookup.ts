@@ -1,10 +1,30 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The system resolver (getaddrinfo through node:dns), shared and bounded:
 // concurrent look-ups of one name share one call, and at most
-// MAX_SYSTEM_LOOKUPS run at once in the process.
-import { lookup } from "node:dns/promises";
+// MAX_SYSTEM_LOOKUPS run at once in the process. `node:dns` is loaded on the
+// first look-up, not when this is imported: a program that connects only to
+// IP literals, or with its own resolver, never pays for it.
 import type { Family } from "../_common/ip.ts";
 import { MAX_ADDRESSES } from "./answers.ts";
+
+/** `node:dns/promises`'s `lookup`, once loaded. */
+type Lookup = typeof import("node:dns/promises").lookup;
+
+/** `lookup`, once `node:dns/promises` has been loaded. */
+let loaded: Lookup | undefined;
+/** `node:dns/promises` being loaded (the first look-up). */
+let loading: Promise<Lookup> | undefined;
+
+/**
+ * `lookup`, as soon as it can be called: at once when loaded, else once
+ * `node:dns/promises` is (one dynamic import for the whole process).
+ */
+function lookupFunction(): Lookup | Promise<Lookup> {
+  return loaded ??
+    (loading ??= import("node:dns/promises").then((dns) =>
+      loaded = dns.lookup
+    ));
+}
 
 /** The look-ups under way, by family and name. */
 const lookups = new Map<string, Promise<readonly string[]>>();
@@ -92,10 +112,16 @@ function startLookup(
   family: Family | undefined,
 ): Promise<readonly string[]> {
   let found: Promise<readonly string[]>;
+  // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
+  const options = { all: true, verbatim: true, family: family ?? 0 } as const;
+  const lookup = lookupFunction();
   try {
-    // `verbatim` keeps getaddrinfo's order; Deno's default puts IPv4 first.
     // One `then` for both outcomes: each promise layer costs per connection.
-    found = lookup(hostname, { all: true, verbatim: true, family: family ?? 0 })
+    found = (typeof lookup === "function"
+      ? lookup(hostname, options)
+      : lookup.then((loaded) =>
+        loaded(hostname, options)
+      ))
       .then((entries) => {
         lookups.delete(key);
         endTurn();

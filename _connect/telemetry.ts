@@ -4,7 +4,7 @@
 // name resolution, one per attempt and one for the TLS handshake; and its
 // metrics. Made only when a provider is registered: a call without one has
 // no recorder, and builds no event for it.
-import type { Context, Span } from "@opentelemetry/api";
+import type { Context, Span } from "npm:@opentelemetry/api@^1.9.0";
 import type { AttemptEvent, ConnectEvent, Resolver } from "../types.ts";
 import {
   attribute,

@@ -2,7 +2,7 @@
 // The spans of TLS: the handshake (of `connect()` and of `upgradeTls()`), told
 // by its events, and `closeTls()`'s shutdown. Nothing is built without a
 // registered provider (see `_common/telemetry.ts`).
-import type { Context, Span } from "@opentelemetry/api";
+import type { Context, Span } from "npm:@opentelemetry/api@^1.9.0";
 import {
   attribute,
   endFailed,

@@ -102,6 +102,9 @@ export const PIPELINE: [string, string][] = [
   ["_connect/remembered.ts", "_connect/resolve.ts"],
   ["_connect/order.ts", "_connect/resolve.ts"],
   // The parts of a stage.
+  ["_connect/options.ts", "_connect/default_history.ts"],
+  ["_connect/context.ts", "_connect/default_history.ts"],
+  ["_connect/remembered.ts", "_connect/default_history.ts"],
   ["_connect/remembered.ts", "_connect/history_calls.ts"],
   ["_connect/source.ts", "_connect/resolve.ts"],
   ["_connect/resolve.ts", "_connect/answers.ts"],

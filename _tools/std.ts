@@ -16,6 +16,10 @@
  * how to point `JSR_URL` at a registry mirror, never with a stack of
  * resolution errors. Deciding by asking Deno to fetch, rather than by probing
  * a host, lets whatever Deno honours (proxies, a warm `DENO_DIR`) decide.
+ * For `run`, it asks for what the files other than tests import (the
+ * script's children may need any `@std` package), so that `deno task demo`
+ * fetches nothing that only the tests import (the npm clients); for `test`
+ * and anything else, for what every file of the repository imports.
  *
  * @module
  */
@@ -43,7 +47,7 @@ async function jsrImports(): Promise<string[]> {
  * The repository's TypeScript files: fetching what they import is the test
  * (a package name alone is not: some `@std` packages have no root export).
  */
-async function sourceFiles(dir = ROOT): Promise<string[]> {
+export async function sourceFiles(dir: URL = ROOT): Promise<string[]> {
   const files: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
@@ -54,6 +58,30 @@ async function sourceFiles(dir = ROOT): Promise<string[]> {
     }
   }
   return files;
+}
+
+/** A file of the tests' fixtures or of the benchmarks, by its path from the root. */
+const TEST_FOLDER_REGEXP = /^(?:_testing|bench)\//;
+
+/**
+ * The files whose imports show that a registry serves what `args` runs: for
+ * `run`, every file but the tests, their fixtures and the benchmarks (which
+ * alone import the tests' npm packages); else every file.
+ */
+export function filesFor(
+  args: readonly string[],
+  files: readonly string[],
+): string[] {
+  return args[0] === "run"
+    ? files.filter((file) =>
+      !file.endsWith("_test.ts") && !file.endsWith("_bench.ts") &&
+      !TEST_FOLDER_REGEXP.test(
+        file.startsWith(ROOT.pathname)
+          ? file.slice(ROOT.pathname.length)
+          : file,
+      )
+    )
+    : [...files];
 }
 
 /** JSR itself. */
@@ -108,7 +136,7 @@ type Registry =
 /** Decides the registry: the value for `JSR_URL` and the line to print. */
 async function chooseRegistry(): Promise<Registry> {
   const names = (await jsrImports()).join(", ");
-  const files = await sourceFiles();
+  const files = filesFor(Deno.args, await sourceFiles());
   const given = Deno.env.get("JSR_URL");
   if (given) {
     const failure = await fetchFailure(files, given);

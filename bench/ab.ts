@@ -12,6 +12,9 @@
  * deno run -A _tools/std.ts run -A bench/ab.ts /tmp/base [rounds] [blocks]
  * ```
  *
+ * `AB_HOST=localhost` (a name that resolves to 127.0.0.1 alone) measures
+ * the path by name instead.
+ *
  * Each block prints the median of each client and its excess over
  * `Deno.connect`; the first block follows a warm-up of 50 rounds, as the
  * healthy scenario of `deno task bench` does. Add `--v8-flags=--max-opt=0`
@@ -36,7 +39,7 @@ const baseConnect: Connect =
 
 await using server = await sink();
 const port = server.ports[0]!;
-const hostname = "127.0.0.1";
+const hostname = Deno.env.get("AB_HOST") ?? "127.0.0.1";
 const clients: Record<string, () => Promise<Deno.Conn>> = {
   "Deno.connect": () => Deno.connect({ hostname, port }),
   base: () => baseConnect({ hostname, port }),

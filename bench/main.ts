@@ -11,6 +11,9 @@
  *    /etc/hosts (`unshare -m`, which needs root). Nothing outside the
  *    namespace changes, and this is checked. Without root or `unshare`, the
  *    scenarios by name are skipped and the rest runs as is.
+ *    Then, in the same namespace, the cold start (`bench/cold_start.ts`):
+ *    whole processes that import `mod.ts` and connect once, beside
+ *    `Deno.connect`: CPU time, peak memory, the first connection.
  * 2. The socket of `node.ts` (`bench/node_socket.ts`): throughput over
  *    loopback against a raw `Deno.TcpConn` and `node:net`, and memory per
  *    idle socket.
@@ -43,18 +46,23 @@ const NAMES = [
   "127.0.0.1 tls.test",
 ];
 
-const loopback = [
-  Deno.execPath(),
-  "run",
-  "--allow-all",
-  "--v8-flags=--expose-gc",
-  new URL("loopback.ts", import.meta.url).pathname,
-  ...Deno.args,
-];
-
-const before = await Deno.readTextFile(HOSTS);
-let status: number;
-if (canUnshare()) {
+/** Runs `bench/NAME` with the flags given, where the names above resolve. */
+async function withNames(name: string, flags: string[]): Promise<number> {
+  const command = [
+    Deno.execPath(),
+    "run",
+    "--allow-all",
+    ...flags,
+    new URL(name, import.meta.url).pathname,
+    ...Deno.args,
+  ];
+  if (!canUnshare()) {
+    return (await new Deno.Command(command[0]!, {
+      args: command.slice(1),
+      cwd: ROOT,
+      env: { HE_BENCH_NAMES: "0" },
+    }).spawn().status).code;
+  }
   const dir = await Deno.makeTempDir({ prefix: "he_bench_" });
   try {
     const hosts = `${dir}/hosts`;
@@ -69,29 +77,34 @@ if (canUnshare()) {
     );
     // `sh -c SCRIPT hosts argv...`: the script sees the file as $0 and the
     // command as "$@". unshare makes the new namespace's mounts private.
-    ({ code: status } = await new Deno.Command("unshare", {
+    return (await new Deno.Command("unshare", {
       args: [
         "-m",
         "sh",
         "-c",
         'mount --bind "$0" /etc/hosts && exec "$@"',
         hosts,
-        ...loopback,
+        ...command,
       ],
       cwd: ROOT,
-    }).spawn().status);
+    }).spawn().status).code;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-} else {
+}
+
+const before = await Deno.readTextFile(HOSTS);
+if (!canUnshare()) {
   console.log(
     "bench: no mount namespace (needs root and unshare): the scenarios by name are skipped",
   );
-  ({ code: status } = await new Deno.Command(loopback[0]!, {
-    args: loopback.slice(1),
-    cwd: ROOT,
-    env: { HE_BENCH_NAMES: "0" },
-  }).spawn().status);
+}
+let status = await withNames("loopback.ts", ["--v8-flags=--expose-gc"]);
+if (!Deno.args.includes("--candidates")) {
+  console.log(
+    "\nbench: bench/cold_start.ts (whole processes: CPU time, peak memory)",
+  );
+  status ||= await withNames("cold_start.ts", []);
 }
 const after = await Deno.readTextFile(HOSTS);
 console.log(
