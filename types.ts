@@ -67,7 +67,9 @@ export interface DialOptions {
  * (aiohappyeyeballs' `socket_factory`, the seam of Go's `Dialer.Control`):
  * for a proxy, a tunnel, socket options, or a test. Called once per attempt;
  * what it throws is that attempt's failure. A connection that loses the race
- * is closed.
+ * is closed. The attempt ends when its signal aborts, whether the hook listens
+ * or not (what it gives back later is closed); each call must give a new
+ * connection.
  *
  * @example Dial every attempt yourself
  * ```ts

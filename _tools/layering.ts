@@ -111,6 +111,7 @@ export const PIPELINE: [string, string][] = [
   ["_connect/history_calls.ts", "_connect/answers.ts"],
   // The race: attempt → dial; a denied bind, and the combined error.
   ["_connect/attempt.ts", "_connect/dial.ts"],
+  ["_connect/dial.ts", "_connect/dial_hook.ts"],
   ["_connect/attempt.ts", "_connect/failure.ts"],
   ["_connect/dial.ts", "_connect/permission.ts"],
   ["_connect/failure.ts", "_connect/permission.ts"],
