@@ -114,8 +114,10 @@ export interface ResolverOptions {
  * error after the first batch is ignored. Once `connect()` settles,
  * `signal` aborts and later batches are ignored.
  *
- * An array answer may carry a `ttl` property, in milliseconds: how long a
- * `ConnectHistory` may remember it (`Object.assign(addresses, { ttl })`).
+ * An array answer may carry a `ttl` property of its own, a finite
+ * non-negative number of milliseconds: how long a `ConnectHistory` may
+ * remember it (`Object.assign(addresses, { ttl })`); a `ttl` of any other
+ * kind fails the call with a `TypeError`, an inherited one is not read.
  * Answers in batches are not remembered.
  */
 export type Resolver = (

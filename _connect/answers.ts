@@ -83,6 +83,25 @@ export function closeBatches(
   new Promise((done) => done(more.return?.())).catch(() => {});
 }
 
+/**
+ * How long a resolver's array answer may be kept (ms): its own `ttl`, a
+ * finite non-negative number, or `undefined` when it has none (an inherited
+ * one is not the answer's).
+ *
+ * @throws {TypeError} When the answer has a `ttl` of another kind.
+ */
+export function ttlOf(hostname: string, answer: object): number | undefined {
+  if (!Object.hasOwn(answer, "ttl")) return undefined;
+  const ttl: unknown = (answer as { ttl?: unknown }).ttl;
+  if (ttl === undefined) return undefined;
+  if (typeof ttl === "number" && Number.isFinite(ttl) && ttl >= 0) return ttl;
+  throw new TypeError(
+    `Cannot resolve '${hostname}' as the 'ttl' of the resolver's answer must be a finite non-negative number of milliseconds: current value is ${
+      show(ttl)
+    }`,
+  );
+}
+
 /** Distinct IP literals of the wanted family, from a resolver's answer. */
 export function checkAddresses(
   hostname: string,

@@ -12,6 +12,7 @@ import {
   closeBatches,
   MAX_ADDRESSES,
   tameBatches,
+  ttlOf,
 } from "./answers.ts";
 import { systemResolve } from "./system_lookup.ts";
 import { isAsyncIterable } from "../_common/async_iterable.ts";
@@ -38,12 +39,6 @@ export interface Resolution {
   more?: AsyncIterator<readonly string[]> | undefined;
   /** How long the answer may be kept (ms), when the resolver said so. */
   ttl?: number | undefined;
-}
-
-/** The `ttl` a resolver's answer carries, if it is a non-negative number. */
-function ttlOf(answer: unknown): number | undefined {
-  const ttl = (answer as { ttl?: unknown }).ttl;
-  return typeof ttl === "number" && ttl >= 0 ? ttl : undefined;
 }
 
 /**
@@ -77,14 +72,16 @@ async function resolve(
   const unusable: string[] = [];
   let invalid: unknown;
   /** The usable addresses of a batch; the others are kept for messages. */
-  const keep = (found: unknown): string[] => {
-    let addresses: string[];
+  const checking = <T>(check: () => T): T => {
     try {
-      addresses = checkAddresses(hostname, family, found);
+      return check();
     } catch (error) {
       invalid = error;
       throw error;
     }
+  };
+  const keep = (found: unknown): string[] => {
+    const addresses = checking(() => checkAddresses(hostname, family, found));
     if (!usable) return addresses;
     const kept = addresses.filter(usable);
     unusable.push(...addresses.filter((address) => !usable(address)));
@@ -123,7 +120,7 @@ async function resolve(
       }
     } else {
       addresses = keep(firstOf(found));
-      ttl = ttlOf(found);
+      ttl = checking(() => ttlOf(hostname, found as object));
     }
   } catch (error) {
     closeBatches(more);
