@@ -599,3 +599,102 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
     );
   }
 });
+
+// ---------------------------------------------------------------------------
+// Values shown in messages
+// ---------------------------------------------------------------------------
+
+/** Every message of `error`, its causes and the errors it aggregates. */
+function messagesOf(error: unknown, depth = 0): string[] {
+  if (!(error instanceof Error) || depth > 5) return [String(error)];
+  return [
+    error.message,
+    ...(error.cause === undefined ? [] : messagesOf(error.cause, depth + 1)),
+    ...(error instanceof AggregateError
+      ? error.errors.flatMap((each) => messagesOf(each, depth + 1))
+      : []),
+  ];
+}
+
+Deno.test("connect() property: key text used as a host name is never shown whole in an error", async () => {
+  const refused = refusedPort("127.0.0.2");
+  const key = fc.oneof(
+    // hex, as a key's bytes are often printed
+    fc.uint8Array({ minLength: 20, maxLength: 31 }).map((bytes) =>
+      Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+    ),
+    // base64url without padding: upper and lower case letters and digits
+    fc.uint8Array({ minLength: 30, maxLength: 46 }).map((bytes) =>
+      btoa(String.fromCharCode(...bytes)).replaceAll("+", "-")
+        .replaceAll("/", "_").replaceAll("=", "")
+    ).filter((text) =>
+      /[a-z]/.test(text) && /[A-Z]/.test(text) && /[0-9]/.test(text) &&
+      !text.startsWith("-") && !text.endsWith("-")
+    ),
+  );
+  // As getaddrinfo fails (no DNS query leaves loopback in tests).
+  const notFound = (name: string): never => {
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), {
+      code: "ENOTFOUND",
+    });
+  };
+  const placements: Record<
+    string,
+    (key: string) => Omit<ConnectOptions, "port">
+  > = {
+    "hostname, a look-up that fails naming it": (key) => ({
+      hostname: key,
+      resolver: notFound,
+    }),
+    "hostname with a trailing dot, a look-up that fails naming it": (key) => ({
+      hostname: `${key}.`,
+      resolver: notFound,
+    }),
+    "hostname, a resolver that answers nonsense": (key) => ({
+      hostname: key,
+      resolver: () => 5 as never,
+    }),
+    "hostname, a resolver that answers nothing": (key) => ({
+      hostname: key,
+      resolver: () => [],
+    }),
+    "hostname, a bad ttl": (key) => ({
+      hostname: key,
+      resolver: () => Object.assign(["127.0.0.1"], { ttl: -1 }),
+    }),
+    "hostname, refused": (key) => ({
+      hostname: key,
+      resolver: () => ["127.0.0.2"],
+    }),
+    "localAddr.hostname, a look-up that fails naming it": (key) => ({
+      hostname: "x.test",
+      localAddr: { hostname: key },
+      resolver: notFound,
+    }),
+    "localAddr.hostname, a resolver that answers nonsense": (key) => ({
+      hostname: "x.test",
+      localAddr: { hostname: key },
+      resolver: (name) => name === key ? 5 as never : ["127.0.0.1"],
+    }),
+  };
+  await fc.assert(
+    fc.asyncProperty(
+      key,
+      fc.constantFrom(...Object.keys(placements)),
+      async (key, placement) => {
+        const options = placements[placement]!(key);
+        const error = await connect({
+          port: refused,
+          ...options,
+        } as ConnectOptions).then((conn) => conn.close(), (error) => error);
+        for (const message of messagesOf(error)) {
+          assert(
+            !message.includes(key),
+            `${placement}: the key is shown in ${message}`,
+          );
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});

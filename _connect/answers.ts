@@ -4,7 +4,7 @@
 // in how many addresses they may bring, yielding to timers and I/O between
 // batches, and told when no more are wanted.
 import { delay } from "@std/async/delay";
-import { show } from "../_common/show.ts";
+import { show, showHost } from "../_common/show.ts";
 import {
   canonicalIp,
   type Family,
@@ -96,7 +96,9 @@ export function ttlOf(hostname: string, answer: object): number | undefined {
   if (ttl === undefined) return undefined;
   if (typeof ttl === "number" && Number.isFinite(ttl) && ttl >= 0) return ttl;
   throw new TypeError(
-    `Cannot resolve '${hostname}' as the 'ttl' of the resolver's answer must be a finite non-negative number of milliseconds: current value is ${
+    `Cannot resolve ${
+      showHost(hostname)
+    } as the 'ttl' of the resolver's answer must be a finite non-negative number of milliseconds: current value is ${
       show(ttl)
     }`,
   );
@@ -110,7 +112,9 @@ export function checkAddresses(
 ): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+      `Cannot resolve ${
+        showHost(hostname)
+      } as the resolver must return an array of IP addresses: current value is ${
         show(found)
       }`,
     );
@@ -121,14 +125,18 @@ export function checkAddresses(
       const bare = typeof address === "string" ? unbracket(address) : address;
       if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
-          `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
+          `Cannot resolve ${
+            showHost(hostname)
+          } as the resolver must return IP addresses: current value is ${
             show(address)
           }`,
         );
       }
       if (hasZoneId(bare)) {
         throw new TypeError(
-          `Cannot resolve '${hostname}' as the resolver must return IP addresses without a zone id: current value is ${
+          `Cannot resolve ${
+            showHost(hostname)
+          } as the resolver must return IP addresses without a zone id: current value is ${
             show(address)
           }`,
         );

@@ -16,8 +16,8 @@ import {
 } from "./answers.ts";
 import { systemResolve } from "./system_lookup.ts";
 import { isAsyncIterable } from "../_common/async_iterable.ts";
-import { messageOf, osErrorOf } from "../_common/errors.ts";
-import { show } from "../_common/show.ts";
+import { messageOf, osErrorOf, withoutHost } from "../_common/errors.ts";
+import { hideHost, show, showDestination, showHost } from "../_common/show.ts";
 import {
   familyOf,
   ipVersion,
@@ -148,15 +148,21 @@ function firstOf(found: unknown): unknown {
     : found;
 }
 
-function resolutionError(hostname: string, cause: unknown): Error {
+function resolutionError(hostname: string, error: unknown): Error {
+  // A key passed as the host name by mistake: not in the cause either.
+  const cause = withoutHost(error, hostname);
   if (osErrorOf(cause) === "EPERM" || cause instanceof Deno.errors.NotCapable) {
     return new Deno.errors.NotCapable(
-      `Cannot resolve '${hostname}' as net permission for it is missing: run with --allow-net=${hostname}`,
+      `Cannot resolve ${
+        showHost(hostname)
+      } as net permission for it is missing: run with --allow-net=${
+        hideHost(hostname, hostname)
+      }`,
       { cause },
     );
   }
   return new Deno.errors.NotFound(
-    `Cannot resolve '${hostname}': ${messageOf(cause)}`,
+    `Cannot resolve ${showHost(hostname)}: ${messageOf(cause)}`,
     { cause },
   );
 }
@@ -244,7 +250,9 @@ function systemTargets(
 function noAddress(options: TargetOptions): Error {
   const { hostname, port, family } = options;
   return new Deno.errors.NotFound(
-    `Cannot connect to ${joinHostPort(hostname, port)} as it resolves to no ${
+    `Cannot connect to ${
+      showDestination(joinHostPort(hostname, port))
+    } as it resolves to no ${
       family === undefined ? "" : `IPv${family} `
     }address`,
   );
@@ -267,7 +275,7 @@ async function resolveTargets(
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
   const { hostname, port, family, localAddr, resolver } = options;
-  const destination = joinHostPort(hostname, port);
+  const destination = showDestination(joinHostPort(hostname, port));
   // The local addresses first: their families decide which answers of the
   // destination can be used (a literal, as usual, costs no look-up).
   let from: LocalAddresses | undefined;
