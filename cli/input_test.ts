@@ -147,3 +147,12 @@ Deno.test("cli.ts shows control characters of its arguments as text", async () =
     assert(!/[\x00-\x09\x0b-\x1f\u202e]/.test(printed), printed);
   }
 });
+
+Deno.test("cli.ts refuses a --dns-server that is no IP address before any traffic: exit 2", async () => {
+  for (const server of ["1.2.3", "999.1.1.1", "::1%lo"]) {
+    assertStringIncludes(
+      await refused(["--dns", "--dns-server", server]),
+      "'--dns-server' must be IP, IP:PORT or [IPv6]:PORT, without a zone id",
+    );
+  }
+});
