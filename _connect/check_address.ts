@@ -66,6 +66,10 @@ function checkName(option: string, value: unknown): string {
     invalid(TypeError, option, rule, value);
   }
   if (hasZoneId(bare)) {
+    // Only an IPv6 address has a zone id: `%` in a name is no zone id.
+    if (ipVersion(bare.slice(0, bare.indexOf("%"))) !== 6) {
+      invalid(TypeError, option, `${rule}, '%' only in an IPv6 zone id`, value);
+    }
     // Deno.connect takes one only as a name for getaddrinfo, the net
     // permission and TLS not at all: refused before any traffic.
     invalid(TypeError, option, "an IP address without a zone id", value);

@@ -312,6 +312,17 @@ Deno.test("connect() refuses zone ids before any traffic", async () => {
   assertEquals(events, []);
 });
 
+Deno.test("connect() calls '%' in a name what it is: no zone id, which only an IPv6 address has", async () => {
+  for (const hostname of ["a%0ab.test", "%25", "127.0.0.1%1", "a%"]) {
+    const error = await assertRejects(
+      () => connect({ hostname, port: 80 }),
+      TypeError,
+      "Cannot connect as 'hostname' must be a host name or IP address of 1 to 253 characters without spaces or control characters, '%' only in an IPv6 zone id: current value is ",
+    );
+    assertEquals(error.message.includes("without a zone id"), false);
+  }
+});
+
 Deno.test("connect() turns a Unicode host name into its ASCII form, once, up front", async () => {
   await using server = tlsServer("127.0.0.1");
   const calls: string[] = [];
