@@ -31,8 +31,8 @@ import { CallContext } from "./_connect/context.ts";
 import { frozenFor } from "./_connect/emit.ts";
 import {
   forgetAddresses,
-  rememberAnswer,
   rememberedAddresses,
+  takeAnswer,
 } from "./_connect/remembered.ts";
 import {
   resolveSource,
@@ -339,6 +339,8 @@ async function raceSources(
       if (!cached || error !== attempts.lost || checked.signal?.aborted) {
         throw error;
       }
+      // The race on them raced a fresh answer too: no look-up again.
+      if (source.raced) throw error;
       forgetAddresses(checked, call);
       source = { tried: new Set(cached), error };
     }
@@ -369,9 +371,9 @@ async function race(
     let ordered: readonly string[] = [];
     let first: Deno.NetAddr[] = [];
     if (targets) {
+      takeAnswer(checked, call, targets, source);
       more = targets.more;
       attempts.from = targets.from;
-      if (!source.cached) rememberAnswer(checked, call, targets);
       // Resolved afresh after remembered addresses failed, and nothing new.
       if (source.tried && targets.addresses.length === 0) throw source.error;
       ordered = orderAddresses(

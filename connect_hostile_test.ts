@@ -145,9 +145,17 @@ Deno.test("connect() fails with the error of a history whose address cache metho
     await t.step(method, async () => {
       const error = new Error(method);
       const history = new ConnectHistory();
-      const { resolver } = fixedResolver(["127.0.0.1"]);
-      // A remembered address that refuses: the race on it fails, and the
-      // name is resolved afresh (deleteAddresses() first).
+      const fixed = fixedResolver(["127.0.0.1"]).resolver;
+      // A remembered address that refuses: the look-up raced against it
+      // fails the first time, so the race on it is lost, and the name is
+      // resolved afresh (deleteAddresses() first).
+      let lookUps = 0;
+      const resolver: typeof fixed = (...args) => {
+        if (method === "deleteAddresses" && lookUps++ === 0) {
+          throw new Error("not now");
+        }
+        return fixed(...args);
+      };
       if (method === "deleteAddresses") {
         history.recordAddresses(
           "x.test",

@@ -69,6 +69,7 @@ export function foldLater(
 ): AddressQueue {
   const { emit } = call;
   const queue = new AddressQueue(ordered, familyOf, checked.interleave);
+  queue.onStarved = targets.starved;
   queue.fold(targets.more!, targets.check, (fresh) => {
     const addresses = fresh.map(toTarget);
     emit?.({

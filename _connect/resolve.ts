@@ -195,6 +195,12 @@ export interface Targets {
   resolved: readonly string[];
   /** How long the answer may be kept (ms), when the resolver said so. */
   ttl: number | undefined;
+  /**
+   * Told once when the race wants its next attempt and none is pending
+   * while `more` may still bring some: remembered addresses that have not
+   * connected within the attempt delay (or failed), time to look up afresh.
+   */
+  starved?: (() => void) | undefined;
 }
 
 /**
@@ -342,6 +348,11 @@ export interface Source {
   tried?: ReadonlySet<string> | undefined;
   /** Why that earlier race failed: the error when nothing new is found. */
   error?: unknown;
+  /**
+   * Set once the race on `cached` raced a fresh answer too: a lost race then
+   * calls for no other look-up.
+   */
+  raced?: boolean;
 }
 
 /**
