@@ -4,6 +4,7 @@
 // in how many addresses they may bring, yielding to timers and I/O between
 // batches, and told when no more are wanted.
 import { delay } from "@std/async/delay";
+import { scopedAddress } from "../_common/zone.ts";
 import { show, showHost } from "../_common/show.ts";
 import {
   canonicalIp,
@@ -133,10 +134,13 @@ export function checkAddresses(
         );
       }
       if (hasZoneId(bare)) {
+        // Deno.connect takes the interface index: a name is mapped to it.
+        const scoped = scopedAddress(bare);
+        if (scoped !== undefined) return scoped;
         throw new TypeError(
           `Cannot resolve ${
             showHost(hostname)
-          } as the resolver must return IP addresses without a zone id: current value is ${
+          } as the resolver must return IP addresses, an IPv6 zone id an interface index or the name of an interface with a link-local address: current value is ${
             show(address)
           }`,
         );
