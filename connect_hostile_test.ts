@@ -357,7 +357,18 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
         // Whether the history remembers an address for the name that refuses
         // (the race on it fails; the name is resolved afresh).
         fc.boolean(),
-        async (thrower: Thrower, resolution, tls, local, delay, stale) => {
+        // Whether a dial hook never answers for 127.0.0.2, ignoring its
+        // signal: the race must settle without it.
+        fc.boolean(),
+        async (
+          thrower: Thrower,
+          resolution,
+          tls,
+          local,
+          delay,
+          stale,
+          deaf,
+        ) => {
           const server = tls ? secure : plain;
           const thrown = new Error(`${thrower.kind} threw`);
           const controller = new AbortController();
@@ -418,6 +429,17 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
               return Deno.connect({ hostname, port, signal });
             };
           }
+          if (deaf && thrower.kind !== "dial") {
+            // What ends the attempt when no other address may win.
+            options.attemptTimeout = 300;
+            options.dial = (address, { signal }) => {
+              if (address.hostname === "127.0.0.2") {
+                return new Promise(() => {});
+              }
+              const { hostname, port } = address;
+              return Deno.connect({ hostname, port, signal });
+            };
+          }
           if (resolution !== "literal") {
             options.resolver = () => {
               if (resolution === "batches") return batches();
@@ -443,9 +465,15 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
           }
           if (local) options.localAddr = { hostname: "127.0.0.1" };
           if (tls) options.tls = { caCerts: [TEST_CA], serverName: "tls.test" };
-          const result = await connect(options).then(
+          // Settles, whatever a hook does not do.
+          const result = await deadline(connect(options), 10_000).then(
             (conn) => ({ conn }),
             (error) => ({ error }),
+          );
+          assert(
+            !("error" in result && result.error instanceof DOMException &&
+              result.error.name === "TimeoutError"),
+            "connect() did not settle",
           );
           clearTimeout(landing);
           // A late batch that throws is ignored, by contract: the race goes
@@ -470,7 +498,10 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
             await assertPeersClosed(plain, result.conn);
             result.conn.close();
           } else if (ignored) {
-            assertInstanceOf(result.error, Deno.errors.ConnectionRefused);
+            assertInstanceOf(
+              result.error,
+              options.dial ? Error : Deno.errors.ConnectionRefused,
+            );
           } else {
             assert(threw, `failed with ${result.error}`);
             if (late && result.error === thrown) {
