@@ -78,7 +78,7 @@ export function noFallbackReason(target: FallbackTarget): string {
   return option !== undefined && !ipVersion(hostname) &&
       isGranted(hostname, port)
     ? ` (net permission covers ${
-      joinHostPort(target.hostname, target.port)
+      showDestination(joinHostPort(target.hostname, target.port))
     }, but Deno.connect({ hostname }) cannot take '${option}')`
     : "";
 }
@@ -135,7 +135,7 @@ function addressesFallback(
     return undefined;
   }
   return `net permission covers ${
-    joinHostPort(target.hostname, target.port)
+    showDestination(joinHostPort(target.hostname, target.port))
   } but not all of its addresses`;
 }
 
