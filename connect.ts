@@ -31,8 +31,8 @@ import { CallContext } from "./_connect/context.ts";
 import { frozenFor } from "./_connect/emit.ts";
 import {
   forgetAddresses,
-  rememberAnswer,
   rememberedAddresses,
+  takeAnswer,
 } from "./_connect/remembered.ts";
 import {
   literalSource,
@@ -45,6 +45,7 @@ import {
   attemptDelay,
   foldLater,
   orderAddresses,
+  targetOf,
   tellResolved,
 } from "./_connect/order.ts";
 import { Attempts } from "./_connect/attempt.ts";
@@ -340,11 +341,13 @@ async function raceSources(
       // race was lost: its error, not the race's.
       call.throwIfFailed();
       // Only a race on remembered addresses that every attempt lost calls
-      // for a look-up (not an abort, nor an error of the history's).
+      // for a look-up (not an abort, nor an error of the history's), unless
+      // it raced a fresh answer already.
       const { cached } = source;
-      if (!cached || error !== attempts.lost || checked.signal?.aborted) {
-        throw error;
-      }
+      if (
+        !cached || source.raced || error !== attempts.lost ||
+        checked.signal?.aborted
+      ) throw error;
       forgetAddresses(checked, call);
       source = { tried: new Set(cached), error };
     }
@@ -361,10 +364,8 @@ async function race(
   attempts: Attempts,
   source: Source,
 ): Promise<Deno.TcpConn> {
-  const { port } = checked;
   const { emit } = call;
-  const toTarget = (address: string): Deno.NetAddr =>
-    frozenFor(emit, { transport: "tcp", hostname: address, port });
+  const toTarget = targetOf(emit, checked.port);
   // Set once the race runs: it settles the call itself when it is over.
   let racing = false;
   // The later batches of a resolver, until the race takes them over.
@@ -377,9 +378,9 @@ async function race(
     let ordered: readonly string[] = [];
     let first: Deno.NetAddr[] = [];
     if (targets) {
+      takeAnswer(checked, call, targets, source);
       more = targets.more;
       attempts.from = targets.from;
-      if (!source.cached) rememberAnswer(checked, call, targets);
       // Resolved afresh after remembered addresses failed, and nothing new.
       if (source.tried && targets.addresses.length === 0) throw source.error;
       ordered = orderAddresses(

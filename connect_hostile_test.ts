@@ -145,9 +145,17 @@ Deno.test("connect() fails with the error of a history whose address cache metho
     await t.step(method, async () => {
       const error = new Error(method);
       const history = new ConnectHistory();
-      const { resolver } = fixedResolver(["127.0.0.1"]);
-      // A remembered address that refuses: the race on it fails, and the
-      // name is resolved afresh (deleteAddresses() first).
+      const fixed = fixedResolver(["127.0.0.1"]).resolver;
+      // A remembered address that refuses: the look-up raced against it
+      // fails the first time, so the race on it is lost, and the name is
+      // resolved afresh (deleteAddresses() first).
+      let lookUps = 0;
+      const resolver: typeof fixed = (...args) => {
+        if (method === "deleteAddresses" && lookUps++ === 0) {
+          throw new Error("not now");
+        }
+        return fixed(...args);
+      };
       if (method === "deleteAddresses") {
         history.recordAddresses(
           "x.test",
@@ -349,7 +357,18 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
         // Whether the history remembers an address for the name that refuses
         // (the race on it fails; the name is resolved afresh).
         fc.boolean(),
-        async (thrower: Thrower, resolution, tls, local, delay, stale) => {
+        // Whether a dial hook never answers for 127.0.0.2, ignoring its
+        // signal: the race must settle without it.
+        fc.boolean(),
+        async (
+          thrower: Thrower,
+          resolution,
+          tls,
+          local,
+          delay,
+          stale,
+          deaf,
+        ) => {
           const server = tls ? secure : plain;
           const thrown = new Error(`${thrower.kind} threw`);
           const controller = new AbortController();
@@ -410,6 +429,17 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
               return Deno.connect({ hostname, port, signal });
             };
           }
+          if (deaf && thrower.kind !== "dial") {
+            // What ends the attempt when no other address may win.
+            options.attemptTimeout = 300;
+            options.dial = (address, { signal }) => {
+              if (address.hostname === "127.0.0.2") {
+                return new Promise(() => {});
+              }
+              const { hostname, port } = address;
+              return Deno.connect({ hostname, port, signal });
+            };
+          }
           if (resolution !== "literal") {
             options.resolver = () => {
               if (resolution === "batches") return batches();
@@ -435,9 +465,15 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
           }
           if (local) options.localAddr = { hostname: "127.0.0.1" };
           if (tls) options.tls = { caCerts: [TEST_CA], serverName: "tls.test" };
-          const result = await connect(options).then(
+          // Settles, whatever a hook does not do.
+          const result = await deadline(connect(options), 10_000).then(
             (conn) => ({ conn }),
             (error) => ({ error }),
+          );
+          assert(
+            !("error" in result && result.error instanceof DOMException &&
+              result.error.name === "TimeoutError"),
+            "connect() did not settle",
           );
           clearTimeout(landing);
           // A late batch that throws is ignored, by contract: the race goes
@@ -462,7 +498,10 @@ Deno.test("connect() property: a callback that throws, rejects or aborts at any 
             await assertPeersClosed(plain, result.conn);
             result.conn.close();
           } else if (ignored) {
-            assertInstanceOf(result.error, Deno.errors.ConnectionRefused);
+            assertInstanceOf(
+              result.error,
+              options.dial ? Error : Deno.errors.ConnectionRefused,
+            );
           } else {
             assert(threw, `failed with ${result.error}`);
             if (late && result.error === thrown) {
@@ -598,4 +637,103 @@ Deno.test("connect() treats an async onEvent or history method that rejects as o
       },
     );
   }
+});
+
+// ---------------------------------------------------------------------------
+// Values shown in messages
+// ---------------------------------------------------------------------------
+
+/** Every message of `error`, its causes and the errors it aggregates. */
+function messagesOf(error: unknown, depth = 0): string[] {
+  if (!(error instanceof Error) || depth > 5) return [String(error)];
+  return [
+    error.message,
+    ...(error.cause === undefined ? [] : messagesOf(error.cause, depth + 1)),
+    ...(error instanceof AggregateError
+      ? error.errors.flatMap((each) => messagesOf(each, depth + 1))
+      : []),
+  ];
+}
+
+Deno.test("connect() property: key text used as a host name is never shown whole in an error", async () => {
+  const refused = refusedPort("127.0.0.2");
+  const key = fc.oneof(
+    // hex, as a key's bytes are often printed
+    fc.uint8Array({ minLength: 20, maxLength: 31 }).map((bytes) =>
+      Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+    ),
+    // base64url without padding: upper and lower case letters and digits
+    fc.uint8Array({ minLength: 30, maxLength: 46 }).map((bytes) =>
+      btoa(String.fromCharCode(...bytes)).replaceAll("+", "-")
+        .replaceAll("/", "_").replaceAll("=", "")
+    ).filter((text) =>
+      /[a-z]/.test(text) && /[A-Z]/.test(text) && /[0-9]/.test(text) &&
+      !text.startsWith("-") && !text.endsWith("-")
+    ),
+  );
+  // As getaddrinfo fails (no DNS query leaves loopback in tests).
+  const notFound = (name: string): never => {
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), {
+      code: "ENOTFOUND",
+    });
+  };
+  const placements: Record<
+    string,
+    (key: string) => Omit<ConnectOptions, "port">
+  > = {
+    "hostname, a look-up that fails naming it": (key) => ({
+      hostname: key,
+      resolver: notFound,
+    }),
+    "hostname with a trailing dot, a look-up that fails naming it": (key) => ({
+      hostname: `${key}.`,
+      resolver: notFound,
+    }),
+    "hostname, a resolver that answers nonsense": (key) => ({
+      hostname: key,
+      resolver: () => 5 as never,
+    }),
+    "hostname, a resolver that answers nothing": (key) => ({
+      hostname: key,
+      resolver: () => [],
+    }),
+    "hostname, a bad ttl": (key) => ({
+      hostname: key,
+      resolver: () => Object.assign(["127.0.0.1"], { ttl: -1 }),
+    }),
+    "hostname, refused": (key) => ({
+      hostname: key,
+      resolver: () => ["127.0.0.2"],
+    }),
+    "localAddr.hostname, a look-up that fails naming it": (key) => ({
+      hostname: "x.test",
+      localAddr: { hostname: key },
+      resolver: notFound,
+    }),
+    "localAddr.hostname, a resolver that answers nonsense": (key) => ({
+      hostname: "x.test",
+      localAddr: { hostname: key },
+      resolver: (name) => name === key ? 5 as never : ["127.0.0.1"],
+    }),
+  };
+  await fc.assert(
+    fc.asyncProperty(
+      key,
+      fc.constantFrom(...Object.keys(placements)),
+      async (key, placement) => {
+        const options = placements[placement]!(key);
+        const error = await connect({
+          port: refused,
+          ...options,
+        } as ConnectOptions).then((conn) => conn.close(), (error) => error);
+        for (const message of messagesOf(error)) {
+          assert(
+            !message.includes(key),
+            `${placement}: the key is shown in ${message}`,
+          );
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
 });

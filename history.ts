@@ -105,14 +105,16 @@ interface CachedAddresses {
 /**
  * One spelling per host, so that one host has one entry: ASCII letters in
  * lower case (DNS names are case-insensitive, RFC 4343), without the trailing
- * dot of a fully qualified name. An IPv6 zone id (after `%`) is kept as is.
+ * dot of a fully qualified name unless `absolute` is kept (a name with it is
+ * not looked up with the search list: the address cache keeps the two
+ * apart). An IPv6 zone id (after `%`) is kept as is.
  */
-function normalizeHost(host: string): string {
-  if (isNormal(host, host.length)) return host;
+function normalizeHost(host: string, absolute = false): string {
+  if (isNormal(host, host.length, absolute)) return host;
   const zone = host.indexOf("%");
   const name = zone === -1 ? host : host.slice(0, zone);
   const lower = name.toLowerCase();
-  const bare = lower.length > 1 && lower.endsWith(".")
+  const bare = !absolute && lower.length > 1 && lower.endsWith(".")
     ? lower.slice(0, -1)
     : lower;
   return zone === -1 ? bare : bare + host.slice(zone);
@@ -120,15 +122,15 @@ function normalizeHost(host: string): string {
 
 /**
  * Whether the first `end` characters of `value` are already in the one
- * spelling: no upper-case ASCII letter, no zone id, no trailing dot. Most are:
- * a scan, to make no new string on every connection.
+ * spelling: no upper-case ASCII letter, no zone id, no trailing dot (unless
+ * `absolute`). Most are: a scan, to make no new string on every connection.
  */
-function isNormal(value: string, end: number): boolean {
+function isNormal(value: string, end: number, absolute = false): boolean {
   for (let i = 0; i < end; i++) {
     const code = value.charCodeAt(i);
     if ((code >= 65 && code <= 90) || code === 37) return false;
   }
-  return end <= 1 || value.charCodeAt(end - 1) !== 46;
+  return absolute || end <= 1 || value.charCodeAt(end - 1) !== 46;
 }
 
 /** A destination `host:port` (or `[ipv6]:port`) in one spelling per host. */
@@ -498,8 +500,8 @@ export class ConnectHistory {
    * The addresses a host name resolved to, while they are remembered (see
    * `addressTtl`): {@linkcode connect} uses them instead of resolving again.
    *
-   * @param hostname The host name, in any case, with or without a trailing
-   * dot.
+   * @param hostname The host name, in any case; with a trailing dot, another
+   * name than without (it is not looked up with the search list).
    * @param family The family asked for (`4` or `6`), or `undefined` for both.
    * @param resolver The `resolver` function that would look the name up;
    * `undefined` for the system resolver. Addresses another one answered are
@@ -513,7 +515,9 @@ export class ConnectHistory {
    *
    * const history = new ConnectHistory({ addressTtl: 30_000 });
    * history.recordAddresses("db.test", undefined, ["::1", "127.0.0.1"]);
-   * assertEquals(history.addresses("DB.test."), ["::1", "127.0.0.1"]);
+   * assertEquals(history.addresses("DB.test"), ["::1", "127.0.0.1"]);
+   * // Absolute: another name, which is looked up without the search list.
+   * assertEquals(history.addresses("db.test."), undefined);
    * assertEquals(history.addresses("db.test", 4), undefined);
    * // Another resolver's look-up: not the system's answer.
    * assertEquals(history.addresses("db.test", undefined, () => []), undefined);
@@ -525,7 +529,7 @@ export class ConnectHistory {
     resolver?: object | undefined,
   ): readonly string[] | undefined {
     if (this.#addressTtl === 0) return undefined;
-    const key = `${family ?? 0} ${normalizeHost(hostname)}`;
+    const key = `${family ?? 0} ${normalizeHost(hostname, true)}`;
     const entry = this.#addresses.get(key);
     if (entry === undefined || entry.resolver !== resolver) return undefined;
     if (performance.now() >= entry.expiresAt) {
@@ -565,7 +569,7 @@ export class ConnectHistory {
     ttl: number = Infinity,
     resolver?: object | undefined,
   ): void {
-    const key = `${family ?? 0} ${normalizeHost(hostname)}`;
+    const key = `${family ?? 0} ${normalizeHost(hostname, true)}`;
     const time = Math.min(this.#addressTtl, ttl);
     this.#addresses.delete(key);
     // `!(time > 0)` also refuses NaN.
@@ -596,7 +600,7 @@ export class ConnectHistory {
    * ```
    */
   deleteAddresses(hostname: string): boolean {
-    const host = normalizeHost(hostname);
+    const host = normalizeHost(hostname, true);
     let found = false;
     for (const family of [0, 4, 6]) {
       found = this.#addresses.delete(`${family} ${host}`) || found;

@@ -297,6 +297,40 @@ Deno.test("ConnectHistory keeps one entry per host however it is spelled", () =>
   assertEquals(history.addresses("db.test"), undefined);
 });
 
+Deno.test("ConnectHistory caches the addresses of a name and of the name with a trailing dot apart", async () => {
+  // A trailing dot makes a name absolute: looked up without the search
+  // list, it may resolve elsewhere, or not at all.
+  const history = new ConnectHistory();
+  history.recordAddresses("db", undefined, ["127.0.0.1"]);
+  assertEquals(history.addresses("DB"), ["127.0.0.1"]);
+  assertEquals(history.addresses("db."), undefined);
+  history.recordAddresses("DB.", undefined, ["127.0.0.2"]);
+  assertEquals(history.addresses("db."), ["127.0.0.2"]);
+  assertEquals(history.deleteAddresses("db."), true);
+  assertEquals(history.addresses("db"), ["127.0.0.1"]);
+  // Through connect(): the absolute name is looked up on its own.
+  await using server = acceptingServer("127.0.0.1");
+  const asked: string[] = [];
+  const resolver = (name: string) => {
+    asked.push(name);
+    if (name.endsWith(".")) throw new Error("no such name");
+    return ["127.0.0.1"];
+  };
+  using _conn = await connect({
+    hostname: "localhost",
+    port: server.port,
+    resolver,
+    history,
+  });
+  await assertRejects(
+    () =>
+      connect({ hostname: "localhost.", port: server.port, resolver, history }),
+    Deno.errors.NotFound,
+    "no such name",
+  );
+  assertEquals(asked, ["localhost", "localhost."]);
+});
+
 Deno.test("connect() keeps one history entry for a host spelled in different case or with a trailing dot", async () => {
   await using server = acceptingServer("127.0.0.1");
   const history = new ConnectHistory();
@@ -373,7 +407,7 @@ Deno.test("connect() with history resolves a name once while its addresses are r
   const resolver = countingResolver(answer);
   const history = new ConnectHistory();
   const remembered: (true | undefined)[] = [];
-  for (const hostname of ["he.test", "HE.TEST.", "he.test"]) {
+  for (const hostname of ["he.test", "HE.TEST", "he.test"]) {
     const events: ConnectEvent[] = [];
     using conn = await connect({
       hostname,

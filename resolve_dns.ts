@@ -27,7 +27,9 @@
  */
 import type { Family, ResolverOptions } from "./types.ts";
 import { deadline } from "@std/async/deadline";
-import { show } from "./_common/show.ts";
+import { show, showHost } from "./_common/show.ts";
+import { messageOf } from "./_common/errors.ts";
+import { hasZoneId, ipVersion } from "./_common/ip.ts";
 import { MAX_TIMEOUT } from "./_common/timer.ts";
 
 /** Options for {@linkcode dnsResolver}. Times are in milliseconds. */
@@ -102,15 +104,63 @@ async function within(
   }
 }
 
-/** Why a name has no address: a missing permission, or no record. */
+/**
+ * Why a name has no address, as far as `Deno.resolveDns` tells: a missing
+ * permission; no answer that could be read in time (a silent or unreachable
+ * name server, or one that answers garbage: `TimedOut`); or an answer without
+ * the record (no such name, no record of the type and a server failure alike:
+ * `NotFound`).
+ */
 function noAddress(hostname: string, answers: Answer[]): Error {
   const denied = answers.find((a) => a.error instanceof Deno.errors.NotCapable);
   if (denied) return denied.error as Error;
+  const name = showHost(hostname);
+  const cause = new AggregateError(answers.map((a) => a.error));
   const types = answers.map((a) => a.type).join(" or ");
+  const kinds = new Set(answers.map((a) => kindOf(a.error)));
+  if (kinds.size === 1 && kinds.has("timeout")) {
+    return new Deno.errors.TimedOut(
+      `No answer to the ${types} query for ${name} came in time: the name server is silent or unreachable, or answered what could not be read`,
+      { cause },
+    );
+  }
+  if (kinds.size === 1 && kinds.has("none")) {
+    return new Deno.errors.NotFound(
+      `No ${types} record found for ${name}: ${NONE}`,
+      { cause },
+    );
+  }
   return new Deno.errors.NotFound(
-    `No ${types} record found for '${hostname}'`,
-    { cause: new AggregateError(answers.map((a) => a.error)) },
+    `No address found for ${name}: ${
+      answers.map((a) => `${a.type}: ${reasonOf(a.error)}`).join("; ")
+    }`,
+    { cause },
   );
+}
+
+/** What an answer without the record may mean. */
+const NONE =
+  "no such name, no record of the type, or a server failure (Deno.resolveDns does not tell them apart)";
+
+/** How a query failed: no answer in time, no record, or otherwise. */
+function kindOf(error: unknown): "timeout" | "none" | "other" {
+  if (error instanceof Deno.errors.TimedOut) return "timeout";
+  if (error === undefined || error instanceof Deno.errors.NotFound) {
+    return "none";
+  }
+  return "other";
+}
+
+/** Why one query found no address, in a few words. */
+function reasonOf(error: unknown): string {
+  switch (kindOf(error)) {
+    case "timeout":
+      return "no answer that could be read came in time";
+    case "none":
+      return NONE;
+    default:
+      return messageOf(error);
+  }
 }
 
 async function* resolveFamily(
@@ -230,6 +280,16 @@ export function dnsResolver(options: DnsResolverOptions = {}): DnsResolver {
     throw new TypeError(
       `Cannot create a DNS resolver as 'nameServer' must be an object { ipAddr, port? }: current value is ${
         show(nameServer)
+      }`,
+    );
+  }
+  if (
+    nameServer !== undefined &&
+    (!ipVersion(nameServer.ipAddr) || hasZoneId(nameServer.ipAddr))
+  ) {
+    throw new TypeError(
+      `Cannot create a DNS resolver as 'nameServer.ipAddr' must be an IP address without a zone id: current value is ${
+        show(nameServer.ipAddr)
       }`,
     );
   }

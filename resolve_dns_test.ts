@@ -6,7 +6,9 @@ import {
   assert,
   assertEquals,
   assertInstanceOf,
+  assertLess,
   assertRejects,
+  assertStringIncludes,
   assertThrows,
 } from "@std/assert";
 import { connect, type ConnectEvent } from "./connect.ts";
@@ -151,6 +153,45 @@ Deno.test("dnsResolver() throws NotFound when neither query finds an address", a
     Deno.errors.NotFound,
     "No A record found for 'nx.test'",
   );
+});
+
+Deno.test("dnsResolver() tells no answer in time from no record, and gives up on a silent name server in about 2 s", async () => {
+  await using server = await dnsServer({
+    "silent.test": { A: { drop: true }, AAAA: { drop: true } },
+    "garbage.test": { A: { garbage: true }, AAAA: { garbage: true } },
+    "half.test": { AAAA: { drop: true } },
+  });
+  const started = performance.now();
+  const [silent, garbage, half] = await Promise.all(
+    ["silent.test", "garbage.test", "half.test"].map((name) =>
+      batches(server, name).then(() => undefined, (error) => error)
+    ),
+  );
+  // Deno.resolveDns gives up after about 2 s (given a signal, as always).
+  assertLess(performance.now() - started, 8_000);
+  for (const [error, name] of [[silent, "silent"], [garbage, "garbage"]]) {
+    assertInstanceOf(error, Deno.errors.TimedOut);
+    assertEquals(
+      error.message,
+      `No answer to the AAAA or A query for '${name}.test' came in time: the name server is silent or unreachable, or answered what could not be read`,
+    );
+    assertInstanceOf(error.cause, AggregateError);
+  }
+  assertInstanceOf(half, Deno.errors.NotFound);
+  assertStringIncludes(
+    half.message,
+    "No address found for 'half.test': AAAA: no answer that could be read came in time; A: no such name, no record of the type, or a server failure (Deno.resolveDns does not tell them apart)",
+  );
+});
+
+Deno.test("dnsResolver() refuses a name server that is no IP address, or one with a zone id", () => {
+  for (const ipAddr of ["1.2.3", "999.1.1.1", "::1%lo", "ns.test", ""]) {
+    assertThrows(
+      () => dnsResolver({ nameServer: { ipAddr } }),
+      TypeError,
+      "Cannot create a DNS resolver as 'nameServer.ipAddr' must be an IP address without a zone id: current value is ",
+    );
+  }
 });
 
 Deno.test("dnsResolver() sends only the query of the family asked for", async () => {

@@ -52,9 +52,8 @@
  * @module
  */
 
-import { closeQuietly } from "./_common/conn.ts";
+import { closeQuietly, isTcpConn } from "./_common/conn.ts";
 import { handshake, shutDown, shutdownTimeoutOf } from "./_tls/handshake.ts";
-import { formatAddress } from "./errors.ts";
 import { upgradeRecorder } from "./_tls/telemetry.ts";
 import {
   DEFAULT_SHUTDOWN_TIMEOUT,
@@ -135,7 +134,8 @@ const CLOSE_KEYS = ["timeout"];
  * @param options The TLS options, an abort signal and an event hook.
  * @returns The TLS connection, its handshake completed and the server's
  * certificate verified.
- * @throws {TypeError} If `serverName` is missing or empty (without
+ * @throws {TypeError} If `conn` is no connection (whatever it is, it is
+ * closed), or `serverName` is missing or empty (without
  * `unsafelyDisableHostnameVerification`), an option is invalid, or `key` is
  * not the private key of `cert`.
  * @throws {RangeError} If a timeout is not a positive finite number up to
@@ -198,7 +198,13 @@ export async function upgradeTls(
   let onEvent: ((event: TlsEvent) => void) | undefined;
   try {
     // Something that is not a connection fails here, and is closed.
-    formatAddress(conn.remoteAddr);
+    if (!isTcpConn(conn)) {
+      throw new TypeError(
+        `Cannot start TLS as 'conn' must be a connected Deno.TcpConn: current value is ${
+          show(conn)
+        }`,
+      );
+    }
     if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `Cannot start TLS as 'options' must be an object: current value is ${
@@ -273,8 +279,9 @@ export async function upgradeTls(
  * @param options The timeout.
  * @returns How it ended (see {@linkcode CloseTlsResult}): `"closeNotify"`,
  * `"noCloseNotify"`, `"timedOut"` or `"alreadyClosed"`.
- * @throws {TypeError} If `timeout` is not a number (the connection is closed
- * all the same).
+ * @throws {TypeError} If `conn` is no TLS connection (a plain TCP one would
+ * wait out the timeout), or `timeout` is not a number (the connection is
+ * closed all the same).
  * @throws {RangeError} If `timeout` is not positive, finite and at most
  * 2147483647 (the connection is closed all the same).
  *
@@ -309,6 +316,15 @@ export async function closeTls(
 ): Promise<CloseTlsResult> {
   let timeout: number;
   try {
+    // A plain TCP connection would wait out the whole timeout for a
+    // close_notify that never comes.
+    if (typeof (conn as Partial<Deno.TlsConn>)?.handshake !== "function") {
+      throw new TypeError(
+        `Cannot close TLS connection as 'conn' must be a TLS connection: current value is ${
+          show(conn)
+        }`,
+      );
+    }
     if (typeof options !== "object" || options === null) {
       throw new TypeError(
         `Cannot close TLS connection as 'options' must be an object: current value is ${

@@ -4,6 +4,7 @@
 import {
   assert,
   assertEquals,
+  assertLess,
   assertMatch,
   assertRejects,
   assertStrictEquals,
@@ -969,5 +970,35 @@ Deno.test("connect() and upgradeTls() never show a certificate, CA or key value,
         );
       }
     });
+  }
+});
+
+Deno.test("upgradeTls() refuses what is no connection with a TypeError naming 'conn'", async () => {
+  for (const conn of [{}, null, undefined, { close: () => {} }, "127.0.0.1"]) {
+    await assertRejects(
+      () => upgradeTls(conn as never, { serverName: "localhost" }),
+      TypeError,
+      "Cannot start TLS as 'conn' must be a connected Deno.TcpConn: current value is ",
+    );
+  }
+});
+
+Deno.test("closeTls() refuses a plain TCP connection at once, closing it", async () => {
+  await using server = acceptingServer();
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const started = performance.now();
+  await assertRejects(
+    () => closeTls(tcp as never, { timeout: 10_000 }),
+    TypeError,
+    "Cannot close TLS connection as 'conn' must be a TLS connection: current value is a TcpConn",
+  );
+  assertLess(performance.now() - started, 1_000);
+  assert(isClosed(tcp));
+  for (const conn of [{}, null]) {
+    await assertRejects(
+      () => closeTls(conn as never),
+      TypeError,
+      "Cannot close TLS connection as 'conn' must be a TLS connection: current value is ",
+    );
   }
 });

@@ -67,7 +67,9 @@ export interface DialOptions {
  * (aiohappyeyeballs' `socket_factory`, the seam of Go's `Dialer.Control`):
  * for a proxy, a tunnel, socket options, or a test. Called once per attempt;
  * what it throws is that attempt's failure. A connection that loses the race
- * is closed.
+ * is closed. The attempt ends when its signal aborts, whether the hook listens
+ * or not (what it gives back later is closed); each call must give a new
+ * connection.
  *
  * @example Dial every attempt yourself
  * ```ts
@@ -112,8 +114,10 @@ export interface ResolverOptions {
  * error after the first batch is ignored. Once `connect()` settles,
  * `signal` aborts and later batches are ignored.
  *
- * An array answer may carry a `ttl` property, in milliseconds: how long a
- * `ConnectHistory` may remember it (`Object.assign(addresses, { ttl })`).
+ * An array answer may carry a `ttl` property of its own, a finite
+ * non-negative number of milliseconds: how long a `ConnectHistory` may
+ * remember it (`Object.assign(addresses, { ttl })`); a `ttl` of any other
+ * kind fails the call with a `TypeError`, an inherited one is not read.
  * Answers in batches are not remembered.
  */
 export type Resolver = (

@@ -4,7 +4,7 @@
 // `instanceof Deno.errors.ConnectionRefused` and the like work as they do
 // with `Deno.connect`, and keeps the original error as `cause`.
 
-import { show } from "./show.ts";
+import { hideHost, show } from "./show.ts";
 import { visible } from "./visible.ts";
 
 /** A constructor of errors, such as `Deno.errors.ConnectionRefused`. */
@@ -79,6 +79,20 @@ export function wrapError(cause: unknown, message: string): Error {
   const error = new (denoClassOf(cause) ?? Error)(message, { cause });
   const code = osErrorOf(cause);
   return typeof code === "string" ? withCode(error, code) : error;
+}
+
+/**
+ * `error`, or, when its message names `hostname` and that reads as key
+ * material (see `hideHost()`), a copy of its class and OS error code whose
+ * message does not (without the original, which would carry it on).
+ */
+export function withoutHost(error: unknown, hostname: string): unknown {
+  const message = messageOf(error);
+  const hidden = hideHost(message, hostname);
+  if (hidden === message) return error;
+  const copy = new (denoClassOf(error) ?? Error)(hidden);
+  const code = osErrorOf(error);
+  return typeof code === "string" ? withCode(copy, code) : copy;
 }
 
 /** The class of `error` when it is one of `Deno.errors.*`; never throws. */

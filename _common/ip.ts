@@ -144,12 +144,32 @@ export function joinHostPort(hostname: string, port: number): string {
 }
 
 /**
- * Whether an IPv6 literal carries a zone id (`fe80::1%eth0`). Deno.connect
- * does not take one the way it is written (it goes to getaddrinfo as a name),
- * nor do the net permission and TLS, so zone ids are refused up front.
+ * Whether an IPv6 literal carries a zone id (`fe80::1%2`, `fe80::1%eth0`).
+ * Deno.connect takes a numeric one (the interface index) only: a name goes
+ * to getaddrinfo as a host name (see `_common/zone.ts`).
  */
 export function hasZoneId(address: string): boolean {
   return address.includes("%");
+}
+
+/** `address` without its zone id, if it has one: for TLS and messages. */
+export function withoutZone(address: string): string {
+  const percent = address.indexOf("%");
+  return percent === -1 ? address : address.slice(0, percent);
+}
+
+/** A zone id that is an interface index, as Deno.connect takes it. */
+const NUMERIC_ZONE_REGEXP = /^\d{1,10}$/;
+
+/**
+ * Whether an IP literal can be dialled as it is: no zone id, or a numeric
+ * one in its canonical form (no leading zero).
+ */
+export function isDialable(address: string): boolean {
+  const percent = address.indexOf("%");
+  if (percent === -1) return true;
+  const zone = address.slice(percent + 1);
+  return NUMERIC_ZONE_REGEXP.test(zone) && String(Number(zone)) === zone;
 }
 
 /**
@@ -162,6 +182,15 @@ export function hasZoneId(address: string): boolean {
  */
 export function canonicalIp(address: string): string {
   if (!address.includes(":")) return address;
+  const percent = address.indexOf("%");
+  if (percent !== -1) {
+    // The address in its form, the zone id as it is (an index without
+    // leading zeros).
+    const zone = address.slice(percent + 1);
+    return `${canonicalIp(address.slice(0, percent))}%${
+      NUMERIC_ZONE_REGEXP.test(zone) ? String(Number(zone)) : zone
+    }`;
+  }
   // The common short forms are already canonical: skip the URL parser.
   if (CANONICAL_IPV6_REGEXP.test(address)) return address;
   const canonical = new URL(`http://[${address}]`).hostname.slice(1, -1);

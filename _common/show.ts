@@ -81,6 +81,61 @@ function showAt(value: unknown, depth: number): string {
   }
 }
 
+/**
+ * Shows a host name the caller gave, in a message: quoted, or by its length
+ * when it reads as key material (as {@linkcode show} shows such text: a key
+ * passed as a host name by mistake is a secret all the same).
+ *
+ * @param hostname The host name.
+ * @returns `'db.test'`, or `a name of 43 characters`.
+ */
+export function showHost(hostname: string): string {
+  return isKeyName(hostname)
+    ? `a name of ${hostname.length} characters`
+    : `'${visible(hostname)}'`;
+}
+
+/**
+ * Shows a destination `host:port` the caller named, in a message: as it is,
+ * or its host by its length when it reads as key material.
+ *
+ * @param destination The host and port, as `host:port` or `[ipv6]:port`.
+ * @returns `db.test:5432`, or `a name of 43 characters (port 5432)`.
+ */
+export function showDestination(destination: string): string {
+  const colon = destination.lastIndexOf(":");
+  const host = destination.slice(0, colon);
+  return colon > 0 && isKeyName(host)
+    ? `a name of ${host.length} characters (port ${
+      destination.slice(colon + 1)
+    })`
+    : visible(destination);
+}
+
+/**
+ * `text` (a system's message, which may name the host) with `hostname` left
+ * out where {@linkcode showHost} would not show it.
+ *
+ * @param text The text.
+ * @param hostname The host name the caller gave.
+ * @returns The text, the host name replaced by "the name" if it reads as key
+ * material.
+ */
+export function hideHost(text: string, hostname: string): string {
+  if (!isKeyName(hostname)) return text;
+  return text.replaceAll(hostname, "the name")
+    .replaceAll(withoutDot(hostname), "the name");
+}
+
+/** Whether a host name is key text, with or without its trailing dot. */
+function isKeyName(hostname: string): boolean {
+  return isKeyText(withoutDot(hostname));
+}
+
+function withoutDot(hostname: string): string {
+  return hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
+}
+
 /** An array by its first items, another object by showObject(). */
 function showNonNull(value: object, depth: number): string {
   if (Array.isArray(value)) {

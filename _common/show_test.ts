@@ -1,6 +1,13 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals, assertThrows } from "@std/assert";
-import { checkKnownKeys, show, withArticle } from "./show.ts";
+import {
+  checkKnownKeys,
+  hideHost,
+  show,
+  showDestination,
+  showHost,
+  withArticle,
+} from "./show.ts";
 
 Deno.test("show() shows any value short, on one line, never [object Object]", () => {
   const cyclic: unknown[] = [];
@@ -154,4 +161,25 @@ Deno.test("withArticle() reads initialisms letter by letter", () => {
     ["Map", "a Map"],
   ];
   for (const [word, shown] of cases) assertEquals(withArticle(word), shown);
+});
+
+Deno.test("showHost(), showDestination() and hideHost() leave out a host name that reads as a key", () => {
+  const key = "dGhpc2lzYXNlY3JldGtleXRoYXRpc2xvbmdlbm91Z2g";
+  assertEquals(showHost("db.test"), "'db.test'");
+  assertEquals(showHost(key), "a name of 43 characters");
+  assertEquals(showHost(`${key}.`), "a name of 44 characters");
+  assertEquals(showDestination("db.test:5432"), "db.test:5432");
+  assertEquals(showDestination("[::1]:5432"), "[::1]:5432");
+  assertEquals(
+    showDestination(`${key}:5432`),
+    "a name of 43 characters (port 5432)",
+  );
+  assertEquals(
+    hideHost(`getaddrinfo ENOTFOUND ${key}`, `${key}.`),
+    "getaddrinfo ENOTFOUND the name",
+  );
+  assertEquals(
+    hideHost("getaddrinfo ENOTFOUND db.test", "db.test"),
+    "getaddrinfo ENOTFOUND db.test",
+  );
 });

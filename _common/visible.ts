@@ -6,22 +6,35 @@
 // override rewrites what a person sees.
 
 /**
- * C0 and C1 controls, DEL, and the invisible characters that reorder or
- * break lines (bidirectional marks and overrides, line and paragraph
- * separators).
+ * Controls (C0, DEL, C1), format characters (bidirectional marks and
+ * overrides, zero-width spaces and joiners, the byte-order mark, soft
+ * hyphens, tag characters), the other default-ignorable code points (which a
+ * terminal shows as nothing), line and paragraph separators, and lone
+ * surrogates: whatever could hide, reorder or break what a person reads.
  */
 const INVISIBLE_REGEXP =
-  // deno-lint-ignore no-control-regex
-  /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 
+/** Those of {@linkcode INVISIBLE_REGEXP} that JSON does not escape itself. */
 const RAW_IN_JSON_REGEXP =
-  /[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+  /[\x7f-\x9f\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 
 function escape(char: string): string {
-  const code = char.charCodeAt(0);
+  const code = char.codePointAt(0)!;
   return code < 0x100
     ? `\\x${code.toString(16).padStart(2, "0")}`
-    : `\\u${code.toString(16).padStart(4, "0")}`;
+    : code < 0x10000
+    ? `\\u${code.toString(16).padStart(4, "0")}`
+    : `\\u{${code.toString(16)}}`;
+}
+
+/** `char` as JSON escapes: one `\uXXXX` per UTF-16 code unit. */
+function jsonEscape(char: string): string {
+  let escaped = "";
+  for (let i = 0; i < char.length; i++) {
+    escaped += `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  }
+  return escaped;
 }
 
 /**
@@ -39,8 +52,5 @@ export function visible(text: string): string {
  */
 export function safeJson(value: unknown): string {
   // JSON escapes C0 controls itself; the newlines left are its own layout.
-  return JSON.stringify(value, null, 2).replace(
-    RAW_IN_JSON_REGEXP,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return JSON.stringify(value, null, 2).replace(RAW_IN_JSON_REGEXP, jsonEscape);
 }

@@ -19,6 +19,8 @@ export class AddressQueue implements AsyncIterableIterator<string> {
   #lastFamily: number | undefined;
   #closed = false;
   #waiting: ((result: IteratorResult<string>) => void) | undefined;
+  /** Told once when an address is wanted, none is pending, more may come. */
+  onStarved: (() => void) | undefined;
 
   /**
    * @param ordered The first addresses, already in attempt order.
@@ -148,6 +150,10 @@ export class AddressQueue implements AsyncIterableIterator<string> {
     } else if (this.#closed) {
       this.#waiting = undefined;
       waiting({ done: true, value: undefined });
+    } else if (this.onStarved) {
+      const onStarved = this.onStarved;
+      this.onStarved = undefined;
+      onStarved();
     }
   }
 }

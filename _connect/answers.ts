@@ -4,7 +4,8 @@
 // in how many addresses they may bring, yielding to timers and I/O between
 // batches, and told when no more are wanted.
 import { delay } from "@std/async/delay";
-import { show } from "../_common/show.ts";
+import { scopedAddress } from "../_common/zone.ts";
+import { show, showHost } from "../_common/show.ts";
 import {
   canonicalIp,
   type Family,
@@ -83,6 +84,27 @@ export function closeBatches(
   new Promise((done) => done(more.return?.())).catch(() => {});
 }
 
+/**
+ * How long a resolver's array answer may be kept (ms): its own `ttl`, a
+ * finite non-negative number, or `undefined` when it has none (an inherited
+ * one is not the answer's).
+ *
+ * @throws {TypeError} When the answer has a `ttl` of another kind.
+ */
+export function ttlOf(hostname: string, answer: object): number | undefined {
+  if (!Object.hasOwn(answer, "ttl")) return undefined;
+  const ttl: unknown = (answer as { ttl?: unknown }).ttl;
+  if (ttl === undefined) return undefined;
+  if (typeof ttl === "number" && Number.isFinite(ttl) && ttl >= 0) return ttl;
+  throw new TypeError(
+    `Cannot resolve ${
+      showHost(hostname)
+    } as the 'ttl' of the resolver's answer must be a finite non-negative number of milliseconds: current value is ${
+      show(ttl)
+    }`,
+  );
+}
+
 /** Distinct IP literals of the wanted family, from a resolver's answer. */
 export function checkAddresses(
   hostname: string,
@@ -91,7 +113,9 @@ export function checkAddresses(
 ): string[] {
   if (!Array.isArray(found)) {
     throw new TypeError(
-      `Cannot resolve '${hostname}' as the resolver must return an array of IP addresses: current value is ${
+      `Cannot resolve ${
+        showHost(hostname)
+      } as the resolver must return an array of IP addresses: current value is ${
         show(found)
       }`,
     );
@@ -102,14 +126,21 @@ export function checkAddresses(
       const bare = typeof address === "string" ? unbracket(address) : address;
       if (typeof bare !== "string" || !ipVersion(bare)) {
         throw new TypeError(
-          `Cannot resolve '${hostname}' as the resolver must return IP addresses: current value is ${
+          `Cannot resolve ${
+            showHost(hostname)
+          } as the resolver must return IP addresses: current value is ${
             show(address)
           }`,
         );
       }
       if (hasZoneId(bare)) {
+        // Deno.connect takes the interface index: a name is mapped to it.
+        const scoped = scopedAddress(bare);
+        if (scoped !== undefined) return scoped;
         throw new TypeError(
-          `Cannot resolve '${hostname}' as the resolver must return IP addresses without a zone id: current value is ${
+          `Cannot resolve ${
+            showHost(hostname)
+          } as the resolver must return IP addresses, an IPv6 zone id an interface index or the name of an interface with a link-local address: current value is ${
             show(address)
           }`,
         );

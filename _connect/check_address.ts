@@ -12,6 +12,7 @@ import {
 import { checkKnownKeys, show } from "../_common/show.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import { toAscii } from "../_common/idna.ts";
+import { scopedAddress } from "../_common/zone.ts";
 
 const ACTION = "Cannot connect";
 
@@ -50,6 +51,10 @@ export function checkHostname(option: string, value: unknown): string {
     : checkName(option, value);
 }
 
+/** What a zone id must be. */
+const ZONE_RULE =
+  "an IPv6 address whose zone id is an interface index, or the name of an interface with a link-local address";
+
 /** {@linkcode checkHostname} for all but an IPv4 literal. */
 function checkName(option: string, value: unknown): string {
   if (typeof value !== "string") invalid(TypeError, option, "a string", value);
@@ -66,9 +71,13 @@ function checkName(option: string, value: unknown): string {
     invalid(TypeError, option, rule, value);
   }
   if (hasZoneId(bare)) {
-    // Deno.connect takes one only as a name for getaddrinfo, the net
-    // permission and TLS not at all: refused before any traffic.
-    invalid(TypeError, option, "an IP address without a zone id", value);
+    // Only an IPv6 address has a zone id: `%` in a name is no zone id.
+    if (ipVersion(bare) !== 6) {
+      invalid(TypeError, option, `${rule}, '%' only in an IPv6 zone id`, value);
+    }
+    // Deno.connect takes the interface index: a name is mapped to it.
+    return scopedAddress(bare) ??
+      invalid(TypeError, option, ZONE_RULE, value);
   }
   const version = ipVersion(bare);
   if (bare !== value && version !== 6) {

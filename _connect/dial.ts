@@ -9,9 +9,9 @@ import { NEVER } from "../_common/timer.ts";
 import { familyOf, joinHostPort, type LocalAddresses } from "../_common/ip.ts";
 import { bindPermissionError, isBindDenial } from "./permission.ts";
 import { messageOf, withCode, wrapError } from "../_common/errors.ts";
-import { show } from "../_common/show.ts";
 import type { Dialer } from "../types.ts";
-import { closeQuietly, isTcpConn } from "../_common/conn.ts";
+import { closeQuietly } from "../_common/conn.ts";
+import { callHook } from "./dial_hook.ts";
 
 /** How each attempt connects, besides where from. */
 export interface Dialing {
@@ -227,8 +227,7 @@ async function connectOnce(
     throw asReset(error);
   }
   if (signal?.aborted) {
-    // Connected as the signal aborted (or a hook that does not listen to
-    // it): nobody will take this connection.
+    // Connected as the signal aborted: nobody will take this connection.
     closeQuietly(conn);
     throw signal.reason;
   }
@@ -248,30 +247,5 @@ function asReset(error: unknown): unknown {
       { cause: error },
     ),
     "ECONNRESET",
-  );
-}
-
-/** Calls the caller's `dial` hook, checking what it gives back. */
-async function callHook(
-  hook: Dialer,
-  address: Deno.NetAddr,
-  local: Deno.NetAddr | undefined,
-  signal: AbortSignal | undefined,
-): Promise<Deno.TcpConn> {
-  const conn: unknown = await hook(
-    { ...address },
-    { localAddr: local && { ...local }, signal: signal ?? NEVER },
-  );
-  if (isTcpConn(conn)) return conn;
-  if (
-    typeof conn === "object" && conn !== null &&
-    typeof (conn as { close?: unknown }).close === "function"
-  ) {
-    closeQuietly(conn as { close(): void });
-  }
-  throw new TypeError(
-    `'dial' must resolve to a connected Deno.TcpConn: current value is ${
-      show(conn)
-    }`,
   );
 }

@@ -10,6 +10,7 @@ import {
   assertStrictEquals,
   assertStringIncludes,
 } from "@std/assert";
+import { deadline } from "@std/async/deadline";
 import { dial } from "./dial.ts";
 import { isNodeTcpConn } from "../_common/conn.ts";
 import { connect } from "../connect.ts";
@@ -225,6 +226,115 @@ Deno.test("connect() closes what a dial hook that ignores the signal connects to
     closedAlready = error instanceof Deno.errors.BadResource;
   }
   assert(closedAlready);
+});
+
+/** Whether `conn` was closed already: closing it again fails. */
+function wasClosed(conn: Deno.TcpConn): boolean {
+  try {
+    conn.close();
+    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.BadResource;
+  }
+}
+
+Deno.test("connect() settles without waiting for a dial hook that ignores its signal, and closes what it hands back later", async (t) => {
+  await using server = acceptingServer("127.0.0.1");
+  // The hook for 127.0.0.2 ignores its signal; each test hands it back a
+  // connection once connect() settled.
+  const deaf = () => {
+    let handBack!: () => Promise<Deno.TcpConn>;
+    const late = new Promise<Deno.TcpConn>((resolve) => {
+      handBack = async () => {
+        const conn = await Deno.connect(
+          endpoint(tcp("127.0.0.1", server.port)),
+        );
+        resolve(conn);
+        return conn;
+      };
+    });
+    const dial: Dialer = (address, { signal }) =>
+      address.hostname === "127.0.0.2"
+        ? late
+        : Deno.connect({ ...endpoint(address), signal });
+    return { dial, handBack };
+  };
+  const cases: [string, (dial: Dialer) => Promise<unknown>][] = [
+    ["after another attempt won", async (dial) => {
+      using conn = await connect({
+        hostname: "deaf.test",
+        port: server.port,
+        resolver: () => ["127.0.0.2", "127.0.0.1"],
+        happyEyeballsDelay: 10,
+        dial,
+      });
+      assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+    }],
+    ["after the caller's signal aborted", async (dial) => {
+      const reason = new Error("gave up");
+      const controller = new AbortController();
+      const call = connect({
+        hostname: "127.0.0.2",
+        port: server.port,
+        signal: controller.signal,
+        dial,
+      });
+      setTimeout(() => controller.abort(reason), 10);
+      assertStrictEquals(await call.catch((e) => e), reason);
+    }],
+    ["past attemptTimeout", async (dial) => {
+      await assertRejects(
+        () =>
+          connect({
+            hostname: "127.0.0.2",
+            port: server.port,
+            attemptTimeout: 20,
+            dial,
+          }),
+        Deno.errors.TimedOut,
+        "after 20 ms ('attemptTimeout')",
+      );
+    }],
+  ];
+  for (const [name, call] of cases) {
+    await t.step(name, async () => {
+      const { dial, handBack } = deaf();
+      await deadline(call(dial), 5_000);
+      const conn = await handBack();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      assert(wasClosed(conn), "what the hook handed back late is open");
+    });
+  }
+});
+
+Deno.test("connect() refuses a connection that a dial hook hands back twice, leaving its first taker's open", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  using once = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  const dial: Dialer = () => Promise.resolve(once);
+  using conn = await connect({
+    hostname: "127.0.0.1",
+    port: server.port,
+    dial,
+  });
+  assertStrictEquals(conn, once);
+  for (const hostname of ["127.0.0.1", "twice.test"]) {
+    const error = await assertRejects(() =>
+      connect({
+        hostname,
+        port: server.port,
+        resolver: () => ["127.0.0.1", "127.0.0.2"],
+        happyEyeballsDelay: 0,
+        dial,
+      })
+    );
+    assertStringIncludes(
+      String(error),
+      "'dial' must resolve to a new connection each time: current value is a connection it resolved to before",
+    );
+    assertInstanceOf((error as Error).cause, TypeError);
+  }
+  // Still open: it writes.
+  assertEquals(await conn.write(new Uint8Array([1])), 1);
 });
 
 Deno.test("connect() with attemptTimeout fails each blackholed attempt with TimedOut, naming every address", async () => {

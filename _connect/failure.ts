@@ -4,6 +4,7 @@
 // attempts' errors combined as asyncio does (errors.ts).
 import { combineAttemptErrors, formatAddress } from "../errors.ts";
 import type { AttemptFailure } from "../types.ts";
+import { showDestination } from "../_common/show.ts";
 import {
   type FallbackTarget,
   isBindDenial,
@@ -26,8 +27,10 @@ export function raceError(
   call: FallbackTarget & { allErrors: boolean },
 ): Error {
   const { allErrors } = call;
-  return (!allErrors && permissionError(destination, failed, call)) ||
-    combineAttemptErrors(destination, failed, { allErrors });
+  // A key passed as the host name by mistake is not shown.
+  const shown = showDestination(destination);
+  return (!allErrors && permissionError(shown, failed, call)) ||
+    combineAttemptErrors(shown, failed, { allErrors });
 }
 
 /**

@@ -5,7 +5,7 @@
 // _callback_failure.ts).
 import type { ConnectHistory } from "../history.ts";
 import type { Family, Resolver } from "../types.ts";
-import { familyOf, hasZoneId, ipVersion } from "../_common/ip.ts";
+import { familyOf, ipVersion, isDialable } from "../_common/ip.ts";
 import { ownElements } from "../_common/own_options.ts";
 import { MAX_ADDRESSES } from "./answers.ts";
 import { show } from "../_common/show.ts";
@@ -101,7 +101,7 @@ export function rememberedByHistory(
     i,
   ) =>
     typeof address !== "string" || !ipVersion(address) ||
-    hasZoneId(address) ||
+    !isDialable(address) ||
     (family !== undefined && familyOf(address) !== family) ||
     addresses.indexOf(address) !== i
   );

@@ -8,7 +8,7 @@ import {
 } from "../_tls/options.ts";
 import type { ConnectHistory } from "../history.ts";
 import { historyOf } from "./default_history.ts";
-import { ipVersion } from "../_common/ip.ts";
+import { ipVersion, withoutZone } from "../_common/ip.ts";
 import {
   checkHostname,
   checkLocalAddr,
@@ -330,7 +330,8 @@ function checkGiven(copy: Given, given: number): Checked {
   // The host name is the server name unless one is given: checked now,
   // before any connection is made.
   if (tls && tls.serverName === undefined) {
-    tls.serverName = parseServerName(hostname, "'hostname'");
+    // A scoped IPv6 address is verified without its zone id (RFC 6874 §4).
+    tls.serverName = parseServerName(withoutZone(hostname), "'hostname'");
   }
 
   return {

@@ -25,6 +25,7 @@ import {
   tlsServer,
 } from "../_testing/net.ts";
 import { fixedResolver } from "../_testing/resolvers.ts";
+import { needs } from "../_testing/needs.ts";
 
 Deno.test("connect() rejects bad options before any look-up", async (t) => {
   const { resolver, calls } = fixedResolver(["127.0.0.1"]);
@@ -288,37 +289,122 @@ Deno.test("connect() points Deno.connectTls's top-level TLS keys to tls.*", asyn
   }
 });
 
-Deno.test("connect() refuses zone ids before any traffic", async () => {
+Deno.test("connect() refuses a zone id that names no interface it can map, before any traffic", async () => {
   const events: ConnectEvent[] = [];
   const onEvent = (event: ConnectEvent) => events.push(event);
+  const rule =
+    "must be an IPv6 address whose zone id is an interface index, or the name of an interface with a link-local address";
   await assertRejects(
-    () => connect({ hostname: "fe80::1%lo", port: 80, onEvent }),
+    () => connect({ hostname: "fe80::1%no-such-if0", port: 80, onEvent }),
     TypeError,
-    "'hostname' must be an IP address without a zone id",
+    `'hostname' ${rule}`,
   );
   await assertRejects(
     () =>
       connect({
         hostname: "127.0.0.1",
         port: 80,
-        localAddr: { hostname: "[fe80::1%lo]" },
+        localAddr: { hostname: "[fe80::1%no-such-if0]" },
         onEvent,
       }),
     TypeError,
-    "'localAddr.hostname' must be an IP address without a zone id",
+    `'localAddr.hostname' ${rule}`,
   );
   await assertRejects(
     () =>
       connect({
         hostname: "zone.test",
         port: 80,
-        resolver: () => ["fe80::1%lo"],
+        resolver: () => ["fe80::1%no-such-if0"],
         onEvent,
       }),
     TypeError,
-    "without a zone id",
+    "an IPv6 zone id an interface index or the name of an interface with a link-local address",
   );
   assertEquals(events, []);
+});
+
+Deno.test(
+  "connect() connects to a scoped IPv6 address: in hostname, localAddr and a resolver's answer",
+  needs("ipv6"),
+  async () => {
+    await using server = acceptingServer("::1");
+    const { port } = server;
+    // The loopback interface's index is 1 on Linux; any index will do for
+    // ::1, which is not link-local.
+    for (const hostname of ["::1%1", "[0:0:0:0:0:0:0:1%01]"]) {
+      const started: string[] = [];
+      using conn = await connect({
+        hostname,
+        port,
+        onEvent: (event) => {
+          if (event.type === "attemptStarted") {
+            started.push(event.address.hostname);
+          }
+        },
+      });
+      assertEquals(conn.remoteAddr.hostname, "::1");
+      assertEquals(started, ["::1%1"]);
+    }
+    // The fast path: no option but the address.
+    using plain = await connect({ hostname: "::1%1", port });
+    assertEquals(plain.remoteAddr.port, port);
+    // From a resolver; from a scoped local address.
+    using resolved = await connect({
+      hostname: "scoped.test",
+      port,
+      resolver: () => ["::1%1"],
+    });
+    assertEquals(resolved.remoteAddr.hostname, "::1");
+    using bound = await connect({
+      hostname: "::1",
+      port,
+      localAddr: { hostname: "::1%1" },
+    });
+    assertEquals(bound.localAddr.hostname, "::1");
+    // A remembered scoped address is dialled as it was resolved.
+    const history = new ConnectHistory();
+    const resolver = () => ["::1%1"];
+    for (let i = 0; i < 2; i++) {
+      using _conn = await connect({
+        hostname: "scoped.test",
+        port,
+        resolver,
+        history,
+      });
+    }
+    assertEquals(history.addresses("scoped.test", undefined, resolver), [
+      "::1%1",
+    ]);
+    // An interface's name, mapped to its index (where one has a link-local
+    // address to tell it).
+    const link = Deno.networkInterfaces().find((info) =>
+      info.family === "IPv6" && info.scopeid !== null && info.scopeid > 0
+    );
+    if (link) {
+      using named = await connect({ hostname: `::1%${link.name}`, port });
+      assertEquals(named.remoteAddr.hostname, "::1");
+    }
+    // TLS: the certificate is checked for the address without its zone id.
+    await using secure = tlsServer("::1");
+    using tls = await connect({
+      hostname: "::1%1",
+      port: secure.port,
+      tls: { caCerts: [TEST_CA] },
+    });
+    assertEquals(tls.remoteAddr.hostname, "::1");
+  },
+);
+
+Deno.test("connect() calls '%' in a name what it is: no zone id, which only an IPv6 address has", async () => {
+  for (const hostname of ["a%0ab.test", "%25", "127.0.0.1%1", "a%"]) {
+    const error = await assertRejects(
+      () => connect({ hostname, port: 80 }),
+      TypeError,
+      "Cannot connect as 'hostname' must be a host name or IP address of 1 to 253 characters without spaces or control characters, '%' only in an IPv6 zone id: current value is ",
+    );
+    assertEquals(error.message.includes("without a zone id"), false);
+  }
 });
 
 Deno.test("connect() turns a Unicode host name into its ASCII form, once, up front", async () => {

@@ -10,7 +10,7 @@ import type { CallContext } from "./context.ts";
 import type { Targets } from "./resolve.ts";
 import { AddressQueue } from "./address_queue.ts";
 import { delayByHistory, orderByHistory } from "./history_calls.ts";
-import { frozenFor } from "./emit.ts";
+import { type Emit, frozenFor } from "./emit.ts";
 
 /**
  * The addresses in the order to try them: the remembered winner first (RFC
@@ -49,6 +49,18 @@ export function attemptDelay(
 ): number {
   const { history, delay } = checked;
   return history ? delayByHistory(history, destination, first, delay) : delay;
+}
+
+/**
+ * Makes the address of an IP literal on `port`: frozen when `onEvent` is
+ * told of it (it must not change where to connect).
+ */
+export function targetOf(
+  emit: Emit | undefined,
+  port: number,
+): (address: string) => Deno.NetAddr {
+  return (address) =>
+    frozenFor(emit, { transport: "tcp", hostname: address, port });
 }
 
 /**
@@ -92,6 +104,7 @@ export function foldLater(
 ): AddressQueue {
   const { emit } = call;
   const queue = new AddressQueue(ordered, familyOf, checked.interleave);
+  queue.onStarved = targets.starved;
   queue.fold(targets.more!, targets.check, (fresh) => {
     const addresses = fresh.map(toTarget);
     emit?.({

@@ -8,6 +8,7 @@
 // of permission is made by the combined error (failure.ts).
 import { familyOf, ipVersion, joinHostPort } from "../_common/ip.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
+import { showDestination, showHost } from "../_common/show.ts";
 
 /**
  * Net permission for all hosts, queried once: Deno updates the state of a
@@ -77,7 +78,7 @@ export function noFallbackReason(target: FallbackTarget): string {
   return option !== undefined && !ipVersion(hostname) &&
       isGranted(hostname, port)
     ? ` (net permission covers ${
-      joinHostPort(target.hostname, target.port)
+      showDestination(joinHostPort(target.hostname, target.port))
     }, but Deno.connect({ hostname }) cannot take '${option}')`
     : "";
 }
@@ -97,8 +98,8 @@ function lookupFallback(
     return undefined;
   }
   return `net permission covers ${
-    joinHostPort(target.hostname, target.port)
-  } but not looking up '${hostname}'`;
+    showDestination(joinHostPort(target.hostname, target.port))
+  } but not looking up ${showHost(hostname)}`;
 }
 
 /**
@@ -134,7 +135,7 @@ function addressesFallback(
     return undefined;
   }
   return `net permission covers ${
-    joinHostPort(target.hostname, target.port)
+    showDestination(joinHostPort(target.hostname, target.port))
   } but not all of its addresses`;
 }
 

@@ -6,17 +6,17 @@
 import { NEVER } from "../_common/timer.ts";
 import { abortable } from "@std/async/abortable";
 import type { Family, Resolver } from "../types.ts";
-import type { Checked } from "./options.ts";
 import {
   checkAddresses,
   closeBatches,
   MAX_ADDRESSES,
   tameBatches,
+  ttlOf,
 } from "./answers.ts";
 import { systemResolve } from "./system_lookup.ts";
 import { isAsyncIterable } from "../_common/async_iterable.ts";
-import { messageOf, osErrorOf } from "../_common/errors.ts";
-import { show } from "../_common/show.ts";
+import { messageOf, osErrorOf, withoutHost } from "../_common/errors.ts";
+import { hideHost, show, showDestination, showHost } from "../_common/show.ts";
 import {
   familyOf,
   ipVersion,
@@ -38,12 +38,6 @@ export interface Resolution {
   more?: AsyncIterator<readonly string[]> | undefined;
   /** How long the answer may be kept (ms), when the resolver said so. */
   ttl?: number | undefined;
-}
-
-/** The `ttl` a resolver's answer carries, if it is a non-negative number. */
-function ttlOf(answer: unknown): number | undefined {
-  const ttl = (answer as { ttl?: unknown }).ttl;
-  return typeof ttl === "number" && ttl >= 0 ? ttl : undefined;
 }
 
 /**
@@ -77,14 +71,16 @@ async function resolve(
   const unusable: string[] = [];
   let invalid: unknown;
   /** The usable addresses of a batch; the others are kept for messages. */
-  const keep = (found: unknown): string[] => {
-    let addresses: string[];
+  const checking = <T>(check: () => T): T => {
     try {
-      addresses = checkAddresses(hostname, family, found);
+      return check();
     } catch (error) {
       invalid = error;
       throw error;
     }
+  };
+  const keep = (found: unknown): string[] => {
+    const addresses = checking(() => checkAddresses(hostname, family, found));
     if (!usable) return addresses;
     const kept = addresses.filter(usable);
     unusable.push(...addresses.filter((address) => !usable(address)));
@@ -135,7 +131,7 @@ async function resolve(
       }
     } else {
       addresses = keep(firstOf(found));
-      ttl = ttlOf(found);
+      ttl = checking(() => ttlOf(hostname, found as object));
     }
   } catch (error) {
     closeBatches(more);
@@ -163,15 +159,21 @@ function firstOf(found: unknown): unknown {
     : found;
 }
 
-function resolutionError(hostname: string, cause: unknown): Error {
+function resolutionError(hostname: string, error: unknown): Error {
+  // A key passed as the host name by mistake: not in the cause either.
+  const cause = withoutHost(error, hostname);
   if (osErrorOf(cause) === "EPERM" || cause instanceof Deno.errors.NotCapable) {
     return new Deno.errors.NotCapable(
-      `Cannot resolve '${hostname}' as net permission for it is missing: run with --allow-net=${hostname}`,
+      `Cannot resolve ${
+        showHost(hostname)
+      } as net permission for it is missing: run with --allow-net=${
+        hideHost(hostname, hostname)
+      }`,
       { cause },
     );
   }
   return new Deno.errors.NotFound(
-    `Cannot resolve '${hostname}': ${messageOf(cause)}`,
+    `Cannot resolve ${showHost(hostname)}: ${messageOf(cause)}`,
     { cause },
   );
 }
@@ -204,6 +206,12 @@ export interface Targets {
   resolved: readonly string[];
   /** How long the answer may be kept (ms), when the resolver said so. */
   ttl: number | undefined;
+  /**
+   * Told once when the race wants its next attempt and none is pending
+   * while `more` may still bring some: remembered addresses that have not
+   * connected within the attempt delay (or failed), time to look up afresh.
+   */
+  starved?: (() => void) | undefined;
 }
 
 /**
@@ -259,7 +267,9 @@ export function systemTargets(
 function noAddress(options: TargetOptions): Error {
   const { hostname, port, family } = options;
   return new Deno.errors.NotFound(
-    `Cannot connect to ${joinHostPort(hostname, port)} as it resolves to no ${
+    `Cannot connect to ${
+      showDestination(joinHostPort(hostname, port))
+    } as it resolves to no ${
       family === undefined ? "" : `IPv${family} `
     }address`,
   );
@@ -282,7 +292,7 @@ export async function resolveTargets(
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
   const { hostname, port, family, localAddr, resolver } = options;
-  const destination = joinHostPort(hostname, port);
+  const destination = showDestination(joinHostPort(hostname, port));
   // The local addresses first: their families decide which answers of the
   // destination can be used (a literal, as usual, costs no look-up).
   let from: LocalAddresses | undefined;

@@ -14,6 +14,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { connect, type ConnectEvent } from "../connect.ts";
+import { ConnectHistory } from "../history.ts";
 import { acceptingServer, firstLine, refusedPort } from "../_testing/net.ts";
 import { needs } from "../_testing/needs.ts";
 import { runWithPermissions } from "../_testing/permissions.ts";
@@ -605,4 +606,60 @@ Deno.test("connect() ignores a late batch that is not IP addresses: late answers
   assert(!error.message.includes("127.0.0.1:"), error.message);
   assert(returned, "the resolver was not told to stop");
   assertEquals(server.conns.length, 0);
+});
+
+Deno.test("connect() keeps a resolver's answer only for its own finite non-negative ttl, refusing any other", async () => {
+  await using server = acceptingServer("127.0.0.1");
+  const answer = (ttl: unknown) => () =>
+    Object.assign(["127.0.0.1"], { ttl }) as unknown as string[];
+  for (const ttl of [-1, NaN, Infinity, "0", null, 10n, {}]) {
+    const history = new ConnectHistory();
+    const error = await assertRejects(
+      () =>
+        connect({
+          hostname: "ttl.test",
+          port: server.port,
+          resolver: answer(ttl),
+          history,
+        }),
+      TypeError,
+      "Cannot resolve 'ttl.test' as the 'ttl' of the resolver's answer must be a finite non-negative number of milliseconds: current value is ",
+    );
+    assertEquals(history.addresses("ttl.test"), undefined, error.message);
+  }
+  // Kept for an own ttl of 0 never, of 60 s (addressTtl at most) until then.
+  for (
+    const [ttl, kept] of [[0, undefined], [60_000, ["127.0.0.1"]]] as const
+  ) {
+    const history = new ConnectHistory();
+    const resolver = answer(ttl);
+    using _conn = await connect({
+      hostname: "ttl.test",
+      port: server.port,
+      resolver,
+      history,
+    });
+    assertEquals(history.addresses("ttl.test", undefined, resolver), kept);
+  }
+  // An inherited ttl is not the answer's: kept for addressTtl.
+  Object.defineProperty(Array.prototype, "ttl", {
+    value: 0,
+    configurable: true,
+    writable: true,
+  });
+  try {
+    const history = new ConnectHistory();
+    const resolver = () => ["127.0.0.1"];
+    using _conn = await connect({
+      hostname: "ttl.test",
+      port: server.port,
+      resolver,
+      history,
+    });
+    assertEquals(history.addresses("ttl.test", undefined, resolver), [
+      "127.0.0.1",
+    ]);
+  } finally {
+    delete (Array.prototype as { ttl?: unknown }).ttl;
+  }
 });

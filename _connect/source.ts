@@ -20,6 +20,11 @@ export interface Source {
   tried?: ReadonlySet<string> | undefined;
   /** Why that earlier race failed: the error when nothing new is found. */
   error?: unknown;
+  /**
+   * Set once the race on `cached` raced a fresh answer too: a lost race then
+   * calls for no other look-up.
+   */
+  raced?: boolean;
 }
 
 /**

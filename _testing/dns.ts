@@ -16,6 +16,8 @@ export interface DnsAnswer {
   delay?: number;
   /** Never answer. */
   drop?: boolean;
+  /** Answer with bytes that are no DNS message (its id, then garbage). */
+  garbage?: boolean;
 }
 
 /** The answers for each name (without the final dot), by record type. */
@@ -149,13 +151,15 @@ export async function dnsServer(zone: DnsZone): Promise<DnsServer> {
     if (answer?.drop) return;
     const send = () => {
       log.push({ event: "answer", name, type, at: performance.now() });
-      const message = response(
-        query,
-        questionEnd,
-        known ? 0 : 3, // NOERROR, or NXDOMAIN
-        typeCode,
-        answer?.addresses ?? [],
-      );
+      const message = answer?.garbage
+        ? new Uint8Array([query[0]!, query[1]!, 0xff, 0xff, 0xff])
+        : response(
+          query,
+          questionEnd,
+          known ? 0 : 3, // NOERROR, or NXDOMAIN
+          typeCode,
+          answer?.addresses ?? [],
+        );
       socket.send(message, peer.port, peer.address);
     };
     if (!answer?.delay) return send();

@@ -18,6 +18,7 @@
  */
 import { acceptingServer, type Blackhole, blackhole } from "../_testing/net.ts";
 import { type CliOutcome, runCli, terminalIo } from "../cli/_run.ts";
+import type { CliIo } from "../cli/_io.ts";
 import { palette } from "../cli/_colors.ts";
 
 const NAME = "broken-ipv6.test";
@@ -61,11 +62,14 @@ async function main(): Promise<number> {
   const run = async (
     title: string,
     args: string[],
+    failing = false,
   ): Promise<CliOutcome> => {
     say();
     say(p.bold(title));
     say(p.dim(`$ deno run -A cli/main.ts ${args.join(" ")}`));
-    return await runCli(args, io, { resolver });
+    // A failure the demo means to show is no error of the demo's.
+    const shown = failing ? { ...io, writeError: asExpected(io) } : io;
+    return await runCli(args, shown, { resolver });
   };
 
   const raced = await run(
@@ -75,6 +79,7 @@ async function main(): Promise<number> {
   const serial = await run(
     `2. Strictly one address at a time, giving up after ${TIMEOUT_MS} ms`,
     [NAME, String(port), "--delay", "Infinity", "--timeout", `${TIMEOUT_MS}`],
+    true,
   );
 
   const repeated = await run(
@@ -117,10 +122,23 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Whether an executable `name` is on PATH. */
+/** Writes standard error with "error:" lines said to be expected. */
+function asExpected(io: CliIo): (text: string) => void {
+  return (text) =>
+    io.writeError(text.replace(/^error: /gm, "as expected, it failed: "));
+}
+
+/**
+ * The folders npx and `npm exec` put on the PATH of what they run: the
+ * reader's shell has none of them.
+ */
+const NPX_BIN_REGEXP = /(?:^|\/)_npx\/|(?:^|\/)node_modules\/\.bin\/?$/;
+
+/** Whether an executable `name` is on the reader's PATH (not npx's). */
 function onPath(name: string): boolean {
   const path = Deno.env.get("PATH") ?? "";
   return path.split(":").some((dir) => {
+    if (NPX_BIN_REGEXP.test(dir)) return false;
     try {
       const info = Deno.statSync(`${dir || "."}/${name}`);
       return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;

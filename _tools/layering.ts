@@ -106,6 +106,8 @@ export const PIPELINE: [string, string][] = [
   ["_connect/context.ts", "_connect/default_history.ts"],
   ["_connect/remembered.ts", "_connect/default_history.ts"],
   ["_connect/remembered.ts", "_connect/history_calls.ts"],
+  // The remembered source races a fresh one once its addresses stall.
+  ["_connect/remembered.ts", "_connect/source.ts"],
   ["_connect/source.ts", "_connect/resolve.ts"],
   ["_connect/resolve.ts", "_connect/answers.ts"],
   ["_connect/resolve.ts", "_connect/system_lookup.ts"],
@@ -117,6 +119,7 @@ export const PIPELINE: [string, string][] = [
   ["_connect/history_calls.ts", "_connect/answers.ts"],
   // The race: attempt → dial; a denied bind, and the combined error.
   ["_connect/attempt.ts", "_connect/dial.ts"],
+  ["_connect/dial.ts", "_connect/dial_hook.ts"],
   ["_connect/attempt.ts", "_connect/failure.ts"],
   ["_connect/dial.ts", "_connect/permission.ts"],
   ["_connect/failure.ts", "_connect/permission.ts"],

@@ -20,18 +20,52 @@ const ALERT_REGEXP = /alert/i;
  * comes within a round trip.
  */
 export const ACCEPTANCE_WAIT = 300;
+/** The longest wait, however long the round trip (ms). */
+const MAX_ACCEPTANCE_WAIT = 30_000;
+
 /**
- * What the server does just after a TLS handshake: wait up to
- * {@linkcode ACCEPTANCE_WAIT} ms for an alert, data or a close. Closes
- * `conn` when it gives up waiting.
+ * How long to wait for the server's verdict over this connection: it comes a
+ * round trip after our side of the handshake, so four round trips as
+ * measured (the winning attempt's connect time, or else the handshake's)
+ * when that is longer than {@linkcode ACCEPTANCE_WAIT}; 30 s at most.
+ *
+ * @param fold The run so far.
+ * @returns The wait, and the round trip when it set the wait.
+ */
+export function acceptanceWait(
+  fold: RunFold,
+): { wait: number; roundTrip?: number } {
+  const won = fold.winner === undefined
+    ? undefined
+    : fold.attempts[fold.winner];
+  const { tls } = fold;
+  const roundTrip = won?.started !== undefined && won.ended !== undefined
+    ? won.ended - won.started
+    : tls?.ended !== undefined
+    ? tls.ended - tls.started
+    : undefined;
+  if (roundTrip === undefined || !(4 * roundTrip > ACCEPTANCE_WAIT)) {
+    return { wait: ACCEPTANCE_WAIT };
+  }
+  return {
+    wait: Math.min(Math.ceil(4 * roundTrip), MAX_ACCEPTANCE_WAIT),
+    roundTrip,
+  };
+}
+
+/**
+ * What the server does just after a TLS handshake: wait up to `wait` ms for
+ * an alert, data or a close. Closes `conn` when it gives up waiting.
  *
  * @param conn The TLS connection, its handshake done.
  * @param signal Ends the wait early.
+ * @param wait How long to wait (see {@linkcode acceptanceWait}).
  * @returns What came, and the error that came with an alert or a close.
  */
 export async function awaitAcceptance(
   conn: Deno.TlsConn,
   signal: AbortSignal | undefined,
+  wait: number = ACCEPTANCE_WAIT,
 ): Promise<{ outcome: AcceptanceReport["outcome"]; error?: unknown }> {
   const read = conn.read(new Uint8Array(4096)).then(
     (n) => ({ outcome: n === null ? "closed" as const : "data" as const }),
@@ -43,8 +77,8 @@ export async function awaitAcceptance(
     }),
   );
   const stop = new AbortController();
-  const wait = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const quiet = delay(ACCEPTANCE_WAIT, { signal: wait }).then(
+  const ended = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const quiet = delay(wait, { signal: ended }).then(
     () => ({ outcome: "quiet" as const }),
     () => ({ outcome: "quiet" as const }),
   );
@@ -74,20 +108,25 @@ export interface TimelineView {
  * @param view The timeline.
  * @param acceptance What came, and how long it waited.
  * @param elapsed When the wait ended.
- * @param options The alert, or why the connection ended; the wait as set.
+ * @param options The alert, or why the connection ended; the wait as set,
+ * and the round trip it counted.
  * @returns The line to print.
  */
 export function acceptedLines(
   view: TimelineView,
   acceptance: Acceptance,
   elapsed: number,
-  options: { error?: unknown; wait?: number | undefined } = {},
+  options: { error?: unknown; wait?: number; roundTrip?: number } = {},
 ): string[] {
   const { fold, columns, palette: p } = view;
-  const { error } = options;
+  const { error, roundTrip } = options;
   fold.accepted(acceptance, error);
   // The wait as set: the measured one is in the report.
-  const waited = `${options.wait ?? Math.round(acceptance.waited)} ms`;
+  const waited = `${options.wait ?? Math.round(acceptance.waited)} ms${
+    roundTrip === undefined
+      ? ""
+      : ` (four round trips of ${roundTrip.toFixed(1)} ms, as measured)`
+  }`;
   switch (acceptance.outcome) {
     case "quiet":
       return [columns.line(
@@ -148,7 +187,8 @@ export async function serverVerdict(
 ): Promise<RunResult> {
   const { signal } = context;
   const begun = context.now();
-  const { outcome, error } = await awaitAcceptance(conn, signal);
+  const { wait, roundTrip } = acceptanceWait(context.fold);
+  const { outcome, error } = await awaitAcceptance(conn, signal, wait);
   const elapsed = context.now();
   if (signal?.aborted) return { ok: false, elapsed, error: signal.reason };
   const refused = outcome === "alert" || outcome === "closed";
@@ -157,7 +197,8 @@ export async function serverVerdict(
     { waited: elapsed - begun, outcome },
     elapsed,
     {
-      wait: ACCEPTANCE_WAIT,
+      wait,
+      ...(roundTrip !== undefined && { roundTrip }),
       error: refused
         ? error ??
           new Deno.errors.ConnectionReset(

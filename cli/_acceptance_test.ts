@@ -6,6 +6,7 @@ import { Timeline } from "./_timeline.ts";
 import { verdict } from "./_verdict.ts";
 import {
   ACCEPTANCE_WAIT,
+  acceptanceWait,
   acceptedLines,
   awaitAcceptance,
   serverVerdict,
@@ -160,4 +161,61 @@ Deno.test("acceptedLines() says what the server did after the TLS handshake", ()
     "error: received fatal alert: UnknownCA",
     "hint: the server refused our client certificate (--cert): it must come from a CA the server trusts, for a client (extended key usage clientAuth)",
   ]);
+});
+
+Deno.test("serverVerdict() waits four round trips on a slow path, and says so", async () => {
+  // 200 ms each way: the connection took 400 ms, the alert comes 450 ms
+  // after the handshake (past the 300 ms a fast path gets).
+  const slow: TimelineEvent[] = [
+    { ...resolved, addresses: [V4] },
+    { type: "attemptStarted", elapsed: 1, index: 0, address: V4 },
+    { type: "attemptWon", elapsed: 401, index: 0, address: V4 },
+    { type: "tlsStarted", elapsed: 402, address: V4, serverName: "dual.test" },
+  ];
+  const connected: RunResult & { ok: true } = {
+    ok: true,
+    elapsed: 803,
+    remoteAddr: V4,
+    localAddr: { ...V4, port: 5555 },
+  };
+  const alert = new Deno.errors.InvalidData("received fatal alert: UnknownCA");
+  const refusedLate = () =>
+    new Promise<number | null>((_, reject) =>
+      setTimeout(() => reject(alert), 450)
+    );
+  const timeline = new Timeline(TLS_SETTINGS);
+  for (const event of slow) timeline.add(event);
+  assertEquals(acceptanceWait(timeline.fold), { wait: 1_600, roundTrip: 400 });
+  const result = await serverVerdict(fakeConn(refusedLate).conn, connected, {
+    ...timeline.view,
+    signal: undefined,
+    now: () => 1_300,
+    print: () => {},
+  });
+  assertEquals(result.ok, false);
+
+  const quiet = new Timeline(TLS_SETTINGS);
+  for (const event of slow) quiet.add(event);
+  const printed: string[] = [];
+  const silent = fakeConn(() => new Promise(() => {}));
+  const begun = performance.now();
+  const accepted = await serverVerdict(silent.conn, connected, {
+    ...quiet.view,
+    signal: undefined,
+    now: () => 2_403,
+    print: (lines) => printed.push(...lines),
+  });
+  assertEquals(accepted.ok, true);
+  assertEquals(performance.now() - begun >= 1_599, true);
+  assertStringIncludes(
+    printed[0]!,
+    "no alert from the server in 1600 ms (four round trips of 400.0 ms, as measured): it accepted us",
+  );
+  // Nothing measured, or a fast path: the base wait.
+  assertEquals(acceptanceWait(new Timeline(TLS_SETTINGS).fold), {
+    wait: ACCEPTANCE_WAIT,
+  });
+  const fast = new Timeline(TLS_SETTINGS);
+  for (const event of connectedThenTls) fast.add(event);
+  assertEquals(acceptanceWait(fast.fold), { wait: ACCEPTANCE_WAIT });
 });

@@ -4,7 +4,7 @@
 import type { Family, LocalAddr } from "../types.ts";
 import { messageOf } from "../_common/errors.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
-import { splitHostPort } from "../_common/ip.ts";
+import { hasZoneId, ipVersion, splitHostPort } from "../_common/ip.ts";
 import { show } from "../_common/show.ts";
 import { strictParseArgs } from "./_strict_parse_args.ts";
 import { UsageError } from "./_usage.ts";
@@ -12,7 +12,6 @@ import { UsageError } from "./_usage.ts";
 const PORT_REGEXP = /^\d{1,5}$/;
 const DECIMAL_REGEXP = /^\d+(\.\d+)?$/;
 const HOST_FORBIDDEN_REGEXP = /[\s\[\]]/;
-const IP_LIKE_REGEXP = /^[\d.]+$|:/;
 const INFINITY_REGEXP = /^(Infinity|inf)$/i;
 const INTERLEAVE_REGEXP = /^\d{1,6}$/;
 const REPEAT_REGEXP = /^\d{1,4}$/;
@@ -118,8 +117,13 @@ export function parseLocalAddr(text: string): Required<LocalAddr> {
 /** Parses `--dns-server`: an IP address, with a port or not. */
 function parseDnsServer(text: string): { ipAddr: string; port: number } {
   const { hostname, port } = splitHostPort(text);
-  if (!IP_LIKE_REGEXP.test(hostname) || HOST_FORBIDDEN_REGEXP.test(hostname)) {
-    bad("'--dns-server'", "IP, IP:PORT or [IPv6]:PORT", text);
+  // An IP address as Deno.resolveDns takes it: no zone id.
+  if (!ipVersion(hostname) || hasZoneId(hostname)) {
+    bad(
+      "'--dns-server'",
+      "IP, IP:PORT or [IPv6]:PORT, without a zone id",
+      text,
+    );
   }
   return {
     ipAddr: hostname,

@@ -183,6 +183,12 @@ Deno.test("parseCliArgs() checks the new flags", () => {
       "--dns-server must come with --dns",
     ],
     [["h", "1", "--dns", "--dns-server", "name"], "'--dns-server' must be"],
+    ...["1.2.3", "999.1.1.1", "::1%lo", "[::1%1]:53", "1.2.3.4:0"].map((
+      server,
+    ): [string[], string] => [
+      ["h", "1", "--dns", "--dns-server", server],
+      "'--dns-server' must be",
+    ]),
     [["h", "1", "--cert", "c.pem"], "--cert must come with --tls"],
     [
       ["h", "1", "--tls", "--key", "k.pem"],

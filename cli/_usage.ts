@@ -14,8 +14,9 @@ the Happy Eyeballs race (RFC 8305). Like curl -v, for the connection race.
 
 Options:
   --tls                    Do a TLS handshake once connected, then wait up to
-                           300 ms for the server to refuse us (a TLS 1.3
-                           server refuses a client certificate only then)
+                           300 ms (four round trips on a slower path) for the
+                           server to refuse us (a TLS 1.3 server refuses a
+                           client certificate only then)
   --server-name NAME       TLS: the name for SNI and the certificate check
                            (default: HOST)
   --ca FILE                TLS: also trust the PEM certificates in FILE

@@ -138,12 +138,29 @@ Deno.test("cli.ts shows control characters of its arguments as text", async () =
     ["evil\x1b[31m\x1b]0;title\x07.test", "80"],
     ["127.0.0.1", "80", "--local-addr", "a\u202eb"],
     ["127.0.0.1", "80", "--tls", "--ca", "\x1b[2J.pem"],
+    // Zero-width characters, the byte-order mark, tag characters: invisible.
+    ["a\u200bb\u200dc\ufeff.test", "80"],
+    ["127.0.0.1", "80", "--local-addr", "a\u{e0041}\u{e0042}b\u2060"],
+    ["127.0.0.1", "80", "--tls", "--server-name", "x\u200c\u00ad.test"],
   ];
   for (const args of cases) {
     const { code, stdout, stderr } = await run("cli/main.ts", args);
     assert(code === 1 || code === 2, stderr);
     const printed = stdout + stderr;
-    // deno-lint-ignore no-control-regex
-    assert(!/[\x00-\x09\x0b-\x1f\u202e]/.test(printed), printed);
+    assert(
+      // deno-lint-ignore no-control-regex
+      !/[\x00-\x09\x0b-\x1f\u202e\u200b-\u200d\u2060\ufeff\u00ad]|[\u{e0000}-\u{e007f}]/u
+        .test(printed),
+      JSON.stringify(printed),
+    );
+  }
+});
+
+Deno.test("cli.ts refuses a --dns-server that is no IP address before any traffic: exit 2", async () => {
+  for (const server of ["1.2.3", "999.1.1.1", "::1%lo"]) {
+    assertStringIncludes(
+      await refused(["--dns", "--dns-server", server]),
+      "'--dns-server' must be IP, IP:PORT or [IPv6]:PORT, without a zone id",
+    );
   }
 });

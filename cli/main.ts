@@ -21,9 +21,10 @@
  * (one trace of the run, sent by Deno's telemetry: `OTEL_DENO=true`),
  * `--help`.
  *
- * After a TLS handshake, the tool waits up to 300 ms for the server to refuse
- * us: a TLS 1.3 server checks a client certificate only then, so a refused
- * (or missing) certificate is a failure here, as with TLS 1.2.
+ * After a TLS handshake, the tool waits up to 300 ms (four round trips, as
+ * measured by the connection, on a slower path) for the server to refuse us:
+ * a TLS 1.3 server checks a client certificate only then, so a refused (or
+ * missing) certificate is a failure here, as with TLS 1.2.
  *
  * Exit status: `0` connected (and with `--tls`, the server accepted us); `1`
  * failed (resolution, every attempt, the TLS handshake or the server's
