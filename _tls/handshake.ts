@@ -24,6 +24,33 @@ export function shutdownTimeoutOf(conn: Deno.TlsConn): number | undefined {
 }
 
 /**
+ * Checks, when `options` has a client certificate, that its key matches it:
+ * a mismatch fails before any traffic, not in the middle of a handshake.
+ *
+ * @param options Checked TLS options of `connect()`.
+ * @throws {TypeError} If the key does not match the certificate.
+ */
+export async function checkClientKey(
+  options: NormalizedTlsOptions,
+): Promise<void> {
+  if (options.cert === undefined || options.key === undefined) return;
+  const { checkClientCertificate } = await import("./node_tls_conn.ts");
+  await checkClientCertificate(options.cert, options.key, "tls.");
+}
+
+/**
+ * Whether the handshake can run through `node:tls`, whose socket closes at
+ * once: it reads Deno's default roots to add `caCerts` to them, which takes
+ * `--allow-sys=ca`. Without it, `Deno.startTls` serves (a loser's socket is
+ * then closed when its server speaks or closes).
+ */
+function canCloseAtOnce(options: NormalizedTlsOptions): boolean {
+  if (options.caCerts === undefined) return true;
+  return Deno.permissions.querySync({ name: "sys", kind: "ca" } as const)
+    .state === "granted";
+}
+
+/**
  * Upgrades `conn` to TLS and waits for the handshake, within
  * `options.handshakeTimeout`. `conn` passes to this function: it is closed
  * on every failure.
@@ -38,6 +65,9 @@ export function shutdownTimeoutOf(conn: Deno.TlsConn): number | undefined {
  * rejects with.
  * @param callbacks The caller's callbacks of the whole call: one that
  * failed before stops the handshake too.
+ * @param closable Run it through `node:tls`, whose socket closes at once
+ * when the handshake is abandoned (a loser of the race): `Deno.startTls`
+ * keeps it until the server speaks.
  * @returns The TLS connection, its handshake completed.
  */
 export async function handshake(
@@ -46,6 +76,7 @@ export async function handshake(
   signal: AbortSignal | undefined,
   emit: (event: TlsEvent) => unknown,
   callbacks: CallbackFailure = new CallbackFailure(),
+  closable = false,
 ): Promise<Deno.TlsConn> {
   const serverName = options.serverName ?? conn.remoteAddr.hostname;
   const describe = `TLS handshake with ${
@@ -78,7 +109,10 @@ export async function handshake(
     callbacks.throwIfFailed();
     // Deno.startTls neither sends a client certificate nor takes a socket it
     // did not open itself (a `localAddr` connection comes from node:net).
-    if (options.cert !== undefined || isNodeTcpConn(conn)) {
+    if (
+      options.cert !== undefined || isNodeTcpConn(conn) ||
+      (closable && canCloseAtOnce(options))
+    ) {
       const { startNodeTls } = await import("./node_tls_conn.ts");
       tlsConn = await startNodeTls(conn, { ...options, serverName });
     } else {
