@@ -7,7 +7,7 @@
 // the waiting line, _acceptance.ts the server's verdict after a handshake,
 // _verdict.ts the closing lines, _waterfall.ts the waterfall; _run.ts calls
 // each.
-import type { ConnectEvent } from "../types.ts";
+import type { ConnectEvent, TlsConnectEvent } from "../types.ts";
 import { formatAddress } from "../errors.ts";
 import { familyOf, ipVersion } from "../_common/ip.ts";
 import { visible } from "../_common/visible.ts";
@@ -135,6 +135,8 @@ export class Timeline {
       case "attemptFailed": {
         const a = fold.attempt(event.index, event.address);
         this.#columns.widen([a]);
+        // Its own handshake failed: the line before said why.
+        if (a.tls?.ok === false) return [];
         const { short } = attemptAdvice(event.error);
         const after = `after ${ms(event.elapsed - (a.started ?? 0))}`;
         const text = errorKind(event.error) === "other"
@@ -177,6 +179,34 @@ export class Timeline {
           ),
         ];
       }
+      case "attemptConnected": {
+        const a = fold.attempt(event.index, event.address);
+        this.#columns.widen([a]);
+        const took = ms(event.elapsed - (a.started ?? 0));
+        return [
+          this.#columns.line(
+            event.elapsed,
+            `${this.#columns.label(a)}  TCP connected in ${took}`,
+          ),
+        ];
+      }
+      case "tlsStarted":
+      case "tlsSucceeded":
+      case "tlsFailed":
+        if (event.index !== undefined) {
+          return [this.#attemptTls(event, event.index)];
+        }
+        return this.#tls(event);
+      default:
+        return [];
+    }
+  }
+
+  /** A step of the run's one handshake, on the winner. */
+  #tls(event: TlsConnectEvent): string[] {
+    const fold = this.#fold;
+    const p = this.#p;
+    switch (event.type) {
       case "tlsStarted":
         return [
           this.#columns.line(
@@ -221,9 +251,41 @@ export class Timeline {
           ),
         ];
       }
-      default:
-        return [];
     }
+  }
+
+  /** A step of an attempt's own handshake (the handshake in the race). */
+  #attemptTls(event: TlsConnectEvent, index: number): string {
+    const fold = this.#fold;
+    const p = this.#p;
+    const a = fold.attempt(index, event.address);
+    this.#columns.widen([a]);
+    const label = this.#columns.label(a);
+    const tls = a.tls;
+    const took = ms(event.elapsed - (tls?.started ?? event.elapsed));
+    let text: string;
+    if (event.type === "tlsStarted") {
+      text = `TLS handshake started, server name ${visible(event.serverName)}`;
+    } else if (event.type === "tlsSucceeded") {
+      const alpn = event.alpnProtocol !== null
+        ? `, ALPN protocol ${visible(event.alpnProtocol)}`
+        : "";
+      text = p.green(`TLS handshake done in ${took}${alpn}`);
+    } else if (fold.winner !== undefined && fold.winner !== index) {
+      text = p.yellow(`TLS handshake stopped after ${took}`);
+    } else if (
+      fold.attempts.some((o) => o !== a && o.tls?.error === event.error)
+    ) {
+      text = p.yellow(
+        `TLS handshake stopped after ${took}: a certificate verdict ends the call`,
+      );
+    } else {
+      const short = fold.stopped
+        ? "abandoned"
+        : tlsAdvice(event.error, fold.tlsContext()).short;
+      text = p.red(`TLS handshake failed after ${took}: ${visible(short)}`);
+    }
+    return this.#columns.line(event.elapsed, `${label}  ${text}`);
   }
 
   /** The first batch of addresses. */
