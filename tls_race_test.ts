@@ -32,7 +32,7 @@ function steps(events: ConnectEvent[]): string[] {
 
 /** Resolves with the elapsed time of the first event matching `step`. */
 function at(events: ConnectEvent[], step: string): number {
-  const event = events.find((e, i) =>
+  const event = events.find((_, i) =>
     steps(events.slice(i, i + 1))[0] === step
   );
   assert(event, `no event "${step}" in ${steps(events).join(", ")}`);

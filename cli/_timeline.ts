@@ -12,7 +12,7 @@ import { formatAddress } from "../errors.ts";
 import { familyOf, ipVersion } from "../_common/ip.ts";
 import { visible } from "../_common/visible.ts";
 import { type Palette, palette } from "./_colors.ts";
-import { attemptAdvice, errorKind, tlsAdvice } from "./_advice.ts";
+import { attemptAdvice, errorKind } from "./_advice.ts";
 import {
   type AttemptState,
   RunFold,
@@ -20,6 +20,7 @@ import {
   type StopReason,
 } from "./_fold.ts";
 import { Columns, ms, plural } from "./_columns.ts";
+import { attemptTlsText, tlsText } from "./_tls_lines.ts";
 
 /** Options of {@linkcode Timeline}. */
 export interface TimelineOptions {
@@ -193,99 +194,27 @@ export class Timeline {
       case "tlsStarted":
       case "tlsSucceeded":
       case "tlsFailed":
-        if (event.index !== undefined) {
-          return [this.#attemptTls(event, event.index)];
-        }
-        return this.#tls(event);
+        return [this.#tlsLine(event)];
       default:
         return [];
     }
   }
 
-  /** A step of the run's one handshake, on the winner. */
-  #tls(event: TlsConnectEvent): string[] {
+  /**
+   * A step of a TLS handshake: the run's one handshake, on the winner, or
+   * an attempt's own (the handshake in the race).
+   */
+  #tlsLine(event: TlsConnectEvent): string {
     const fold = this.#fold;
-    const p = this.#p;
-    switch (event.type) {
-      case "tlsStarted":
-        return [
-          this.#columns.line(
-            event.elapsed,
-            `TLS handshake with ${
-              visible(formatAddress(event.address))
-            } started, server name ${visible(event.serverName)}`,
-          ),
-        ];
-      case "tlsSucceeded": {
-        const tls = fold.tls!;
-        const offered = (fold.settings.tls?.alpnProtocols.length ?? 0) > 0;
-        const alpn = event.alpnProtocol !== null
-          ? `, ALPN protocol ${visible(event.alpnProtocol)}`
-          : offered
-          ? ", no ALPN protocol agreed"
-          : "";
-        return [
-          this.#columns.line(
-            event.elapsed,
-            p.green(
-              `TLS handshake done in ${ms(event.elapsed - tls.started)}${alpn}`,
-            ),
-          ),
-        ];
-      }
-      case "tlsFailed": {
-        const tls = fold.tls!;
-        const short = fold.stopped
-          ? fold.stopped.reason === "timeout"
-            ? "abandoned at the --timeout"
-            : "abandoned when interrupted"
-          : tlsAdvice(event.error, fold.tlsContext()).short;
-        return [
-          this.#columns.line(
-            event.elapsed,
-            p.red(
-              `TLS handshake failed after ${ms(event.elapsed - tls.started)}: ${
-                visible(short)
-              }`,
-            ),
-          ),
-        ];
-      }
+    if (event.index === undefined) {
+      return this.#columns.line(event.elapsed, tlsText(fold, event, this.#p));
     }
-  }
-
-  /** A step of an attempt's own handshake (the handshake in the race). */
-  #attemptTls(event: TlsConnectEvent, index: number): string {
-    const fold = this.#fold;
-    const p = this.#p;
-    const a = fold.attempt(index, event.address);
+    const a = fold.attempt(event.index, event.address);
     this.#columns.widen([a]);
-    const label = this.#columns.label(a);
-    const tls = a.tls;
-    const took = ms(event.elapsed - (tls?.started ?? event.elapsed));
-    let text: string;
-    if (event.type === "tlsStarted") {
-      text = `TLS handshake started, server name ${visible(event.serverName)}`;
-    } else if (event.type === "tlsSucceeded") {
-      const alpn = event.alpnProtocol !== null
-        ? `, ALPN protocol ${visible(event.alpnProtocol)}`
-        : "";
-      text = p.green(`TLS handshake done in ${took}${alpn}`);
-    } else if (fold.winner !== undefined && fold.winner !== index) {
-      text = p.yellow(`TLS handshake stopped after ${took}`);
-    } else if (
-      fold.attempts.some((o) => o !== a && o.tls?.error === event.error)
-    ) {
-      text = p.yellow(
-        `TLS handshake stopped after ${took}: a certificate verdict ends the call`,
-      );
-    } else {
-      const short = fold.stopped
-        ? "abandoned"
-        : tlsAdvice(event.error, fold.tlsContext()).short;
-      text = p.red(`TLS handshake failed after ${took}: ${visible(short)}`);
-    }
-    return this.#columns.line(event.elapsed, `${label}  ${text}`);
+    return this.#columns.line(
+      event.elapsed,
+      `${this.#columns.label(a)}  ${attemptTlsText(fold, event, a, this.#p)}`,
+    );
   }
 
   /** The first batch of addresses. */

@@ -65,6 +65,7 @@ export type {
   AttemptErrorReport,
   AttemptOutcome,
   AttemptReport,
+  AttemptTlsReport,
   ErrorKind,
   ErrorReport,
   LateAnswerReport,
