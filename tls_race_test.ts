@@ -12,7 +12,14 @@ import {
 } from "@std/assert";
 import { connect, type ConnectEvent } from "./connect.ts";
 import { closeTls } from "./tls.ts";
-import { acceptingServer, serve, TEST_CA } from "./_testing/net.ts";
+import { once } from "node:events";
+import {
+  acceptingServer,
+  readTestdata,
+  serve,
+  TEST_CA,
+} from "./_testing/net.ts";
+import { createConnection } from "./node/mod.ts";
 import { needs } from "./_testing/needs.ts";
 import { opensslServer } from "./_testing/openssl.ts";
 import { startNginx } from "./_testing/servers.ts";
@@ -337,5 +344,75 @@ conn.close();`,
     } finally {
       await Deno.remove(hosts);
     }
+  },
+});
+
+Deno.test({
+  name:
+    "connect() with tls: the client certificate and localAddr paths race their handshakes too",
+  ...needs("openssl", "ipv6"),
+  async fn() {
+    await using good = await opensslServer({
+      version: "1.2",
+      verifyClientsOf: "client_ca",
+    });
+    await using silent = acceptingServer("::1", good.port);
+    const events: ConnectEvent[] = [];
+    const conn = await connect({
+      hostname: "localhost",
+      port: good.port,
+      resolver: BOTH,
+      happyEyeballsDelay: 100,
+      tls: {
+        caCerts: [TEST_CA],
+        cert: readTestdata("client.pem"),
+        key: readTestdata("client.key"),
+      },
+      onEvent: (event) => events.push(event),
+    });
+    assertEquals(conn.remoteAddr.hostname, "127.0.0.1");
+    assert(steps(events).includes("attemptCancelled 0 ::1"));
+    assert(await readsEnd(silent.conns[0]!, 2_000));
+    conn.close();
+    // localAddr: the race's connections come from node:net.
+    const bound = await connect({
+      hostname: "localhost",
+      port: good.port,
+      resolver: () => ["127.0.0.3", "127.0.0.1"],
+      localAddr: { hostname: "127.0.0.1" },
+      tls: {
+        caCerts: [TEST_CA],
+        cert: readTestdata("client.pem"),
+        key: readTestdata("client.key"),
+      },
+    });
+    assertEquals(bound.remoteAddr.hostname, "127.0.0.1");
+    bound.close();
+  },
+});
+
+Deno.test({
+  name:
+    "./node createConnection() with tls: [::1] silent, secureConnect from 127.0.0.1",
+  ...needs("openssl", "ipv6"),
+  async fn() {
+    await using good = await opensslServer({ version: "1.3" });
+    await using silent = acceptingServer("::1", good.port);
+    const socket = createConnection({
+      hostname: "localhost",
+      port: good.port,
+      resolver: BOTH,
+      happyEyeballsDelay: 100,
+      tls: { caCerts: [TEST_CA] },
+    });
+    const order: string[] = [];
+    socket.on("connect", () => order.push("connect"));
+    await once(socket, "secureConnect");
+    order.push("secureConnect");
+    assertEquals(order, ["connect", "secureConnect"]);
+    assertEquals(socket.remoteAddress, "127.0.0.1");
+    assert(await readsEnd(silent.conns[0]!, 2_000));
+    socket.destroy();
+    await once(socket, "close");
   },
 });
