@@ -8,8 +8,8 @@ import { connect } from "../connect.ts";
 import type {
   ConnectOptions,
   ConnectTarget,
+  ConnectTlsSettings,
   Resolver,
-  TlsOptions,
 } from "../types.ts";
 import { ConnectHistory } from "../history.ts";
 import { dnsResolver } from "../resolve_dns.ts";
@@ -70,10 +70,11 @@ async function prepare(
   cli: CliArgs,
   extras: CliExtras,
 ): Promise<CliOptions> {
-  let tls: TlsOptions | undefined;
+  let tls: ConnectTlsSettings | undefined;
   if (cli.tls) {
     tls = {
       handshakeTimeout: HANDSHAKE_TIMEOUT,
+      ...(!cli.tls.raceHandshake && { raceHandshake: false }),
       ...(cli.tls.serverName !== undefined && {
         serverName: cli.tls.serverName,
       }),

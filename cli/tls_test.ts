@@ -278,3 +278,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "cli.ts --tls-on-winner: the handshake after the race, on the winner only",
+  ...needs("openssl", "script"),
+  async fn() {
+    await using server = await opensslServer({ version: "1.3" });
+    const { code, lines } = await onTerminal(
+      [
+        "127.0.0.1",
+        String(server.port),
+        "--tls",
+        "--tls-on-winner",
+        "--server-name",
+        "tls.test",
+        ...CA,
+      ],
+      [server.port],
+    );
+    assertEquals(code, 0);
+    assertEquals(lines.slice(2, 6), [
+      "+T  #1 127.0.0.1:PORT  started",
+      "+T  #1 127.0.0.1:PORT  connected in T ms: won",
+      "+T  TLS handshake with 127.0.0.1:PORT started, server name tls.test",
+      "+T  TLS handshake done in T ms",
+    ]);
+  },
+});
