@@ -48,11 +48,11 @@ import {
   targetOf,
   tellResolved,
 } from "./_connect/order.ts";
-import { Attempts } from "./_connect/attempt.ts";
+import { Attempts, type Connection } from "./_connect/attempt.ts";
 import { raceAttempts } from "./_connect/race.ts";
 import { raceError } from "./_connect/failure.ts";
 import { connectDirect } from "./_connect/dial.ts";
-import { handshake } from "./_tls/handshake.ts";
+import { checkClientKey, handshake } from "./_tls/handshake.ts";
 import { telemetry } from "./_common/telemetry.ts";
 
 export type {
@@ -62,6 +62,7 @@ export type {
   ConnectOptions,
   ConnectTarget,
   ConnectTlsOptions,
+  ConnectTlsSettings,
   Dialer,
   DialOptions,
   FallbackEvent,
@@ -75,7 +76,8 @@ export type {
 
 /**
  * Opens a connection the way asyncio's `loop.create_connection()` does, with
- * Happy Eyeballs v2 (RFC 8305), and TLS on the winner when `tls` is given.
+ * Happy Eyeballs v2 (RFC 8305), and TLS when `tls` is given: by default each
+ * attempt's handshake runs inside the race (the Happy Eyeballs v3 draft).
  *
  * The host name is resolved (by the system resolver unless `resolver` is
  * given); the addresses are interleaved by family (`interleave`); then one
@@ -94,9 +96,14 @@ export type {
  * later ones are folded into the attempts not yet started. A shared
  * `history` puts the last winner first and may shorten the delay.
  *
- * With `tls`, the TLS handshake runs on the winning connection (or on
- * `conn`) within `tls.handshakeTimeout`; close the result gracefully with
- * {@linkcode closeTls}.
+ * With `tls`, each attempt runs its own TLS handshake, within
+ * `tls.handshakeTimeout`, and wins only once it is done: a handshake that
+ * stalls lets the next address start after the delay, one that fails on the
+ * path (reset, end of file, timeout) starts it at once, and a verdict on a
+ * certificate (unknown issuer, name mismatch, expired) ends the call at once,
+ * as every address of a name serves one identity. `tls.raceHandshake: false`
+ * is asyncio's way: the handshake on the TCP winner (or on `conn`) only.
+ * Close the result gracefully with {@linkcode closeTls}.
  *
  * @param options Where to connect, and how.
  * @returns The TLS connection, after its handshake, when `tls` is given;
@@ -116,9 +123,12 @@ export type {
  * the name up, or for every address (without `allErrors`): one error naming
  * the addresses and the `--allow-net` value to grant.
  * @throws {DOMException} Named `TimeoutError` when the TLS handshake takes
- * longer than `tls.handshakeTimeout`; the message names the peer.
+ * longer than `tls.handshakeTimeout`, on the winner only
+ * (`tls.raceHandshake: false`); inside the race, the combined error of the
+ * attempts names each one's timeout. The message names the peer.
  * @throws {Deno.errors.InvalidData} When the TLS handshake fails (such as an
- * unknown issuer or a name mismatch); the message names the peer.
+ * unknown issuer or a name mismatch); the message names the peer. Inside the
+ * race, a verdict on a certificate is thrown as it is, at once.
  * @throws {unknown} `signal.reason` when `signal` aborts (also from within
  * `onEvent`, even on `attemptWon`: the connection is closed).
  * @throws {unknown} What `onEvent`, or a method of `history`, threw: the call
@@ -153,7 +163,8 @@ export type {
  * });
  * const peer = await accepted;
  * assertEquals((await conn.handshake()).alpnProtocol, "h2");
- * assertEquals(events.slice(-2), ["tlsStarted", "tlsSucceeded"]);
+ * // The handshake ran inside the race: the attempt won once it was done.
+ * assertEquals(events.slice(-3), ["tlsStarted", "tlsSucceeded", "attemptWon"]);
  * peer.close();
  * await closeTls(conn, { timeout: 1_000 });
  * ```
@@ -287,13 +298,13 @@ async function connectTls(
   call: CallContext,
 ): Promise<Deno.TlsConn> {
   const { signal } = checked;
-  if (tls.cert !== undefined && tls.key !== undefined) {
-    // A key that does not match its certificate fails now, not mid-handshake.
-    const { checkClientCertificate } = await import("./_tls/node_tls_conn.ts");
-    await checkClientCertificate(tls.cert, tls.key, "tls.");
-  }
+  // A key that does not match its certificate fails now, not mid-handshake.
+  await checkClientKey(tls);
   signal?.throwIfAborted();
   const tcp = checked.conn ?? await connectTcp(checked, call);
+  // The winner of a race with the handshake in it (tls.raceHandshake), or
+  // of Deno.connect's after a fallback (no handshake yet).
+  if ("handshake" in tcp) return tcp;
   // It stops on an error thrown by onEvent, as the race does.
   return await handshake(
     tcp,
@@ -313,7 +324,7 @@ async function connectTls(
 function connectTcp(
   checked: Checked,
   call: CallContext,
-): Promise<Deno.TcpConn> {
+): Promise<Connection> {
   const attempts = new Attempts(checked, call, formatAddress(checked));
   let cached: readonly string[] | undefined;
   try {
@@ -332,7 +343,7 @@ async function raceSources(
   call: CallContext,
   attempts: Attempts,
   source: Source,
-): Promise<Deno.TcpConn> {
+): Promise<Connection> {
   for (;;) {
     try {
       return await race(checked, call, attempts, source);
@@ -363,7 +374,7 @@ async function race(
   call: CallContext,
   attempts: Attempts,
   source: Source,
-): Promise<Deno.TcpConn> {
+): Promise<Connection> {
   const { emit } = call;
   const toTarget = targetOf(emit, checked.port);
   // Set once the race runs: it settles the call itself when it is over.

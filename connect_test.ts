@@ -530,7 +530,35 @@ Deno.test("connect() faults: a closed conn is returned as is, and fails on first
 
 const CA = TEST_CA;
 
-Deno.test("connect() with tls races TCP, then handshakes on the winner", async () => {
+Deno.test("connect() with tls.raceHandshake false races TCP, then handshakes on the winner", async () => {
+  await using server = tlsServer("127.0.0.1");
+  const events: ConnectEvent[] = [];
+  using conn = await connect({
+    hostname: "tls.test",
+    port: server.port,
+    resolver: () => ["127.0.0.3", "127.0.0.1"], // The first refuses.
+    tls: { caCerts: [CA], alpnProtocols: ["h2"], raceHandshake: false },
+    onEvent: (event) => events.push(event),
+  });
+  assertEquals((await conn.handshake()).alpnProtocol, "h2");
+  assertEquals(timeline(events), [
+    "resolved",
+    "attemptStarted 0",
+    "attemptFailed 0",
+    "attemptStarted 1",
+    "attemptWon 1",
+    "tlsStarted",
+    "tlsSucceeded",
+  ]);
+  const done = events.at(-1)!;
+  assert(done.type === "tlsSucceeded");
+  assertEquals(done.serverName, "tls.test");
+  assertEquals(done.alpnProtocol, "h2");
+  assertEquals(done.address.hostname, "127.0.0.1");
+  assertEquals("index" in done, false);
+});
+
+Deno.test("connect() with tls runs each attempt's handshake inside the race", async () => {
   await using server = tlsServer("127.0.0.1");
   const events: ConnectEvent[] = [];
   using conn = await connect({
@@ -546,11 +574,12 @@ Deno.test("connect() with tls races TCP, then handshakes on the winner", async (
     "attemptStarted 0",
     "attemptFailed 0",
     "attemptStarted 1",
+    "attemptConnected 1",
+    "tlsStarted 1",
+    "tlsSucceeded 1",
     "attemptWon 1",
-    "tlsStarted",
-    "tlsSucceeded",
   ]);
-  const done = events.at(-1)!;
+  const done = events.at(-2)!;
   assert(done.type === "tlsSucceeded");
   assertEquals(done.serverName, "tls.test");
   assertEquals(done.alpnProtocol, "h2");
@@ -629,17 +658,27 @@ Deno.test("connect() runs TLS over a localAddr connection", async () => {
 
 Deno.test("connect() gives up on a silent TLS server at handshakeTimeout", async () => {
   await using silent = acceptingServer("127.0.0.1");
-  const error = await assertRejects(
+  const options = {
+    hostname: "127.0.0.1",
+    port: silent.port,
+    tls: { serverName: "tls.test", handshakeTimeout: 100 },
+  };
+  // Inside the race: the attempt failed, for the handshake's timeout.
+  const error = await assertRejects(() => connect(options), Error);
+  assertStringIncludes(
+    error.message,
+    `TLS handshake with 127.0.0.1:${silent.port} (server name "tls.test") timed out after 100 ms`,
+  );
+  assert(error.cause instanceof DOMException);
+  assertEquals(error.cause.name, "TimeoutError");
+  // On the TCP winner only: the handshake's own error.
+  const alone = await assertRejects(
     () =>
-      connect({
-        hostname: "127.0.0.1",
-        port: silent.port,
-        tls: { serverName: "tls.test", handshakeTimeout: 100 },
-      }),
+      connect({ ...options, tls: { ...options.tls, raceHandshake: false } }),
     DOMException,
   );
-  assertEquals(error.name, "TimeoutError");
-  assertStringIncludes(error.message, `127.0.0.1:${silent.port}`);
+  assertEquals(alone.name, "TimeoutError");
+  assertStringIncludes(alone.message, `127.0.0.1:${silent.port}`);
 });
 
 Deno.test("await using closes a TLS connection with closeTls(): close_notify, then the peer's close", async () => {

@@ -169,12 +169,22 @@ export interface AttemptEvent extends ConnectEventBase {
   /**
    * The kind of event:
    * - `attemptStarted`: the attempt began to connect;
-   * - `attemptFailed`: it failed, for `error`;
-   * - `attemptWon`: it connected first, and is the result;
+   * - `attemptConnected`: its TCP connection is up; with `tls` and
+   *   `tls.raceHandshake` (the default), its handshake starts next (the
+   *   `tlsStarted` event with its `index`), else it wins;
+   * - `attemptFailed`: it failed, for `error` (with `tls`, TCP or the
+   *   handshake: the error says which);
+   * - `attemptWon`: it connected first (with the handshake in the race: its
+   *   handshake was done first), and is the result;
    * - `attemptCancelled`: another attempt won (or the signal aborted) and this
    *   one was stopped; if it had connected, it was closed.
    */
-  type: "attemptStarted" | "attemptFailed" | "attemptWon" | "attemptCancelled";
+  type:
+    | "attemptStarted"
+    | "attemptConnected"
+    | "attemptFailed"
+    | "attemptWon"
+    | "attemptCancelled";
   /** The position of the attempt in the attempt order, from 0. */
   index: number;
   /** The address the attempt connects to. */
@@ -203,6 +213,11 @@ export interface FallbackEvent extends ConnectEventBase {
 export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
   /** The peer address of the handshake. */
   address: Deno.NetAddr;
+  /**
+   * The attempt whose handshake this is, when the handshake runs inside the
+   * race (`tls.raceHandshake`); absent when it runs on the winner only.
+   */
+  index?: number;
 };
 
 /** Everything `onEvent` of `connect()` can be told, in order. */
@@ -449,15 +464,16 @@ export interface ConnectOptions {
    */
   onEvent?: (event: ConnectEvent) => void;
   /**
-   * Run TLS on the winning connection (or on `conn`), as asyncio's `ssl`:
-   * `true` for Deno's default trust store, or the {@linkcode TlsOptions}.
-   * The race itself stays TCP-only. With `conn`, `tls.serverName` is
-   * required (there is no host name to verify). `await using` on the
-   * result closes it gracefully, with `closeTls()`.
+   * Run TLS: `true` for Deno's default trust store, or the
+   * {@linkcode ConnectTlsSettings}. By default each attempt of the race runs
+   * its own handshake, and an attempt wins once its handshake is done (see
+   * {@linkcode ConnectTlsSettings.raceHandshake}). With `conn`,
+   * `tls.serverName` is required (there is no host name to verify). `await
+   * using` on the result closes it gracefully, with `closeTls()`.
    *
    * @default {false}
    */
-  tls?: boolean | TlsOptions;
+  tls?: boolean | ConnectTlsSettings;
   /**
    * Remembered winners, shared between calls (RFC 8305 §4 and §5, stateful
    * client): the address that won the last race to the same host name and
@@ -478,7 +494,34 @@ export interface ConnectOptions {
 }
 
 /** `ConnectOptions` that ask for TLS. */
-export type ConnectTlsOptions = ConnectOptions & { tls: true | TlsOptions };
+export type ConnectTlsOptions = ConnectOptions & {
+  tls: true | ConnectTlsSettings;
+};
+
+/** The `tls` option of `connect()`: the {@linkcode TlsOptions}, and one more. */
+export interface ConnectTlsSettings extends TlsOptions {
+  /**
+   * Whether the TLS handshake runs inside the race (the Happy Eyeballs v3
+   * draft): each attempt runs its own handshake, within `handshakeTimeout`,
+   * and wins only once it is done. A handshake that stalls lets the next
+   * address start after `happyEyeballsDelay`, as a TCP connect that stalls
+   * does; one that fails on the path (a reset, an end of file, its timeout,
+   * an alert not about a certificate) moves on to the next address at once.
+   * A verdict on a certificate (unknown issuer, name mismatch, expired, a
+   * client certificate refused) ends the call at once: every address of one
+   * host name serves one identity. The losers are closed at once, wherever
+   * their handshake stands: it runs through `node:tls`, whose socket closes
+   * at once (`Deno.startTls` keeps it until the server speaks). With
+   * `caCerts`, `node:tls` needs `--allow-sys=ca` to read the default roots;
+   * without that permission, `Deno.startTls` runs the handshakes.
+   *
+   * `false` is asyncio's way: the race is TCP only, and one handshake runs
+   * on its winner; a silent or broken TLS path then fails the call.
+   *
+   * @default {true}
+   */
+  raceHandshake?: boolean;
+}
 
 /**
  * Where `connect()` connects, as the types require it: `hostname` and

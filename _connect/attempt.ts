@@ -2,13 +2,20 @@
 // The attempts of one race, as connect() reports them: each one told to
 // `onEvent` as it starts and ends, the winner recorded in the history, the
 // failures kept by attempt (over both races when remembered addresses were
-// tried first), and the one error of a race that every attempt lost.
+// tried first), and the one error of a race that every attempt lost. With
+// the handshake in the race, an attempt is "dial, then the TLS handshake",
+// and a verdict on a certificate ends the whole call.
 import type { AttemptFailure } from "../types.ts";
 import type { LocalAddresses } from "../_common/ip.ts";
 import type { Checked } from "./options.ts";
 import type { CallContext } from "./context.ts";
 import { dial, type Dialing } from "./dial.ts";
 import { raceError } from "./failure.ts";
+import { handshake } from "../_tls/handshake.ts";
+import { isCertificateVerdict } from "../_tls/verdict.ts";
+
+/** What an attempt returns: TCP, or TLS with the handshake in the race. */
+export type Connection = Deno.TcpConn | Deno.TlsConn;
 
 /**
  * The attempts of one call to `destination`: over both races when
@@ -33,6 +40,14 @@ export class Attempts {
   readonly destination: string;
   #call: CallContext;
   #dialing: Dialing;
+  /** The TLS options, when each attempt runs its own handshake. */
+  #tls: NonNullable<Checked["tls"]> | undefined;
+  #verdict: AbortController | undefined;
+  /**
+   * With the handshake in the race: aborts with a verdict on a certificate,
+   * which ends the whole call (every address serves the same identity).
+   */
+  readonly verdict: AbortSignal | undefined;
 
   /** The attempts of the call with `checked` options and context `call`. */
   constructor(checked: Checked, call: CallContext, destination: string) {
@@ -45,12 +60,17 @@ export class Attempts {
       hook: checked.dial,
       attemptTimeout: checked.attemptTimeout,
     };
+    if (checked.tls?.raceHandshake && !checked.conn) {
+      this.#tls = checked.tls;
+      this.#verdict = new AbortController();
+      this.verdict = this.#verdict.signal;
+    }
   }
 
   /** An attempt to connect to `address`, reporting it with events. */
   to(
     address: Deno.NetAddr,
-  ): (attemptSignal?: AbortSignal) => Promise<Deno.TcpConn> {
+  ): (attemptSignal?: AbortSignal) => Promise<Connection> {
     return async (attemptSignal) => {
       const { emit, callbacks } = this.#call;
       const { history } = this.#checked;
@@ -58,15 +78,33 @@ export class Attempts {
       emit?.({ type: "attemptStarted", index, address });
       callbacks?.throwIfFailed();
       const begun = history ? performance.now() : 0;
-      let conn: Deno.TcpConn;
+      let conn: Connection;
+      let connectTime = 0;
       try {
         conn = await dial(address, this.from, attemptSignal, this.#dialing);
+        if (this.#tls) {
+          connectTime = performance.now() - begun;
+          emit?.({ type: "attemptConnected", index, address });
+          // Through node:tls, whose socket a loser closes at once.
+          conn = await handshake(
+            conn,
+            this.#tls,
+            attemptSignal,
+            (event) => emit?.({ ...event, address, index }),
+            callbacks,
+            true,
+          );
+        }
       } catch (error) {
         if (attemptSignal?.aborted) {
           emit?.({ type: "attemptCancelled", index, address });
         } else {
           this.#failures[index] = { address, error };
           emit?.({ type: "attemptFailed", index, address, error });
+          // The host's answer, not the path's: the call ends with it.
+          if (this.#tls && isCertificateVerdict(error)) {
+            this.#verdict!.abort(error);
+          }
         }
         throw error;
       }
@@ -75,7 +113,7 @@ export class Attempts {
       if (this.#winner === undefined) {
         this.#winner = index;
         if (history) {
-          const connectTime = performance.now() - begun;
+          connectTime ||= performance.now() - begun;
           const record = () =>
             history.record(this.destination, address.hostname, connectTime);
           // No callbacks: the process-wide history, which throws nothing.
@@ -101,6 +139,8 @@ export class Attempts {
     return this.to(address)(signal).then(undefined, () => {
       this.#call.throwIfFailed();
       if (signal?.aborted) throw signal.reason;
+      // A verdict on a certificate is the host's answer: as it is.
+      if (this.verdict?.aborted) throw this.verdict.reason;
       throw this.failure();
     });
   }

@@ -15,6 +15,8 @@ export interface RacedAttempts {
   readonly attempted: readonly Deno.NetAddr[];
   /** The error of a race that every attempt lost. */
   failure(): Error;
+  /** Aborts with an error that ends the race at once (a certificate's). */
+  readonly verdict?: AbortSignal | undefined;
 }
 
 /**
@@ -29,14 +31,14 @@ export interface RacedAttempts {
  * @returns The winner; rejects with the combined error when every attempt
  * failed, with what a callback threw, or with the caller's abort reason.
  */
-export function raceAttempts(
-  each: Attempt<Deno.TcpConn>[] | AsyncIterable<Attempt<Deno.TcpConn>>,
+export function raceAttempts<C extends Deno.Conn>(
+  each: Attempt<C>[] | AsyncIterable<Attempt<C>>,
   delay: number,
   call: CallContext,
   attempts: RacedAttempts,
-): Promise<Deno.TcpConn> {
+): Promise<C> {
   const { emit, callbacks, signal } = call;
-  const options: StaggeredRaceOptions<Deno.TcpConn> = {
+  const options: StaggeredRaceOptions<C> = {
     delay,
     dispose(conn, index) {
       conn.close();
@@ -52,9 +54,16 @@ export function raceAttempts(
   // either, no listener is added.
   if (callbacks) options.signal = call.inner;
   else if (signal) options.signal = signal;
+  // A verdict on a certificate ends the race, with its error.
+  const { verdict } = attempts;
+  if (verdict) {
+    options.signal = options.signal
+      ? AbortSignal.any([options.signal, verdict])
+      : verdict;
+  }
   // Not awaited by the caller, so that no function waits in memory with
   // every race in flight: the promise takes the race's outcome.
-  return staggeredRace<Deno.TcpConn>(each, options).then((result) => {
+  return staggeredRace<C>(each, options).then((result) => {
     call.settle();
     if (result.ok) {
       // onEvent threw, or aborted the signal, once the race was decided.

@@ -5,7 +5,12 @@
 // metrics. Made only when a provider is registered: a call without one has
 // no recorder, and builds no event for it.
 import type { Context, Span } from "npm:@opentelemetry/api@^1.9.0";
-import type { AttemptEvent, ConnectEvent, Resolver } from "../types.ts";
+import type {
+  AttemptEvent,
+  ConnectEvent,
+  Resolver,
+  TlsConnectEvent,
+} from "../types.ts";
 import {
   attribute,
   endFailed,
@@ -69,7 +74,8 @@ export class CallTelemetry {
   #attempts = new Map<number, Span>();
   #firstType: "ipv4" | "ipv6" | undefined;
   #winner: Deno.NetAddr | undefined;
-  #tls: TlsSpanRecorder | undefined;
+  /** The handshakes: one per attempt inside the race, or one on the winner. */
+  #tls = new Map<number | undefined, TlsSpanRecorder>();
 
   /** Starts the span of the call, and that of its resolution. */
   constructor(traced: Telemetry, call: TracedCall) {
@@ -157,18 +163,37 @@ export class CallTelemetry {
         );
         return;
       }
+      case "attemptConnected":
+        // TCP is up; with the handshake inside the race, it starts next.
+        this.#attempts.get(event.index)?.addEvent("connected");
+        return;
       case "attemptWon":
       case "attemptFailed":
       case "attemptCancelled":
         return this.#attemptEnded(event);
       default:
-        this.#tls ??= tlsSpanRecorder(
-          this.#traced,
-          this.#parent,
-          event.address,
-        );
-        this.#tls(event);
+        return this.#handshake(event);
     }
+  }
+
+  /**
+   * A handshake's event: inside the race, its span is a child of its
+   * attempt's; on the winner only, of the call's.
+   */
+  #handshake(event: TlsConnectEvent): void {
+    const { index } = event;
+    let recorder = this.#tls.get(index);
+    if (recorder === undefined) {
+      const attempt = index === undefined
+        ? undefined
+        : this.#attempts.get(index);
+      const parent = attempt === undefined
+        ? this.#parent
+        : this.#traced.api.trace.setSpan(this.#parent, attempt);
+      recorder = tlsSpanRecorder(this.#traced, parent, event.address);
+      this.#tls.set(index, recorder);
+    }
+    recorder(event);
   }
 
   #resolved(

@@ -15,11 +15,15 @@ export interface OpensslServerOptions {
    * as `client_ca`), and refuse any other: `-Verify 1 -verify_return_error`.
    */
   verifyClientsOf?: string;
+  /** The loopback address to listen on (`127.0.0.1` unless given). */
+  hostname?: string;
+  /** The port (`0`, a free one, unless given). */
+  port?: number;
 }
 
 /** A running `openssl s_server`. */
 export interface OpensslServer extends AsyncDisposable {
-  /** Its port on 127.0.0.1. */
+  /** Its port (on 127.0.0.1 unless asked otherwise). */
   port: number;
 }
 
@@ -31,10 +35,12 @@ export async function opensslServer(
 ): Promise<OpensslServer> {
   const file = (name: string) => new URL(name, TESTDATA).pathname;
   const identity = options.identity ?? "server";
+  const hostname = options.hostname ?? "127.0.0.1";
+  const accept = hostname.includes(":") ? `[${hostname}]` : hostname;
   const args = [
     "s_server",
     "-accept",
-    "127.0.0.1:0",
+    `${accept}:${options.port ?? 0}`,
     "-cert",
     file(`${identity}.pem`),
     "-key",
@@ -67,7 +73,9 @@ export async function opensslServer(
     const chunk = await reader.read();
     if (chunk.done) break;
     text += chunk.value;
-    port = Number(/ACCEPT 127\.0\.0\.1:(\d+)/.exec(text)?.[1] ?? 0);
+    // With a port given, it prints "ACCEPT" alone.
+    const accepted = /ACCEPT(?: \S+:(\d+))?\n/.exec(text);
+    if (accepted) port = Number(accepted[1] ?? options.port);
   }
   const drained = (async () => {
     while (!(await reader.read()).done) {

@@ -24,6 +24,45 @@ export function shutdownTimeoutOf(conn: Deno.TlsConn): number | undefined {
 }
 
 /**
+ * Checks, when `options` has a client certificate, that its key matches it:
+ * a mismatch fails before any traffic, not in the middle of a handshake.
+ *
+ * @param options Checked TLS options of `connect()`.
+ * @throws {TypeError} If the key does not match the certificate.
+ */
+export async function checkClientKey(
+  options: NormalizedTlsOptions,
+): Promise<void> {
+  if (options.cert === undefined || options.key === undefined) return;
+  const { checkClientCertificate } = await import("./node_tls_conn.ts");
+  await checkClientCertificate(options.cert, options.key, "tls.");
+}
+
+/**
+ * Whether the handshake can run through `node:tls`, whose socket closes at
+ * once: it reads Deno's default roots to add `caCerts` to them, which takes
+ * `--allow-sys=ca`, and those are Mozilla's roots only. Where Deno's own
+ * default trust is more (`DENO_TLS_CA_STORE` naming the system's store,
+ * `DENO_CERT`), or cannot be known (no permission to read those variables),
+ * `Deno.startTls` serves, so that `caCerts` add to exactly what
+ * `Deno.connectTls` trusts (a loser's socket is then closed when its server
+ * speaks or closes).
+ */
+function canCloseAtOnce(options: NormalizedTlsOptions): boolean {
+  if (options.caCerts === undefined) return true;
+  return granted({ name: "sys", kind: "ca" }) &&
+    granted({ name: "env", variable: "DENO_TLS_CA_STORE" }) &&
+    granted({ name: "env", variable: "DENO_CERT" }) &&
+    (Deno.env.get("DENO_TLS_CA_STORE") ?? "mozilla") === "mozilla" &&
+    Deno.env.get("DENO_CERT") === undefined;
+}
+
+/** Whether `permission` is granted, without prompting. */
+function granted(permission: Deno.PermissionDescriptor): boolean {
+  return Deno.permissions.querySync(permission).state === "granted";
+}
+
+/**
  * Upgrades `conn` to TLS and waits for the handshake, within
  * `options.handshakeTimeout`. `conn` passes to this function: it is closed
  * on every failure.
@@ -38,6 +77,9 @@ export function shutdownTimeoutOf(conn: Deno.TlsConn): number | undefined {
  * rejects with.
  * @param callbacks The caller's callbacks of the whole call: one that
  * failed before stops the handshake too.
+ * @param closable Run it through `node:tls`, whose socket closes at once
+ * when the handshake is abandoned (a loser of the race): `Deno.startTls`
+ * keeps it until the server speaks.
  * @returns The TLS connection, its handshake completed.
  */
 export async function handshake(
@@ -46,6 +88,7 @@ export async function handshake(
   signal: AbortSignal | undefined,
   emit: (event: TlsEvent) => unknown,
   callbacks: CallbackFailure = new CallbackFailure(),
+  closable = false,
 ): Promise<Deno.TlsConn> {
   const serverName = options.serverName ?? conn.remoteAddr.hostname;
   const describe = `TLS handshake with ${
@@ -83,9 +126,12 @@ export async function handshake(
     setNoDelay(conn);
     // Deno.startTls neither sends a client certificate, nor trusts given
     // roots alone (its `caCerts` add to the default ones), nor takes a socket
-    // it did not open itself (a `localAddr` connection comes from node:net).
+    // it did not open itself (a `localAddr` connection comes from node:net),
+    // nor closes a loser of the race at once.
     if (
-      options.cert !== undefined || options.caCertsOnly || isNodeTcpConn(conn)
+      options.cert !== undefined || options.caCertsOnly ||
+      isNodeTcpConn(conn) ||
+      (closable && canCloseAtOnce(options))
     ) {
       const { startNodeTls } = await import("./node_tls_conn.ts");
       tlsConn = await startNodeTls(conn, { ...options, serverName });

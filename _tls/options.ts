@@ -45,6 +45,11 @@ export interface NormalizedTlsOptions {
   handshakeTimeout: number;
   /** Milliseconds `closeTls()` waits for the peer to close. */
   shutdownTimeout: number;
+  /**
+   * `connect()` only: whether each attempt of the race runs its own
+   * handshake (`false` for `upgradeTls()`).
+   */
+  raceHandshake: boolean;
 }
 
 /** The keys of `TlsOptions`, in the order in which they are documented. */
@@ -58,6 +63,12 @@ export const TLS_OPTION_KEYS: readonly string[] = [
   "key",
   "handshakeTimeout",
   "shutdownTimeout",
+];
+
+/** The keys of the `tls` option of `connect()`: one more than `upgradeTls()`. */
+const CONNECT_TLS_OPTION_KEYS: readonly string[] = [
+  ...TLS_OPTION_KEYS,
+  "raceHandshake",
 ];
 
 const ACTION = "Cannot start TLS";
@@ -83,7 +94,9 @@ const ACTION = "Cannot start TLS";
  * ```
  */
 export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
-  if (value === true) return parseTlsOptions({}, "tls.");
+  if (value === true) {
+    return { ...parseTlsOptions({}, "tls."), raceHandshake: true };
+  }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(
       `${ACTION} as 'tls' must be true or an object of TLS options: current value is ${
@@ -91,8 +104,20 @@ export function normalizeTlsOptions(value: unknown): NormalizedTlsOptions {
       }`,
     );
   }
-  checkKnownKeys(ACTION, value, TLS_OPTION_KEYS, "tls.");
-  return parseTlsOptions(ownOptions(value, TLS_OPTION_KEYS), "tls.");
+  checkKnownKeys(ACTION, value, CONNECT_TLS_OPTION_KEYS, "tls.");
+  const own = ownOptions(value, CONNECT_TLS_OPTION_KEYS);
+  const { raceHandshake } = own;
+  if (raceHandshake !== undefined && typeof raceHandshake !== "boolean") {
+    throw new TypeError(
+      `${ACTION} as 'tls.raceHandshake' must be a boolean: current value is ${
+        show(raceHandshake)
+      }`,
+    );
+  }
+  return {
+    ...parseTlsOptions(own, "tls."),
+    raceHandshake: raceHandshake ?? true,
+  };
 }
 
 /**
@@ -196,6 +221,7 @@ export function parseTlsOptions(
       DEFAULT_SHUTDOWN_TIMEOUT,
       ACTION,
     ),
+    raceHandshake: false,
   };
 }
 

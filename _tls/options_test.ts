@@ -11,7 +11,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { normalizeTlsOptions } from "./options.ts";
+import { normalizeTlsOptions, parseTlsOptions } from "./options.ts";
 import { connect } from "../connect.ts";
 import { readTestdata } from "../_testing/net.ts";
 import { fixedResolver } from "../_testing/resolvers.ts";
@@ -32,6 +32,7 @@ Deno.test("normalizeTlsOptions() fills in the defaults", () => {
     key: undefined,
     handshakeTimeout: 60_000,
     shutdownTimeout: 30_000,
+    raceHandshake: true,
   };
   assertEquals(normalizeTlsOptions(true), defaults);
   assertEquals(normalizeTlsOptions({}), defaults);
@@ -46,6 +47,7 @@ Deno.test("normalizeTlsOptions() fills in the defaults", () => {
     ...CLIENT,
     handshakeTimeout: 0.5,
     shutdownTimeout: 2 ** 31 - 1,
+    raceHandshake: false,
   });
   assertEquals(normalized, {
     serverName: "::1",
@@ -56,6 +58,7 @@ Deno.test("normalizeTlsOptions() fills in the defaults", () => {
     ...CLIENT,
     handshakeTimeout: 0.5,
     shutdownTimeout: 2 ** 31 - 1,
+    raceHandshake: false,
   });
   assertNotStrictEquals(normalized.caCerts, caCerts); // A copy.
   assertStrictEquals(normalizeTlsOptions({ caCerts: [] }).caCerts, undefined);
@@ -63,6 +66,20 @@ Deno.test("normalizeTlsOptions() fills in the defaults", () => {
     normalizeTlsOptions({ alpnProtocols: [] }).alpnProtocols,
     undefined,
   );
+});
+
+Deno.test("normalizeTlsOptions() takes raceHandshake as a boolean, for connect() only", () => {
+  assertStrictEquals(
+    normalizeTlsOptions({ raceHandshake: false }).raceHandshake,
+    false,
+  );
+  assertThrows(
+    () => normalizeTlsOptions({ raceHandshake: "no" }),
+    TypeError,
+    `Cannot start TLS as 'tls.raceHandshake' must be a boolean: current value is "no"`,
+  );
+  // upgradeTls() has no race.
+  assertStrictEquals(parseTlsOptions({}, "").raceHandshake, false);
 });
 
 Deno.test("normalizeTlsOptions() accepts the server names that rustls accepts", () => {

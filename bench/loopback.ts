@@ -11,6 +11,8 @@
  * those names, the scenarios by name are skipped.
  *
  * Flags: `--quick` (a tenth of the iterations, to see that it runs),
+ * `--only=NAME` (one scenario, by the name of its function, such as
+ * `tlsSilent`),
  * `--markdown=FILE` (also write the tables there), `--candidates` (instead,
  * the measurements of bench/candidates.ts).
  *
@@ -526,6 +528,98 @@ async function tlsBlackholed(names: boolean): Promise<void> {
   );
 }
 
+/**
+ * TLS where [::1] accepts TCP and then never speaks (a broken middlebox),
+ * and 127.0.0.1 is good: the handshake inside the race (the default) against
+ * asyncio's way (`tls.raceHandshake: false`) and `Deno.connectTls`, which
+ * both wait on [::1] until a handshake timeout (here 1 s; 60 s by default):
+ * their time is that of the failure.
+ */
+async function tlsSilent(names: boolean): Promise<void> {
+  if (!names) return;
+  const handshakeTimeout = 1_000;
+  for (let tries = 0;; tries++) {
+    await using server = await sink(1, true);
+    const port = server.ports[0]!;
+    let silent;
+    try {
+      silent = acceptingServer("::1", port);
+    } catch (error) {
+      if (tries === 5) throw error;
+      continue;
+    }
+    await using _ = silent;
+    const caCerts = [
+      await Deno.readTextFile(new URL("../testdata/ca.pem", import.meta.url)),
+    ];
+    const failing = async (attempt: () => Promise<unknown>) => {
+      const start = performance.now();
+      await attempt().then(() => {
+        throw new Error("Cannot measure a failure: the connection was made");
+      }, () => {});
+      return performance.now() - start;
+    };
+    const ours = await paired(scaled(40), {
+      [OURS]: () => connect({ hostname: "tls.test", port, tls: { caCerts } }),
+    });
+    const asyncio: number[] = [];
+    const deno: number[] = [];
+    for (let i = 0; i < scaled(5); i++) {
+      asyncio.push(
+        await failing(() =>
+          connect({
+            hostname: "tls.test",
+            port,
+            tls: { caCerts, handshakeTimeout, raceHandshake: false },
+          })
+        ),
+      );
+      deno.push(
+        await failing(async () => {
+          const conn = await Deno.connectTls({
+            hostname: "tls.test",
+            port,
+            caCerts,
+          });
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          try {
+            await Promise.race([
+              conn.handshake(),
+              new Promise((_, reject) => {
+                timer = setTimeout(reject, handshakeTimeout);
+              }),
+            ]);
+          } finally {
+            clearTimeout(timer);
+            conn.close();
+          }
+        }),
+      );
+    }
+    const scenario =
+      "TLS: [::1] accepts TCP then is silent, 127.0.0.1 good: tls.test";
+    rows.push({
+      scenario,
+      client: OURS,
+      stats: ours[OURS]!,
+      ratio: ours[OURS]!.median / median(asyncio),
+      target: "< delay + 100 ms",
+      met: ours[OURS]!.median < DELAY + 100,
+    });
+    rows.push({
+      scenario: "",
+      client: "raceHandshake: false (fails at 1 s)",
+      stats: stats(asyncio),
+    });
+    rows.push({
+      scenario: "",
+      client: "Deno.connectTls (fails at 1 s)",
+      stats: stats(deno),
+    });
+    return;
+  }
+}
+
 /** RFC 8305 §3 with a slow AAAA answer: ours only (Deno takes no name server). */
 async function resolution(): Promise<void> {
   await using server = await sink(1);
@@ -622,13 +716,22 @@ if (!names) {
 console.log(`bench: ${machine()}`);
 console.log(`bench: ${QUICK ? "quick run" : "full run"}; delay ${DELAY} ms`);
 
-await healthy(names);
-await refused(names);
-await blackholed(names);
-await blackholedThenRefused(names);
-await tlsBlackholed(names);
-await resolution();
-const bursts = await concurrent(names);
+// `--only=NAME`: that scenario alone (such as `--only=tlsSilent`).
+const ONLY = Deno.args.find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length);
+const SCENARIOS = {
+  healthy,
+  refused,
+  blackholed,
+  blackholedThenRefused,
+  tlsBlackholed,
+  tlsSilent,
+};
+for (const [name, scenario] of Object.entries(SCENARIOS)) {
+  if (ONLY === undefined || ONLY === name) await scenario(names);
+}
+if (ONLY === undefined) await resolution();
+const bursts = ONLY === undefined ? await concurrent(names) : "(skipped)";
 
 const report = [
   `Machine: ${machine()}.`,

@@ -26,7 +26,8 @@ const MAX_ACCEPTANCE_WAIT = 30_000;
 /**
  * How long to wait for the server's verdict over this connection: it comes a
  * round trip after our side of the handshake, so four round trips as
- * measured (the winning attempt's connect time, or else the handshake's)
+ * measured (the winning attempt's TCP connect time, or else the
+ * handshake's)
  * when that is longer than {@linkcode ACCEPTANCE_WAIT}; 30 s at most.
  *
  * @param fold The run so far.
@@ -39,8 +40,11 @@ export function acceptanceWait(
     ? undefined
     : fold.attempts[fold.winner];
   const { tls } = fold;
-  const roundTrip = won?.started !== undefined && won.ended !== undefined
-    ? won.ended - won.started
+  // With the handshake in the race, the attempt ends once TLS is up: its
+  // TCP connection alone is the round trip.
+  const tcpUp = won?.connected ?? won?.ended;
+  const roundTrip = won?.started !== undefined && tcpUp !== undefined
+    ? tcpUp - won.started
     : tls?.ended !== undefined
     ? tls.ended - tls.started
     : undefined;

@@ -7,11 +7,12 @@ import type { ErrorKind } from "./report_types.ts";
 
 const CERTIFICATE_NAME_REGEXP = /(?:DnsName|IpAddress)\("?(.*?)"?\)/g;
 const ALTNAMES_REGEXP = /.*altnames: (.*)$/;
+const CERT_LIST_REGEXP = /is not in the cert's list: ?(.*)$/;
 const NAME_KIND_REGEXP = /^[^:]+:/;
 const FATAL_ALERT_REGEXP = /fatal alert: ?(\w+)/i;
 const ALERT_NUMBER_REGEXP = /alert number (\d+)/;
 const UNKNOWN_ISSUER_REGEXP =
-  /UnknownIssuer|unable to get (local )?issuer|self.signed/i;
+  /UnknownIssuer|unable to get (local )?issuer|unable to verify the first certificate|self.signed/i;
 const NAME_MISMATCH_REGEXP = /not valid for name|does not match certificate/i;
 const CERTIFICATE_REQUIRED_REGEXP = /CertificateRequired|116/;
 const HANDSHAKE_FAILURE_REGEXP = /HandshakeFailure|^40$/;
@@ -85,9 +86,11 @@ export function certificateNames(message: string): string[] {
   const rustls = [...message.matchAll(CERTIFICATE_NAME_REGEXP)]
     .map((m) => m[1]!);
   if (rustls.length > 0) return rustls;
-  // The last "altnames:" (node says it twice).
-  const altnames = ALTNAMES_REGEXP.exec(message)?.[1];
-  if (altnames === undefined) return [];
+  // The last "altnames:" (node says it twice); for an IP address, node
+  // lists the certificate's IP addresses alone, after "cert's list:".
+  const altnames = CERT_LIST_REGEXP.exec(message)?.[1] ??
+    ALTNAMES_REGEXP.exec(message)?.[1];
+  if (altnames === undefined || altnames.trim() === "") return [];
   return altnames.split(", ").map((name) => name.replace(NAME_KIND_REGEXP, ""));
 }
 

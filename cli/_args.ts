@@ -28,6 +28,8 @@ export interface CliTlsArgs {
   certFile: string | undefined;
   /** `--key`: its private key's file. */
   keyFile: string | undefined;
+  /** Not `--tls-on-winner`: each attempt's handshake inside the race. */
+  raceHandshake: boolean;
 }
 
 /** The command line, parsed and checked. */
@@ -147,6 +149,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       cert: { type: "string" },
       key: { type: "string" },
       alpn: { type: "string", multiple: true },
+      "tls-on-winner": { type: "boolean" },
       delay: { type: "string" },
       interleave: { type: "string" },
       ipv4: { type: "boolean", short: "4" },
@@ -245,6 +248,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       certFile !== undefined && "--cert",
       keyFile !== undefined && "--key",
       alpnProtocols.length > 0 && "--alpn",
+      values["tls-on-winner"] && "--tls-on-winner",
     ].filter(Boolean);
     if (tlsOnly.length > 0) {
       throw new UsageError(
@@ -282,7 +286,14 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
     repeat,
     otel: values.otel ?? false,
     tls: values.tls
-      ? { serverName, caFiles, alpnProtocols, certFile, keyFile }
+      ? {
+        serverName,
+        caFiles,
+        alpnProtocols,
+        certFile,
+        keyFile,
+        raceHandshake: !values["tls-on-winner"],
+      }
       : undefined,
   };
 }

@@ -88,6 +88,7 @@ Deno.test("parseCliArgs() reads every option", () => {
         alpnProtocols: ["h2", "http/1.1"],
         certFile: "c.pem",
         keyFile: "c.key",
+        raceHandshake: true,
       },
     },
   );
@@ -145,6 +146,7 @@ Deno.test("parseCliArgs() rejects bad command lines with a clear message", () =>
     [["h", "1", "--timeout", "1e99"], "'--timeout' must be"],
     [["h", "1", "-4", "-6"], "'-4' and '-6' must not be combined"],
     [["h", "1", "--alpn", "h2"], "--alpn must come with --tls"],
+    [["h", "1", "--tls-on-winner"], "--tls-on-winner must come with --tls"],
     [
       ["h", "1", "--server-name", "x", "--ca", "f"],
       "--server-name, --ca must come with --tls",

@@ -3,7 +3,12 @@
 // no I/O, no clock, no text. _report.ts turns it into the `--json` report;
 // _timeline.ts, _waiting.ts and _verdict.ts into lines for a person. Its
 // unions are those of the report (report_types.ts).
-import type { ConnectEvent, Family, ResolvedEvent } from "../types.ts";
+import type {
+  ConnectEvent,
+  Family,
+  ResolvedEvent,
+  TlsConnectEvent,
+} from "../types.ts";
 import type {
   AcceptanceReport,
   AttemptOutcome,
@@ -68,6 +73,10 @@ export interface AttemptState {
   outcome?: StartedOutcome;
   /** Its error, if it failed. */
   error?: unknown;
+  /** When its TCP connection was up (ms), with the handshake in the race. */
+  connected?: number;
+  /** Its own TLS handshake, with the handshake in the race. */
+  tls?: TlsState;
 }
 
 /** The state of the TLS handshake. */
@@ -232,6 +241,9 @@ export class RunFold {
         this.winner = event.index;
         return;
       }
+      case "attemptConnected":
+        this.attempt(event.index, event.address).connected = event.elapsed;
+        return;
       case "attemptCancelled": {
         const a = this.attempt(event.index, event.address);
         a.ended = event.elapsed;
@@ -241,6 +253,9 @@ export class RunFold {
         return;
       }
       case "tlsStarted":
+        if (event.index !== undefined) {
+          return this.#attemptTls(event, event.index);
+        }
         this.tls = {
           address: event.address,
           serverName: event.serverName,
@@ -250,6 +265,9 @@ export class RunFold {
         return;
       case "tlsSucceeded":
       case "tlsFailed": {
+        if (event.index !== undefined) {
+          return this.#attemptTls(event, event.index);
+        }
         const tls = this.tls ??= {
           address: event.address,
           serverName: event.serverName,
@@ -266,6 +284,28 @@ export class RunFold {
         return;
       }
     }
+  }
+
+  /**
+   * A step of an attempt's own handshake (the handshake in the race). The
+   * run's handshake is the one that succeeded, else the latest to start or
+   * fail.
+   */
+  #attemptTls(event: TlsConnectEvent, index: number): void {
+    const a = this.attempt(index, event.address);
+    const tls = a.tls ??= {
+      address: event.address,
+      serverName: event.serverName,
+      started: event.elapsed,
+      alpnProtocol: null,
+    };
+    if (event.type !== "tlsStarted") {
+      tls.ended = event.elapsed;
+      tls.ok = event.type === "tlsSucceeded";
+      if (event.type === "tlsSucceeded") tls.alpnProtocol = event.alpnProtocol;
+      else tls.error = event.error;
+    }
+    if (this.tls?.ok !== true) this.tls = tls;
   }
 
   /** A later batch of addresses (RFC 8305 §3): only the new ones. */

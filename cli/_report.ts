@@ -127,6 +127,18 @@ export function buildReport(fold: RunFold, result: RunResult): Report {
       error: a.outcome === "failed"
         ? { ...errorReport(a.error), kind: errorKind(a.error) }
         : null,
+      connected: optional(a.connected),
+      tls: a.tls
+        ? {
+          started: round(a.tls.started),
+          ended: optional(a.tls.ended),
+          duration: a.tls.ended === undefined
+            ? null
+            : round(a.tls.ended - a.tls.started),
+          ok: a.tls.ok ?? null,
+          error: a.tls.error === undefined ? null : errorReport(a.tls.error),
+        }
+        : null,
     })),
     tls: tls
       ? {

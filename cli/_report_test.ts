@@ -44,6 +44,8 @@ Deno.test("buildReport() reports a won race as JSON", () => {
     ended: 252.5,
     duration: 251,
     error: null,
+    connected: null,
+    tls: null,
   });
   assertEquals(report.attempts[1]!.outcome, "won");
   assertEquals(report.attempts[1]!.startedBecause, "delay");
@@ -157,4 +159,65 @@ Deno.test("buildReport() says when the history's addresses were used, and how ol
   const { timeline } = feed([resolved]);
   const fresh = buildReport(timeline, won).resolved!;
   assertEquals("remembered" in fresh || "lookedUpAgo" in fresh, false);
+});
+
+Deno.test("buildReport() carries each attempt's TCP and TLS parts when the handshake races", () => {
+  const error = new Deno.errors.Interrupted("operation canceled");
+  const events: ConnectEvent[] = [
+    resolved,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: V6 },
+    { type: "attemptConnected", elapsed: 2, index: 0, address: V6 },
+    {
+      type: "tlsStarted",
+      elapsed: 2.5,
+      index: 0,
+      address: V6,
+      serverName: "dual.test",
+    },
+    { type: "attemptStarted", elapsed: 251.5, index: 1, address: V4 },
+    { type: "attemptConnected", elapsed: 252, index: 1, address: V4 },
+    {
+      type: "tlsStarted",
+      elapsed: 252.5,
+      index: 1,
+      address: V4,
+      serverName: "dual.test",
+    },
+    {
+      type: "tlsSucceeded",
+      elapsed: 260,
+      index: 1,
+      address: V4,
+      serverName: "dual.test",
+      alpnProtocol: "h2",
+    },
+    { type: "attemptWon", elapsed: 260.5, index: 1, address: V4 },
+    {
+      type: "tlsFailed",
+      elapsed: 261,
+      index: 0,
+      address: V6,
+      serverName: "dual.test",
+      error,
+    },
+    { type: "attemptCancelled", elapsed: 261.5, index: 0, address: V6 },
+  ];
+  const { timeline } = feed(events);
+  const report = buildReport(timeline, { ...won, elapsed: 262 });
+  assertEquals(report.attempts.map((a) => [a.connected, a.tls?.ok]), [
+    [2, false],
+    [252, true],
+  ]);
+  assertEquals(report.attempts[1]!.tls, {
+    started: 252.5,
+    ended: 260,
+    duration: 7.5,
+    ok: true,
+    error: null,
+  });
+  assertEquals(report.attempts[0]!.tls?.error?.message, "operation canceled");
+  // The run's handshake is the winner's.
+  assertEquals(report.tls?.address, "127.0.0.1:443");
+  assertEquals(report.tls?.alpnProtocol, "h2");
+  assertEquals(report.tls?.ok, true);
 });

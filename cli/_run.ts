@@ -8,8 +8,8 @@ import { connect } from "../connect.ts";
 import type {
   ConnectOptions,
   ConnectTarget,
+  ConnectTlsSettings,
   Resolver,
-  TlsOptions,
 } from "../types.ts";
 import { ConnectHistory } from "../history.ts";
 import { dnsResolver } from "../resolve_dns.ts";
@@ -71,10 +71,11 @@ async function prepare(
   cli: CliArgs,
   extras: CliExtras,
 ): Promise<CliOptions> {
-  let tls: TlsOptions | undefined;
+  let tls: ConnectTlsSettings | undefined;
   if (cli.tls) {
     tls = {
       handshakeTimeout: HANDSHAKE_TIMEOUT,
+      ...(!cli.tls.raceHandshake && { raceHandshake: false }),
       ...(cli.tls.serverName !== undefined && {
         serverName: cli.tls.serverName,
       }),
@@ -84,12 +85,9 @@ async function prepare(
       ...await readTlsFiles(cli.tls),
     };
   }
-  let resolver = extras.resolver;
-  if (cli.dns) {
-    resolver = dnsResolver(
-      cli.dnsServer ? { nameServer: cli.dnsServer } : {},
-    );
-  }
+  const resolver = cli.dns
+    ? dnsResolver(cli.dnsServer ? { nameServer: cli.dnsServer } : {})
+    : extras.resolver;
   const options: CliOptions = {
     hostname: cli.hostname,
     port: cli.port,

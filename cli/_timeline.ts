@@ -7,12 +7,12 @@
 // the waiting line, _acceptance.ts the server's verdict after a handshake,
 // _verdict.ts the closing lines, _waterfall.ts the waterfall; _run.ts calls
 // each.
-import type { ConnectEvent } from "../types.ts";
+import type { ConnectEvent, TlsConnectEvent } from "../types.ts";
 import { formatAddress } from "../errors.ts";
 import { familyOf, ipVersion } from "../_common/ip.ts";
 import { visible } from "../_common/visible.ts";
 import { type Palette, palette } from "./_colors.ts";
-import { attemptAdvice, errorKind, tlsAdvice } from "./_advice.ts";
+import { attemptAdvice, errorKind } from "./_advice.ts";
 import {
   type AttemptState,
   RunFold,
@@ -20,6 +20,7 @@ import {
   type StopReason,
 } from "./_fold.ts";
 import { Columns, ms, plural } from "./_columns.ts";
+import { attemptTlsText, tlsText } from "./_tls_lines.ts";
 
 /** Options of {@linkcode Timeline}. */
 export interface TimelineOptions {
@@ -135,6 +136,8 @@ export class Timeline {
       case "attemptFailed": {
         const a = fold.attempt(event.index, event.address);
         this.#columns.widen([a]);
+        // Its own handshake failed: the line before said why.
+        if (a.tls?.ok === false) return [];
         const { short } = attemptAdvice(event.error);
         const after = `after ${ms(event.elapsed - (a.started ?? 0))}`;
         const text = errorKind(event.error) === "other"
@@ -177,53 +180,41 @@ export class Timeline {
           ),
         ];
       }
+      case "attemptConnected": {
+        const a = fold.attempt(event.index, event.address);
+        this.#columns.widen([a]);
+        const took = ms(event.elapsed - (a.started ?? 0));
+        return [
+          this.#columns.line(
+            event.elapsed,
+            `${this.#columns.label(a)}  TCP connected in ${took}`,
+          ),
+        ];
+      }
       case "tlsStarted":
-        return [
-          this.#columns.line(
-            event.elapsed,
-            `TLS handshake with ${
-              visible(formatAddress(event.address))
-            } started, server name ${visible(event.serverName)}`,
-          ),
-        ];
-      case "tlsSucceeded": {
-        const tls = fold.tls!;
-        const offered = (fold.settings.tls?.alpnProtocols.length ?? 0) > 0;
-        const alpn = event.alpnProtocol !== null
-          ? `, ALPN protocol ${visible(event.alpnProtocol)}`
-          : offered
-          ? ", no ALPN protocol agreed"
-          : "";
-        return [
-          this.#columns.line(
-            event.elapsed,
-            p.green(
-              `TLS handshake done in ${ms(event.elapsed - tls.started)}${alpn}`,
-            ),
-          ),
-        ];
-      }
-      case "tlsFailed": {
-        const tls = fold.tls!;
-        const short = fold.stopped
-          ? fold.stopped.reason === "timeout"
-            ? "abandoned at the --timeout"
-            : "abandoned when interrupted"
-          : tlsAdvice(event.error, fold.tlsContext()).short;
-        return [
-          this.#columns.line(
-            event.elapsed,
-            p.red(
-              `TLS handshake failed after ${ms(event.elapsed - tls.started)}: ${
-                visible(short)
-              }`,
-            ),
-          ),
-        ];
-      }
+      case "tlsSucceeded":
+      case "tlsFailed":
+        return [this.#tlsLine(event)];
       default:
         return [];
     }
+  }
+
+  /**
+   * A step of a TLS handshake: the run's one handshake, on the winner, or
+   * an attempt's own (the handshake in the race).
+   */
+  #tlsLine(event: TlsConnectEvent): string {
+    const fold = this.#fold;
+    if (event.index === undefined) {
+      return this.#columns.line(event.elapsed, tlsText(fold, event, this.#p));
+    }
+    const a = fold.attempt(event.index, event.address);
+    this.#columns.widen([a]);
+    return this.#columns.line(
+      event.elapsed,
+      `${this.#columns.label(a)}  ${attemptTlsText(fold, event, a, this.#p)}`,
+    );
   }
 
   /** The first batch of addresses. */

@@ -24,6 +24,8 @@ Options:
   --cert FILE              TLS: send the client certificate (PEM) in FILE
   --key FILE               TLS: the private key (PEM) of --cert
   --alpn PROTOCOL          TLS: offer PROTOCOL by ALPN, such as h2 (repeatable)
+  --tls-on-winner          TLS: the handshake on the TCP winner only (asyncio's
+                           way), not inside the race of every attempt
   --delay MS               Milliseconds between attempt starts; 0 starts all at
                            once, Infinity tries one at a time (default: 250)
   --interleave N           Addresses of the first family before the families

@@ -20,6 +20,17 @@ const MIN_AXIS = 20;
 const OUTCOME_WIDTH = "abandoned".length;
 
 const BAR = "█";
+const TLS = "▒";
+
+/** One bar: an attempt (its TCP part, then its TLS part), or the handshake. */
+interface Row {
+  label: string;
+  start: number;
+  end: number;
+  outcome: string;
+  /** When its own handshake started, if it ran one. */
+  tls?: number;
+}
 const TICK = "▏";
 
 /**
@@ -30,13 +41,16 @@ export function waterfall(report: Report, options: WaterfallOptions): string[] {
   const { columns, palette: p } = options;
   const started = report.attempts.filter((a) => a.started !== null);
   if (started.length < 2 || columns === undefined) return [];
-  const rows = started.map((a) => ({
+  const rows: Row[] = started.map((a) => ({
     label: `#${a.index + 1} ${visible(a.address)}`,
     start: a.started!,
     end: a.ended ?? report.elapsed,
     outcome: a.outcome as string,
+    // Its own handshake, with the handshake in the race: drawn apart.
+    ...(a.tls && { tls: a.tls.started }),
   }));
-  if (report.tls) {
+  const raced = rows.some((row) => row.tls !== undefined);
+  if (report.tls && !raced) {
     rows.push({
       label: "TLS",
       start: report.tls.started,
@@ -61,16 +75,21 @@ export function waterfall(report: Report, options: WaterfallOptions): string[] {
   };
   const lines = [
     p.bold(
-      `Waterfall: one bar per attempt, ${
-        (total / axis).toFixed(1)
-      } ms a column`,
+      `Waterfall: one bar per attempt${
+        raced ? ` (${BAR} TCP, ${TLS} TLS)` : ""
+      }, ${(total / axis).toFixed(1)} ms a column`,
     ),
   ];
   for (const row of rows) {
     const from = Math.floor(column(row.start));
     const to = Math.max(from + 1, Math.ceil(column(row.end)));
     const style = styles[row.outcome] ?? p.dim;
-    const bar = " ".repeat(from) + style(BAR.repeat(to - from)) +
+    // TCP up to the handshake's start (one column at least), then TLS.
+    const split = row.tls === undefined
+      ? to
+      : Math.min(to, Math.max(from + 1, Math.round(column(row.tls))));
+    const bar = " ".repeat(from) +
+      style(BAR.repeat(split - from) + TLS.repeat(to - split)) +
       " ".repeat(axis - to);
     lines.push(
       `  ${p.cyan(row.label.padEnd(labelWidth))}  ${TICK}${bar}${TICK} ${

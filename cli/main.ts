@@ -68,6 +68,7 @@ export type {
   AttemptErrorReport,
   AttemptOutcome,
   AttemptReport,
+  AttemptTlsReport,
   ErrorKind,
   ErrorReport,
   LateAnswerReport,

@@ -109,6 +109,30 @@ export interface AttemptReport extends AddressReport {
   duration: number | null;
   /** The error, for `failed` attempts; otherwise `null`. */
   error: AttemptErrorReport | null;
+  /**
+   * When its TCP connection was up (ms), with the handshake in the race
+   * (`tls.raceHandshake`); otherwise `null`.
+   */
+  connected: number | null;
+  /**
+   * Its own TLS handshake, with the handshake in the race; otherwise `null`
+   * (the run's one handshake is `Report.tls`).
+   */
+  tls: AttemptTlsReport | null;
+}
+
+/** An attempt's own TLS handshake, as JSON. */
+export interface AttemptTlsReport {
+  /** When it started (ms). */
+  started: number;
+  /** When it ended (ms), or `null` if it never did. */
+  ended: number | null;
+  /** `ended - started`, or `null`. */
+  duration: number | null;
+  /** Whether it succeeded; `null` if it never ended. */
+  ok: boolean | null;
+  /** Why it failed (or was stopped), or `null`. */
+  error: ErrorReport | null;
 }
 
 /**

@@ -41,8 +41,8 @@ function header(port: number, tls = "then TLS"): string[] {
     `Connecting to 127.0.0.1:${port} (a new attempt every 250 ms, or at once when the latest fails; ${tls})`,
     "No look-up: 127.0.0.1 is an IP address (+T ms)",
     "+T  #1 127.0.0.1:PORT  started",
-    "+T  #1 127.0.0.1:PORT  connected in T ms: won",
-    "+T  TLS handshake with 127.0.0.1:PORT started, server name 127.0.0.1",
+    "+T  #1 127.0.0.1:PORT  TCP connected in T ms",
+    "+T  #1 127.0.0.1:PORT  TLS handshake started, server name 127.0.0.1",
   ].map((line, i) => i === 0 ? line.replace(`:${port}`, ":PORT") : line);
 }
 
@@ -60,7 +60,8 @@ Deno.test({
     assertEquals(code, 1);
     assertEquals(lines, [
       ...header(server.port),
-      "+T  TLS handshake done in T ms",
+      "+T  #1 127.0.0.1:PORT  TLS handshake done in T ms",
+      "+T  #1 127.0.0.1:PORT  connected in T ms: won",
       "+T  the server refused us after the handshake: fatal alert CertificateRequired from the server",
       "Failed after T ms: the server at 127.0.0.1:PORT refused us after the TLS handshake",
       "error: TLS with 127.0.0.1:PORT refused by the server after the handshake: received fatal alert: CertificateRequired",
@@ -81,7 +82,8 @@ Deno.test({
     assertEquals(accepted.code, 0);
     assertEquals(accepted.lines, [
       ...header(server.port, "then TLS with a client certificate"),
-      "+T  TLS handshake done in T ms",
+      "+T  #1 127.0.0.1:PORT  TLS handshake done in T ms",
+      "+T  #1 127.0.0.1:PORT  connected in T ms: won",
       "+T  no alert from the server in 300 ms: it accepted us (the tool waits that long, as a TLS 1.3 server refuses a client certificate only after the handshake)",
       "Connected to 127.0.0.1:PORT (#1 of 1) from 127.0.0.1:LOCAL with TLS in T ms",
     ]);
@@ -111,7 +113,8 @@ Deno.test({
     assertEquals(after13.code, 1);
     assertEquals(after13.lines, [
       ...header(v13.port, "then TLS with a client certificate"),
-      "+T  TLS handshake done in T ms",
+      "+T  #1 127.0.0.1:PORT  TLS handshake done in T ms",
+      "+T  #1 127.0.0.1:PORT  connected in T ms: won",
       "+T  the server refused us after the handshake: fatal alert UnknownCA from the server",
       "Failed after T ms: the server at 127.0.0.1:PORT refused us after the TLS handshake",
       "error: TLS with 127.0.0.1:PORT refused by the server after the handshake: received fatal alert: UnknownCA",
@@ -124,7 +127,7 @@ Deno.test({
     assertEquals(during12.code, 1);
     assertEquals(during12.lines, [
       ...header(v12.port, "then TLS with a client certificate"),
-      "+T  TLS handshake failed after T ms: fatal alert UnknownCA from the server",
+      "+T  #1 127.0.0.1:PORT  TLS handshake failed after T ms: fatal alert UnknownCA from the server",
       "Failed after T ms: the TLS handshake with 127.0.0.1:PORT failed",
       'error: TLS handshake with 127.0.0.1:PORT (server name "127.0.0.1") failed: received fatal alert: UnknownCA',
       hint,
@@ -146,9 +149,9 @@ Deno.test({
     assertEquals(refused.code, 1);
     assertEquals(refused.lines, [
       ...header(server.port),
-      "+T  TLS handshake failed after T ms: fatal alert HandshakeFailure from the server",
+      "+T  #1 127.0.0.1:PORT  TLS handshake failed after T ms: fatal alert HandshakeFailure from the server",
       "Failed after T ms: the TLS handshake with 127.0.0.1:PORT failed",
-      'error: TLS handshake with 127.0.0.1:PORT (server name "127.0.0.1") failed: received fatal alert: HandshakeFailure',
+      'error: Cannot connect to 127.0.0.1:PORT: TLS handshake with 127.0.0.1:PORT (server name "127.0.0.1") failed: received fatal alert: HandshakeFailure',
       "hint: the server may require a client certificate (--cert FILE --key FILE), or share no TLS version or cipher with us",
     ]);
     const accepted = await onTerminal([...args, ...CLIENT], [server.port]);
@@ -175,9 +178,9 @@ Deno.test({
     );
     assertEquals(unknown.code, 1);
     assertEquals(unknown.lines.slice(-4), [
-      "+T  TLS handshake failed after T ms: certificate from an unknown issuer",
+      "+T  #1 127.0.0.1:PORT  TLS handshake failed after T ms: certificate from an unknown issuer",
       "Failed after T ms: the TLS handshake with 127.0.0.1:PORT failed",
-      'error: TLS handshake with 127.0.0.1:PORT (server name "tls.test") failed: invalid peer certificate: UnknownIssuer',
+      'error: TLS handshake with 127.0.0.1:PORT (server name "tls.test") failed: unable to verify the first certificate',
       "hint: trust its CA with --ca FILE, or the system's CA store with DENO_TLS_CA_STORE=system",
     ]);
     const mismatch = await onTerminal(
@@ -187,12 +190,12 @@ Deno.test({
     assertEquals(mismatch.code, 1);
     assertEquals(mismatch.lines.slice(-3), [
       "Failed after T ms: the TLS handshake with 127.0.0.1:PORT failed",
-      'error: TLS handshake with 127.0.0.1:PORT (server name "127.0.0.1") failed: invalid peer certificate: certificate not valid for name "127.0.0.1"; certificate is only valid for DnsName("tls.test")',
-      "hint: the certificate is for tls.test: check one of those names with --server-name NAME",
+      `error: TLS handshake with 127.0.0.1:PORT (server name "127.0.0.1") failed: Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list:`,
+      "hint: check the name the certificate is for with --server-name NAME",
     ]);
     // The full message comes once: on the error line, not in the timeline.
     assertEquals(
-      mismatch.lines.filter((line) => line.includes("DnsName")).length,
+      mismatch.lines.filter((line) => line.includes("altnames")).length,
       1,
     );
   },
@@ -211,17 +214,21 @@ Deno.test({
     assertEquals(code, 1);
     assertStringIncludes(
       raw,
-      "… still waiting for the TLS handshake (  1.",
+      "… still waiting for #1 127.0.0.1:PORT (  1.".replace(
+        "PORT",
+        String(server.port),
+      ),
     );
     assertStringIncludes(
       raw,
       " s); gives up in 1.",
     );
     assertStringIncludes(raw, " s (--timeout); Ctrl-C gives up");
-    assertEquals(lines.slice(-5), [
-      "+T  TLS handshake with 127.0.0.1:PORT started, server name 127.0.0.1",
-      "+T  timeout: gave up after 2500 ms (--timeout), during the TLS handshake",
-      "+T  TLS handshake failed after T ms: abandoned at the --timeout",
+    assertEquals(lines.slice(-6), [
+      "+T  #1 127.0.0.1:PORT  TLS handshake started, server name 127.0.0.1",
+      "+T  timeout: gave up after 2500 ms (--timeout), with #1 127.0.0.1:PORT still pending",
+      "+T  #1 127.0.0.1:PORT  TLS handshake failed after T ms: abandoned",
+      "+T  #1 127.0.0.1:PORT  abandoned after T ms without an answer",
       "Timed out after T ms: the TLS handshake with 127.0.0.1:PORT failed",
       "error: timed out after 2500 ms (--timeout)",
     ]);
@@ -269,5 +276,33 @@ Deno.test({
       // The library's message holds the name escaped already.
       assertStringIncludes(report.error!.message, "evil\\x1b[31mred");
     }
+  },
+});
+
+Deno.test({
+  name:
+    "cli.ts --tls-on-winner: the handshake after the race, on the winner only",
+  ...needs("openssl", "script"),
+  async fn() {
+    await using server = await opensslServer({ version: "1.3" });
+    const { code, lines } = await onTerminal(
+      [
+        "127.0.0.1",
+        String(server.port),
+        "--tls",
+        "--tls-on-winner",
+        "--server-name",
+        "tls.test",
+        ...CA,
+      ],
+      [server.port],
+    );
+    assertEquals(code, 0);
+    assertEquals(lines.slice(2, 6), [
+      "+T  #1 127.0.0.1:PORT  started",
+      "+T  #1 127.0.0.1:PORT  connected in T ms: won",
+      "+T  TLS handshake with 127.0.0.1:PORT started, server name tls.test",
+      "+T  TLS handshake done in T ms",
+    ]);
   },
 });

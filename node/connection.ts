@@ -86,11 +86,15 @@ export function createConnection(
     ...given,
     signal,
     onEvent(event: ConnectEvent) {
-      // Over TLS, `connect` comes when the race is won, before the
-      // handshake, as in node:tls. A `connect` listener that throws is
-      // reported and closes the socket (as below); the caller's hook still
-      // hears of the event, and connect() reports it if it throws.
-      if (tls && !connected && event.type === "tlsStarted") {
+      // Over TLS, `connect` comes when the race is won: with the handshake
+      // in the race, once it is done; else before it, as in node:tls. A
+      // `connect` listener that throws is reported and closes the socket
+      // (as below); the caller's hook still hears of the event, and
+      // connect() reports it if it throws.
+      if (
+        tls && !connected && (event.type === "attemptWon" ||
+          (event.type === "tlsStarted" && event.index === undefined))
+      ) {
         connected = true;
         if (!socket.destroyed) {
           guarded(socket, () => SOCKET_ACCESS.connected(socket, event.address));
