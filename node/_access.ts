@@ -41,3 +41,18 @@ export const SOCKET_ACCESS: SocketAccess = {
 export function isTls(conn: Conn): conn is Deno.TlsConn {
   return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
 }
+
+/**
+ * Whether `value` is a connection the socket can wrap: a `Deno.TcpConn`, or
+ * a `Deno.TlsConn` (whose `remoteAddr` carries no `transport`).
+ */
+export function isConn(value: unknown): value is Conn {
+  if (typeof value !== "object" || value === null) return false;
+  const conn = value as Partial<Deno.TcpConn>;
+  return typeof conn.read === "function" &&
+    typeof conn.write === "function" &&
+    typeof conn.closeWrite === "function" &&
+    typeof conn.close === "function" &&
+    typeof conn.remoteAddr?.hostname === "string" &&
+    typeof conn.localAddr?.hostname === "string";
+}

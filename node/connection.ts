@@ -15,7 +15,7 @@ import { checkOptions } from "../_connect/options.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import { show } from "../_common/show.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
-import { isTls, SOCKET_ACCESS } from "./_access.ts";
+import { isConn, isTls, SOCKET_ACCESS } from "./_access.ts";
 import {
   fromNodeOptions,
   type NodeConnectOptions,
@@ -164,6 +164,8 @@ function secureWhenDone(socket: NodeSocket, conn: Deno.TlsConn): void {
  * @param allowHalfOpen Whether the socket stays writable after the peer has
  * ended its side.
  * @returns The socket.
+ * @throws {TypeError} If `conn` is no connection, or `allowHalfOpen` no
+ * boolean.
  *
  * @example Wrap a connection
  * ```ts
@@ -189,6 +191,20 @@ export function toNodeSocket(
   conn: NodeSocketConn,
   allowHalfOpen = false,
 ): NodeSocket {
+  if (!isConn(conn)) {
+    throw new TypeError(
+      `Cannot wrap the connection as 'conn' must be a connected Deno.TcpConn or Deno.TlsConn: current value is ${
+        show(conn)
+      }`,
+    );
+  }
+  if (typeof allowHalfOpen !== "boolean") {
+    throw new TypeError(
+      `Cannot wrap the connection as 'allowHalfOpen' must be a boolean: current value is ${
+        show(allowHalfOpen)
+      }`,
+    );
+  }
   const socket = new NodeSocket(allowHalfOpen);
   if (isTls(conn)) {
     socket.encrypted = true;
