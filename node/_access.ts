@@ -12,13 +12,15 @@ export type Conn = Deno.TcpConn | Deno.TlsConn;
 export interface SocketAccess {
   /**
    * Makes the socket use the connection, now or once `ready` gives it; then
-   * calls `onUse`, which must not throw.
+   * calls `onUse`, which must not throw. `onRef` is called when the socket
+   * is referenced (`true`) or unreferenced while dialling.
    */
   attach(
     socket: Duplex,
     ready: Conn | Promise<Conn>,
     abort: AbortController | undefined,
     onUse: (conn: Conn) => void,
+    onRef?: (refed: boolean) => void,
   ): void;
   /** The TCP race is won: `connect` and `ready`. */
   connected(socket: Duplex, address: Deno.NetAddr): void;

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { connect, type ConnectEvent, type ConnectOptions } from "../connect.ts";
+import type { ConnectEvent, ConnectOptions } from "../connect.ts";
 import { checkOptions } from "../_connect/options.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import { show } from "../_common/show.ts";
@@ -22,6 +22,7 @@ import {
   type NodeSocketOptions,
 } from "./options.ts";
 import { NodeSocket, type NodeSocketConn } from "./socket.ts";
+import { startDialling } from "./_dialling.ts";
 
 /**
  * Opens a connection with {@linkcode connect} and returns at once a
@@ -69,7 +70,7 @@ export function createConnection(
   const given = copyOptions(options);
   const { timeout } = ownOptions(given, TIMEOUT_KEY);
   if (timeout !== undefined) delete (given as { timeout?: unknown }).timeout;
-  checkOptions(given);
+  const { history } = checkOptions(given);
   const socket = new NodeSocket();
   // Checked before any traffic; it runs while dialling too, as in node:net.
   if (timeout !== undefined) socket.setTimeout(timeout as number);
@@ -82,7 +83,7 @@ export function createConnection(
     : abort.signal;
   const { onEvent } = given;
   let connected = false;
-  const ready = connect({
+  const dialling = startDialling({
     ...given,
     signal,
     onEvent(event: ConnectEvent) {
@@ -98,16 +99,22 @@ export function createConnection(
       }
       onEvent?.(event);
     },
-  });
+  }, history);
   // `connect` listeners run here, from a promise callback: guarded.
-  SOCKET_ACCESS.attach(socket, ready, abort, (conn) =>
-    guarded(socket, () => {
-      if (!connected) {
-        connected = true;
-        SOCKET_ACCESS.connected(socket, conn.remoteAddr);
-      }
-      if (isTls(conn)) secureWhenDone(socket, conn);
-    }));
+  SOCKET_ACCESS.attach(
+    socket,
+    dialling.ready,
+    abort,
+    (conn) =>
+      guarded(socket, () => {
+        if (!connected) {
+          connected = true;
+          SOCKET_ACCESS.connected(socket, conn.remoteAddr);
+        }
+        if (isTls(conn)) secureWhenDone(socket, conn);
+      }),
+    dialling.ref,
+  );
   return socket;
 }
 

@@ -146,6 +146,22 @@ Deno.test("toNodeSocket() wraps a connection: open at once, and connect() emits 
   await done;
 });
 
+Deno.test("a socket dialled from localAddr (through node:net) emits close when destroyed", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+    localAddr: { hostname: "127.0.0.1" },
+  });
+  await once(socket, "connect");
+  assertEquals(socket.localAddress, "127.0.0.1");
+  socket.destroy();
+  const [hadError] = await once(socket, "close");
+  assertEquals(hadError, false);
+  (await accepted).close();
+});
+
 Deno.test("toNodeSocket() refuses what is no connection with a TypeError naming 'conn', as upgradeTls() does", () => {
   const values = [{}, null, undefined, 1, "\x1b[31mred", { remoteAddr: {} }];
   for (const value of values) {

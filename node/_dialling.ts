@@ -1,0 +1,110 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// The dial of `createConnection()`: `connect()` as it is, and, when the socket
+// is unreferenced while dialling, the same call again through `node:net`
+// sockets that do not keep the process alive. A pending `Deno.connect` always
+// does (Deno has no way to unreference it), where `node:net` lets the process
+// exit, as Node does; the attempts in flight are aborted (which ends their
+// `Deno.connect`) and the race starts again, unreferenced.
+import { connect, type ConnectOptions } from "../connect.ts";
+import { closeQuietly } from "../_common/conn.ts";
+import type { ConnectHistory } from "../history.ts";
+import type { connectFrom as ConnectFrom } from "../_common/node_tcp_conn.ts";
+import type { Socket } from "node:net";
+import type { Conn } from "./_access.ts";
+
+/** A dial in progress. */
+export interface Dialling {
+  /** The connection, once the race (and the TLS handshake) is done. */
+  ready: Promise<Conn>;
+  /**
+   * Called by the socket's `ref()` and `unref()` while dialling. The first
+   * `unref()` dials again through unreferenced `node:net` sockets, unless the
+   * race cannot be dialled that way (the caller's `dial` hook, an adopted
+   * `conn`); later calls reference or unreference those sockets.
+   */
+  ref(refed: boolean): void;
+}
+
+/**
+ * Starts `connect(options)`, switchable to unreferenced `node:net` sockets.
+ *
+ * @param options The call's options, checked; `signal` aborts either dial.
+ * @param history The history the call uses as checked (the process-wide one
+ * included): the dial again keeps it, though it has a `dial` hook.
+ * @returns The dial.
+ */
+export function startDialling(
+  options: ConnectOptions,
+  history: ConnectHistory | undefined,
+): Dialling {
+  const { promise: ready, resolve, reject } = Promise.withResolvers<Conn>();
+  /** Whether the first dial has settled (its connection handed on). */
+  let settled = false;
+  /** Whether `node:net` is being loaded to dial again. */
+  let loading = false;
+  let again = false;
+  let refed = true;
+  /** The `node:net` sockets of the dial again, while they connect. */
+  const connecting = new Set<Socket>();
+  const first = new AbortController();
+  const { signal } = options;
+  connect({
+    ...options,
+    signal: signal ? AbortSignal.any([signal, first.signal]) : first.signal,
+  }).then((conn) => {
+    if (again) return closeQuietly(conn);
+    settled = true;
+    resolve(conn);
+  }, (error) => {
+    if (again) return;
+    settled = true;
+    reject(error);
+  });
+
+  function dialAgain(connectFrom: typeof ConnectFrom): void {
+    // Referenced again, or connected, while `node:net` was loading: the
+    // first dial goes on.
+    if (settled || refed || signal?.aborted) return;
+    again = true;
+    first.abort(new DOMException("Dialling again, unreferenced", "AbortError"));
+    const unreferenced: ConnectOptions = {
+      ...options,
+      // Each attempt: a `node:net` socket, unreferenced unless ref() came.
+      dial: (address, { localAddr, signal }) => {
+        let made: Socket | undefined;
+        return connectFrom(address, localAddr, signal, (socket) => {
+          made = socket;
+          if (!refed) socket.unref();
+          connecting.add(socket);
+        }).finally(() => {
+          if (made) connecting.delete(made);
+        });
+      },
+    };
+    if (history) unreferenced.history = history;
+    connect(unreferenced).then(resolve, reject);
+  }
+
+  return {
+    ready,
+    ref(value) {
+      refed = value;
+      if (again) {
+        for (const socket of connecting) value ? socket.ref() : socket.unref();
+        return;
+      }
+      if (value || settled || loading || options.dial || options.conn) return;
+      // Loaded before the first dial is aborted, which keeps the process
+      // alive meanwhile (loading a module does not).
+      loading = true;
+      Promise.all([import("../_common/node_tcp_conn.ts"), import("node:net")])
+        .then(([{ connectFrom }]) => {
+          loading = false;
+          dialAgain(connectFrom);
+        }, () => {
+          // Dialling goes on as it is.
+          loading = false;
+        });
+    },
+  };
+}
