@@ -5,12 +5,14 @@
 // does (Deno has no way to unreference it), where `node:net` lets the process
 // exit, as Node does; the attempts in flight are aborted (which ends their
 // `Deno.connect`) and the race starts again, unreferenced.
-import { connect, type ConnectOptions } from "../connect.ts";
 import { closeQuietly } from "../_common/conn.ts";
-import type { ConnectHistory } from "../history.ts";
 import type { connectFrom as ConnectFrom } from "../_common/node_tcp_conn.ts";
 import type { Socket } from "node:net";
+import type { ConnectOptions } from "../types.ts";
 import type { Conn } from "./_access.ts";
+
+/** `connect()`, handed in by `connection.ts` (a shorter import chain). */
+type Connect = (options: ConnectOptions) => Promise<Conn>;
 
 /** A dial in progress. */
 export interface Dialling {
@@ -28,14 +30,16 @@ export interface Dialling {
 /**
  * Starts `connect(options)`, switchable to unreferenced `node:net` sockets.
  *
+ * @param connect `connect()`.
  * @param options The call's options, checked; `signal` aborts either dial.
  * @param history The history the call uses as checked (the process-wide one
  * included): the dial again keeps it, though it has a `dial` hook.
  * @returns The dial.
  */
 export function startDialling(
+  connect: Connect,
   options: ConnectOptions,
-  history: ConnectHistory | undefined,
+  history: ConnectOptions["history"],
 ): Dialling {
   const { promise: ready, resolve, reject } = Promise.withResolvers<Conn>();
   /** Whether the first dial has settled (its connection handed on). */

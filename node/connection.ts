@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { ConnectEvent, ConnectOptions } from "../connect.ts";
+import { connect, type ConnectEvent, type ConnectOptions } from "../connect.ts";
 import { checkOptions } from "../_connect/options.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import { show } from "../_common/show.ts";
@@ -83,7 +83,7 @@ export function createConnection(
     : abort.signal;
   const { onEvent } = given;
   let connected = false;
-  const dialling = startDialling({
+  const dialling = startDialling(connect, {
     ...given,
     signal,
     onEvent(event: ConnectEvent) {
