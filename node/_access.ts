@@ -8,6 +8,12 @@ import type { Duplex } from "node:stream";
 /** A connection the socket can wrap: TCP, or TLS over TCP. */
 export type Conn = Deno.TcpConn | Deno.TlsConn;
 
+/** What stops a dial when the socket is destroyed. */
+export interface Abortable {
+  /** Stops the dial: it rejects with `reason`. */
+  abort(reason: unknown): void;
+}
+
 /** The private operations of the socket of `socket.ts`. */
 export interface SocketAccess {
   /**
@@ -18,7 +24,7 @@ export interface SocketAccess {
   attach(
     socket: Duplex,
     ready: Conn | Promise<Conn>,
-    abort: AbortController | undefined,
+    abort: Abortable | undefined,
     onUse: (conn: Conn) => void,
     onRef?: (refed: boolean) => void,
   ): void;

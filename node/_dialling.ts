@@ -25,13 +25,15 @@ export interface Dialling {
    * `conn`); later calls reference or unreference those sockets.
    */
   ref(refed: boolean): void;
+  /** Stops the dial (the socket is destroyed): it rejects with `reason`. */
+  abort(reason: unknown): void;
 }
 
 /**
  * Starts `connect(options)`, switchable to unreferenced `node:net` sockets.
  *
  * @param connect `connect()`.
- * @param options The call's options, checked; `signal` aborts either dial.
+ * @param options The call's options, checked; `signal` stops either dial.
  * @param history The history the call uses as checked (the process-wide one
  * included): the dial again keeps it, though it has a `dial` hook.
  * @returns The dial.
@@ -42,6 +44,14 @@ export function startDialling(
   history: ConnectOptions["history"],
 ): Dialling {
   const { promise: ready, resolve, reject } = Promise.withResolvers<Conn>();
+  const given = options.signal;
+  /** Stops the dial under way: the first, or the one again. */
+  let current = new AbortController();
+  function signalOf(controller: AbortController): AbortSignal {
+    return given
+      ? AbortSignal.any([given, controller.signal])
+      : controller.signal;
+  }
   /** Whether the first dial has settled (its connection handed on). */
   let settled = false;
   /** Whether `node:net` is being loaded to dial again. */
@@ -50,12 +60,7 @@ export function startDialling(
   let refed = true;
   /** The `node:net` sockets of the dial again, while they connect. */
   const connecting = new Set<Socket>();
-  const first = new AbortController();
-  const { signal } = options;
-  connect({
-    ...options,
-    signal: signal ? AbortSignal.any([signal, first.signal]) : first.signal,
-  }).then((conn) => {
+  connect({ ...options, signal: signalOf(current) }).then((conn) => {
     if (again) return closeQuietly(conn);
     settled = true;
     resolve(conn);
@@ -66,13 +71,17 @@ export function startDialling(
   });
 
   function dialAgain(connectFrom: typeof ConnectFrom): void {
-    // Referenced again, or connected, while `node:net` was loading: the
-    // first dial goes on.
-    if (settled || refed || signal?.aborted) return;
+    // Referenced again, connected or stopped while `node:net` was loading:
+    // the first dial goes on, or has ended.
+    if (settled || refed || current.signal.aborted || given?.aborted) return;
     again = true;
-    first.abort(new DOMException("Dialling again, unreferenced", "AbortError"));
+    current.abort(
+      new DOMException("Dialling again, unreferenced", "AbortError"),
+    );
+    current = new AbortController();
     const unreferenced: ConnectOptions = {
       ...options,
+      signal: signalOf(current),
       // Each attempt: a `node:net` socket, unreferenced unless ref() came.
       dial: (address, { localAddr, signal }) => {
         let made: Socket | undefined;
@@ -91,6 +100,9 @@ export function startDialling(
 
   return {
     ready,
+    abort(reason) {
+      current.abort(reason);
+    },
     ref(value) {
       refed = value;
       if (again) {

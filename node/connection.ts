@@ -77,15 +77,11 @@ export function createConnection(
   const tls = given.tls !== undefined && given.tls !== false;
   if (onConnect) socket.once(tls ? "secureConnect" : "connect", onConnect);
   socket.connecting = true;
-  const abort = new AbortController();
-  const signal = given.signal
-    ? AbortSignal.any([given.signal, abort.signal])
-    : abort.signal;
   const { onEvent } = given;
   let connected = false;
+  // `signal` stops the dial, as destroying the socket does (`dialling`).
   const dialling = startDialling(connect, {
     ...given,
-    signal,
     onEvent(event: ConnectEvent) {
       // Over TLS, `connect` comes when the race is won, before the
       // handshake, as in node:tls. A `connect` listener that throws is
@@ -104,7 +100,7 @@ export function createConnection(
   SOCKET_ACCESS.attach(
     socket,
     dialling.ready,
-    abort,
+    dialling,
     (conn) =>
       guarded(socket, () => {
         if (!connected) {

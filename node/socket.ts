@@ -11,7 +11,7 @@ import { Duplex } from "node:stream";
 import { closeQuietly } from "../_common/conn.ts";
 import { familyOf } from "../_common/ip.ts";
 import { show } from "../_common/show.ts";
-import { SOCKET_ACCESS } from "./_access.ts";
+import { type Abortable, SOCKET_ACCESS } from "./_access.ts";
 import { withNodeCode } from "./_errors.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import { Reader } from "./_reader.ts";
@@ -84,7 +84,7 @@ export class NodeSocket extends Duplex {
 
   #conn: NodeSocketConn | undefined;
   #ready: Promise<NodeSocketConn> | undefined;
-  #dial: AbortController | undefined;
+  #dial: Abortable | undefined;
   /** Called by `ref()` and `unref()` while dialling. */
   #onRef: ((refed: boolean) => void) | undefined;
   /** Settles when the dial has settled, one way or the other. */
@@ -679,7 +679,7 @@ export class NodeSocket extends Duplex {
 
   #attach(
     ready: NodeSocketConn | Promise<NodeSocketConn>,
-    abort: AbortController | undefined,
+    abort: Abortable | undefined,
     onUse: (conn: NodeSocketConn) => void,
     onRef: ((refed: boolean) => void) | undefined,
   ): void {
