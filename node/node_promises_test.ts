@@ -192,3 +192,31 @@ Deno.test("unref() while dialling lets the process exit, as node:net does; ref()
     "unref, then ref": -1,
   });
 });
+
+Deno.test("a socket unreferenced while dialling connects all the same, and carries data", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  // Every connection echoed: the first dial, aborted, may have been accepted.
+  const served: Promise<void>[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      served.push(conn.readable.pipeTo(conn.writable).catch(() => {}));
+    }
+  })();
+  const events: string[] = [];
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+    onEvent: (event) => events.push(event.type),
+  });
+  socket.unref();
+  await within(once(socket, "connect"), 10_000);
+  socket.write("hi");
+  const [data] = await within(once(socket, "data"), 10_000);
+  assertEquals(String(data), "hi");
+  socket.destroy();
+  await once(socket, "close");
+  listener.close();
+  await accepting.catch(() => {});
+  await Promise.all(served);
+  assertEquals(events.filter((type) => type === "attemptWon").length, 1);
+});
