@@ -15,13 +15,17 @@ interface Endpoint {
 }
 
 /**
- * Connects from `local` to `remote`, both IP literals of the same family.
- * Rejects with `signal.reason` when `signal` aborts, destroying the socket.
+ * Connects from `local` (or wherever the system picks) to `remote`, IP
+ * literals of the same family. Rejects with `signal.reason` when `signal`
+ * aborts, destroying the socket. `onSocket` is given the `node:net` socket as
+ * soon as it is made, to `unref()` it while it connects (which a pending
+ * `Deno.connect` cannot do).
  */
 export async function connectFrom(
   remote: Endpoint,
-  local: Endpoint,
+  local: Endpoint | undefined,
   signal: AbortSignal,
+  onSocket?: (socket: Socket) => void,
 ): Promise<Deno.TcpConn> {
   signal.throwIfAborted();
   const net = await import("node:net");
@@ -30,11 +34,11 @@ export async function connectFrom(
     const socket = net.connect({
       host: remote.hostname,
       port: remote.port,
-      localAddress: local.hostname,
-      localPort: local.port,
+      ...local && { localAddress: local.hostname, localPort: local.port },
       // One literal address: no racing inside our race.
       autoSelectFamily: false,
     });
+    onSocket?.(socket);
     let settled = false;
     function settle(): void {
       settled = true;
@@ -116,7 +120,16 @@ export class NodeTcpConn implements Deno.TcpConn {
             idle();
           }
         });
-        socket.once("close", idle);
+        socket.once("close", () => {
+          idle();
+          // Destroyed (by close()) before the peer ended: a pending read
+          // ends too, as a Deno.TcpConn's does when closed.
+          try {
+            controller.close();
+          } catch {
+            // Already closed or errored.
+          }
+        });
         socket.once("end", () => {
           try {
             controller.close();

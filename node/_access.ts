@@ -8,17 +8,25 @@ import type { Duplex } from "node:stream";
 /** A connection the socket can wrap: TCP, or TLS over TCP. */
 export type Conn = Deno.TcpConn | Deno.TlsConn;
 
+/** What stops a dial when the socket is destroyed. */
+export interface Abortable {
+  /** Stops the dial: it rejects with `reason`. */
+  abort(reason: unknown): void;
+}
+
 /** The private operations of the socket of `socket.ts`. */
 export interface SocketAccess {
   /**
    * Makes the socket use the connection, now or once `ready` gives it; then
-   * calls `onUse`, which must not throw.
+   * calls `onUse`, which must not throw. `onRef` is called when the socket
+   * is referenced (`true`) or unreferenced while dialling.
    */
   attach(
     socket: Duplex,
     ready: Conn | Promise<Conn>,
-    abort: AbortController | undefined,
+    abort: Abortable | undefined,
     onUse: (conn: Conn) => void,
+    onRef?: (refed: boolean) => void,
   ): void;
   /** The TCP race is won: `connect` and `ready`. */
   connected(socket: Duplex, address: Deno.NetAddr): void;
@@ -40,4 +48,19 @@ export const SOCKET_ACCESS: SocketAccess = {
 /** Whether `conn` is a TLS connection. */
 export function isTls(conn: Conn): conn is Deno.TlsConn {
   return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
+}
+
+/**
+ * Whether `value` is a connection the socket can wrap: a `Deno.TcpConn`, or
+ * a `Deno.TlsConn` (whose `remoteAddr` carries no `transport`).
+ */
+export function isConn(value: unknown): value is Conn {
+  if (typeof value !== "object" || value === null) return false;
+  const conn = value as Partial<Deno.TcpConn>;
+  return typeof conn.read === "function" &&
+    typeof conn.write === "function" &&
+    typeof conn.closeWrite === "function" &&
+    typeof conn.close === "function" &&
+    typeof conn.remoteAddr?.hostname === "string" &&
+    typeof conn.localAddr?.hostname === "string";
 }

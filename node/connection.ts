@@ -15,13 +15,14 @@ import { checkOptions } from "../_connect/options.ts";
 import { ownOptions } from "../_common/own_options.ts";
 import { show } from "../_common/show.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
-import { isTls, SOCKET_ACCESS } from "./_access.ts";
+import { isConn, isTls, SOCKET_ACCESS } from "./_access.ts";
 import {
   fromNodeOptions,
   type NodeConnectOptions,
   type NodeSocketOptions,
 } from "./options.ts";
 import { NodeSocket, type NodeSocketConn } from "./socket.ts";
+import { startDialling } from "./_dialling.ts";
 
 /**
  * Opens a connection with {@linkcode connect} and returns at once a
@@ -69,22 +70,18 @@ export function createConnection(
   const given = copyOptions(options);
   const { timeout } = ownOptions(given, TIMEOUT_KEY);
   if (timeout !== undefined) delete (given as { timeout?: unknown }).timeout;
-  checkOptions(given);
+  const { history } = checkOptions(given);
   const socket = new NodeSocket();
   // Checked before any traffic; it runs while dialling too, as in node:net.
   if (timeout !== undefined) socket.setTimeout(timeout as number);
   const tls = given.tls !== undefined && given.tls !== false;
   if (onConnect) socket.once(tls ? "secureConnect" : "connect", onConnect);
   socket.connecting = true;
-  const abort = new AbortController();
-  const signal = given.signal
-    ? AbortSignal.any([given.signal, abort.signal])
-    : abort.signal;
   const { onEvent } = given;
   let connected = false;
-  const ready = connect({
+  // `signal` stops the dial, as destroying the socket does (`dialling`).
+  const dialling = startDialling(connect, {
     ...given,
-    signal,
     onEvent(event: ConnectEvent) {
       // Over TLS, `connect` comes when the race is won: with the handshake
       // in the race, once it is done; else before it, as in node:tls. A
@@ -102,16 +99,22 @@ export function createConnection(
       }
       onEvent?.(event);
     },
-  });
+  }, history);
   // `connect` listeners run here, from a promise callback: guarded.
-  SOCKET_ACCESS.attach(socket, ready, abort, (conn) =>
-    guarded(socket, () => {
-      if (!connected) {
-        connected = true;
-        SOCKET_ACCESS.connected(socket, conn.remoteAddr);
-      }
-      if (isTls(conn)) secureWhenDone(socket, conn);
-    }));
+  SOCKET_ACCESS.attach(
+    socket,
+    dialling.ready,
+    dialling,
+    (conn) =>
+      guarded(socket, () => {
+        if (!connected) {
+          connected = true;
+          SOCKET_ACCESS.connected(socket, conn.remoteAddr);
+        }
+        if (isTls(conn)) secureWhenDone(socket, conn);
+      }),
+    dialling.ref,
+  );
   return socket;
 }
 
@@ -168,6 +171,8 @@ function secureWhenDone(socket: NodeSocket, conn: Deno.TlsConn): void {
  * @param allowHalfOpen Whether the socket stays writable after the peer has
  * ended its side.
  * @returns The socket.
+ * @throws {TypeError} If `conn` is no connection, or `allowHalfOpen` no
+ * boolean.
  *
  * @example Wrap a connection
  * ```ts
@@ -193,6 +198,20 @@ export function toNodeSocket(
   conn: NodeSocketConn,
   allowHalfOpen = false,
 ): NodeSocket {
+  if (!isConn(conn)) {
+    throw new TypeError(
+      `Cannot wrap the connection as 'conn' must be a connected Deno.TcpConn or Deno.TlsConn: current value is ${
+        show(conn)
+      }`,
+    );
+  }
+  if (typeof allowHalfOpen !== "boolean") {
+    throw new TypeError(
+      `Cannot wrap the connection as 'allowHalfOpen' must be a boolean: current value is ${
+        show(allowHalfOpen)
+      }`,
+    );
+  }
   const socket = new NodeSocket(allowHalfOpen);
   if (isTls(conn)) {
     socket.encrypted = true;

@@ -146,6 +146,53 @@ Deno.test("toNodeSocket() wraps a connection: open at once, and connect() emits 
   await done;
 });
 
+Deno.test("a socket dialled from localAddr (through node:net) emits close when destroyed", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+    localAddr: { hostname: "127.0.0.1" },
+  });
+  await once(socket, "connect");
+  assertEquals(socket.localAddress, "127.0.0.1");
+  socket.destroy();
+  const [hadError] = await once(socket, "close");
+  assertEquals(hadError, false);
+  (await accepted).close();
+});
+
+Deno.test("toNodeSocket() refuses what is no connection with a TypeError naming 'conn', as upgradeTls() does", () => {
+  const values = [{}, null, undefined, 1, "\x1b[31mred", { remoteAddr: {} }];
+  for (const value of values) {
+    const error = assertThrows(
+      () => toNodeSocket(value as Deno.TcpConn),
+      TypeError,
+      "Cannot wrap the connection as 'conn' must be a connected Deno.TcpConn or Deno.TlsConn: current value is ",
+    );
+    assert(!error.message.includes("\x1b"), error.message);
+  }
+});
+
+Deno.test("toNodeSocket() refuses an allowHalfOpen that is no boolean, leaving the connection open", async () => {
+  const { listener, done } = echoServer();
+  using _ = listener;
+  const conn = await connect({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+  });
+  assertThrows(
+    () => toNodeSocket(conn, "yes" as unknown as boolean),
+    TypeError,
+    "'allowHalfOpen' must be a boolean: current value is \"yes\"",
+  );
+  const socket = toNodeSocket(conn, false);
+  socket.resume();
+  socket.end("x");
+  await once(socket, "close");
+  await done;
+});
+
 Deno.test("toNodeSocket() of a TLS connection from upgradeTls() (STARTTLS) reports ALPN and ends with close_notify", async () => {
   const { listener, done: accepted } = tlsEchoServer();
   using _ = listener;

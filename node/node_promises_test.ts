@@ -1,7 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // node:net's promises that the socket keeps: the server's FIN reaches a
 // socket with no `data` listener, a timeout beyond the timer limit does not
-// spin, and node's `timeout` option runs while dialling.
+// spin, node's `timeout` option runs while dialling, and `unref()` while
+// dialling lets the process exit.
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { once } from "node:events";
 import http from "node:http";
@@ -13,7 +14,8 @@ import {
   type NodeConnectOptions,
 } from "./mod.ts";
 import { IdleTimer } from "./_idle_timer.ts";
-import { blackhole } from "../_testing/net.ts";
+import { blackhole, TEST_CA } from "../_testing/net.ts";
+import { ROOT } from "../_testing/command.ts";
 import { record } from "../_testing/node_socket.ts";
 
 /** Rejects when `promise` has not settled within `ms` (loopback: generous). */
@@ -139,4 +141,82 @@ Deno.test("node:http's timeout reaches the socket while dialling, as ws's handsh
   } finally {
     agent.destroy();
   }
+});
+
+/** Dials a blackhole as `mode` says, unreferencing the socket on the way. */
+const UNREF_CHILD = `
+import { createConnection } from "./node/mod.ts";
+const [mode, hostname, port, ca] = JSON.parse(Deno.args[0]);
+const socket = createConnection({
+  hostname: mode === "by name" ? "localhost" : hostname,
+  port,
+  ...(mode === "localAddr" ? { localAddr: { hostname } } : {}),
+  ...(mode === "tls" ? { tls: { caCerts: [ca], serverName: "localhost" } } : {}),
+});
+socket.on("error", (error) => console.error(String(error)));
+if (mode === "later") setTimeout(() => socket.unref(), 300);
+else socket.unref();
+if (mode === "unref, then ref") socket.ref();
+`;
+
+Deno.test("unref() while dialling lets the process exit, as node:net does; ref() again keeps it alive", async () => {
+  await using hole = await blackhole();
+  const modes = ["at once", "later", "by name", "localAddr", "tls"];
+  const exits: Record<string, number> = {};
+  for (const mode of [...modes, "unref, then ref"]) {
+    const kept = mode === "unref, then ref";
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        "--ext=ts",
+        `--config=${new URL("deno.json", ROOT).pathname}`,
+        UNREF_CHILD,
+        JSON.stringify([mode, hole.hostname, hole.port, TEST_CA]),
+      ],
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "null",
+      stderr: "inherit",
+      // Generous: an unreferenced dial exits within the attempt delays; a
+      // referenced one waits for the system's connect timeout (minutes).
+      signal: AbortSignal.timeout(kept ? 3_000 : 20_000),
+    }).output().catch(() => ({ code: -1 }));
+    exits[mode] = kept ? code === 0 ? 0 : -1 : code;
+  }
+  assertEquals(exits, {
+    "at once": 0,
+    later: 0,
+    "by name": 0,
+    localAddr: 0,
+    tls: 0,
+    "unref, then ref": -1,
+  });
+});
+
+Deno.test("a socket unreferenced while dialling connects all the same, and carries data", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  // Every connection echoed: the first dial, aborted, may have been accepted.
+  const served: Promise<void>[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      served.push(conn.readable.pipeTo(conn.writable).catch(() => {}));
+    }
+  })();
+  const events: string[] = [];
+  const socket = createConnection({
+    hostname: "127.0.0.1",
+    port: listener.addr.port,
+    onEvent: (event) => events.push(event.type),
+  });
+  socket.unref();
+  await within(once(socket, "connect"), 10_000);
+  socket.write("hi");
+  const [data] = await within(once(socket, "data"), 10_000);
+  assertEquals(String(data), "hi");
+  socket.destroy();
+  await once(socket, "close");
+  listener.close();
+  await accepting.catch(() => {});
+  await Promise.all(served);
+  assertEquals(events.filter((type) => type === "attemptWon").length, 1);
 });

@@ -11,7 +11,7 @@ import { Duplex } from "node:stream";
 import { closeQuietly } from "../_common/conn.ts";
 import { familyOf } from "../_common/ip.ts";
 import { show } from "../_common/show.ts";
-import { SOCKET_ACCESS } from "./_access.ts";
+import { type Abortable, SOCKET_ACCESS } from "./_access.ts";
 import { withNodeCode } from "./_errors.ts";
 import { IdleTimer } from "./_idle_timer.ts";
 import { Reader } from "./_reader.ts";
@@ -74,8 +74,8 @@ function familyName(address: string): "IPv4" | "IPv6" {
  */
 export class NodeSocket extends Duplex {
   static {
-    SOCKET_ACCESS.attach = (socket, ready, abort, onUse) =>
-      (socket as NodeSocket).#attach(ready, abort, onUse);
+    SOCKET_ACCESS.attach = (socket, ready, abort, onUse, onRef) =>
+      (socket as NodeSocket).#attach(ready, abort, onUse, onRef);
     SOCKET_ACCESS.connected = (socket, address) =>
       (socket as NodeSocket).#connected(address);
     SOCKET_ACCESS.secured = (socket, alpnProtocol) =>
@@ -84,7 +84,9 @@ export class NodeSocket extends Duplex {
 
   #conn: NodeSocketConn | undefined;
   #ready: Promise<NodeSocketConn> | undefined;
-  #dial: AbortController | undefined;
+  #dial: Abortable | undefined;
+  /** Called by `ref()` and `unref()` while dialling. */
+  #onRef: ((refed: boolean) => void) | undefined;
   /** Settles when the dial has settled, one way or the other. */
   #dialled: Promise<unknown> = Promise.resolve();
   #reader = new Reader(this, (n) => {
@@ -591,7 +593,9 @@ export class NodeSocket extends Duplex {
   }
 
   /**
-   * Lets the process exit while the socket is open.
+   * Lets the process exit while the socket is open, or dialling (as
+   * `node:net`: the attempts in flight start again through `node:net`
+   * sockets that do not keep it alive, which a pending `Deno.connect` would).
    *
    * @returns The socket.
    *
@@ -614,6 +618,7 @@ export class NodeSocket extends Duplex {
   unref(): this {
     this.#refed = false;
     this.#conn?.unref();
+    if (this.connecting) this.#onRef?.(false);
     this.#idle.ref(false);
     return this;
   }
@@ -643,6 +648,7 @@ export class NodeSocket extends Duplex {
   ref(): this {
     this.#refed = true;
     this.#conn?.ref();
+    if (this.connecting) this.#onRef?.(true);
     this.#idle.ref(true);
     return this;
   }
@@ -673,8 +679,9 @@ export class NodeSocket extends Duplex {
 
   #attach(
     ready: NodeSocketConn | Promise<NodeSocketConn>,
-    abort: AbortController | undefined,
+    abort: Abortable | undefined,
     onUse: (conn: NodeSocketConn) => void,
+    onRef: ((refed: boolean) => void) | undefined,
   ): void {
     if (!(ready instanceof Promise)) {
       this.#use(ready);
@@ -683,8 +690,10 @@ export class NodeSocket extends Duplex {
     }
     this.#ready = ready;
     this.#dial = abort;
+    this.#onRef = onRef;
     this.#dialled = ready.then((conn) => {
       this.#dial = undefined;
+      this.#onRef = undefined;
       if (this.destroyed) {
         closeQuietly(conn);
       } else {
@@ -693,6 +702,7 @@ export class NodeSocket extends Duplex {
       }
     }, (error) => {
       this.#dial = undefined;
+      this.#onRef = undefined;
       this.connecting = false;
       if (!this.destroyed) this.destroy(withNodeCode(error));
     });
