@@ -243,7 +243,7 @@ export async function upgradeTls(
     }
     if (tlsOptions.cert !== undefined && tlsOptions.key !== undefined) {
       const { checkClientCertificate } = await import(
-        "./_tls/node_tls_conn.ts"
+        "./_common/client_certificate.ts"
       );
       await checkClientCertificate(tlsOptions.cert, tlsOptions.key, "");
     }

@@ -34,7 +34,9 @@ export async function checkClientKey(
   options: NormalizedTlsOptions,
 ): Promise<void> {
   if (options.cert === undefined || options.key === undefined) return;
-  const { checkClientCertificate } = await import("./node_tls_conn.ts");
+  const { checkClientCertificate } = await import(
+    "../_common/client_certificate.ts"
+  );
   await checkClientCertificate(options.cert, options.key, "tls.");
 }
 

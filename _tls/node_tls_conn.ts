@@ -21,10 +21,6 @@ import type { Duplex } from "node:stream";
 import { mapError } from "../_common/map_error.ts";
 import { ipVersion } from "../_common/ip.ts";
 
-// Checked here before a handshake, and by the command-line tool before any
-// traffic: it lives in _common/ so that cli/ need not reach into _tls/.
-export { checkClientCertificate } from "../_common/client_certificate.ts";
-
 /** What {@linkcode startNodeTls} needs. */
 export interface NodeTlsOptions {
   /** Name to verify, and to send as SNI unless it is an IP address. */
