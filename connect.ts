@@ -52,6 +52,7 @@ import { Attempts } from "./_connect/attempt.ts";
 import { raceAttempts } from "./_connect/race.ts";
 import { raceError } from "./_connect/failure.ts";
 import { connectDirect } from "./_connect/dial.ts";
+import { tunnel } from "./_connect/tunnel.ts";
 import { handshake } from "./_tls/handshake.ts";
 import { telemetry } from "./_common/telemetry.ts";
 
@@ -67,6 +68,7 @@ export type {
   FallbackEvent,
   Family,
   LocalAddr,
+  ProxyOptions,
   ResolvedEvent,
   Resolver,
   ResolverOptions,
@@ -286,19 +288,18 @@ async function connectTls(
   tls: NonNullable<Checked["tls"]>,
   call: CallContext,
 ): Promise<Deno.TlsConn> {
-  const { signal } = checked;
   if (tls.cert !== undefined && tls.key !== undefined) {
     // A key that does not match its certificate fails now, not mid-handshake.
     const { checkClientCertificate } = await import("./_tls/node_tls_conn.ts");
     await checkClientCertificate(tls.cert, tls.key, "tls.");
   }
-  signal?.throwIfAborted();
+  checked.signal?.throwIfAborted();
   const tcp = checked.conn ?? await connectTcp(checked, call);
   // It stops on an error thrown by onEvent, as the race does.
   return await handshake(
     tcp,
     tls,
-    signal,
+    checked.signal,
     (event) => call.emit?.({ ...event, address: tcp.remoteAddr }),
     call.callbacks,
   );
@@ -321,9 +322,10 @@ function connectTcp(
   } catch (error) {
     return Promise.reject(error);
   }
-  // Without remembered addresses, one source: handed on, not awaited.
-  if (!cached) return race(checked, call, attempts, {});
-  return raceSources(checked, call, attempts, { cached });
+  // Without remembered addresses, one source: handed on, not awaited. With
+  // a proxy, the race is to the proxy, and the tunnel follows.
+  if (!cached) return tunnel(checked, race(checked, call, attempts, {}));
+  return tunnel(checked, raceSources(checked, call, attempts, { cached }));
 }
 
 /** Races each source in turn: remembered addresses, then fresh ones. */
@@ -343,13 +345,12 @@ async function raceSources(
       // Only a race on remembered addresses that every attempt lost calls
       // for a look-up (not an abort, nor an error of the history's), unless
       // it raced a fresh answer already.
-      const { cached } = source;
       if (
-        !cached || source.raced || error !== attempts.lost ||
+        !source.cached || source.raced || error !== attempts.lost ||
         checked.signal?.aborted
       ) throw error;
       forgetAddresses(checked, call);
-      source = { tried: new Set(cached), error };
+      source = { tried: new Set(source.cached), error };
     }
   }
 }

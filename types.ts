@@ -339,6 +339,39 @@ export type TlsEvent =
     error: unknown;
   };
 
+/** The `proxy` option of {@linkcode ConnectOptions} as an object. */
+export interface ProxyOptions {
+  /**
+   * The proxy's protocol: `"http"`, a `CONNECT` tunnel.
+   *
+   * @default {"http"}
+   */
+  protocol?: "http";
+  /** The proxy's host: a name, or an IP address. */
+  hostname: string;
+  /** The proxy's port. */
+  port: number;
+  /**
+   * The user name for the proxy's basic authentication.
+   *
+   * @default {undefined} (no `Proxy-Authorization` header)
+   */
+  username?: string;
+  /**
+   * The password for the proxy's basic authentication.
+   *
+   * @default {undefined} (no `Proxy-Authorization` header)
+   */
+  password?: string;
+  /**
+   * Milliseconds the proxy may take to answer the tunnel request, once
+   * connected, before the call fails with a `TimeoutError`.
+   *
+   * @default {10000}
+   */
+  timeout?: number;
+}
+
 /** Options for `connect()`. Times are in milliseconds. */
 export interface ConnectOptions {
   /**
@@ -413,6 +446,17 @@ export interface ConnectOptions {
    * @default {undefined} (the system's timeout)
    */
   attemptTimeout?: number;
+  /**
+   * An HTTP proxy to reach the target through, by a `CONNECT` tunnel: a URL
+   * (`http://[user:password@]host[:port]`) or the same as an object. The
+   * race is then to the proxy's addresses (the hop this process dials, so
+   * `--allow-net` needs the proxy's host only), and `tls` runs to the target
+   * inside the tunnel. Credentials are never shown: the proxy is shown as
+   * `http://***@host:port`.
+   *
+   * @default {undefined} (no proxy)
+   */
+  proxy?: string | ProxyOptions;
   /**
    * When every attempt fails, always reject with an `AggregateError` holding
    * one error per attempt (asyncio's `all_errors`), instead of a single error

@@ -1,0 +1,25 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// 8. The tunnel: with a proxy, the race is to the proxy; once it is won, the
+// request for the target (HTTP CONNECT), so that TLS to the target runs
+// inside the tunnel.
+import type { Checked } from "./options.ts";
+import { tunnelHttp } from "./tunnel_http.ts";
+
+/**
+ * The connection to the target: the race's winner itself, or, with a proxy,
+ * the tunnel through it.
+ *
+ * @param checked The plan.
+ * @param won The race (to the proxy, with one: its connection is closed on
+ * any failure of the tunnel).
+ * @returns The race itself without a proxy (no promise more), else the
+ * tunnel.
+ */
+export function tunnel(
+  checked: Checked,
+  won: Promise<Deno.TcpConn>,
+): Promise<Deno.TcpConn> {
+  const { proxy, signal } = checked;
+  if (!proxy) return won;
+  return won.then((conn) => tunnelHttp(conn, proxy, signal));
+}
