@@ -23,7 +23,7 @@ interface ProxyOptions {
 }
 
 /** How long the proxy may take to answer the tunnel request, by default. */
-export const DEFAULT_PROXY_TIMEOUT = 10_000;
+const DEFAULT_PROXY_TIMEOUT = 10_000;
 
 /** The `proxy` option, checked. */
 export interface CheckedProxy {
