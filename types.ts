@@ -342,25 +342,31 @@ export type TlsEvent =
 /** The `proxy` option of {@linkcode ConnectOptions} as an object. */
 export interface ProxyOptions {
   /**
-   * The proxy's protocol: `"http"`, a `CONNECT` tunnel.
+   * The proxy's protocol: `"http"`, a `CONNECT` tunnel; `"socks5"`, SOCKS5
+   * with the target's name resolved here; `"socks5h"`, SOCKS5 with the name
+   * resolved by the proxy.
    *
    * @default {"http"}
    */
-  protocol?: "http";
+  protocol?: "http" | "socks5" | "socks5h";
   /** The proxy's host: a name, or an IP address. */
   hostname: string;
-  /** The proxy's port. */
-  port: number;
   /**
-   * The user name for the proxy's basic authentication.
+   * The proxy's port.
    *
-   * @default {undefined} (no `Proxy-Authorization` header)
+   * @default {80} (`http`), `1080` (`socks5`, `socks5h`)
+   */
+  port?: number;
+  /**
+   * The user name for the proxy (HTTP basic authentication, or RFC 1929).
+   *
+   * @default {undefined} (none sent)
    */
   username?: string;
   /**
-   * The password for the proxy's basic authentication.
+   * The password for the proxy (HTTP basic authentication, or RFC 1929).
    *
-   * @default {undefined} (no `Proxy-Authorization` header)
+   * @default {undefined} (none sent)
    */
   password?: string;
   /**
@@ -447,8 +453,9 @@ export interface ConnectOptions {
    */
   attemptTimeout?: number;
   /**
-   * An HTTP proxy to reach the target through, by a `CONNECT` tunnel: a URL
-   * (`http://[user:password@]host[:port]`) or the same as an object. The
+   * A proxy to reach the target through: a URL (`http://` for an HTTP
+   * `CONNECT` tunnel, `socks5://` or `socks5h://`, with `user:password@`
+   * if the proxy asks for them) or the same as an object. The
    * race is then to the proxy's addresses (the hop this process dials, so
    * `--allow-net` needs the proxy's host only), and `tls` runs to the target
    * inside the tunnel. Credentials are never shown: the proxy is shown as

@@ -1,9 +1,9 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The `proxy` option: a URL or the same as an object, checked once in the
 // plan. With a proxy, the race is to the proxy (the hop this process dials),
-// and the target is reached through a tunnel (see `tunnel_http.ts`). The
-// credentials never leave this module but as the `Proxy-Authorization`
-// header: the proxy is shown as `http://***@host:port`.
+// and the target is reached through a tunnel (`tunnel_http.ts`,
+// `tunnel_socks.ts`). The credentials go nowhere but to the proxy: it is
+// shown as `http://***@host:port`.
 import { checkHostname, checkPort, invalid } from "./check_address.ts";
 import { joinHostPort, unbracket } from "../_common/ip.ts";
 import { showDestination } from "../_common/show.ts";
@@ -12,11 +12,17 @@ import { MAX_TIMEOUT } from "../_common/timer.ts";
 /** A URL's userinfo, as messages hide it. */
 const USERINFO_REGEXP = /\/\/[^/@]*@/;
 
+/** The protocols of a proxy, and the port of each by default. */
+const PROTOCOLS = { http: 80, socks5: 1080, socks5h: 1080 } as const;
+
+/** A proxy's protocol. */
+export type ProxyProtocol = keyof typeof PROTOCOLS;
+
 /** The `ProxyOptions` of `types.ts` (not imported: the chain is long). */
 interface ProxyOptions {
-  protocol?: "http";
+  protocol?: ProxyProtocol;
   hostname: string;
-  port: number;
+  port?: number;
   username?: string;
   password?: string;
   timeout?: number;
@@ -27,18 +33,24 @@ const DEFAULT_PROXY_TIMEOUT = 10_000;
 
 /** The `proxy` option, checked. */
 export interface CheckedProxy {
+  protocol: ProxyProtocol;
   /** The proxy's host: the race is to its addresses. */
   hostname: string;
   port: number;
   /** The proxy as messages and events show it: `http://***@host:port`. */
   shown: string;
-  /** The `Proxy-Authorization` header's value, when credentials are given. */
-  authorization: string | undefined;
+  /** The user name and password, for the proxy only. */
+  credentials: { username: string; password: string } | undefined;
   /** How long the proxy may take to answer the tunnel request. */
   timeout: number;
-  /** The target, as the tunnel request names it: `host:port`. */
+  /** The target's host name and port. */
+  targetHost: string;
+  targetPort: number;
+  /** The target, as the HTTP tunnel request names it: `host:port`. */
   target: string;
 }
+
+const PROTOCOL_RULE = '"http", "socks5" or "socks5h"';
 
 /**
  * Checks the `proxy` option of a call to `target` (`hostname`, `port`).
@@ -47,9 +59,10 @@ export interface CheckedProxy {
  * @param hostname The target's host name, checked.
  * @param port The target's port, checked.
  * @returns The proxy, checked.
- * @throws {TypeError} If the option is not an `http://` URL with a host, or
- * not such an object.
- * @throws {RangeError} If its port or timeout is out of range.
+ * @throws {TypeError} If the option is not a proxy URL with a host, or not
+ * such an object.
+ * @throws {RangeError} If its port or timeout is out of range, or (SOCKS5) a
+ * credential is longer than 255 bytes.
  */
 export function checkProxy(
   value: unknown,
@@ -58,21 +71,27 @@ export function checkProxy(
 ): CheckedProxy {
   const given = typeof value === "string" ? fromUrl(value) : value;
   if (typeof given !== "object" || given === null) {
-    invalid(TypeError, "proxy", "an http:// URL or an object", hidden(value));
+    invalid(TypeError, "proxy", "a proxy URL or an object", hidden(value));
   }
   const o: { readonly [K in keyof ProxyOptions]?: unknown } = { ...given };
   const { protocol = "http", username, password, timeout } = o;
-  if (protocol !== "http") {
-    invalid(TypeError, "proxy.protocol", '"http"', protocol);
+  if (typeof protocol !== "string" || !Object.hasOwn(PROTOCOLS, protocol)) {
+    invalid(TypeError, "proxy.protocol", PROTOCOL_RULE, protocol);
   }
-  if (username !== undefined && typeof username !== "string") {
-    invalid(TypeError, "proxy.username", "a string", "***");
-  }
-  if (password !== undefined && typeof password !== "string") {
-    invalid(TypeError, "proxy.password", "a string", "***");
+  const kind = protocol as ProxyProtocol;
+  for (const [key, text] of [["username", username], ["password", password]]) {
+    if (text === undefined) continue;
+    if (typeof text !== "string") {
+      invalid(TypeError, `proxy.${key}`, "a string", "***");
+    }
+    // RFC 1929 §2: each in one length byte.
+    const bytes = new TextEncoder().encode(text).length;
+    if (kind !== "http" && (bytes < 1 || bytes > 255)) {
+      invalid(RangeError, `proxy.${key}`, "1 to 255 bytes for SOCKS5", "***");
+    }
   }
   const proxyHost = checkHostname("proxy.hostname", o.hostname);
-  const proxyPort = checkPort("proxy.port", o.port, 1);
+  const proxyPort = checkPort("proxy.port", o.port ?? PROTOCOLS[kind], 1);
   const wait = timeout ?? DEFAULT_PROXY_TIMEOUT;
   if (typeof wait !== "number") {
     invalid(TypeError, "proxy.timeout", "a number", wait);
@@ -85,17 +104,23 @@ export function checkProxy(
       wait,
     );
   }
-  const credentials = username !== undefined || password !== undefined;
+  const hasCredentials = username !== undefined || password !== undefined;
   return {
+    protocol: kind,
     hostname: proxyHost,
     port: proxyPort,
-    shown: `http://${credentials ? "***@" : ""}${
+    shown: `${kind}://${hasCredentials ? "***@" : ""}${
       showDestination(joinHostPort(proxyHost, proxyPort))
     }`,
-    authorization: credentials
-      ? `Basic ${basic(`${username ?? ""}:${password ?? ""}`)}`
+    credentials: hasCredentials
+      ? {
+        username: (username ?? "") as string,
+        password: (password ?? "") as string,
+      }
       : undefined,
     timeout: wait,
+    targetHost: hostname,
+    targetPort: port,
     target: joinHostPort(hostname, port),
   };
 }
@@ -106,25 +131,25 @@ function fromUrl(value: string): ProxyOptions {
   try {
     url = new URL(value);
   } catch {
-    return invalid(TypeError, "proxy", "an http:// URL", hidden(value));
+    return invalid(TypeError, "proxy", "a proxy URL", hidden(value));
   }
-  const port = url.port === "" ? 80 : Number(url.port);
+  const protocol = url.protocol.slice(0, -1);
   if (
-    url.protocol !== "http:" || url.hostname === "" ||
+    !Object.hasOwn(PROTOCOLS, protocol) || url.hostname === "" ||
     (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash
   ) {
     invalid(
       TypeError,
       "proxy",
-      "an http:// URL with a host and an optional port, nothing else",
+      "an http://, socks5:// or socks5h:// URL with a host and an optional port, nothing else",
       hidden(value),
     );
   }
   const options: ProxyOptions = {
-    protocol: "http",
+    protocol: protocol as ProxyProtocol,
     hostname: unbracket(url.hostname),
-    port,
   };
+  if (url.port !== "") options.port = Number(url.port);
   // The URL's userinfo is percent-encoded (RFC 3986 §3.2.1), as curl's.
   if (url.username !== "" || url.password !== "") {
     options.username = decodeURIComponent(url.username);
@@ -140,11 +165,16 @@ function hidden(value: unknown): unknown {
     : value;
 }
 
-/** Base64 of the UTF-8 bytes of `text` (RFC 7617 §2.1, charset UTF-8). */
-function basic(text: string): string {
+/**
+ * The `Proxy-Authorization` header's value (RFC 7617, UTF-8), when the
+ * proxy has credentials.
+ */
+export function basicAuthorization(proxy: CheckedProxy): string | undefined {
+  if (!proxy.credentials) return undefined;
+  const { username, password } = proxy.credentials;
   let binary = "";
-  for (const byte of new TextEncoder().encode(text)) {
+  for (const byte of new TextEncoder().encode(`${username}:${password}`)) {
     binary += String.fromCharCode(byte);
   }
-  return btoa(binary);
+  return `Basic ${btoa(binary)}`;
 }

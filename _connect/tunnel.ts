@@ -1,9 +1,10 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // 8. The tunnel: with a proxy, the race is to the proxy; once it is won, the
-// request for the target (HTTP CONNECT), so that TLS to the target runs
+// request for the target (HTTP CONNECT, or SOCKS5), so that TLS to the target runs
 // inside the tunnel.
 import type { Checked } from "./options.ts";
 import { tunnelHttp } from "./tunnel_http.ts";
+import { tunnelSocks } from "./tunnel_socks.ts";
 
 /**
  * The connection to the target: the race's winner itself, or, with a proxy,
@@ -21,5 +22,6 @@ export function tunnel(
 ): Promise<Deno.TcpConn> {
   const { proxy, signal } = checked;
   if (!proxy) return won;
-  return won.then((conn) => tunnelHttp(conn, proxy, signal));
+  const through = proxy.protocol === "http" ? tunnelHttp : tunnelSocks;
+  return won.then((conn) => through(conn, proxy, signal));
 }

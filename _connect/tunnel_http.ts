@@ -4,8 +4,8 @@
 // size and time. The answer is read without reading past its blank line, so
 // that what the target sends first (a server greeting, a TLS record) stays
 // on the connection. On any failure the connection is closed.
-import type { CheckedProxy } from "./proxy.ts";
-import { formatAddress } from "../errors.ts";
+import { basicAuthorization, type CheckedProxy } from "./proxy.ts";
+import { closedEarly, guarded, writeAll } from "./proxy_hop.ts";
 import { visible } from "../_common/visible.ts";
 import { showDestination } from "../_common/show.ts";
 
@@ -37,36 +37,14 @@ export async function tunnelHttp(
   proxy: CheckedProxy,
   signal: AbortSignal | undefined,
 ): Promise<Deno.TcpConn> {
-  const { hostname } = conn.remoteAddr;
-  // The proxy, and the address the race reached when it is a name.
-  const hop = `proxy ${proxy.shown}${
-    proxy.hostname === hostname ? "" : ` (${formatAddress(conn.remoteAddr)})`
-  }`;
   const target = showDestination(proxy.target);
-  let stopped: unknown;
-  const stop = (reason: unknown) => {
-    stopped ??= reason;
-    conn.close();
-  };
-  const onAbort = () => stop(signal!.reason);
-  const timer = setTimeout(
-    () =>
-      stop(
-        new DOMException(
-          `Cannot connect through ${hop}: it did not answer the tunnel request within ${proxy.timeout} ms`,
-          "TimeoutError",
-        ),
-      ),
-    proxy.timeout,
-  );
-  signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    signal?.throwIfAborted();
+  return await guarded(conn, proxy, signal, async (hop) => {
+    const authorization = basicAuthorization(proxy);
     const request =
       `CONNECT ${proxy.target} HTTP/1.1\r\nHost: ${proxy.target}\r\n${
-        proxy.authorization === undefined
+        authorization === undefined
           ? ""
-          : `Proxy-Authorization: ${proxy.authorization}\r\n`
+          : `Proxy-Authorization: ${authorization}\r\n`
       }\r\n`;
     await writeAll(conn, new TextEncoder().encode(request));
     const header = await readHeader(conn, hop);
@@ -87,20 +65,7 @@ export async function tunnelHttp(
           : `Cannot connect as ${hop} refused the tunnel to ${target}: ${reason}`,
       );
     }
-    return conn;
-  } catch (error) {
-    if (stopped === undefined) conn.close();
-    throw stopped ?? error;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length;) {
-    done += await conn.write(bytes.subarray(done));
-  }
+  });
 }
 
 /**
@@ -122,9 +87,7 @@ async function readHeader(conn: Deno.Conn, hop: string): Promise<string> {
     }
     const n = await conn.read(buffer.subarray(length, length + wanted));
     if (n === null) {
-      throw new Deno.errors.UnexpectedEof(
-        `Cannot connect through ${hop}: it closed the connection before answering the tunnel request`,
-      );
+      throw closedEarly(hop);
     }
     length += n;
   }

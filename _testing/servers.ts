@@ -431,3 +431,24 @@ async function md5Crypt(password: string): Promise<string> {
   const { stdout } = await child.output();
   return new TextDecoder().decode(stdout).trim();
 }
+
+/** The user and password microsocks accepts when started with `auth`. */
+export const SOCKS_USER = { username: "bob", password: "s0cks p@ss" };
+
+/**
+ * Starts microsocks (a SOCKS5 proxy) on `127.0.0.1`; with `auth`, only for
+ * {@linkcode SOCKS_USER} (RFC 1929).
+ */
+export async function startMicrosocks(auth = false): Promise<RealServer> {
+  const dir = await Deno.makeTempDir({ prefix: "he_socks_" });
+  const port = freePort();
+  const credentials = auth
+    ? ["-u", SOCKS_USER.username, "-P", SOCKS_USER.password]
+    : [];
+  const spawned = spawn(
+    findProgram("microsocks")!,
+    ["-i", "127.0.0.1", "-p", String(port), ...credentials],
+    { cwd: dir },
+  );
+  return await serving("microsocks", spawned, "SIGTERM", dir, port);
+}

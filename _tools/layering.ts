@@ -129,6 +129,12 @@ export const PIPELINE: [string, string][] = [
   ["_connect/tunnel.ts", "_connect/options.ts"],
   ["_connect/tunnel.ts", "_connect/tunnel_http.ts"],
   ["_connect/tunnel_http.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel.ts", "_connect/tunnel_socks.ts"],
+  ["_connect/tunnel_socks.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel_socks.ts", "_connect/system_lookup.ts"],
+  ["_connect/tunnel_http.ts", "_connect/proxy_hop.ts"],
+  ["_connect/tunnel_socks.ts", "_connect/proxy_hop.ts"],
+  ["_connect/proxy_hop.ts", "_connect/proxy.ts"],
 ];
 
 /** Modules whose imports are not checked (only for cycles). */
