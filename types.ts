@@ -455,7 +455,9 @@ export interface ConnectOptions {
   /**
    * A proxy to reach the target through: a URL (`http://` for an HTTP
    * `CONNECT` tunnel, `socks5://` or `socks5h://`, with `user:password@`
-   * if the proxy asks for them) or the same as an object. The
+   * if the proxy asks for them) or the same as an object; or `"env"`: the
+   * proxy the environment names for the target, with curl's rules
+   * (`https_proxy` for TLS, `http_proxy`, `all_proxy`, `no_proxy`). The
    * race is then to the proxy's addresses (the hop this process dials, so
    * `--allow-net` needs the proxy's host only), and `tls` runs to the target
    * inside the tunnel. Credentials are never shown: the proxy is shown as
@@ -463,7 +465,7 @@ export interface ConnectOptions {
    *
    * @default {undefined} (no proxy)
    */
-  proxy?: string | ProxyOptions;
+  proxy?: string | ProxyOptions | "env";
   /**
    * When every attempt fails, always reject with an `AggregateError` holding
    * one error per attempt (asyncio's `all_errors`), instead of a single error

@@ -337,7 +337,7 @@ function checkGiven(copy: Given, given: number): Checked {
   // With a proxy, the race is to the proxy: the hop this process dials.
   const proxy = o.proxy === undefined
     ? undefined
-    : checkProxy(o.proxy, hostname, port);
+    : checkProxy(o.proxy, hostname, port, tls !== undefined);
   const literal = ipVersion(proxy?.hostname ?? hostname);
   // The host name is the server name unless one is given: checked now,
   // before any connection is made.

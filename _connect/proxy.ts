@@ -8,6 +8,7 @@ import { checkHostname, checkPort, invalid } from "./check_address.ts";
 import { joinHostPort, unbracket } from "../_common/ip.ts";
 import { showDestination } from "../_common/show.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
+import { proxyFromEnv } from "../_common/no_proxy.ts";
 
 /** A URL's userinfo, as messages hide it. */
 const USERINFO_REGEXP = /\/\/[^/@]*@/;
@@ -55,10 +56,13 @@ const PROTOCOL_RULE = '"http", "socks5" or "socks5h"';
 /**
  * Checks the `proxy` option of a call to `target` (`hostname`, `port`).
  *
- * @param value The option as given: a URL string or a {@linkcode ProxyOptions}.
+ * @param value The option as given: a URL string, a
+ * {@linkcode ProxyOptions}, or `"env"`.
  * @param hostname The target's host name, checked.
  * @param port The target's port, checked.
- * @returns The proxy, checked.
+ * @param tls Whether TLS to the target follows (`"env"`: `https_proxy`).
+ * @returns The proxy, checked; with `"env"`, none when the environment
+ * names none for the target.
  * @throws {TypeError} If the option is not a proxy URL with a host, or not
  * such an object.
  * @throws {RangeError} If its port or timeout is out of range, or (SOCKS5) a
@@ -68,7 +72,14 @@ export function checkProxy(
   value: unknown,
   hostname: string,
   port: number,
-): CheckedProxy {
+  tls: boolean,
+): CheckedProxy | undefined {
+  if (value === "env") {
+    // curl's rules; no proxy when the environment names none for the target.
+    const url = proxyFromEnv(hostname, port, tls, (name) => Deno.env.get(name));
+    if (url === undefined) return undefined;
+    value = url;
+  }
   const given = typeof value === "string" ? fromUrl(value) : value;
   if (typeof given !== "object" || given === null) {
     invalid(TypeError, "proxy", "a proxy URL or an object", hidden(value));
