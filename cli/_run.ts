@@ -84,12 +84,9 @@ async function prepare(
       ...await readTlsFiles(cli.tls),
     };
   }
-  let resolver = extras.resolver;
-  if (cli.dns) {
-    resolver = dnsResolver(
-      cli.dnsServer ? { nameServer: cli.dnsServer } : {},
-    );
-  }
+  const resolver = cli.dns
+    ? dnsResolver(cli.dnsServer ? { nameServer: cli.dnsServer } : {})
+    : extras.resolver;
   const options: CliOptions = {
     hostname: cli.hostname,
     port: cli.port,
