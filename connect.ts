@@ -52,7 +52,7 @@ import { Attempts } from "./_connect/attempt.ts";
 import { raceAttempts } from "./_connect/race.ts";
 import { raceError } from "./_connect/failure.ts";
 import { connectDirect } from "./_connect/dial.ts";
-import { tunnel } from "./_connect/tunnel.ts";
+import { via } from "./_connect/tunnel.ts";
 import { handshake } from "./_tls/handshake.ts";
 import { telemetry } from "./_common/telemetry.ts";
 
@@ -68,6 +68,7 @@ export type {
   FallbackEvent,
   Family,
   LocalAddr,
+  ProxyEvent,
   ProxyOptions,
   ResolvedEvent,
   Resolver,
@@ -324,8 +325,8 @@ function connectTcp(
   }
   // Without remembered addresses, one source: handed on, not awaited. With
   // a proxy, the race is to the proxy, and the tunnel follows.
-  if (!cached) return tunnel(checked, race(checked, call, attempts, {}));
-  return tunnel(checked, raceSources(checked, call, attempts, { cached }));
+  if (!cached) return via(checked, call, race(checked, call, attempts, {}));
+  return via(checked, call, raceSources(checked, call, attempts, { cached }));
 }
 
 /** Races each source in turn: remembered addresses, then fresh ones. */
@@ -365,8 +366,7 @@ async function race(
   attempts: Attempts,
   source: Source,
 ): Promise<Deno.TcpConn> {
-  const { emit } = call;
-  const toTarget = targetOf(emit, checked.port);
+  const toTarget = targetOf(call.emit, checked.port);
   // Set once the race runs: it settles the call itself when it is over.
   let racing = false;
   // The later batches of a resolver, until the race takes them over.
@@ -389,7 +389,7 @@ async function race(
         attempts.destination,
         targets.addresses,
       );
-      first = frozenFor(emit, ordered.map(toTarget));
+      first = frozenFor(call.emit, ordered.map(toTarget));
       tellResolved(checked, call, first, targets.skipped.map(toTarget), source);
       call.throwIfFailed();
     }
@@ -400,7 +400,7 @@ async function race(
       targets ? { addresses: first } : found,
     );
     if (reason !== undefined) {
-      emit?.({ type: "fallback", reason });
+      call.emit?.({ type: "fallback", reason });
       call.throwIfFailed();
       return await fallBack(checked, call.inner);
     }

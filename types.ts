@@ -205,11 +205,29 @@ export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
   address: Deno.NetAddr;
 };
 
+/**
+ * The tunnel through the proxy (the `proxy` option), once the race to the
+ * proxy is won: `proxyRequested`, then `proxyOpened` or `proxyFailed`.
+ */
+export interface ProxyEvent extends ConnectEventBase {
+  /** The kind of event. */
+  type: "proxyRequested" | "proxyOpened" | "proxyFailed";
+  /** The proxy, as shown: `http://***@host:port`. */
+  proxy: string;
+  /** The target the tunnel goes to, `host:port`. */
+  target: string;
+  /** The proxy's address, which the race reached. */
+  address: Deno.NetAddr;
+  /** Why the tunnel failed, for `proxyFailed` only. */
+  error?: unknown;
+}
+
 /** Everything `onEvent` of `connect()` can be told, in order. */
 export type ConnectEvent =
   | ResolvedEvent
   | AttemptEvent
   | FallbackEvent
+  | ProxyEvent
   | TlsConnectEvent;
 
 /** TLS options of `connect()`, also taken by `upgradeTls()`. */

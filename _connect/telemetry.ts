@@ -161,6 +161,10 @@ export class CallTelemetry {
       case "attemptFailed":
       case "attemptCancelled":
         return this.#attemptEnded(event);
+      case "proxyRequested":
+      case "proxyOpened":
+      case "proxyFailed":
+        return;
       default:
         this.#tls ??= tlsSpanRecorder(
           this.#traced,

@@ -8,6 +8,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { connect } from "../connect.ts";
+import type { ConnectEvent } from "../types.ts";
 import { checkOptions } from "./options.ts";
 import { MAX_PROXY_HEADER } from "./tunnel_http.ts";
 import { refusedPort, serve, type TestServer } from "../_testing/net.ts";
@@ -256,4 +257,56 @@ Deno.test("proxy: the option is checked before any traffic, credentials hidden",
     () => checkOptions({ conn: {} as Deno.TcpConn, proxy: "http://p:1" }),
     TypeError,
   );
+});
+
+Deno.test("proxy: events tell the race to the proxy, then the tunnel", async () => {
+  await using proxy = fakeProxy(
+    answering("HTTP/1.1 200 Connection established\r\n\r\n"),
+  );
+  const events: ConnectEvent[] = [];
+  const conn = await connect({
+    hostname: "db.example",
+    port: 5432,
+    proxy: `http://u:pw@127.0.0.1:${proxy.port}`,
+    onEvent: (event) => events.push(event),
+  });
+  conn.close();
+  const shown = `http://***@127.0.0.1:${proxy.port}`;
+  assertEquals(
+    events.map((event) => event.type),
+    [
+      "resolved",
+      "attemptStarted",
+      "attemptWon",
+      "proxyRequested",
+      "proxyOpened",
+    ],
+  );
+  const last = events.at(-1)!;
+  assert(last.type === "proxyOpened");
+  assertEquals([last.proxy, last.target], [shown, "db.example:5432"]);
+  assertEquals(last.address.port, proxy.port);
+  assert(!JSON.stringify(events).includes("pw"));
+});
+
+Deno.test("proxy: an onEvent that throws stops the call, the tunnel closed", async () => {
+  for (const at of ["proxyRequested", "proxyOpened", "proxyFailed"]) {
+    await using proxy = fakeProxy(
+      answering(
+        at === "proxyFailed"
+          ? "HTTP/1.1 502 Bad Gateway\r\n\r\n"
+          : "HTTP/1.1 200 OK\r\n\r\n",
+      ),
+    );
+    const thrown = new Error(at);
+    const error = await connect({
+      hostname: "db.example",
+      port: 5432,
+      proxy: `http://127.0.0.1:${proxy.port}`,
+      onEvent: (event) => {
+        if (event.type === at) throw thrown;
+      },
+    }).then(() => undefined, (e) => e);
+    assertEquals(error, thrown);
+  }
 });

@@ -127,6 +127,7 @@ export const PIPELINE: [string, string][] = [
   ["_connect/options.ts", "_connect/proxy.ts"],
   ["_connect/proxy.ts", "_connect/check_address.ts"],
   ["_connect/tunnel.ts", "_connect/options.ts"],
+  ["_connect/tunnel.ts", "_connect/context.ts"],
   ["_connect/tunnel.ts", "_connect/tunnel_http.ts"],
   ["_connect/tunnel_http.ts", "_connect/proxy.ts"],
   ["_connect/tunnel.ts", "_connect/tunnel_socks.ts"],

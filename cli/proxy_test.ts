@@ -46,6 +46,10 @@ Deno.test("--proxy: through the proxy, its credentials shown as ***", async () =
       written.out,
       `through http://***@127.0.0.1:${proxy.port}`,
     );
+    assertStringIncludes(
+      written.out,
+      `tunnel to db.example:5432 open through http://***@127.0.0.1:${proxy.port}`,
+    );
     assert(!(written.out + written.err).includes("hunter2"));
     assert(!(written.out + written.err).includes("alice"));
   }
