@@ -109,6 +109,8 @@ Deno.test("proxy: credentials go in Proxy-Authorization, never in a message", as
     `Proxy-Authorization: Basic ${btoa("al@ice:s3cr:t")}\r\n`,
   );
   assertStringIncludes(proxy.heads[0]!, "CONNECT [::1]:443 HTTP/1.1\r\n");
+  // A 407 is an answer, not a loop: one request, no retry.
+  assertEquals(proxy.heads.length, 1);
 });
 
 Deno.test("proxy: a refused tunnel names the hop and the proxy's reason", async () => {
