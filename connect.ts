@@ -52,6 +52,7 @@ import { Attempts, type Connection } from "./_connect/attempt.ts";
 import { raceAttempts } from "./_connect/race.ts";
 import { raceError } from "./_connect/failure.ts";
 import { connectDirect } from "./_connect/dial.ts";
+import { via } from "./_connect/tunnel.ts";
 import { checkClientKey, handshake } from "./_tls/handshake.ts";
 import { telemetry } from "./_common/telemetry.ts";
 
@@ -68,6 +69,8 @@ export type {
   FallbackEvent,
   Family,
   LocalAddr,
+  ProxyEvent,
+  ProxyOptions,
   ResolvedEvent,
   Resolver,
   ResolverOptions,
@@ -297,10 +300,9 @@ async function connectTls(
   tls: NonNullable<Checked["tls"]>,
   call: CallContext,
 ): Promise<Deno.TlsConn> {
-  const { signal } = checked;
   // A key that does not match its certificate fails now, not mid-handshake.
   await checkClientKey(tls);
-  signal?.throwIfAborted();
+  checked.signal?.throwIfAborted();
   const tcp = checked.conn ?? await connectTcp(checked, call);
   // The winner of a race with the handshake in it (tls.raceHandshake), or
   // of Deno.connect's after a fallback (no handshake yet).
@@ -309,7 +311,7 @@ async function connectTls(
   return await handshake(
     tcp,
     tls,
-    signal,
+    checked.signal,
     (event) => call.emit?.({ ...event, address: tcp.remoteAddr }),
     call.callbacks,
   );
@@ -332,9 +334,10 @@ function connectTcp(
   } catch (error) {
     return Promise.reject(error);
   }
-  // Without remembered addresses, one source: handed on, not awaited.
-  if (!cached) return race(checked, call, attempts, {});
-  return raceSources(checked, call, attempts, { cached });
+  // Without remembered addresses, one source: handed on, not awaited. With
+  // a proxy, the race is to the proxy, and the tunnel follows.
+  if (!cached) return via(checked, call, race(checked, call, attempts, {}));
+  return via(checked, call, raceSources(checked, call, attempts, { cached }));
 }
 
 /** Races each source in turn: remembered addresses, then fresh ones. */
@@ -354,13 +357,12 @@ async function raceSources(
       // Only a race on remembered addresses that every attempt lost calls
       // for a look-up (not an abort, nor an error of the history's), unless
       // it raced a fresh answer already.
-      const { cached } = source;
       if (
-        !cached || source.raced || error !== attempts.lost ||
+        !source.cached || source.raced || error !== attempts.lost ||
         checked.signal?.aborted
       ) throw error;
       forgetAddresses(checked, call);
-      source = { tried: new Set(cached), error };
+      source = { tried: new Set(source.cached), error };
     }
   }
 }
@@ -375,8 +377,7 @@ async function race(
   attempts: Attempts,
   source: Source,
 ): Promise<Connection> {
-  const { emit } = call;
-  const toTarget = targetOf(emit, checked.port);
+  const toTarget = targetOf(call.emit, checked.port);
   // Set once the race runs: it settles the call itself when it is over.
   let racing = false;
   // The later batches of a resolver, until the race takes them over.
@@ -399,7 +400,7 @@ async function race(
         attempts.destination,
         targets.addresses,
       );
-      first = frozenFor(emit, ordered.map(toTarget));
+      first = frozenFor(call.emit, ordered.map(toTarget));
       tellResolved(checked, call, first, targets.skipped.map(toTarget), source);
       call.throwIfFailed();
     }
@@ -410,7 +411,7 @@ async function race(
       targets ? { addresses: first } : found,
     );
     if (reason !== undefined) {
-      emit?.({ type: "fallback", reason });
+      call.emit?.({ type: "fallback", reason });
       call.throwIfFailed();
       return await fallBack(checked, call.inner);
     }

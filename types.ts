@@ -220,11 +220,29 @@ export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
   index?: number;
 };
 
+/**
+ * The tunnel through the proxy (the `proxy` option), once the race to the
+ * proxy is won: `proxyRequested`, then `proxyOpened` or `proxyFailed`.
+ */
+export interface ProxyEvent extends ConnectEventBase {
+  /** The kind of event. */
+  type: "proxyRequested" | "proxyOpened" | "proxyFailed";
+  /** The proxy, as shown: `http://***@host:port`. */
+  proxy: string;
+  /** The target the tunnel goes to, `host:port`. */
+  target: string;
+  /** The proxy's address, which the race reached. */
+  address: Deno.NetAddr;
+  /** Why the tunnel failed, for `proxyFailed` only. */
+  error?: unknown;
+}
+
 /** Everything `onEvent` of `connect()` can be told, in order. */
 export type ConnectEvent =
   | ResolvedEvent
   | AttemptEvent
   | FallbackEvent
+  | ProxyEvent
   | TlsConnectEvent;
 
 /** TLS options of `connect()`, also taken by `upgradeTls()`. */
@@ -354,6 +372,45 @@ export type TlsEvent =
     error: unknown;
   };
 
+/** The `proxy` option of {@linkcode ConnectOptions} as an object. */
+export interface ProxyOptions {
+  /**
+   * The proxy's protocol: `"http"`, a `CONNECT` tunnel; `"socks5"`, SOCKS5
+   * with the target's name resolved here; `"socks5h"`, SOCKS5 with the name
+   * resolved by the proxy.
+   *
+   * @default {"http"}
+   */
+  protocol?: "http" | "socks5" | "socks5h";
+  /** The proxy's host: a name, or an IP address. */
+  hostname: string;
+  /**
+   * The proxy's port.
+   *
+   * @default {80} (`http`), `1080` (`socks5`, `socks5h`)
+   */
+  port?: number;
+  /**
+   * The user name for the proxy (HTTP basic authentication, or RFC 1929).
+   *
+   * @default {undefined} (none sent)
+   */
+  username?: string;
+  /**
+   * The password for the proxy (HTTP basic authentication, or RFC 1929).
+   *
+   * @default {undefined} (none sent)
+   */
+  password?: string;
+  /**
+   * Milliseconds the proxy may take to answer the tunnel request, once
+   * connected, before the call fails with a `TimeoutError`.
+   *
+   * @default {10000}
+   */
+  timeout?: number;
+}
+
 /** Options for `connect()`. Times are in milliseconds. */
 export interface ConnectOptions {
   /**
@@ -428,6 +485,20 @@ export interface ConnectOptions {
    * @default {undefined} (the system's timeout)
    */
   attemptTimeout?: number;
+  /**
+   * A proxy to reach the target through: a URL (`http://` for an HTTP
+   * `CONNECT` tunnel, `socks5://` or `socks5h://`, with `user:password@`
+   * if the proxy asks for them) or the same as an object; or `"env"`: the
+   * proxy the environment names for the target, with curl's rules
+   * (`https_proxy` for TLS, `http_proxy`, `all_proxy`, `no_proxy`). The
+   * race is then to the proxy's addresses (the hop this process dials, so
+   * `--allow-net` needs the proxy's host only), and `tls` runs to the target
+   * inside the tunnel. Credentials are never shown: the proxy is shown as
+   * `http://***@host:port`.
+   *
+   * @default {undefined} (no proxy)
+   */
+  proxy?: string | ProxyOptions | "env";
   /**
    * When every attempt fails, always reject with an `AggregateError` holding
    * one error per attempt (asyncio's `all_errors`), instead of a single error

@@ -60,7 +60,8 @@ export class Attempts {
       hook: checked.dial,
       attemptTimeout: checked.attemptTimeout,
     };
-    if (checked.tls?.raceHandshake && !checked.conn) {
+    // Through a proxy, the race is to the proxy: TLS runs once the tunnel is up.
+    if (checked.tls?.raceHandshake && !checked.conn && !checked.proxy) {
       this.#tls = checked.tls;
       this.#verdict = new AbortController();
       this.verdict = this.#verdict.signal;

@@ -19,6 +19,7 @@ import { isTcpConn } from "../_common/conn.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { checkKnownKeys } from "../_common/show.ts";
 import { MOVED } from "../_common/moved_keys.ts";
+import { type CheckedProxy, checkProxy } from "./proxy.ts";
 import type {
   ConnectEvent,
   ConnectOptions,
@@ -48,6 +49,7 @@ const OPTIONS: Readonly<Record<keyof ConnectOptions, number>> = {
   history: 1 << 13,
   dial: 1 << 14,
   attemptTimeout: 1 << 15,
+  proxy: 1 << 16,
 };
 const OPTION_KEYS = Object.keys(OPTIONS);
 
@@ -73,6 +75,7 @@ const CONNECTING_OPTIONS = [
   "history",
   "dial",
   "attemptTimeout",
+  "proxy",
 ] as const;
 
 /** The Connection Attempt Delay of RFC 8305 (and of Deno.connect). */
@@ -108,6 +111,8 @@ export interface Checked {
   history: ConnectHistory | undefined;
   dial: Dialer | undefined;
   attemptTimeout: number | undefined;
+  /** The proxy: then `hostname` and `port` are the proxy's (the hop dialled). */
+  proxy: CheckedProxy | undefined;
 }
 
 /** The checked options of a call with a host and a port only. */
@@ -131,6 +136,7 @@ function target(hostname: string, port: number): Checked {
     history: historyOf(undefined, literal !== 0, false),
     dial: undefined,
     attemptTimeout: undefined,
+    proxy: undefined,
   };
 }
 
@@ -207,6 +213,7 @@ function checkGiven(copy: Given, given: number): Checked {
     attemptTimeout: given & OPTIONS.attemptTimeout
       ? copy.attemptTimeout
       : undefined,
+    proxy: given & OPTIONS.proxy ? copy.proxy : undefined,
   };
   if (o.transport !== undefined && o.transport !== "tcp") {
     invalid(TypeError, "transport", '"tcp" (or left out)', o.transport);
@@ -263,6 +270,7 @@ function checkGiven(copy: Given, given: number): Checked {
       history: undefined,
       dial: undefined,
       attemptTimeout: undefined,
+      proxy: undefined,
     };
   }
 
@@ -326,7 +334,11 @@ function checkGiven(copy: Given, given: number): Checked {
     ? undefined
     : checkLocalAddr(o.localAddr);
 
-  const literal = ipVersion(hostname);
+  // With a proxy, the race is to the proxy: the hop this process dials.
+  const proxy = o.proxy === undefined
+    ? undefined
+    : checkProxy(o.proxy, hostname, port, tls !== undefined);
+  const literal = ipVersion(proxy?.hostname ?? hostname);
   // The host name is the server name unless one is given: checked now,
   // before any connection is made.
   if (tls && tls.serverName === undefined) {
@@ -337,12 +349,12 @@ function checkGiven(copy: Given, given: number): Checked {
   return {
     conn: undefined,
     tls,
-    hostname,
-    port,
+    hostname: proxy?.hostname ?? hostname,
+    port: proxy?.port ?? port,
     literal,
     plain: literal !== 0 && (family === undefined || family === literal) &&
       !tls && !onEvent && !o.history && !localAddr && !dial &&
-      attemptTimeout === undefined,
+      attemptTimeout === undefined && !proxy,
     family,
     delay: happyEyeballsDelay,
     interleave,
@@ -355,5 +367,6 @@ function checkGiven(copy: Given, given: number): Checked {
     history: historyOf(o.history, literal !== 0, !!(resolver || dial)),
     dial: dial as Dialer | undefined,
     attemptTimeout,
+    proxy,
   };
 }

@@ -171,6 +171,10 @@ export class CallTelemetry {
       case "attemptFailed":
       case "attemptCancelled":
         return this.#attemptEnded(event);
+      case "proxyRequested":
+      case "proxyOpened":
+      case "proxyFailed":
+        return;
       default:
         return this.#handshake(event);
     }

@@ -79,6 +79,8 @@ const NEEDS = {
   redis: [() => !findProgram("redis-server"), "redis-server"],
   nginx: [() => !findProgram("nginx", ["/usr/sbin/nginx"]), "nginx"],
   openssl: [() => !findProgram("openssl"), "openssl"],
+  squid: [() => !findProgram("squid", ["/usr/sbin/squid"]), "squid"],
+  microsocks: [() => !findProgram("microsocks"), "microsocks"],
   // A real terminal for the command-line tool (command.ts).
   script: [() => !findProgram("script"), "script (util-linux)"],
   python3: [() => !findProgram("python3"), "python3"],

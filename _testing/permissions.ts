@@ -24,6 +24,7 @@ export async function runWithPermissions(
       "@std/async/abortable",
       "@std/async/deadline",
       "@std/async/delay",
+      "@std/net/unstable-ip",
     ]
   ) {
     try {

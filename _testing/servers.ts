@@ -366,3 +366,89 @@ http {
   );
   return await serving("nginx", spawned, "SIGTERM", dir, port, tlsPort);
 }
+
+/** The user and password squid's basic authentication accepts. */
+export const SQUID_USER = { username: "alice", password: "s3cr:t p@ss" };
+
+/**
+ * Starts squid on `127.0.0.1` as an HTTP proxy that allows CONNECT to any
+ * port, with no cache and no log but its own; with `auth`, only for
+ * {@linkcode SQUID_USER} (basic authentication). As root, squid runs as its
+ * `proxy` user, in a folder that user owns.
+ */
+export async function startSquid(auth = false): Promise<RealServer> {
+  const dir = await Deno.makeTempDir({ prefix: "he_squid_" });
+  const port = freePort();
+  const squid = findProgram("squid", ["/usr/sbin/squid"])!;
+  const helper = "/usr/lib/squid/basic_ncsa_auth";
+  const hash = auth ? await md5Crypt(SQUID_USER.password) : "";
+  await Deno.writeTextFile(`${dir}/passwd`, `${SQUID_USER.username}:${hash}\n`);
+  const access = auth
+    ? `auth_param basic program ${helper} ${dir}/passwd
+acl users proxy_auth REQUIRED
+http_access allow users`
+    : "http_access allow all";
+  await Deno.writeTextFile(
+    `${dir}/squid.conf`,
+    `http_port 127.0.0.1:${port}
+pid_filename ${dir}/squid.pid
+cache deny all
+cache_mem 0 MB
+access_log none
+cache_store_log none
+cache_log ${dir}/cache.log
+coredump_dir ${dir}
+pinger_enable off
+shutdown_lifetime 0 seconds
+${access}
+http_access deny all
+`,
+  );
+  if (Deno.uid() === 0) {
+    const fields = Deno.readTextFileSync("/etc/passwd").split("\n")
+      .find((line) => line.startsWith("proxy:"))?.split(":");
+    if (fields) {
+      for (const name of ["", "/passwd", "/squid.conf"]) {
+        Deno.chownSync(`${dir}${name}`, Number(fields[2]), Number(fields[3]));
+      }
+    }
+  }
+  const spawned = spawn(squid, ["-N", "-f", `${dir}/squid.conf`], { cwd: dir });
+  return await serving("squid", spawned, "SIGTERM", dir, port);
+}
+
+/** `openssl passwd -1`: the MD5-crypt hash basic_ncsa_auth reads. */
+async function md5Crypt(password: string): Promise<string> {
+  const child = new Deno.Command("openssl", {
+    args: ["passwd", "-1", "-stdin"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(`${password}\n`));
+  await writer.close();
+  const { stdout } = await child.output();
+  return new TextDecoder().decode(stdout).trim();
+}
+
+/** The user and password microsocks accepts when started with `auth`. */
+export const SOCKS_USER = { username: "bob", password: "s0cks p@ss" };
+
+/**
+ * Starts microsocks (a SOCKS5 proxy) on `127.0.0.1`; with `auth`, only for
+ * {@linkcode SOCKS_USER} (RFC 1929).
+ */
+export async function startMicrosocks(auth = false): Promise<RealServer> {
+  const dir = await Deno.makeTempDir({ prefix: "he_socks_" });
+  const port = freePort();
+  const credentials = auth
+    ? ["-u", SOCKS_USER.username, "-P", SOCKS_USER.password]
+    : [];
+  const spawned = spawn(
+    findProgram("microsocks")!,
+    ["-i", "127.0.0.1", "-p", String(port), ...credentials],
+    { cwd: dir },
+  );
+  return await serving("microsocks", spawned, "SIGTERM", dir, port);
+}

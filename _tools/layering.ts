@@ -123,6 +123,19 @@ export const PIPELINE: [string, string][] = [
   ["_connect/attempt.ts", "_connect/failure.ts"],
   ["_connect/dial.ts", "_connect/permission.ts"],
   ["_connect/failure.ts", "_connect/permission.ts"],
+  // The proxy: checked in the plan; the tunnel through it after the race.
+  ["_connect/options.ts", "_connect/proxy.ts"],
+  ["_connect/proxy.ts", "_connect/check_address.ts"],
+  ["_connect/tunnel.ts", "_connect/options.ts"],
+  ["_connect/tunnel.ts", "_connect/context.ts"],
+  ["_connect/tunnel.ts", "_connect/tunnel_http.ts"],
+  ["_connect/tunnel_http.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel.ts", "_connect/tunnel_socks.ts"],
+  ["_connect/tunnel_socks.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel_socks.ts", "_connect/system_lookup.ts"],
+  ["_connect/tunnel_http.ts", "_connect/proxy_hop.ts"],
+  ["_connect/tunnel_socks.ts", "_connect/proxy_hop.ts"],
+  ["_connect/proxy_hop.ts", "_connect/proxy.ts"],
 ];
 
 /** Modules whose imports are not checked (only for cycles). */

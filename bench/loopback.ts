@@ -25,6 +25,7 @@ import { dnsResolver } from "../resolve_dns.ts";
 import { acceptingServer, blackhole } from "../_testing/net.ts";
 import { dnsServer } from "../_testing/dns.ts";
 import { alternated, median, sink } from "./_measure.ts";
+import { proxyBlackholed } from "./_proxy.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))
@@ -691,6 +692,38 @@ async function blackholedThenRefused(names: boolean): Promise<void> {
   );
 }
 
+/**
+ * Through a proxy whose [::1] is blackholed (bench/_proxy.ts): the race to
+ * the proxy costs the delay once; beside curl --proxy's connect time.
+ */
+async function proxied(names: boolean): Promise<void> {
+  const { ours, curl } = await proxyBlackholed(scaled(20), names, DELAY);
+  const scenario = `proxy: [::1] blackholed, 127.0.0.1 good${
+    names ? ": he.test" : " (resolver hook)"
+  }, history: false`;
+  const target = `≤ ${DELAY} + 10 ms`;
+  const met = (a: Stats) => a.median <= DELAY + 10;
+  if (curl.length === 0) {
+    rows.push({
+      scenario,
+      client: OURS,
+      stats: stats(ours),
+      target,
+      met: met(stats(ours)),
+    });
+    return;
+  }
+  const CURL = "curl --proxy (time_connect)";
+  compare(
+    scenario,
+    { [OURS]: stats(ours), [CURL]: stats(curl) },
+    OURS,
+    CURL,
+    target,
+    met,
+  );
+}
+
 // ------------------------------------------------------------------- main
 
 function machine(): string {
@@ -734,6 +767,7 @@ const SCENARIOS = {
   blackholedThenRefused,
   tlsBlackholed,
   tlsSilent,
+  proxied,
 };
 for (const [name, scenario] of Object.entries(SCENARIOS)) {
   if (ONLY === undefined || ONLY === name) await scenario(names);

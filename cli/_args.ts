@@ -60,6 +60,10 @@ export interface CliArgs {
   dnsServer: { ipAddr: string; port: number } | undefined;
   /** `--repeat`: how many connections, one after the other. */
   repeat: number;
+  /** `--proxy`: the proxy URL, as given (credentials included). */
+  proxy?: string | undefined;
+  /** `--proxy` as the output shows it: `http://***@host:port`. */
+  proxyShown?: string | undefined;
   /** `--otel`: one trace of the run, sent by Deno's telemetry. */
   otel: boolean;
   /** The TLS settings, with `--tls` only. */
@@ -160,6 +164,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       repeat: { type: "string" },
       timeout: { type: "string" },
       "attempt-timeout": { type: "string" },
+      proxy: { type: "string" },
       "all-errors": { type: "boolean" },
       json: { type: "boolean" },
       otel: { type: "boolean" },
@@ -285,6 +290,10 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
     dnsServer,
     repeat,
     otel: values.otel ?? false,
+    ...(values.proxy !== undefined && {
+      proxy: values.proxy,
+      proxyShown: showProxyUrl(values.proxy),
+    }),
     tls: values.tls
       ? {
         serverName,
@@ -296,4 +305,20 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       }
       : undefined,
   };
+}
+
+/**
+ * A proxy URL as the output shows it: scheme, `***@` for credentials, host
+ * and port; `"env"` as it is.
+ */
+function showProxyUrl(value: string): string {
+  if (value === "env") return "the proxy of the environment";
+  try {
+    const url = new URL(value);
+    const hidden = url.username !== "" || url.password !== "" ? "***@" : "";
+    return `${url.protocol}//${hidden}${url.host}`;
+  } catch {
+    // connect() refuses it, with a message that hides credentials.
+    return "a proxy";
+  }
 }

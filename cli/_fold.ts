@@ -45,6 +45,8 @@ export interface RunSettings {
   attemptTimeout?: number | undefined;
   /** Whether every attempt's error is reported separately. */
   allErrors: boolean;
+  /** The proxy, as shown (`http://***@host:port`), if any. */
+  proxyShown?: string | undefined;
   /** Whether `dnsResolver()` resolves the host (`--dns`). */
   dns?: boolean | undefined;
   /** The TLS settings, when a TLS handshake follows the connection. */

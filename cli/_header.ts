@@ -27,6 +27,7 @@ function describeSettings(s: RunSettings): string {
   else if (s.interleave > 1) {
     parts.push(`${s.interleave} addresses of the first family first`);
   }
+  if (s.proxyShown) parts.push(`through ${s.proxyShown}`);
   if (s.dns) parts.push("resolved by DNS queries (AAAA and A, RFC 8305 §3)");
   if (s.localAddr) {
     parts.push(

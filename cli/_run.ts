@@ -97,6 +97,7 @@ async function prepare(
     ...(cli.attemptTimeout !== undefined &&
       { attemptTimeout: cli.attemptTimeout }),
     ...(cli.family !== undefined && { family: cli.family }),
+    ...(cli.proxy !== undefined && { proxy: cli.proxy }),
     ...(cli.localAddr !== undefined && { localAddr: cli.localAddr }),
     ...(resolver !== undefined && { resolver }),
     ...(tls !== undefined && { tls }),

@@ -110,6 +110,10 @@ export class Timeline {
             ),
           ),
         ];
+      case "proxyRequested":
+      case "proxyOpened":
+      case "proxyFailed":
+        return [this.#columns.line(event.elapsed, proxyLine(event, p))];
       case "attemptStarted": {
         const a = fold.attempt(event.index, event.address);
         this.#columns.widen([a]);
@@ -329,4 +333,21 @@ export class Timeline {
     }
     return [this.#columns.line(elapsed, this.#p.yellow(`${what}${state}`))];
   }
+}
+
+/** A line of the tunnel through the proxy (`--proxy`). */
+function proxyLine(
+  event: Extract<ConnectEvent, { type: `proxy${string}` }>,
+  p: Palette,
+): string {
+  const { proxy, target } = event;
+  if (event.type === "proxyRequested") {
+    return visible(`tunnel to ${target} requested from ${proxy}`);
+  }
+  if (event.type === "proxyOpened") {
+    return p.green(visible(`tunnel to ${target} open through ${proxy}`));
+  }
+  const { error } = event;
+  const why = error instanceof Error ? error.message : String(error);
+  return p.red(visible(`tunnel failed: ${why}`));
 }

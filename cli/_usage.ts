@@ -42,6 +42,8 @@ Options:
   --timeout MS             Give up after MS milliseconds (each connection)
   --attempt-timeout MS     Fail each attempt after MS milliseconds, while the
                            others go on (attemptTimeout)
+  --proxy URL              Connect through this proxy: http://, socks5:// or
+                           socks5h://[user:password@]host[:port], or "env"
   --all-errors             Report one error per failed attempt
   --json                   Print one JSON object instead of the timeline
   --otel                   Send one trace of the run to the OpenTelemetry

@@ -17,7 +17,8 @@
  * `-4`/`-6`, `--local-addr HOST[:PORT]` (`[::1]:5000` for IPv6), `--dns`
  * (resolve with `dnsResolver()`, RFC 8305 §3) and `--dns-server IP[:PORT]`,
  * `--repeat N` (N connections with one `ConnectHistory`, then a summary),
- * `--timeout MS`, `--attempt-timeout MS`, `--all-errors`, `--json`, `--otel`
+ * `--timeout MS`, `--attempt-timeout MS`, `--proxy URL` (`http://`,
+ * `socks5://`, `socks5h://`, or `env`), `--all-errors`, `--json`, `--otel`
  * (one trace of the run, sent by Deno's telemetry: `OTEL_DENO=true`),
  * `--help`.
  *

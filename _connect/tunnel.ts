@@ -1,0 +1,61 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// 8. The tunnel: with a proxy, the race is to the proxy; once it is won, the
+// request for the target (HTTP CONNECT, or SOCKS5), told to `onEvent`, so
+// that TLS to the target runs inside the tunnel.
+import type { Checked } from "./options.ts";
+import type { CallContext } from "./context.ts";
+import { tunnelHttp } from "./tunnel_http.ts";
+import { tunnelSocks } from "./tunnel_socks.ts";
+import { showDestination } from "../_common/show.ts";
+
+/**
+ * The connection to the target: the race's winner itself, or, with a proxy,
+ * the tunnel through it.
+ *
+ * @param checked The plan.
+ * @param call The call's context (its events).
+ * @param won The race (to the proxy, with one: its connection is closed on
+ * any failure of the tunnel).
+ * @returns The race itself without a proxy (no promise more), else the
+ * tunnel.
+ */
+export function via<C extends Deno.Conn<Deno.NetAddr>>(
+  checked: Checked,
+  call: CallContext,
+  won: Promise<C>,
+): Promise<C> {
+  const { proxy, signal } = checked;
+  if (!proxy) return won;
+  const through = proxy.protocol === "http" ? tunnelHttp : tunnelSocks;
+  return won.then(async (conn) => {
+    const { emit } = call;
+    const about = {
+      proxy: proxy.shown,
+      target: showDestination(proxy.target),
+      address: conn.remoteAddr,
+    };
+    try {
+      emit?.({ type: "proxyRequested", ...about });
+      call.throwIfFailed();
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    try {
+      // Through a proxy, the race ends at TCP: attempt.ts runs no TLS then.
+      await through(conn as unknown as Deno.TcpConn, proxy, signal);
+    } catch (error) {
+      emit?.({ type: "proxyFailed", ...about, error });
+      call.throwIfFailed();
+      throw error;
+    }
+    emit?.({ type: "proxyOpened", ...about });
+    try {
+      call.throwIfFailed();
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    return conn;
+  });
+}
