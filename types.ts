@@ -218,6 +218,11 @@ export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
    * race (`tls.raceHandshake`); absent when it runs on the winner only.
    */
   index?: number;
+  /**
+   * The proxy, as shown (`https://***@host:port`), when this is the
+   * handshake with an `https://` proxy rather than with the target.
+   */
+  proxy?: string;
 };
 
 /**
@@ -372,22 +377,43 @@ export type TlsEvent =
     error: unknown;
   };
 
-/** The `proxy` option of {@linkcode ConnectOptions} as an object. */
-export interface ProxyOptions {
+/** What every form of the `proxy` option may add to the proxy's address. */
+export interface ProxySettings {
   /**
-   * The proxy's protocol: `"http"`, a `CONNECT` tunnel; `"socks5"`, SOCKS5
-   * with the target's name resolved here; `"socks5h"`, SOCKS5 with the name
-   * resolved by the proxy.
+   * More trusted roots (PEM) for the certificate of an `https://` proxy,
+   * added to the ones every TLS connection of Deno trusts (the default store,
+   * `DENO_TLS_CA_STORE`, `DENO_CERT`), as curl's `--proxy-cacert`. The
+   * target's certificate is checked against `tls.caCerts`, not these.
+   *
+   * @default {undefined} (the default roots only)
+   */
+  caCerts?: string[];
+  /**
+   * Milliseconds the proxy may take to answer the tunnel request once
+   * connected (and, for an `https://` proxy, to finish the TLS handshake
+   * with it), before the call fails with a `TimeoutError`.
+   *
+   * @default {10000}
+   */
+  timeout?: number;
+}
+
+/** The `proxy` option of {@linkcode ConnectOptions} as an address. */
+export interface ProxyEndpointOptions extends ProxySettings {
+  /**
+   * The proxy's protocol: `"http"`, a `CONNECT` tunnel; `"https"`, the same
+   * over TLS to the proxy; `"socks5"`, SOCKS5 with the target's name
+   * resolved here; `"socks5h"`, SOCKS5 with the name resolved by the proxy.
    *
    * @default {"http"}
    */
-  protocol?: "http" | "socks5" | "socks5h";
+  protocol?: "http" | "https" | "socks5" | "socks5h";
   /** The proxy's host: a name, or an IP address. */
   hostname: string;
   /**
    * The proxy's port.
    *
-   * @default {80} (`http`), `1080` (`socks5`, `socks5h`)
+   * @default {80} (`http`), `443` (`https`), `1080` (`socks5`, `socks5h`)
    */
   port?: number;
   /**
@@ -402,14 +428,26 @@ export interface ProxyOptions {
    * @default {undefined} (none sent)
    */
   password?: string;
-  /**
-   * Milliseconds the proxy may take to answer the tunnel request, once
-   * connected, before the call fails with a `TimeoutError`.
-   *
-   * @default {10000}
-   */
-  timeout?: number;
+  /** Not with `hostname`: see {@linkcode ProxyUrlOptions}. */
+  url?: never;
 }
+
+/**
+ * The `proxy` option of {@linkcode ConnectOptions} as a URL with settings,
+ * as undici's `ProxyAgent` takes its `uri`.
+ */
+export interface ProxyUrlOptions extends ProxySettings {
+  /**
+   * The proxy's URL, as the `proxy` option takes it (`"env"` too: the proxy
+   * the environment names for the target, if any).
+   */
+  url: string;
+  /** Not with `url`: the URL says it. */
+  hostname?: never;
+}
+
+/** The `proxy` option of {@linkcode ConnectOptions} as an object. */
+export type ProxyOptions = ProxyEndpointOptions | ProxyUrlOptions;
 
 /** Options for `connect()`. Times are in milliseconds. */
 export interface ConnectOptions {
@@ -487,7 +525,8 @@ export interface ConnectOptions {
   attemptTimeout?: number;
   /**
    * A proxy to reach the target through: a URL (`http://` for an HTTP
-   * `CONNECT` tunnel, `socks5://` or `socks5h://`, with `user:password@`
+   * `CONNECT` tunnel, `https://` for the same over TLS to the proxy,
+   * `socks5://` or `socks5h://`, with `user:password@`
    * if the proxy asks for them) or the same as an object; or `"env"`: the
    * proxy the environment names for the target, with curl's rules
    * (`https_proxy` for TLS, `http_proxy`, `all_proxy`, `no_proxy`). The
