@@ -56,29 +56,8 @@ import { via } from "./_connect/tunnel.ts";
 import { checkClientKey, handshake } from "./_tls/handshake.ts";
 import { telemetry } from "./_common/telemetry.ts";
 
-export type {
-  AttemptEvent,
-  ConnectEvent,
-  ConnectEventBase,
-  ConnectOptions,
-  ConnectTarget,
-  ConnectTlsOptions,
-  ConnectTlsSettings,
-  Dialer,
-  DialOptions,
-  FallbackEvent,
-  Family,
-  LocalAddr,
-  ProxyEndpointOptions,
-  ProxyEvent,
-  ProxyOptions,
-  ProxySettings,
-  ProxyUrlOptions,
-  ResolvedEvent,
-  Resolver,
-  ResolverOptions,
-  TlsConnectEvent,
-} from "./types.ts";
+// Every type of the options and events, for the `./connect` entry alone.
+export type * from "./types.ts";
 
 /**
  * Opens a connection the way asyncio's `loop.create_connection()` does, with
@@ -339,8 +318,10 @@ function connectTcp(
   }
   // Without remembered addresses, one source: handed on, not awaited. With
   // a proxy, the race is to the proxy, and the tunnel follows.
-  if (!cached) return via(checked, call, race(checked, call, attempts, {}));
-  return via(checked, call, raceSources(checked, call, attempts, { cached }));
+  const won = cached
+    ? raceSources(checked, call, attempts, { cached })
+    : race(checked, call, attempts, {});
+  return via(checked, call, won, handshake);
 }
 
 /** Races each source in turn: remembered addresses, then fresh ones. */

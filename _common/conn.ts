@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // What every part needs of a connection it was handed: whether it is one, and
-// closing it without caring whether it already was; whether it came from
-// `node:net` (known without loading `node:net` or the module that uses it).
+// closing it without caring whether it already was; whether Deno opened it
+// (known without loading `node:net` or the module that uses it).
 
 /** What `connect()` needs of a connection: a Deno.TcpConn's interface. */
 export function isTcpConn(value: unknown): value is Deno.TcpConn {
@@ -22,15 +22,19 @@ export function closeQuietly(conn: { close(): void }): void {
   }
 }
 
-/** The connections that `_common/node_tcp_conn.ts` made through `node:net`. */
-const nodeTcpConns = new WeakSet<Deno.TcpConn>();
+/**
+ * The connections Deno did not open itself, which `Deno.startTls` cannot
+ * take: those `_common/node_tcp_conn.ts` made through `node:net` (for
+ * `localAddr`), and tunnels through an `https://` proxy.
+ */
+const foreignConns = new WeakSet<Deno.TcpConn>();
 
-/** Marks `conn` as made through `node:net` (by `localAddr`). */
-export function markNodeTcpConn(conn: Deno.TcpConn): void {
-  nodeTcpConns.add(conn);
+/** Marks `conn` as not opened by Deno (`node:net`, or a tunnel). */
+export function markForeignConn(conn: Deno.TcpConn): void {
+  foreignConns.add(conn);
 }
 
-/** Whether `conn` was made through `node:net`, not by `Deno.connect`. */
-export function isNodeTcpConn(conn: Deno.TcpConn): boolean {
-  return nodeTcpConns.has(conn);
+/** Whether `conn` was not opened by Deno: TLS on it needs `node:tls`. */
+export function isForeignConn(conn: Deno.TcpConn): boolean {
+  return foreignConns.has(conn);
 }

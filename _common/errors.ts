@@ -6,17 +6,11 @@
 
 import { hideHost, show } from "./show.ts";
 import { visible } from "./visible.ts";
-
-/** A constructor of errors, such as `Deno.errors.ConnectionRefused`. */
-export type ErrorClass = new (
-  message?: string,
-  options?: ErrorOptions,
-) => Error;
-
-/** Every class of `Deno.errors`. */
-export const DENO_ERROR_CLASSES: readonly ErrorClass[] = Object.values(
-  Deno.errors,
-);
+import {
+  DENO_ERROR_CLASSES,
+  type ErrorClass,
+  withCode,
+} from "./error_classes.ts";
 
 /**
  * The OS error of an error, if it has one: its `code` (`"ECONNREFUSED"`, as
@@ -33,19 +27,6 @@ export function osErrorOf(error: unknown): string | number | undefined {
     // A getter that throws: no OS error we can read.
     return undefined;
   }
-}
-
-/**
- * Gives `error` an OS error `code` (such as `ECONNRESET`), as Deno's own
- * errors have, so that failures are compared by it.
- */
-export function withCode<E extends Error>(error: E, code: string): E {
-  Object.defineProperty(error, "code", {
-    value: code,
-    writable: true,
-    configurable: true,
-  });
-  return error;
 }
 
 /**

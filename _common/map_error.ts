@@ -6,7 +6,11 @@
 // connection was made. Read backwards, the same table gives the socket of
 // `node.ts` the `code` that `node:net` sets.
 import { getSystemErrorMessage } from "node:util";
-import { DENO_ERROR_CLASSES, type ErrorClass, withCode } from "./errors.ts";
+import {
+  DENO_ERROR_CLASSES,
+  type ErrorClass,
+  withCode,
+} from "./error_classes.ts";
 import { visible } from "./visible.ts";
 
 /** Node's error codes and the classes Deno uses for them. */

@@ -6,7 +6,7 @@
 // (`_connect/dial.ts` imports it then), not with `connect()`.
 import type { Socket } from "node:net";
 import { mapError } from "./map_error.ts";
-import { markNodeTcpConn } from "./conn.ts";
+import { markForeignConn } from "./conn.ts";
 
 /** An address to connect to or to bind. */
 interface Endpoint {
@@ -96,7 +96,7 @@ export class NodeTcpConn implements Deno.TcpConn {
 
   constructor(socket: Socket, remote: Endpoint) {
     this.#socket = socket;
-    markNodeTcpConn(this);
+    markForeignConn(this);
     this.localAddr = netAddr(socket.localAddress, socket.localPort);
     // The address connected to: node:net has none to tell once the peer has
     // reset the connection (the first read then says so).

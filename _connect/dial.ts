@@ -8,7 +8,8 @@
 import { NEVER } from "../_common/timer.ts";
 import { familyOf, joinHostPort, type LocalAddresses } from "../_common/ip.ts";
 import { bindPermissionError, isBindDenial } from "./permission.ts";
-import { messageOf, withCode, wrapError } from "../_common/errors.ts";
+import { messageOf, wrapError } from "../_common/errors.ts";
+import { withCode } from "../_common/error_classes.ts";
 import type { Dialer } from "../types.ts";
 import { closeQuietly } from "../_common/conn.ts";
 import { callHook } from "./dial_hook.ts";

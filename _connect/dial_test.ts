@@ -12,7 +12,7 @@ import {
 } from "@std/assert";
 import { deadline } from "@std/async/deadline";
 import { dial } from "./dial.ts";
-import { isNodeTcpConn } from "../_common/conn.ts";
+import { isForeignConn } from "../_common/conn.ts";
 import { connect } from "../connect.ts";
 import type { ConnectEvent, Dialer, DialOptions } from "../types.ts";
 import { acceptingServer, blackhole, refusedPort } from "../_testing/net.ts";
@@ -26,7 +26,7 @@ const tcp = (hostname: string, port: number): Deno.NetAddr => ({
 Deno.test("dial() connects with Deno.connect when no local address is set", async () => {
   await using server = acceptingServer();
   using conn = await dial(tcp("127.0.0.1", server.port), undefined, undefined);
-  assertEquals(isNodeTcpConn(conn), false);
+  assertEquals(isForeignConn(conn), false);
   assertEquals(conn.remoteAddr.port, server.port);
 });
 
@@ -36,7 +36,7 @@ Deno.test("dial() binds the local address of the destination's family", async ()
     addresses: ["::1", "127.0.0.3"],
     port: 0,
   }, undefined);
-  assertEquals(isNodeTcpConn(conn), true);
+  assertEquals(isForeignConn(conn), true);
   assertEquals(conn.localAddr.hostname, "127.0.0.3");
 });
 

@@ -9,12 +9,19 @@ import { joinHostPort, unbracket } from "../_common/ip.ts";
 import { showDestination } from "../_common/show.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { proxyFromEnv } from "../_common/no_proxy.ts";
+import { checkKnownKeys } from "../_common/show.ts";
+import { type NormalizedTlsOptions, parseTlsOptions } from "../_tls/options.ts";
 
 /** A URL's userinfo, as messages hide it. */
 const USERINFO_REGEXP = /\/\/[^/@]*@/;
 
 /** The protocols of a proxy, and the port of each by default. */
-const PROTOCOLS = { http: 80, socks5: 1080, socks5h: 1080 } as const;
+const PROTOCOLS = {
+  http: 80,
+  https: 443,
+  socks5: 1080,
+  socks5h: 1080,
+} as const;
 
 /** A proxy's protocol. */
 export type ProxyProtocol = keyof typeof PROTOCOLS;
@@ -22,12 +29,26 @@ export type ProxyProtocol = keyof typeof PROTOCOLS;
 /** The `ProxyOptions` of `types.ts` (not imported: the chain is long). */
 interface ProxyOptions {
   protocol?: ProxyProtocol;
-  hostname: string;
+  hostname?: string;
   port?: number;
   username?: string;
   password?: string;
+  caCerts?: string[];
   timeout?: number;
+  url?: string;
 }
+
+/** The keys of `ProxyOptions`, in the order in which they are documented. */
+const PROXY_OPTION_KEYS = [
+  "caCerts",
+  "timeout",
+  "protocol",
+  "hostname",
+  "port",
+  "username",
+  "password",
+  "url",
+];
 
 /** How long the proxy may take to answer the tunnel request, by default. */
 const DEFAULT_PROXY_TIMEOUT = 10_000;
@@ -44,6 +65,11 @@ export interface CheckedProxy {
   credentials: { username: string; password: string } | undefined;
   /** How long the proxy may take to answer the tunnel request. */
   timeout: number;
+  /**
+   * For `https://`: the TLS to the proxy (its name, `caCerts`, `timeout`
+   * as the handshake's).
+   */
+  tls: NormalizedTlsOptions | undefined;
   /** The target's host name and port. */
   targetHost: string;
   targetPort: number;
@@ -51,7 +77,7 @@ export interface CheckedProxy {
   target: string;
 }
 
-const PROTOCOL_RULE = '"http", "socks5" or "socks5h"';
+const PROTOCOL_RULE = '"http", "https", "socks5" or "socks5h"';
 
 /**
  * Checks the `proxy` option of a call to `target` (`hostname`, `port`).
@@ -74,16 +100,42 @@ export function checkProxy(
   port: number,
   tls: boolean,
 ): CheckedProxy | undefined {
+  let settings: ProxyOptions = {};
+  if (typeof value === "object" && value !== null && "url" in value) {
+    // { url, caCerts, timeout }: the URL with settings.
+    checkKnownKeys("Cannot connect", value, PROXY_OPTION_KEYS, "proxy.");
+    const { url, caCerts, timeout, ...rest } = value as ProxyOptions;
+    if (typeof url !== "string") {
+      invalid(TypeError, "proxy.url", "a proxy URL", typeof url);
+    }
+    const extra = Object.keys(rest);
+    if (extra.length > 0) {
+      invalid(
+        TypeError,
+        `proxy.${extra[0]}`,
+        "left out with 'proxy.url', which says it",
+        "***",
+      );
+    }
+    settings = {
+      ...caCerts !== undefined && { caCerts },
+      ...timeout !== undefined && { timeout },
+    };
+    value = url;
+  }
   if (value === "env") {
     // curl's rules; no proxy when the environment names none for the target.
     const url = proxyFromEnv(hostname, port, tls, (name) => Deno.env.get(name));
     if (url === undefined) return undefined;
     value = url;
   }
-  const given = typeof value === "string" ? fromUrl(value) : value;
+  const given = typeof value === "string"
+    ? { ...fromUrl(value), ...settings }
+    : value;
   if (typeof given !== "object" || given === null) {
     invalid(TypeError, "proxy", "a proxy URL or an object", hidden(value));
   }
+  checkKnownKeys("Cannot connect", given, PROXY_OPTION_KEYS, "proxy.");
   const o: { readonly [K in keyof ProxyOptions]?: unknown } = { ...given };
   const { protocol = "http", username, password, timeout } = o;
   if (typeof protocol !== "string" || !Object.hasOwn(PROTOCOLS, protocol)) {
@@ -97,7 +149,7 @@ export function checkProxy(
     }
     // RFC 1929 §2: each in one length byte.
     const bytes = new TextEncoder().encode(text).length;
-    if (kind !== "http" && (bytes < 1 || bytes > 255)) {
+    if (kind.startsWith("socks") && (bytes < 1 || bytes > 255)) {
       invalid(RangeError, `proxy.${key}`, "1 to 255 bytes for SOCKS5", "***");
     }
   }
@@ -115,6 +167,11 @@ export function checkProxy(
       wait,
     );
   }
+  if (o.caCerts !== undefined && kind !== "https") {
+    invalid(TypeError, "proxy.caCerts", "left out but for an https:// proxy", [
+      "...",
+    ]);
+  }
   const hasCredentials = username !== undefined || password !== undefined;
   return {
     protocol: kind,
@@ -130,6 +187,17 @@ export function checkProxy(
       }
       : undefined,
     timeout: wait,
+    tls: kind === "https"
+      ? {
+        ...parseTlsOptions(
+          { caCerts: o.caCerts, handshakeTimeout: wait },
+          "proxy.",
+        ),
+        // The name of the hop: as curl, the proxy's host is verified.
+        serverName: proxyHost,
+        raceHandshake: false,
+      }
+      : undefined,
     targetHost: hostname,
     targetPort: port,
     target: joinHostPort(hostname, port),
@@ -152,7 +220,7 @@ function fromUrl(value: string): ProxyOptions {
     invalid(
       TypeError,
       "proxy",
-      "an http://, socks5:// or socks5h:// URL with a host and an optional port, nothing else",
+      "an http://, https://, socks5:// or socks5h:// URL with a host and an optional port, nothing else",
       hidden(value),
     );
   }

@@ -9,7 +9,7 @@ import { joinHostPort } from "../_common/ip.ts";
  * The proxy as messages name it: `proxy http://***@host:port`, and the
  * address the race reached when the proxy is a name.
  */
-function hopOf(conn: Deno.TcpConn, proxy: CheckedProxy): string {
+export function hopOf(conn: Deno.TcpConn, proxy: CheckedProxy): string {
   return `proxy ${proxy.shown}${
     proxy.hostname === conn.remoteAddr.hostname
       ? ""

@@ -1,11 +1,13 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// 8. The tunnel: with a proxy, the race is to the proxy; once it is won, the
-// request for the target (HTTP CONNECT, or SOCKS5), told to `onEvent`, so
-// that TLS to the target runs inside the tunnel.
+// 8. The tunnel: with a proxy, the race is to the proxy; once it is won, TLS
+// to the proxy (`https://`), then the request for the target (HTTP CONNECT,
+// or SOCKS5), told to `onEvent`, so that TLS to the target runs inside the
+// tunnel.
 import type { Checked } from "./options.ts";
 import type { CallContext } from "./context.ts";
 import { tunnelHttp } from "./tunnel_http.ts";
 import { tunnelSocks } from "./tunnel_socks.ts";
+import { type Handshake, tlsToProxy } from "./tunnel_tls.ts";
 import { showDestination } from "../_common/show.ts";
 
 /**
@@ -16,6 +18,7 @@ import { showDestination } from "../_common/show.ts";
  * @param call The call's context (its events).
  * @param won The race (to the proxy, with one: its connection is closed on
  * any failure of the tunnel).
+ * @param handshake The TLS handshake, for an `https://` proxy.
  * @returns The race itself without a proxy (no promise more), else the
  * tunnel.
  */
@@ -23,12 +26,19 @@ export function via<C extends Deno.Conn<Deno.NetAddr>>(
   checked: Checked,
   call: CallContext,
   won: Promise<C>,
+  handshake: Handshake,
 ): Promise<C> {
   const { proxy, signal } = checked;
   if (!proxy) return won;
-  const through = proxy.protocol === "http" ? tunnelHttp : tunnelSocks;
-  return won.then(async (conn) => {
+  const through = proxy.protocol.startsWith("socks") ? tunnelSocks : tunnelHttp;
+  return won.then(async (won) => {
     const { emit } = call;
+    // Through a proxy, the race ends at TCP: attempt.ts runs no TLS then.
+    let conn = won as unknown as Deno.TcpConn;
+    if (proxy.tls) {
+      const { tls } = proxy;
+      conn = await tlsToProxy(conn, { ...proxy, tls }, signal, call, handshake);
+    }
     const about = {
       proxy: proxy.shown,
       target: showDestination(proxy.target),
@@ -42,8 +52,7 @@ export function via<C extends Deno.Conn<Deno.NetAddr>>(
       throw error;
     }
     try {
-      // Through a proxy, the race ends at TCP: attempt.ts runs no TLS then.
-      await through(conn as unknown as Deno.TcpConn, proxy, signal);
+      await through(conn, proxy, signal);
     } catch (error) {
       emit?.({ type: "proxyFailed", ...about, error });
       call.throwIfFailed();
@@ -56,6 +65,6 @@ export function via<C extends Deno.Conn<Deno.NetAddr>>(
       conn.close();
       throw error;
     }
-    return conn;
+    return conn as unknown as C;
   });
 }

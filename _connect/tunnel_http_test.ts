@@ -241,7 +241,7 @@ Deno.test("proxy: the option is checked before any traffic, credentials hidden",
   const error = assertThrows(
     () => checkOptions({ hostname: "a", port: 1, proxy: "socks4://u:pw@p:1" }),
     TypeError,
-    "Cannot connect as 'proxy' must be an http://, socks5:// or socks5h:// URL",
+    "Cannot connect as 'proxy' must be an http://, https://, socks5:// or socks5h:// URL",
   );
   assertMatch(error.message, /socks4:\/\/\*\*\*@p:1/);
   assert(!error.message.includes("pw"));

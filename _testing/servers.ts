@@ -373,12 +373,22 @@ export const SQUID_USER = { username: "alice", password: "s3cr:t p@ss" };
 /**
  * Starts squid on `127.0.0.1` as an HTTP proxy that allows CONNECT to any
  * port, with no cache and no log but its own; with `auth`, only for
- * {@linkcode SQUID_USER} (basic authentication). As root, squid runs as its
+ * {@linkcode SQUID_USER} (basic authentication). It is an HTTPS proxy too
+ * (TLS to the proxy, then CONNECT: squid's `https_port` without a mode) on
+ * `tlsPort`, with the certificate of `testdata/server.pem` (for localhost,
+ * 127.0.0.1 and ::1, from `testdata/ca.pem`). As root, squid runs as its
  * `proxy` user, in a folder that user owns.
  */
 export async function startSquid(auth = false): Promise<RealServer> {
   const dir = await Deno.makeTempDir({ prefix: "he_squid_" });
   const port = freePort();
+  const tlsPort = freePort();
+  for (const name of ["server.pem", "server.key"]) {
+    await Deno.copyFile(
+      new URL(`../testdata/${name}`, import.meta.url),
+      `${dir}/${name}`,
+    );
+  }
   const squid = findProgram("squid", ["/usr/sbin/squid"])!;
   const helper = "/usr/lib/squid/basic_ncsa_auth";
   const hash = auth ? await md5Crypt(SQUID_USER.password) : "";
@@ -391,6 +401,7 @@ http_access allow users`
   await Deno.writeTextFile(
     `${dir}/squid.conf`,
     `http_port 127.0.0.1:${port}
+https_port 127.0.0.1:${tlsPort} tls-cert=${dir}/server.pem tls-key=${dir}/server.key
 pid_filename ${dir}/squid.pid
 cache deny all
 cache_mem 0 MB
@@ -408,13 +419,21 @@ http_access deny all
     const fields = Deno.readTextFileSync("/etc/passwd").split("\n")
       .find((line) => line.startsWith("proxy:"))?.split(":");
     if (fields) {
-      for (const name of ["", "/passwd", "/squid.conf"]) {
+      for (
+        const name of [
+          "",
+          "/passwd",
+          "/squid.conf",
+          "/server.pem",
+          "/server.key",
+        ]
+      ) {
         Deno.chownSync(`${dir}${name}`, Number(fields[2]), Number(fields[3]));
       }
     }
   }
   const spawned = spawn(squid, ["-N", "-f", `${dir}/squid.conf`], { cwd: dir });
-  return await serving("squid", spawned, "SIGTERM", dir, port);
+  return await serving("squid", spawned, "SIGTERM", dir, port, tlsPort);
 }
 
 /** `openssl passwd -1`: the MD5-crypt hash basic_ncsa_auth reads. */

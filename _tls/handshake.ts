@@ -10,7 +10,7 @@ import { delay } from "@std/async/delay";
 import { formatAddress } from "../errors.ts";
 import { messageOf, wrapError } from "../_common/errors.ts";
 import { CallbackFailure } from "../_common/callback_failure.ts";
-import { closeQuietly, isNodeTcpConn } from "../_common/conn.ts";
+import { closeQuietly, isForeignConn } from "../_common/conn.ts";
 import type { NormalizedTlsOptions } from "./options.ts";
 import { tracedShutdown } from "./telemetry.ts";
 import type { CloseTlsResult, TlsEvent } from "../types.ts";
@@ -128,11 +128,12 @@ export async function handshake(
     setNoDelay(conn);
     // Deno.startTls neither sends a client certificate, nor trusts given
     // roots alone (its `caCerts` add to the default ones), nor takes a socket
-    // it did not open itself (a `localAddr` connection comes from node:net),
+    // it did not open itself (a `localAddr` connection comes from node:net,
+    // a tunnel through an https:// proxy is TLS already),
     // nor closes a loser of the race at once.
     if (
       options.cert !== undefined || options.caCertsOnly ||
-      isNodeTcpConn(conn) ||
+      isForeignConn(conn) ||
       (closable && canCloseAtOnce(options))
     ) {
       const { startNodeTls } = await import("./node_tls_conn.ts");

@@ -3,7 +3,7 @@
 // and which are failures of the path (the race moves on).
 import { assertEquals } from "@std/assert";
 import { isCertificateVerdict } from "./verdict.ts";
-import { withCode } from "../_common/errors.ts";
+import { withCode } from "../_common/error_classes.ts";
 
 Deno.test("isCertificateVerdict() knows rustls' verdicts and certificate alerts", () => {
   const verdicts = [

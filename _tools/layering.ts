@@ -136,6 +136,10 @@ export const PIPELINE: [string, string][] = [
   ["_connect/tunnel_http.ts", "_connect/proxy_hop.ts"],
   ["_connect/tunnel_socks.ts", "_connect/proxy_hop.ts"],
   ["_connect/proxy_hop.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel.ts", "_connect/tunnel_tls.ts"],
+  ["_connect/tunnel_tls.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel_tls.ts", "_connect/proxy_hop.ts"],
+  ["_connect/tunnel_tls.ts", "_connect/emit.ts"],
 ];
 
 /** Modules whose imports are not checked (only for cycles). */

@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The errors of the socket of `socket.ts`, as `node:net` gives them: with the
 // `code` that clients test (`"ECONNREFUSED"`, `"ETIMEDOUT"`, ...).
-import { withCode } from "../_common/errors.ts";
+import { withCode } from "../_common/error_classes.ts";
 import { nodeCodeOf } from "../_common/map_error.ts";
 
 /** The same error, with the `code` that `node:net` would have set. */
