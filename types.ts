@@ -238,6 +238,12 @@ export interface ProxyEvent extends ConnectEventBase {
   target: string;
   /** The proxy's address, which the race reached. */
   address: Deno.NetAddr;
+  /**
+   * The tunnel, when the target's addresses are raced through the proxy
+   * (`socks5://` to a name of several addresses: one tunnel each, `target`
+   * naming the address); absent for the one tunnel of other calls.
+   */
+  index?: number;
   /** Why the tunnel failed, for `proxyFailed` only. */
   error?: unknown;
 }

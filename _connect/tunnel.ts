@@ -8,6 +8,8 @@ import type { CallContext } from "./context.ts";
 import { tunnelHttp } from "./tunnel_http.ts";
 import { tunnelSocks } from "./tunnel_socks.ts";
 import { type Handshake, tlsToProxy } from "./tunnel_tls.ts";
+import { racesTargets, raceTunnels } from "./tunnel_race.ts";
+import type { CheckedProxy } from "./proxy.ts";
 import { showDestination } from "../_common/show.ts";
 
 /**
@@ -30,41 +32,65 @@ export function via<C extends Deno.Conn<Deno.NetAddr>>(
 ): Promise<C> {
   const { proxy, signal } = checked;
   if (!proxy) return won;
-  const through = proxy.protocol.startsWith("socks") ? tunnelSocks : tunnelHttp;
   return won.then(async (won) => {
-    const { emit } = call;
     // Through a proxy, the race ends at TCP: attempt.ts runs no TLS then.
     let conn = won as unknown as Deno.TcpConn;
     if (proxy.tls) {
       const { tls } = proxy;
       conn = await tlsToProxy(conn, { ...proxy, tls }, signal, call, handshake);
     }
-    const about = {
-      proxy: proxy.shown,
-      target: showDestination(proxy.target),
-      address: conn.remoteAddr,
-    };
-    try {
-      emit?.({ type: "proxyRequested", ...about });
-      call.throwIfFailed();
-    } catch (error) {
-      conn.close();
-      throw error;
-    }
-    try {
-      await through(conn, proxy, signal);
-    } catch (error) {
-      emit?.({ type: "proxyFailed", ...about, error });
-      call.throwIfFailed();
-      throw error;
-    }
-    emit?.({ type: "proxyOpened", ...about });
-    try {
-      call.throwIfFailed();
-    } catch (error) {
-      conn.close();
-      throw error;
-    }
-    return conn as unknown as C;
+    const open = (
+      conn: Deno.TcpConn,
+      proxy: CheckedProxy,
+      signal: AbortSignal | undefined,
+      index?: number,
+    ) => tunnel(conn, proxy, signal, call, index);
+    const opened = racesTargets(checked)
+      ? await raceTunnels(conn, { ...checked, proxy }, call, open)
+      : await open(conn, proxy, signal);
+    return opened as unknown as C;
   });
+}
+
+/**
+ * Opens one tunnel on `conn`, the connection to the proxy, telling
+ * `proxyRequested`, then `proxyOpened` or `proxyFailed`.
+ */
+async function tunnel(
+  conn: Deno.TcpConn,
+  proxy: CheckedProxy,
+  signal: AbortSignal | undefined,
+  call: CallContext,
+  index: number | undefined,
+): Promise<Deno.TcpConn> {
+  const { emit } = call;
+  const through = proxy.protocol.startsWith("socks") ? tunnelSocks : tunnelHttp;
+  const about = {
+    proxy: proxy.shown,
+    target: showDestination(proxy.target),
+    address: conn.remoteAddr,
+    ...index !== undefined && { index },
+  };
+  try {
+    emit?.({ type: "proxyRequested", ...about });
+    call.throwIfFailed();
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+  try {
+    await through(conn, proxy, signal);
+  } catch (error) {
+    emit?.({ type: "proxyFailed", ...about, error });
+    call.throwIfFailed();
+    throw error;
+  }
+  emit?.({ type: "proxyOpened", ...about });
+  try {
+    call.throwIfFailed();
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+  return conn;
 }

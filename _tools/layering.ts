@@ -140,6 +140,12 @@ export const PIPELINE: [string, string][] = [
   ["_connect/tunnel_tls.ts", "_connect/proxy.ts"],
   ["_connect/tunnel_tls.ts", "_connect/proxy_hop.ts"],
   ["_connect/tunnel_tls.ts", "_connect/emit.ts"],
+  ["_connect/tunnel.ts", "_connect/tunnel_race.ts"],
+  ["_connect/tunnel.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel_race.ts", "_connect/options.ts"],
+  ["_connect/tunnel_race.ts", "_connect/proxy.ts"],
+  ["_connect/tunnel_race.ts", "_connect/proxy_hop.ts"],
+  ["_connect/tunnel_race.ts", "_connect/system_lookup.ts"],
 ];
 
 /** Modules whose imports are not checked (only for cycles). */

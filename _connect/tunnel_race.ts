@@ -1,0 +1,152 @@
+// Copyright 2026 the happy-eyeballs authors. MIT license.
+// Happy Eyeballs through a SOCKS5 proxy (`socks5://`), on the target's side:
+// the target's name is resolved here, so its addresses can be raced as a
+// direct connection's are, each through a tunnel of its own. The proxy's own
+// connection to the target is out of our hands, but its answer is not: a
+// SOCKS5 CONNECT is answered once the proxy has connected (or failed to), so
+// an address whose tunnel stays silent for the attempt delay lets the next
+// one start through another connection to the same proxy address, and the
+// first tunnel open wins. No peer does this: curl, Go's x/net/proxy and
+// hyper-util send the first address only, and a target whose first address
+// is blackholed then waits for the proxy's connect timeout (minutes).
+import type { Checked } from "./options.ts";
+import type { CheckedProxy } from "./proxy.ts";
+import { hopOf } from "./proxy_hop.ts";
+import { systemResolve } from "./system_lookup.ts";
+import { combineAttemptErrors } from "../errors.ts";
+import { interleave, staggeredRace } from "../happy_eyeballs.ts";
+import { closeQuietly } from "../_common/conn.ts";
+import { ipVersion, joinHostPort } from "../_common/ip.ts";
+import { messageOf, wrapError } from "../_common/errors.ts";
+import { showDestination } from "../_common/show.ts";
+
+/** Opens one tunnel on `conn` to `proxy.target`, telling its events. */
+export type OpenTunnel = (
+  conn: Deno.TcpConn,
+  proxy: CheckedProxy,
+  signal: AbortSignal | undefined,
+  index?: number,
+) => Promise<Deno.TcpConn>;
+
+/** What the race needs of the call's context (`CallContext`). */
+export interface RaceContext {
+  /** The signal of what the race starts (the caller's, a callback's). */
+  readonly inner: AbortSignal;
+  /** Stops what is left of the race. */
+  settle(): void;
+  /** Throws what a callback threw, if one did. */
+  throwIfFailed(): void;
+}
+
+/**
+ * Whether the target's addresses are raced through the proxy: `socks5://`
+ * to a name, with no dial hook nor local address (which the extra tunnels
+ * could not honour as the race to the proxy did).
+ */
+export function racesTargets(checked: Checked): boolean {
+  const { proxy } = checked;
+  return proxy?.protocol === "socks5" && ipVersion(proxy.targetHost) === 0 &&
+    checked.dial === undefined && checked.localAddr === undefined;
+}
+
+/**
+ * Resolves the target's name here, then races its addresses, each through
+ * its own tunnel: the first on `conn`, the next ones on new connections to
+ * the proxy's address that `conn` reached, one every `checked.delay` (or as
+ * soon as the latest fails), families interleaved.
+ *
+ * @param conn The connection the race won to the proxy (closed on failure,
+ * or when another tunnel wins).
+ * @param checked The plan (`racesTargets(checked)`).
+ * @param call The call's context: its events and callbacks.
+ * @param open Opens one tunnel, telling its events.
+ * @returns The tunnel that opened first.
+ * @throws {Error} The tunnel's error when one address was tried, else the
+ * tunnels' errors combined as `connect()` combines its attempts'.
+ */
+export async function raceTunnels(
+  conn: Deno.TcpConn,
+  checked: Checked & { proxy: CheckedProxy },
+  call: RaceContext,
+  open: OpenTunnel,
+): Promise<Deno.TcpConn> {
+  const { proxy, signal } = checked;
+  let addresses: readonly string[];
+  try {
+    addresses = await systemResolve(proxy.targetHost, undefined, signal);
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+  const through = (address: string): CheckedProxy => ({
+    ...proxy,
+    targetHost: address,
+    target: joinHostPort(address, proxy.targetPort),
+  });
+  const ordered = interleave(addresses, ipVersion, {
+    firstFamilyCount: checked.interleave,
+  });
+  if (ordered.length === 1) {
+    return await open(conn, through(ordered[0]!), signal);
+  }
+  const proxyAddress = conn.remoteAddr;
+  const hop = hopOf(conn, proxy);
+  const unused = new Set([conn]);
+  const attempts = ordered.map((address, index) => (inner: AbortSignal) => {
+    if (index === 0) {
+      unused.delete(conn);
+      return open(conn, through(address), inner, index);
+    }
+    // The proxy's address that the race reached: no race to it again.
+    return Deno.connect({
+      hostname: proxyAddress.hostname,
+      port: proxyAddress.port,
+      autoSelectFamily: false,
+      signal: inner,
+    }).then(
+      (next) => open(next, through(address), inner, index),
+      (error) => {
+        if (inner.aborted) throw inner.reason;
+        throw wrapError(error, `Cannot connect to ${hop}: ${messageOf(error)}`);
+      },
+    );
+  });
+  const signalOfRace = call.inner;
+  try {
+    const result = await staggeredRace(attempts, {
+      delay: checked.delay,
+      signal: signalOfRace,
+      dispose: closeQuietly,
+    });
+    if (!result.ok) {
+      const failures = result.errors.map((error, i) => ({
+        address: {
+          transport: "tcp" as const,
+          hostname: ordered[i]!,
+          port: proxy.targetPort,
+        },
+        error,
+      }));
+      throw combineAttemptErrors(
+        `${showDestination(proxy.target)} through ${hop}`,
+        failures,
+        { allErrors: checked.allErrors },
+      );
+    }
+    try {
+      call.throwIfFailed();
+    } catch (error) {
+      result.value.close();
+      throw error;
+    }
+    return result.value;
+  } catch (error) {
+    // A callback that failed stopped the race: its error, not the race's.
+    call.throwIfFailed();
+    throw error;
+  } finally {
+    // Never started: the race was decided (or aborted) before it began.
+    for (const left of unused) closeQuietly(left);
+    call.settle();
+  }
+}
