@@ -104,3 +104,110 @@ export async function proxyBlackholed(
   }
   return samples;
 }
+
+/**
+ * A SOCKS5 proxy on `127.0.0.1` (no authentication) that really connects to
+ * the address each CONNECT names, answers once connected, then relays: a
+ * blackholed target keeps its tunnel silent, as a real proxy's would.
+ */
+function relayingSocks() {
+  const read = async (conn: Deno.Conn, length: number) => {
+    const buffer = new Uint8Array(length);
+    for (let done = 0; done < length;) {
+      const n = await conn.read(buffer.subarray(done));
+      if (n === null) throw new Deno.errors.UnexpectedEof("closed");
+      done += n;
+    }
+    return buffer;
+  };
+  return serve(
+    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+    async (conn) => {
+      const [, count] = await read(conn, 2);
+      await read(conn, count!);
+      await conn.write(Uint8Array.of(5, 0));
+      const head = await read(conn, 4);
+      if (head[3] !== 1 && head[3] !== 4) return;
+      const bytes = await read(conn, head[3] === 4 ? 18 : 6);
+      const port = (bytes.at(-2)! << 8) | bytes.at(-1)!;
+      const hostname = head[3] === 1
+        ? [...bytes.subarray(0, 4)].join(".")
+        : "::1";
+      // Closed when the client gives up on this tunnel.
+      const abort = new AbortController();
+      conn.read(new Uint8Array(1)).catch(() => null).then(() => abort.abort());
+      using _target = await Deno.connect({
+        hostname,
+        port,
+        signal: abort.signal,
+      });
+      await conn.write(Uint8Array.of(5, 0, 0, 1, 127, 0, 0, 1, 0, 0));
+    },
+  );
+}
+
+/** curl's total time through a SOCKS5 proxy, at most `limit` ms. */
+async function curlSocks(proxyUrl: string, url: string, limit: number) {
+  const started = performance.now();
+  await new Deno.Command("curl", {
+    args: [
+      "-sS",
+      "-o",
+      "/dev/null",
+      "--max-time",
+      String(limit / 1000),
+      "--proxy",
+      proxyUrl,
+      url,
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return performance.now() - started;
+}
+
+/**
+ * Measures `n` tunnels to `he.test` through a SOCKS5 proxy (`socks5://`,
+ * the name resolved here), `he.test`'s `[::1]` blackholed and `127.0.0.1`
+ * listening: `connect()` races the target's addresses through the proxy;
+ * curl `--proxy socks5://` sends the first address only, and gives up at
+ * `limit` ms. Needs `he.test` to resolve (the bench's names).
+ *
+ * @param n How many connections each.
+ * @param delay The attempt delay.
+ * @param limit curl's `--max-time`, in ms.
+ * @returns The samples.
+ */
+export async function socksTargetBlackholed(
+  n: number,
+  delay: number,
+  limit: number,
+): Promise<ProxySamples> {
+  await using proxy = relayingSocks();
+  await using target = serve(
+    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+    () => {},
+  );
+  await using _hole = await blackhole("::1", target.port);
+  const proxyUrl = `socks5://127.0.0.1:${proxy.port}`;
+  const samples: ProxySamples = { ours: [], curl: [] };
+  const curl = findProgram("curl") !== undefined;
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const conn = await connect({
+      hostname: "he.test",
+      port: target.port,
+      proxy: proxyUrl,
+      history: false,
+      happyEyeballsDelay: delay,
+    });
+    samples.ours.push(performance.now() - started);
+    conn.close();
+    if (curl && i < 3) {
+      samples.curl.push(
+        await curlSocks(proxyUrl, `http://he.test:${target.port}/`, limit),
+      );
+    }
+  }
+  return samples;
+}

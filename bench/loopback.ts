@@ -25,7 +25,7 @@ import { dnsResolver } from "../resolve_dns.ts";
 import { acceptingServer, blackhole } from "../_testing/net.ts";
 import { dnsServer } from "../_testing/dns.ts";
 import { alternated, median, sink } from "./_measure.ts";
-import { proxyBlackholed } from "./_proxy.ts";
+import { proxyBlackholed, socksTargetBlackholed } from "./_proxy.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))
@@ -724,6 +724,43 @@ async function proxied(names: boolean): Promise<void> {
   );
 }
 
+/**
+ * Through a SOCKS5 proxy to he.test, whose [::1] is blackholed behind the
+ * proxy (bench/_proxy.ts): the target's addresses raced through the proxy;
+ * beside curl --proxy socks5://, which sends the first address only.
+ */
+async function socksTarget(names: boolean): Promise<void> {
+  if (!names) {
+    notes.push("socksTarget needs he.test to resolve: skipped");
+    return;
+  }
+  const limit = 3_000;
+  const { ours, curl } = await socksTargetBlackholed(scaled(20), DELAY, limit);
+  const scenario =
+    "socks5:// to he.test, its [::1] blackholed behind the proxy, history: false";
+  const target = `≤ ${DELAY} + 10 ms`;
+  const met = (a: Stats) => a.median <= DELAY + 10;
+  if (curl.length === 0) {
+    rows.push({
+      scenario,
+      client: OURS,
+      stats: stats(ours),
+      target,
+      met: met(stats(ours)),
+    });
+    return;
+  }
+  const CURL = `curl --proxy socks5:// (3 runs, --max-time ${limit / 1000} s)`;
+  compare(
+    scenario,
+    { [OURS]: stats(ours), [CURL]: stats(curl) },
+    OURS,
+    CURL,
+    target,
+    met,
+  );
+}
+
 // ------------------------------------------------------------------- main
 
 function machine(): string {
@@ -768,6 +805,7 @@ const SCENARIOS = {
   tlsBlackholed,
   tlsSilent,
   proxied,
+  socksTarget,
 };
 for (const [name, scenario] of Object.entries(SCENARIOS)) {
   if (ONLY === undefined || ONLY === name) await scenario(names);
