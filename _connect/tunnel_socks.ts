@@ -1,9 +1,8 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The SOCKS5 tunnel (RFC 1928), with username/password authentication (RFC
 // 1929), on the connection the race won to the proxy. `socks5://` names the
-// target by an address resolved here (the system's first, as curl does: each
-// further address would cost a connection and a handshake with the proxy,
-// and the proxy's own connection to the target is not ours to race);
+// target by an address resolved here (`tunnel_race.ts` races them, one tunnel
+// each; a single tunnel takes the system's first, as curl does);
 // `socks5h://` lets the proxy resolve the name. Every answer is read to its
 // exact length, so that what the target sends first stays on the connection.
 import type { CheckedProxy } from "./proxy.ts";
