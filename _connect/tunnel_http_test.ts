@@ -12,6 +12,7 @@ import type { ConnectEvent } from "../types.ts";
 import { checkOptions } from "./options.ts";
 import { MAX_PROXY_HEADER } from "./tunnel_http.ts";
 import { refusedPort, serve, type TestServer } from "../_testing/net.ts";
+import { runWithPermissions } from "../_testing/permissions.ts";
 
 /** Reads the request head a client sends to the fake proxy. */
 async function readHead(conn: Deno.Conn): Promise<string> {
@@ -82,6 +83,28 @@ Deno.test("proxy: the tunnel request names the target, and the connection then c
     proxy.heads[0],
     "CONNECT db.example:5432 HTTP/1.1\r\nHost: db.example:5432\r\n\r\n",
   );
+});
+
+Deno.test("proxy: --allow-net for the proxy alone is enough; the target is never looked up here", async () => {
+  await using proxy = fakeProxy(
+    answering("HTTP/1.1 200 Connection established\r\n\r\n"),
+  );
+  const [result] = await runWithPermissions(
+    [`--allow-net=127.0.0.1:${proxy.port}`],
+    `const conn = await connect({
+      hostname: "db.example",
+      port: 5432,
+      proxy: "http://127.0.0.1:${proxy.port}",
+    });
+    console.log(JSON.stringify(conn.remoteAddr));
+    conn.close();`,
+  );
+  assertEquals(result, {
+    transport: "tcp",
+    hostname: "127.0.0.1",
+    port: proxy.port,
+  });
+  assertEquals(proxy.heads.length, 1);
 });
 
 Deno.test("proxy: credentials go in Proxy-Authorization, never in a message", async () => {
