@@ -1,5 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Real clients through real proxies: pg through squid (HTTP CONNECT), and
+// Real clients through real proxies: pg through squid (HTTP CONNECT, and
+// the same over TLS to squid's https_port), and
 // ioredis over TLS through microsocks (SOCKS5), by the `proxy` option of
 // createConnection().
 import { assertEquals } from "@std/assert";
@@ -36,6 +37,33 @@ Deno.test({
     await client.connect();
     const { rows } = await client.query("select 1 + 1 as two");
     assertEquals(rows, [{ two: 2 }]);
+    await client.end();
+  },
+});
+
+Deno.test({
+  name: "pg talks to a real PostgreSQL through squid as an https:// proxy",
+  ...needs("postgres", "squid"),
+  async fn() {
+    await using server = await startPostgres();
+    await using squid = await startSquid();
+    const client = new pg.Client({
+      user: POSTGRES_USER,
+      database: "postgres",
+      keepAlive: true,
+      stream: () =>
+        createConnection({
+          hostname: "127.0.0.1",
+          port: server.port,
+          proxy: {
+            url: `https://localhost:${squid.tlsPort}`,
+            caCerts: [TEST_CA],
+          },
+        }),
+    });
+    await client.connect();
+    const { rows } = await client.query("select 2 + 2 as four");
+    assertEquals(rows, [{ four: 4 }]);
     await client.end();
   },
 });
