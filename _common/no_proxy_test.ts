@@ -2,6 +2,7 @@
 import { assertEquals } from "@std/assert";
 import { noProxyMatches, proxyFromEnv } from "./no_proxy.ts";
 import { checkOptions } from "../_connect/options.ts";
+import { TEST_CA } from "../_testing/net.ts";
 
 function envOf(vars: Record<string, string>) {
   return (name: string) => vars[name];
@@ -103,6 +104,25 @@ Deno.test('proxy: "env" reads the environment; off when it names none', () => {
       proxy: "env",
     });
     assertEquals(near.proxy, undefined);
+    // { url: "env", caCerts }: the roots serve an https:// proxy, and are no
+    // mistake with an http:// one.
+    const withRoots = { url: "env", caCerts: [TEST_CA] };
+    const plain = checkOptions({
+      hostname: "db.example",
+      port: 5432,
+      tls: true,
+      proxy: withRoots,
+    });
+    assertEquals(plain.proxy?.tls, undefined);
+    Deno.env.set("https_proxy", "https://proxy.corp");
+    const secure = checkOptions({
+      hostname: "db.example",
+      port: 5432,
+      tls: true,
+      proxy: withRoots,
+    });
+    assertEquals(secure.proxy?.shown, "https://proxy.corp:443");
+    assertEquals(secure.proxy?.tls?.caCerts, [TEST_CA]);
   } finally {
     for (const [name, value] of saved) {
       if (value === undefined) Deno.env.delete(name);

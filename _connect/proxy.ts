@@ -123,7 +123,8 @@ export function checkProxy(
     };
     value = url;
   }
-  if (value === "env") {
+  const fromEnv = value === "env";
+  if (fromEnv) {
     // curl's rules; no proxy when the environment names none for the target.
     const url = proxyFromEnv(hostname, port, tls, (name) => Deno.env.get(name));
     if (url === undefined) return undefined;
@@ -167,7 +168,9 @@ export function checkProxy(
       wait,
     );
   }
-  if (o.caCerts !== undefined && kind !== "https") {
+  // The environment may name an http:// proxy as well as an https:// one:
+  // its roots then serve nothing, and are no mistake.
+  if (o.caCerts !== undefined && kind !== "https" && !fromEnv) {
     invalid(TypeError, "proxy.caCerts", "left out but for an https:// proxy", [
       "...",
     ]);
