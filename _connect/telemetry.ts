@@ -8,6 +8,7 @@ import type { Context, Span } from "npm:@opentelemetry/api@^1.9.0";
 import type {
   AttemptEvent,
   ConnectEvent,
+  ProxyEvent,
   Resolver,
   TlsConnectEvent,
 } from "../types.ts";
@@ -30,6 +31,10 @@ export interface TracedCall {
   literal: 0 | 4 | 6;
   tls: unknown;
   resolver: Resolver | undefined;
+  /** The proxy: then `hostname` and `port` are its, and the server is the target. */
+  proxy:
+    | { targetHost: string; targetPort: number; shown: string }
+    | undefined;
 }
 
 /** A look-up's outcome, for the resolution span. */
@@ -74,8 +79,13 @@ export class CallTelemetry {
   #attempts = new Map<number, Span>();
   #firstType: "ipv4" | "ipv6" | undefined;
   #winner: Deno.NetAddr | undefined;
-  /** The handshakes: one per attempt inside the race, or one on the winner. */
-  #tls = new Map<number | undefined, TlsSpanRecorder>();
+  /**
+   * The handshakes: one per attempt inside the race, or one on the winner;
+   * and one with an `https://` proxy.
+   */
+  #tls = new Map<number | "proxy" | undefined, TlsSpanRecorder>();
+  /** The tunnels through the proxy: one, or one per target address raced. */
+  #tunnels = new Map<number | undefined, Span>();
 
   /** Starts the span of the call, and that of its resolution. */
   constructor(traced: Telemetry, call: TracedCall) {
@@ -92,10 +102,14 @@ export class CallTelemetry {
     if (call.conn === undefined && !call.literal) this.#startResolving();
   }
 
-  /** `server.address`, `server.port`, `network.transport`. */
+  /** `server.address`, `server.port` (the target's), `network.transport`. */
   #serverAttributes(): Record<string, string | number> {
-    const { hostname, port, conn } = this.#call;
-    const server = conn ? conn.remoteAddr : { hostname, port };
+    const { hostname, port, conn, proxy } = this.#call;
+    const server = conn
+      ? conn.remoteAddr
+      : proxy
+      ? { hostname: proxy.targetHost, port: proxy.targetPort }
+      : { hostname, port };
     return {
       "server.address": attribute(server.hostname),
       "server.port": server.port,
@@ -174,7 +188,7 @@ export class CallTelemetry {
       case "proxyRequested":
       case "proxyOpened":
       case "proxyFailed":
-        return;
+        return this.#tunnel(event);
       default:
         return this.#handshake(event);
     }
@@ -185,12 +199,12 @@ export class CallTelemetry {
    * attempt's; on the winner only, of the call's.
    */
   #handshake(event: TlsConnectEvent): void {
-    const { index } = event;
+    const index = event.proxy === undefined ? event.index : "proxy";
     let recorder = this.#tls.get(index);
     if (recorder === undefined) {
-      const attempt = index === undefined
-        ? undefined
-        : this.#attempts.get(index);
+      const attempt = typeof index === "number"
+        ? this.#attempts.get(index)
+        : undefined;
       const parent = attempt === undefined
         ? this.#parent
         : this.#traced.api.trace.setSpan(this.#parent, attempt);
@@ -198,6 +212,28 @@ export class CallTelemetry {
       this.#tls.set(index, recorder);
     }
     recorder(event);
+  }
+
+  /** A tunnel through the proxy: its span, from the request to its answer. */
+  #tunnel(event: ProxyEvent): void {
+    const { index } = event;
+    if (event.type === "proxyRequested") {
+      this.#tunnels.set(
+        index,
+        this.#child("proxy tunnel", {
+          "network.peer.address": attribute(event.address.hostname),
+          "network.peer.port": event.address.port,
+          "happy_eyeballs.proxy": attribute(event.proxy),
+          "happy_eyeballs.proxy.target": attribute(event.target),
+        }),
+      );
+      return;
+    }
+    const span = this.#tunnels.get(index);
+    this.#tunnels.delete(index);
+    if (event.type === "proxyFailed") {
+      if (span) endFailed(this.#traced, span, event.error);
+    } else span?.end();
   }
 
   #resolved(
@@ -295,6 +331,7 @@ export class CallTelemetry {
         attempt.setAttribute("happy_eyeballs.attempt.outcome", "cancelled");
         attempt.end();
       }
+      for (const tunnel of this.#tunnels.values()) tunnel.end();
       const metric: Record<string, string | number> = {
         ...this.#serverAttributes(),
       };

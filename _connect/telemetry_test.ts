@@ -24,6 +24,8 @@ import { connectTo, echoServer } from "../_testing/tls.ts";
 import { createConnection } from "../node/mod.ts";
 import { once } from "node:events";
 import { byName, parentOf, withTelemetry } from "../_testing/telemetry.ts";
+import { needs } from "../_testing/needs.ts";
+import { SQUID_USER, startSquid } from "../_testing/servers.ts";
 
 /** A dial hook: `::1` never answers (until aborted), the rest dial. */
 const blackholedIpv6: Dialer = (address, { signal }) => {
@@ -266,6 +268,58 @@ Deno.test("connect() traced: TLS handshake span, with server name and ALPN", asy
       "closeNotify",
     );
   });
+});
+
+Deno.test({
+  name:
+    "connect() traced through an https:// proxy: the tunnel, both handshakes, no credentials",
+  ...needs("squid", "openssl"),
+  async fn() {
+    await withTelemetry(async (spans) => {
+      await using squid = await startSquid(true);
+      await using server = echoServer({
+        cert: readTestdata("server.pem"),
+        key: readTestdata("server.key"),
+      });
+      const { username, password } = SQUID_USER;
+      const conn = await connect({
+        hostname: "127.0.0.1",
+        port: server.port,
+        proxy: {
+          protocol: "https",
+          hostname: "localhost",
+          port: squid.tlsPort!,
+          username,
+          password,
+          caCerts: [TEST_CA],
+        },
+        tls: { serverName: "tls.test", caCerts: [TEST_CA] },
+        family: 4,
+      });
+      await closeTls(conn, { timeout: 5_000 });
+      const [call] = byName(spans(), "connect");
+      // The server is the target; the peer, the proxy.
+      assertEquals(call?.attributes["server.port"], server.port);
+      assertEquals(call?.attributes["network.peer.port"], squid.tlsPort);
+      const [tunnel] = byName(spans(), "proxy tunnel");
+      assertEquals(parentOf(tunnel!), call?.spanContext().spanId);
+      assertEquals(
+        tunnel?.attributes["happy_eyeballs.proxy"],
+        `https://***@localhost:${squid.tlsPort}`,
+      );
+      assertEquals(
+        tunnel?.attributes["happy_eyeballs.proxy.target"],
+        `127.0.0.1:${server.port}`,
+      );
+      const names = byName(spans(), "tls handshake").map((span) =>
+        span.attributes["tls.client.server_name"]
+      );
+      assertEquals(names, ["localhost", "tls.test"]);
+      const all = JSON.stringify(spans().map((span) => span.attributes));
+      assertEquals(all.includes(password), false);
+      assertEquals(all.includes(username), false);
+    });
+  },
 });
 
 Deno.test("upgradeTls() traced: a failed handshake", async () => {
