@@ -72,6 +72,7 @@ Deno.test("buildReport() has stable field names and survives JSON", () => {
     "fallback",
     "attempts",
     "tls",
+    "proxy",
     "connected",
     "stopped",
     "error",
@@ -86,6 +87,7 @@ Deno.test("buildReport() has stable field names and survives JSON", () => {
     "attemptTimeout",
     "allErrors",
     "dns",
+    "proxy",
     "tls",
   ]);
   assertEquals(report.settings.delay, null);
