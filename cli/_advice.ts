@@ -170,3 +170,40 @@ export function tlsAdvice(error: unknown, context: TlsContext): Advice {
   }
   return { short: message };
 }
+
+/**
+ * What a failed handshake with an `https://` proxy means, and what to try:
+ * the words of {@linkcode tlsAdvice}, with hints about the proxy (its roots
+ * come from `--proxy-ca`, its name from `--proxy`), never about the target's
+ * options.
+ */
+export function proxyTlsAdvice(error: unknown, serverName: string): Advice {
+  const { short } = tlsAdvice(error, { serverName, clientCertificate: false });
+  const message = messageOf(error);
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return {
+      short,
+      hint:
+        "the proxy accepted the TCP connection but never answered TLS: is it an http:// proxy rather than an https:// one?",
+    };
+  }
+  if (UNKNOWN_ISSUER_REGEXP.test(message)) {
+    return {
+      short,
+      hint:
+        "trust the proxy's CA with --proxy-ca FILE, or the system's CA store with DENO_TLS_CA_STORE=system",
+    };
+  }
+  if (NAME_MISMATCH_REGEXP.test(message)) {
+    const names = certificateNames(message);
+    return {
+      short,
+      hint: names.length > 0
+        ? `the proxy's certificate is for ${
+          names.join(", ")
+        }: name the proxy by one of those in --proxy`
+        : "name the proxy in --proxy by a name its certificate is for",
+    };
+  }
+  return { short };
+}

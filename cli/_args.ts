@@ -64,6 +64,10 @@ export interface CliArgs {
   proxy?: string | undefined;
   /** `--proxy` as the output shows it: `http://***@host:port`. */
   proxyShown?: string | undefined;
+  /** `--proxy env`: the proxy, if any, is the one the environment names. */
+  proxyFromEnv?: boolean | undefined;
+  /** `--proxy-ca`: files of roots for an `https://` proxy's certificate. */
+  proxyCaFiles?: string[] | undefined;
   /** `--otel`: one trace of the run, sent by Deno's telemetry. */
   otel: boolean;
   /** The TLS settings, with `--tls` only. */
@@ -165,6 +169,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
       timeout: { type: "string" },
       "attempt-timeout": { type: "string" },
       proxy: { type: "string" },
+      "proxy-ca": { type: "string", multiple: true },
       "all-errors": { type: "boolean" },
       json: { type: "boolean" },
       otel: { type: "boolean" },
@@ -241,6 +246,13 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
     );
   }
 
+  const proxyCaFiles = values["proxy-ca"] ?? [];
+  if (proxyCaFiles.length > 0 && values.proxy === undefined) {
+    throw new UsageError(
+      "Cannot parse the command line as --proxy-ca must come with --proxy: current value is no --proxy",
+    );
+  }
+
   const serverName = values["server-name"];
   const caFiles = values.ca ?? [];
   const alpnProtocols = values.alpn ?? [];
@@ -293,6 +305,8 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
     ...(values.proxy !== undefined && {
       proxy: values.proxy,
       proxyShown: showProxyUrl(values.proxy),
+      proxyFromEnv: values.proxy === "env",
+      proxyCaFiles,
     }),
     tls: values.tls
       ? {
@@ -307,18 +321,31 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   };
 }
 
+/** The port of a proxy URL that names none, by its scheme. */
+const PROXY_DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  "http:": 80,
+  "https:": 443,
+  "socks5:": 1080,
+  "socks5h:": 1080,
+};
+
 /**
- * A proxy URL as the output shows it: scheme, `***@` for credentials, host
- * and port; `"env"` as it is.
+ * A proxy URL as the output shows it, as connect() shows it in its events:
+ * scheme, `***@` for credentials, host and port (the scheme's default when
+ * the URL names none: `url.host` would drop it); `"env"` in words.
  */
 function showProxyUrl(value: string): string {
   if (value === "env") return "the proxy of the environment";
+  let url: URL;
   try {
-    const url = new URL(value);
-    const hidden = url.username !== "" || url.password !== "" ? "***@" : "";
-    return `${url.protocol}//${hidden}${url.host}`;
+    url = new URL(value);
   } catch {
     // connect() refuses it, with a message that hides credentials.
     return "a proxy";
   }
+  const port = url.port === "" ? PROXY_DEFAULT_PORTS[url.protocol] : url.port;
+  // A scheme connect() refuses: a usage error follows, before any output.
+  if (port === undefined || url.hostname === "") return "a proxy";
+  const hidden = url.username !== "" || url.password !== "" ? "***@" : "";
+  return `${url.protocol}//${hidden}${url.hostname}:${port}`;
 }

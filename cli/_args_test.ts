@@ -220,3 +220,49 @@ Deno.test("parseCliArgs() reads --attempt-timeout", () => {
   assert(none !== "help");
   assertEquals(none.attemptTimeout, undefined);
 });
+
+Deno.test("parseCliArgs() reads --proxy and --proxy-ca, and shows the proxy without credentials", () => {
+  const parsed = parseCliArgs([
+    "db.test",
+    "5432",
+    "--proxy",
+    "https://alice:secret@proxy.test",
+    "--proxy-ca",
+    "a.pem",
+    "--proxy-ca=b.pem",
+  ]);
+  assert(parsed !== "help");
+  assertEquals(parsed.proxy, "https://alice:secret@proxy.test");
+  assertEquals(parsed.proxyShown, "https://***@proxy.test:443");
+  assertEquals(parsed.proxyFromEnv, false);
+  assertEquals(parsed.proxyCaFiles, ["a.pem", "b.pem"]);
+  const shown = (url: string) => {
+    const args = parseCliArgs(["h", "1", "--proxy", url]);
+    assert(args !== "help");
+    assertEquals(args.proxyCaFiles, []);
+    return args.proxyShown;
+  };
+  assertEquals(shown("http://proxy.test"), "http://proxy.test:80");
+  assertEquals(shown("http://proxy.test:80"), "http://proxy.test:80");
+  assertEquals(shown("https://[::1]:8443"), "https://[::1]:8443");
+  assertEquals(
+    shown("socks5://u:p@proxy.test"),
+    "socks5://***@proxy.test:1080",
+  );
+  assertEquals(shown("socks5h://proxy.test:9050"), "socks5h://proxy.test:9050");
+  assertEquals(shown("env"), "the proxy of the environment");
+  // connect() refuses these: a usage error follows, and they show nothing.
+  assertEquals(shown("ftp://u:secret@proxy.test"), "a proxy");
+  assertEquals(shown("not a url secret"), "a proxy");
+});
+
+Deno.test("parseCliArgs() refuses --proxy-ca without --proxy", () => {
+  const error = assertThrows(
+    () => parseCliArgs(["h", "1", "--proxy-ca", "a.pem"]),
+    UsageError,
+  );
+  assertEquals(
+    error.message,
+    "Cannot parse the command line as --proxy-ca must come with --proxy: current value is no --proxy",
+  );
+});

@@ -1,9 +1,10 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// The files of `--ca`, `--cert` and `--key`: read only when they are regular
-// files of at most 1 MiB (a device or a pipe could hang the tool or feed it
-// without end), and checked for the PEM blocks they must hold. A message
+// The files of `--ca`, `--cert`, `--key` and `--proxy-ca`: read only when
+// they are regular files of at most 1 MiB (a device or a pipe could hang the
+// tool or feed it without end), and checked for the PEM blocks they must hold. A message
 // names the file and the kind of block found, never a byte of the content:
 // a key file is a secret, and any file may be one.
+import type { ProxyUrlOptions } from "../types.ts";
 import { UsageError } from "./_usage.ts";
 import { show, withArticle } from "../_common/show.ts";
 import { visible } from "../_common/visible.ts";
@@ -125,4 +126,25 @@ export async function readTlsFiles(
       key: await readPemFile("--key", keyFile, "private key"),
     }),
   };
+}
+
+/**
+ * The `proxy` option of `connect()` for `--proxy` and `--proxy-ca`: the URL
+ * as given, or with the roots of `--proxy-ca` (each file read with
+ * {@linkcode readPemFile}) the URL and those roots.
+ *
+ * @param args `--proxy` and the files of `--proxy-ca`.
+ * @returns The option, or `undefined` without `--proxy`.
+ * @throws {UsageError} If a file cannot be read, or holds no certificate.
+ */
+export async function readProxyOption(
+  args: { proxy?: string | undefined; proxyCaFiles?: string[] | undefined },
+): Promise<string | ProxyUrlOptions | undefined> {
+  const { proxy: url, proxyCaFiles = [] } = args;
+  if (url === undefined) return undefined;
+  const caCerts: string[] = [];
+  for (const file of proxyCaFiles) {
+    caCerts.push(await readPemFile("--proxy-ca", file, "certificate"));
+  }
+  return caCerts.length > 0 ? { url, caCerts } : url;
 }

@@ -1,7 +1,12 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 import { assertEquals, assertRejects } from "@std/assert";
 import { UsageError } from "./_usage.ts";
-import { MAX_FILE_BYTES, readPemFile, readTlsFiles } from "./_files.ts";
+import {
+  MAX_FILE_BYTES,
+  readPemFile,
+  readProxyOption,
+  readTlsFiles,
+} from "./_files.ts";
 
 Deno.test("readPemFile() reads a PEM file of the expected kind", async () => {
   const ca = await readPemFile("--ca", "testdata/ca.pem", "certificate");
@@ -113,5 +118,25 @@ Deno.test("readTlsFiles() reads the files named, and only those", async () => {
     () => readTlsFiles({ caFiles: ["testdata/client.key"] }),
     UsageError,
     "--ca",
+  );
+});
+
+Deno.test("readProxyOption() adds the roots of --proxy-ca to the URL of --proxy", async () => {
+  assertEquals(await readProxyOption({}), undefined);
+  const url = "https://proxy.test:8443";
+  assertEquals(await readProxyOption({ proxy: url, proxyCaFiles: [] }), url);
+  const ca = await Deno.readTextFile("testdata/ca.pem");
+  assertEquals(
+    await readProxyOption({
+      proxy: url,
+      proxyCaFiles: ["testdata/ca.pem", "testdata/ca.pem"],
+    }),
+    { url, caCerts: [ca, ca] },
+  );
+  await assertRejects(
+    () =>
+      readProxyOption({ proxy: url, proxyCaFiles: ["testdata/client.key"] }),
+    UsageError,
+    "Cannot read the file of '--proxy-ca'",
   );
 });

@@ -16,6 +16,9 @@ import type {
   StopReason,
 } from "./report_types.ts";
 import { formatAddress } from "../errors.ts";
+import { foldProxyEvent, type ProxyState } from "./_proxy_fold.ts";
+
+export type { ProxyState };
 
 /** What became of a started attempt (`AttemptOutcome` of the report). */
 export type StartedOutcome = Exclude<AttemptOutcome, "notStarted">;
@@ -47,6 +50,11 @@ export interface RunSettings {
   allErrors: boolean;
   /** The proxy, as shown (`http://***@host:port`), if any. */
   proxyShown?: string | undefined;
+  /**
+   * Whether the proxy is the one the environment names (`--proxy env`):
+   * known only once an event names it, as the environment may name none.
+   */
+  proxyFromEnv?: boolean | undefined;
   /** Whether `dnsResolver()` resolves the host (`--dns`). */
   dns?: boolean | undefined;
   /** The TLS settings, when a TLS handshake follows the connection. */
@@ -122,8 +130,10 @@ export class RunFold {
   readonly attempts: AttemptState[] = [];
   /** The index of the winning attempt. */
   winner: number | undefined;
-  /** The TLS handshake. */
+  /** The TLS handshake with the target (never the one with the proxy). */
   tls: TlsState | undefined;
+  /** The proxy, with `--proxy`: its handshake and the tunnel. */
+  proxy: ProxyState | undefined;
   /** Set when the run gave up. */
   stopped:
     | { reason: StopReason; elapsed: number; pending: number[] }
@@ -150,6 +160,9 @@ export class RunFold {
   constructor(settings: RunSettings, lookedUpAgo?: number) {
     this.settings = settings;
     this.lookedUpAgo = lookedUpAgo;
+    this.proxy = settings.proxyShown === undefined || settings.proxyFromEnv
+      ? undefined
+      : { proxy: settings.proxyShown };
   }
 
   /** The attempt at `index`, made on first mention. */
@@ -188,9 +201,19 @@ export class RunFold {
     );
   }
 
-  /** Where the run is, or where it failed. */
-  stage(): "resolve" | "connect" | "tls" {
+  /**
+   * Where the run is, or where it failed: `proxy` once the proxy's
+   * handshake started or the tunnel was requested, until the tunnel opened.
+   */
+  stage(): "resolve" | "connect" | "proxy" | "tls" {
     if (this.tls) return "tls";
+    const proxy = this.proxy;
+    if (
+      proxy && proxy.ok !== true &&
+      (proxy.tls !== undefined || proxy.requested !== undefined)
+    ) {
+      return "proxy";
+    }
     return this.resolved || this.fallback ? "connect" : "resolve";
   }
 
@@ -201,6 +224,11 @@ export class RunFold {
   }
 
   #add(event: ConnectEvent): void {
+    // The handshake with an https:// proxy is the proxy's, not the target's.
+    if ("proxy" in event && event.proxy !== undefined) {
+      this.proxy = foldProxyEvent(this.proxy, event);
+      return;
+    }
     switch (event.type) {
       case "resolved":
         if (this.resolved) {

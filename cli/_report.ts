@@ -4,14 +4,15 @@
 import type {
   AddressReport,
   ErrorReport,
+  ProxyReport,
   Report,
   RunResult,
 } from "./report_types.ts";
-import type { RunFold } from "./_fold.ts";
+import type { ProxyState, RunFold } from "./_fold.ts";
 import { errorKind } from "./_advice.ts";
 import { formatAddress } from "../errors.ts";
 import { messageOf } from "../_common/errors.ts";
-import { familyOf } from "../_common/ip.ts";
+import { familyOf, unbracket } from "../_common/ip.ts";
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
@@ -42,6 +43,36 @@ function addressReport(a: Deno.NetAddr): AddressReport {
     hostname: a.hostname,
     port: a.port,
     family: familyOf(a.hostname),
+  };
+}
+
+/** The proxy of a run to `hostname:port`, as JSON. */
+function proxyReport(
+  proxy: ProxyState,
+  settings: { hostname: string; port: number },
+): ProxyReport {
+  const { tls } = proxy;
+  return {
+    proxy: proxy.proxy,
+    target: proxy.target ??
+      formatAddress({
+        hostname: unbracket(settings.hostname),
+        port: settings.port,
+      }),
+    address: proxy.address ? formatAddress(proxy.address) : null,
+    requested: optional(proxy.requested),
+    ended: optional(proxy.ended),
+    ok: proxy.ok ?? null,
+    tls: tls
+      ? {
+        serverName: tls.serverName,
+        started: round(tls.started),
+        ended: optional(tls.ended),
+        ok: tls.ok ?? null,
+        error: tls.error === undefined ? null : errorReport(tls.error),
+      }
+      : null,
+    error: proxy.error === undefined ? null : errorReport(proxy.error),
   };
 }
 
@@ -79,6 +110,7 @@ export function buildReport(fold: RunFold, result: RunResult): Report {
       attemptTimeout: s.attemptTimeout ?? null,
       allErrors: s.allErrors,
       dns: s.dns ?? false,
+      proxy: s.proxyShown ?? null,
       tls: s.tls
         ? {
           serverName: s.tls.serverName ?? null,
@@ -157,6 +189,7 @@ export function buildReport(fold: RunFold, result: RunResult): Report {
         error: tls.error === undefined ? null : errorReport(tls.error),
       }
       : null,
+    proxy: fold.proxy ? proxyReport(fold.proxy, s) : null,
     connected: result.ok
       ? {
         address: formatAddress(result.remoteAddr),

@@ -72,6 +72,7 @@ Deno.test("buildReport() has stable field names and survives JSON", () => {
     "fallback",
     "attempts",
     "tls",
+    "proxy",
     "connected",
     "stopped",
     "error",
@@ -86,6 +87,7 @@ Deno.test("buildReport() has stable field names and survives JSON", () => {
     "attemptTimeout",
     "allErrors",
     "dns",
+    "proxy",
     "tls",
   ]);
   assertEquals(report.settings.delay, null);
@@ -220,4 +222,36 @@ Deno.test("buildReport() carries each attempt's TCP and TLS parts when the hands
   assertEquals(report.tls?.address, "127.0.0.1:443");
   assertEquals(report.tls?.alpnProtocol, "h2");
   assertEquals(report.tls?.ok, true);
+});
+
+Deno.test("buildReport() reports the proxy: null without --proxy, else its tunnel", () => {
+  const plain = buildReport(feed(raceWonBySecond).timeline, won);
+  assertEquals(plain.proxy, null);
+  assertEquals(plain.settings.proxy, null);
+
+  const shown = "http://***@127.0.0.1:3128";
+  const base = { proxy: shown, target: "dual.test:443", address: V4 };
+  const { timeline } = feed([
+    ...raceWonBySecond,
+    { type: "proxyRequested", elapsed: 252.75, ...base },
+    { type: "proxyFailed", elapsed: 260.5, ...base, error: new Error("403") },
+  ], { ...SETTINGS, proxyShown: shown });
+  const report = buildReport(timeline, {
+    ok: false,
+    elapsed: 261,
+    error: new Error("403"),
+  });
+  assertEquals(report.settings.proxy, shown);
+  assertEquals(report.proxy, {
+    proxy: shown,
+    target: "dual.test:443",
+    address: "127.0.0.1:443",
+    requested: 252.75,
+    ended: 260.5,
+    ok: false,
+    tls: null,
+    error: { name: "Error", message: "403", code: null },
+  });
+  assertEquals(report.error?.stage, "proxy");
+  assertEquals(report.tls, null);
 });

@@ -22,7 +22,7 @@ import { safeJson, visible } from "../_common/visible.ts";
 import { unbracket } from "../_common/ip.ts";
 import { type CliArgs, parseCliArgs } from "./_args.ts";
 import { USAGE, UsageError } from "./_usage.ts";
-import { readTlsFiles } from "./_files.ts";
+import { readProxyOption, readTlsFiles } from "./_files.ts";
 import type { RepeatReport, Report, RunResult } from "./report_types.ts";
 import type { StopReason } from "./_fold.ts";
 import { catchInterrupt, type CliIo, terminalIo } from "./_io.ts";
@@ -85,6 +85,7 @@ async function prepare(
       ...await readTlsFiles(cli.tls),
     };
   }
+  const proxy = await readProxyOption(cli);
   const resolver = cli.dns
     ? dnsResolver(cli.dnsServer ? { nameServer: cli.dnsServer } : {})
     : extras.resolver;
@@ -97,7 +98,7 @@ async function prepare(
     ...(cli.attemptTimeout !== undefined &&
       { attemptTimeout: cli.attemptTimeout }),
     ...(cli.family !== undefined && { family: cli.family }),
-    ...(cli.proxy !== undefined && { proxy: cli.proxy }),
+    ...(proxy !== undefined && { proxy }),
     ...(cli.localAddr !== undefined && { localAddr: cli.localAddr }),
     ...(resolver !== undefined && { resolver }),
     ...(tls !== undefined && { tls }),

@@ -21,6 +21,7 @@ import {
 } from "./_fold.ts";
 import { Columns, ms, plural } from "./_columns.ts";
 import { attemptTlsText, tlsText } from "./_tls_lines.ts";
+import { proxyTlsText, tunnelText } from "./_proxy_lines.ts";
 
 /** Options of {@linkcode Timeline}. */
 export interface TimelineOptions {
@@ -113,7 +114,7 @@ export class Timeline {
       case "proxyRequested":
       case "proxyOpened":
       case "proxyFailed":
-        return [this.#columns.line(event.elapsed, proxyLine(event, p))];
+        return [this.#columns.line(event.elapsed, tunnelText(event, p))];
       case "attemptStarted": {
         const a = fold.attempt(event.index, event.address);
         this.#columns.widen([a]);
@@ -205,11 +206,18 @@ export class Timeline {
   }
 
   /**
-   * A step of a TLS handshake: the run's one handshake, on the winner, or
-   * an attempt's own (the handshake in the race).
+   * A step of a TLS handshake: the one with an `https://` proxy (the event
+   * names it), the run's one handshake, on the winner, or an attempt's own
+   * (the handshake in the race).
    */
   #tlsLine(event: TlsConnectEvent): string {
     const fold = this.#fold;
+    if (event.proxy !== undefined) {
+      return this.#columns.line(
+        event.elapsed,
+        proxyTlsText(fold, event, this.#p),
+      );
+    }
     if (event.index === undefined) {
       return this.#columns.line(event.elapsed, tlsText(fold, event, this.#p));
     }
@@ -330,24 +338,11 @@ export class Timeline {
       state = `, while resolving ${visible(fold.settings.hostname)}`;
     } else if (fold.tls && fold.tls.ended === undefined) {
       state = ", during the TLS handshake";
+    } else if (fold.proxy?.tls && fold.proxy.tls.ended === undefined) {
+      state = ", during the TLS handshake with the proxy";
+    } else if (fold.stage() === "proxy" && fold.proxy?.ended === undefined) {
+      state = ", waiting for the proxy's answer to the tunnel request";
     }
     return [this.#columns.line(elapsed, this.#p.yellow(`${what}${state}`))];
   }
-}
-
-/** A line of the tunnel through the proxy (`--proxy`). */
-function proxyLine(
-  event: Extract<ConnectEvent, { type: `proxy${string}` }>,
-  p: Palette,
-): string {
-  const { proxy, target } = event;
-  if (event.type === "proxyRequested") {
-    return visible(`tunnel to ${target} requested from ${proxy}`);
-  }
-  if (event.type === "proxyOpened") {
-    return p.green(visible(`tunnel to ${target} open through ${proxy}`));
-  }
-  const { error } = event;
-  const why = error instanceof Error ? error.message : String(error);
-  return p.red(visible(`tunnel failed: ${why}`));
 }

@@ -640,3 +640,225 @@ Deno.test("Timeline says a look-up afresh after remembered addresses failed, not
     "looked up afresh in 3.0 ms: 1 more address: 127.0.0.1:443",
   );
 });
+
+/** The address of an `https://` proxy, `proxy.test`, which the race reaches. */
+const PROXY_ADDRESS: Deno.NetAddr = {
+  transport: "tcp",
+  hostname: "127.0.0.1",
+  port: 3129,
+};
+const HTTPS_PROXY = "https://***@proxy.test:3129";
+
+/** A run to `db.test:5432` through {@linkcode HTTPS_PROXY}, with TLS. */
+const PROXY_SETTINGS: TimelineSettings = {
+  ...TLS_SETTINGS,
+  hostname: "db.test",
+  port: 5432,
+  proxyShown: HTTPS_PROXY,
+};
+
+/** The race to the proxy, won, and the handshake with it started. */
+const proxyTlsStarted: TimelineEvent[] = [
+  {
+    type: "resolved",
+    elapsed: 1,
+    hostname: "proxy.test",
+    addresses: [PROXY_ADDRESS],
+  },
+  { type: "attemptStarted", elapsed: 1.5, index: 0, address: PROXY_ADDRESS },
+  { type: "attemptWon", elapsed: 2, index: 0, address: PROXY_ADDRESS },
+  {
+    type: "tlsStarted",
+    elapsed: 2.5,
+    address: PROXY_ADDRESS,
+    serverName: "proxy.test",
+    proxy: HTTPS_PROXY,
+  },
+];
+
+/** The tunnel through {@linkcode HTTPS_PROXY}, from request to `type`. */
+function tunnel(
+  type: "proxyOpened" | "proxyFailed",
+  error?: unknown,
+): TimelineEvent[] {
+  const base = {
+    proxy: HTTPS_PROXY,
+    target: "db.test:5432",
+    address: PROXY_ADDRESS,
+  };
+  return [
+    { type: "proxyRequested", elapsed: 6, ...base },
+    type === "proxyOpened"
+      ? { type, elapsed: 8, ...base }
+      : { type, elapsed: 8, ...base, error },
+  ];
+}
+
+Deno.test("Timeline tells the handshake with an https:// proxy from the target's", () => {
+  const { timeline, lines } = feed([
+    ...proxyTlsStarted,
+    {
+      type: "tlsSucceeded",
+      elapsed: 5,
+      address: PROXY_ADDRESS,
+      serverName: "proxy.test",
+      alpnProtocol: null,
+      proxy: HTTPS_PROXY,
+    },
+    ...tunnel("proxyOpened"),
+    {
+      type: "tlsStarted",
+      elapsed: 8.5,
+      address: PROXY_ADDRESS,
+      serverName: "db.test",
+    },
+    {
+      type: "tlsSucceeded",
+      elapsed: 12,
+      address: PROXY_ADDRESS,
+      serverName: "db.test",
+      alpnProtocol: "h2",
+    },
+  ], PROXY_SETTINGS);
+  assertStringIncludes(lines[0]!, `through ${HTTPS_PROXY}`);
+  assertEquals(lines.slice(-6), [
+    `     +2.5 ms  TLS with proxy ${HTTPS_PROXY} started, server name proxy.test`,
+    `     +5.0 ms  TLS with proxy ${HTTPS_PROXY} done in 2.5 ms`,
+    `     +6.0 ms  tunnel to db.test:5432 requested from ${HTTPS_PROXY}`,
+    `     +8.0 ms  tunnel to db.test:5432 open through ${HTTPS_PROXY}`,
+    "     +8.5 ms  TLS handshake with 127.0.0.1:3129 started, server name db.test",
+    "    +12.0 ms  TLS handshake done in 3.5 ms, ALPN protocol h2",
+  ]);
+  const result: RunResult = {
+    ...won,
+    elapsed: 12.5,
+    remoteAddr: PROXY_ADDRESS,
+  };
+  assertEquals(finish(timeline, result).err, []);
+  const report = buildReport(timeline.fold, result);
+  // The target's handshake only: the proxy's is the proxy's.
+  assertEquals(report.tls?.serverName, "db.test");
+  assertEquals(report.tls?.started, 8.5);
+  assertEquals(report.proxy, {
+    proxy: HTTPS_PROXY,
+    target: "db.test:5432",
+    address: "127.0.0.1:3129",
+    requested: 6,
+    ended: 8,
+    ok: true,
+    tls: {
+      serverName: "proxy.test",
+      started: 2.5,
+      ended: 5,
+      ok: true,
+      error: null,
+    },
+    error: null,
+  });
+  assertEquals(report.settings.proxy, HTTPS_PROXY);
+});
+
+Deno.test("Timeline shows a failed handshake with an https:// proxy as the proxy's", () => {
+  const error = new Error("invalid peer certificate: UnknownIssuer");
+  const { timeline, lines } = feed([
+    ...proxyTlsStarted,
+    {
+      type: "tlsFailed",
+      elapsed: 4,
+      address: PROXY_ADDRESS,
+      serverName: "proxy.test",
+      error,
+      proxy: HTTPS_PROXY,
+    },
+  ], PROXY_SETTINGS);
+  assertEquals(
+    lines.at(-1),
+    `     +4.0 ms  TLS with proxy ${HTTPS_PROXY} failed after 1.5 ms: certificate from an unknown issuer`,
+  );
+  const result: RunResult = { ok: false, elapsed: 4.5, error };
+  const { out, err } = finish(timeline, result);
+  assertEquals(out, [
+    `Failed after 4.5 ms: the TLS handshake with the proxy ${HTTPS_PROXY} failed`,
+  ]);
+  assertEquals(err, [
+    `error: ${error.message}`,
+    "hint: trust the proxy's CA with --proxy-ca FILE, or the system's CA store with DENO_TLS_CA_STORE=system",
+  ]);
+  const report = buildReport(timeline.fold, result);
+  assertEquals(report.error?.stage, "proxy");
+  assertEquals(report.tls, null);
+  assertEquals(report.proxy?.tls?.ok, false);
+  assertEquals(report.proxy?.tls?.error?.message, error.message);
+  assertEquals(report.proxy?.requested, null);
+  assertEquals(report.proxy?.ok, null);
+});
+
+Deno.test("Timeline says which tunnel through the proxy failed", () => {
+  const error = new Error("the proxy refused the tunnel: 403 Forbidden");
+  const { timeline, lines } = feed([
+    ...proxyTlsStarted.slice(0, 3),
+    ...tunnel("proxyFailed", error),
+  ], { ...SETTINGS, hostname: "db.test", port: 5432, proxyShown: HTTPS_PROXY });
+  assertEquals(
+    lines.at(-1),
+    `     +8.0 ms  tunnel failed: ${error.message}`,
+  );
+  const result: RunResult = { ok: false, elapsed: 8.5, error };
+  assertEquals(finish(timeline, result).out, [
+    `Failed after 8.5 ms: the tunnel to db.test:5432 through the proxy ${HTTPS_PROXY} failed`,
+  ]);
+  const report = buildReport(timeline.fold, result);
+  assertEquals(report.error?.stage, "proxy");
+  assertEquals(report.proxy?.ok, false);
+  assertEquals(report.proxy?.ended, 8);
+  assertEquals(report.proxy?.tls, null);
+  assertEquals(report.proxy?.error?.message, error.message);
+});
+
+Deno.test("Timeline names the proxy when the race to it fails", () => {
+  const { timeline } = feed([
+    { ...proxyTlsStarted[0]!, elapsed: 1 } as TimelineEvent,
+    { type: "attemptStarted", elapsed: 1.5, index: 0, address: PROXY_ADDRESS },
+    {
+      type: "attemptFailed",
+      elapsed: 2,
+      index: 0,
+      address: PROXY_ADDRESS,
+      error: refused(),
+    },
+  ], PROXY_SETTINGS);
+  const result: RunResult = { ok: false, elapsed: 2.5, error: refused() };
+  assertEquals(
+    finish(timeline, result).out[0],
+    `Failed after 2.5 ms: could not connect to the proxy ${HTTPS_PROXY}`,
+  );
+  const report = buildReport(timeline.fold, result);
+  assertEquals(report.error?.stage, "connect");
+  assertEquals(report.proxy?.address, null);
+  assertEquals(report.proxy?.target, "db.test:5432");
+});
+
+Deno.test("Timeline waits for, and gives up on, the handshake with the proxy", () => {
+  const { timeline } = feed(proxyTlsStarted, {
+    ...PROXY_SETTINGS,
+    timeout: 3000,
+  });
+  assertEquals(
+    waiting(timeline.fold, timeline.columns, 2000),
+    "still waiting for the TLS handshake with the proxy (  2.0 s); gives up in 1.0 s (--timeout)",
+  );
+  assertEquals(timeline.stop("timeout", 3000), [
+    "  +3000.0 ms  timeout: gave up after 3000 ms (--timeout), during the TLS handshake with the proxy",
+  ]);
+});
+
+Deno.test("Timeline with --proxy env reports no proxy until an event names one", () => {
+  const { timeline } = feed(raceWonBySecond, {
+    ...SETTINGS,
+    proxyShown: "the proxy of the environment",
+    proxyFromEnv: true,
+  });
+  const report = buildReport(timeline.fold, won);
+  assertEquals(report.proxy, null);
+  assertEquals(report.settings.proxy, "the proxy of the environment");
+});

@@ -42,15 +42,19 @@ Options:
   --timeout MS             Give up after MS milliseconds (each connection)
   --attempt-timeout MS     Fail each attempt after MS milliseconds, while the
                            others go on (attemptTimeout)
-  --proxy URL              Connect through this proxy: http://, socks5:// or
-                           socks5h://[user:password@]host[:port], or "env"
+  --proxy URL              Connect through this proxy: http://, https://,
+                           socks5:// or socks5h://[user:password@]host[:port],
+                           or "env"
+  --proxy-ca FILE          With --proxy: also trust the PEM certificates in FILE
+                           for an https:// proxy's certificate (repeatable)
   --all-errors             Report one error per failed attempt
   --json                   Print one JSON object instead of the timeline
   --otel                   Send one trace of the run to the OpenTelemetry
                            collector (needs OTEL_DENO=true; its id on stderr)
   -h, --help               Show this help
 
-Files are read only if they are regular files of at most 1 MiB.
+Files (--ca, --cert, --key, --proxy-ca) are read only if they are regular
+files of at most 1 MiB.
 Exit status: 0 connected, 1 failed, 2 bad arguments, 130 interrupted.
 `;
 

@@ -5,7 +5,7 @@ import { formatAddress } from "../errors.ts";
 import { messageOf } from "../_common/errors.ts";
 import { ipVersion, unbracket } from "../_common/ip.ts";
 import type { Palette } from "./_colors.ts";
-import { attemptAdvice, tlsAdvice } from "./_advice.ts";
+import { attemptAdvice, proxyTlsAdvice, tlsAdvice } from "./_advice.ts";
 import type { AttemptState, RunFold } from "./_fold.ts";
 import type { RunResult } from "./report_types.ts";
 import { visible } from "../_common/visible.ts";
@@ -70,6 +70,19 @@ function why(a: AttemptState, fold: RunFold, p: Palette): string {
   }
 }
 
+/** What failed at the proxy: its handshake, or the tunnel through it. */
+function proxyFailure(fold: RunFold): string {
+  const proxy = fold.proxy!;
+  const shown = visible(proxy.proxy);
+  if (proxy.tls && proxy.tls.ok !== true) {
+    return `the TLS handshake with the proxy ${shown} failed`;
+  }
+  const target = proxy.target === undefined
+    ? destination(fold.settings)
+    : visible(proxy.target);
+  return `the tunnel to ${target} through the proxy ${shown} failed`;
+}
+
 /**
  * The closing lines: the verdict, and on failure every address with the
  * reason for its fate; the error, once, and a hint, on standard error.
@@ -129,7 +142,13 @@ export function verdict(
     ? `the server at ${tlsPeer} refused us after the TLS handshake`
     : stage === "tls"
     ? `the TLS handshake with ${tlsPeer} failed`
-    : `could not connect to ${destination(fold.settings)}`;
+    : stage === "proxy"
+    ? proxyFailure(fold)
+    : `could not connect to ${
+      fold.proxy
+        ? `the proxy ${visible(fold.proxy.proxy)}`
+        : destination(fold.settings)
+    }`;
   const out = [
     p.bold(p.red(`${verdict} after ${ms(result.elapsed)}: ${what}`)),
   ];
@@ -153,9 +172,12 @@ export function verdict(
     return { out, err: [`${p.red("error")}: interrupted`] };
   }
   const err = [`${p.red("error")}: ${messageOf(result.error)}`];
-  if (stage === "tls") {
-    const { hint } = tlsAdvice(result.error, fold.tlsContext());
-    if (hint !== undefined) err.push(`${p.yellow("hint")}: ${visible(hint)}`);
-  }
+  const proxyTls = fold.proxy?.tls;
+  const { hint } = stage === "tls"
+    ? tlsAdvice(result.error, fold.tlsContext())
+    : stage === "proxy" && proxyTls?.ok === false
+    ? proxyTlsAdvice(result.error, proxyTls.serverName)
+    : {};
+  if (hint !== undefined) err.push(`${p.yellow("hint")}: ${visible(hint)}`);
   return { out, err };
 }

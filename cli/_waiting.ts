@@ -74,6 +74,20 @@ export function waiting(
       }`
       : undefined;
   }
+  const proxy = fold.proxy;
+  if (proxy && proxy.ended === undefined && fold.stage() === "proxy") {
+    // The proxy's own time limit (`proxy.timeout`) is connect()'s to keep.
+    const handshake = proxy.tls?.ended === undefined ? proxy.tls : undefined;
+    const since = handshake?.started ?? proxy.requested;
+    const waited = since === undefined ? 0 : now - since;
+    return waited > WAITING_AFTER_MS
+      ? `still waiting for ${
+        handshake
+          ? "the TLS handshake with the proxy"
+          : "the proxy to open the tunnel"
+      } (${seconds(waited)}); ${limit(fold, undefined, now)}`
+      : undefined;
+  }
   if (fold.fallback && fold.winner === undefined) {
     const waited = now - fold.fallback.elapsed;
     return waited > WAITING_AFTER_MS

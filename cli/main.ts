@@ -18,7 +18,9 @@
  * (resolve with `dnsResolver()`, RFC 8305 §3) and `--dns-server IP[:PORT]`,
  * `--repeat N` (N connections with one `ConnectHistory`, then a summary),
  * `--timeout MS`, `--attempt-timeout MS`, `--proxy URL` (`http://`,
- * `socks5://`, `socks5h://`, or `env`), `--all-errors`, `--json`, `--otel`
+ * `https://`, `socks5://`, `socks5h://`, or `env`), `--proxy-ca FILE`
+ * (repeatable: roots for an `https://` proxy's certificate), `--all-errors`,
+ * `--json`, `--otel`
  * (one trace of the run, sent by Deno's telemetry: `OTEL_DENO=true`),
  * `--help`.
  *
@@ -73,6 +75,8 @@ export type {
   ErrorKind,
   ErrorReport,
   LateAnswerReport,
+  ProxyReport,
+  ProxyTlsReport,
   RepeatReport,
   RepeatSummary,
   Report,

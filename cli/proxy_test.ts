@@ -3,7 +3,10 @@
 // nowhere in the output, `--json` included.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type CliIo, runCli } from "./_run.ts";
+import type { Report } from "./report_types.ts";
 import { serve } from "../_testing/net.ts";
+import { needs } from "../_testing/needs.ts";
+import { SQUID_USER, startSquid } from "../_testing/servers.ts";
 
 function recorder() {
   const written = { out: "", err: "" };
@@ -92,4 +95,95 @@ Deno.test("--proxy: a bad URL is a usage error that hides credentials", async ()
   assertEquals(outcome.code, 2);
   assertStringIncludes(written.err, "'proxy' must be");
   assert(!written.err.includes("hunter2"), written.err);
+});
+
+Deno.test("--proxy: 'secret' appears nowhere in the output, text or --json, connected or refused", async () => {
+  for (const status of ["200 Connection established", "403 Forbidden"]) {
+    await using proxy = fakeProxy(status);
+    const url = `http://user:secret@127.0.0.1:${proxy.port}`;
+    for (const json of [[], ["--json"]]) {
+      const { io, written } = recorder();
+      const outcome = await runCli(
+        ["db.example", "5432", "--proxy", url, ...json],
+        io,
+      );
+      assertEquals(outcome.code, status.startsWith("200") ? 0 : 1);
+      const all = written.out + written.err;
+      assert(!all.includes("secret"), all);
+      assert(!all.includes("user:"), all);
+      if (json.length > 0) {
+        const report = JSON.parse(written.out) as Report;
+        const shown = `http://***@127.0.0.1:${proxy.port}`;
+        assertEquals(report.settings.proxy, shown);
+        assertEquals(report.proxy?.proxy, shown);
+        assertEquals(report.proxy?.ok, status.startsWith("200"));
+        assertEquals(
+          report.error?.stage ?? null,
+          outcome.code ? "proxy" : null,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("--proxy-ca: a usage error without --proxy, or with a file that holds no certificate", async () => {
+  const cases: [string[], string][] = [
+    [["--proxy-ca", "testdata/ca.pem"], "--proxy-ca must come with --proxy"],
+    [
+      ["--proxy", "https://127.0.0.1:1", "--proxy-ca", "testdata/client.key"],
+      "Cannot read the file of '--proxy-ca'",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const { io, written } = recorder();
+    const outcome = await runCli(["db.example", "5432", ...args], io);
+    assertEquals(outcome.code, 2);
+    assertStringIncludes(written.err, message);
+    assertEquals(written.out, "");
+  }
+});
+
+Deno.test({
+  name: "--proxy --json against squid: the proxy, its address and the tunnel",
+  ...needs("squid"),
+  async fn() {
+    await using squid = await startSquid(true);
+    await using target = fakeProxy("200 OK");
+    const { username, password } = SQUID_USER;
+    const url = `http://${encodeURIComponent(username)}:${
+      encodeURIComponent(password)
+    }@localhost:${squid.port}`;
+    const { io, written } = recorder();
+    const outcome = await runCli(
+      [
+        "127.0.0.1",
+        String(target.port),
+        "--proxy",
+        url,
+        "-4",
+        "--timeout",
+        "10000",
+        "--json",
+      ],
+      io,
+    );
+    assertEquals(outcome.code, 0, written.out + written.err);
+    const all = written.out + written.err;
+    assert(!all.includes(encodeURIComponent(password)), all);
+    assert(!all.includes(password), all);
+    const report = JSON.parse(written.out) as Report;
+    const shown = `http://***@localhost:${squid.port}`;
+    assertEquals(report.settings.proxy, shown);
+    const proxy = report.proxy;
+    assert(proxy !== null);
+    assertEquals(proxy.proxy, shown);
+    assertEquals(proxy.target, `127.0.0.1:${target.port}`);
+    assertEquals(proxy.address, `127.0.0.1:${squid.port}`);
+    assertEquals(proxy.ok, true);
+    assertEquals(proxy.tls, null);
+    assertEquals(proxy.error, null);
+    assert(proxy.requested !== null && proxy.ended !== null);
+    assert(proxy.requested <= proxy.ended);
+    assertEquals(report.connected?.address, `127.0.0.1:${squid.port}`);
+  },
 });

@@ -177,6 +177,47 @@ export interface TlsReport {
   error: ErrorReport | null;
 }
 
+/** The handshake with an `https://` proxy, as JSON. */
+export interface ProxyTlsReport {
+  /** The server name used: the proxy's host name. */
+  serverName: string;
+  /** When it started (ms). */
+  started: number;
+  /** When it ended (ms), or `null` if it never did. */
+  ended: number | null;
+  /** Whether it succeeded; `null` if it never ended. */
+  ok: boolean | null;
+  /** Why it failed, or `null`. */
+  error: ErrorReport | null;
+}
+
+/**
+ * The proxy of the run (`--proxy`), as JSON: the race reached the proxy,
+ * then (for an `https://` proxy) a TLS handshake with it, then the tunnel
+ * to the target through it. Credentials are never in it.
+ */
+export interface ProxyReport {
+  /**
+   * The proxy, as shown (`http://***@host:port`): as `connect()` named it
+   * in its events, else as `--proxy` gave it.
+   */
+  proxy: string;
+  /** The target of the tunnel, `host:port`. */
+  target: string;
+  /** The proxy's address that the race reached, or `null` if none was. */
+  address: string | null;
+  /** When the tunnel was requested (ms), or `null` if it never was. */
+  requested: number | null;
+  /** When the tunnel opened or failed (ms), or `null` if it did neither. */
+  ended: number | null;
+  /** Whether the tunnel opened; `null` if it never ended. */
+  ok: boolean | null;
+  /** The handshake with an `https://` proxy, or `null` when none started. */
+  tls: ProxyTlsReport | null;
+  /** Why the tunnel failed, or `null`. */
+  error: ErrorReport | null;
+}
+
 /** What was asked, as JSON. */
 export interface SettingsReport {
   /** Ms between attempt starts; `null` for one at a time (`Infinity`). */
@@ -195,6 +236,11 @@ export interface SettingsReport {
   allErrors: boolean;
   /** `--dns`: resolved with `dnsResolver()`. */
   dns: boolean;
+  /**
+   * `--proxy` as shown (`http://***@host:port`, credentials never), or
+   * `null` without it.
+   */
+  proxy: string | null;
   /** The TLS settings, or `null` without `--tls`. */
   tls: {
     serverName: string | null;
@@ -261,8 +307,17 @@ export interface Report {
    * order they started, then the addresses never tried.
    */
   attempts: AttemptReport[];
-  /** The TLS handshake, or `null` when none started. */
+  /**
+   * The TLS handshake with the target, or `null` when none started (the one
+   * with an `https://` proxy is `proxy.tls`).
+   */
   tls: TlsReport | null;
+  /**
+   * The proxy, its handshake and the tunnel; `null` without `--proxy` (with
+   * `--proxy env`: until an event of `connect()` names the proxy, as the
+   * environment may name none for the target).
+   */
+  proxy: ProxyReport | null;
   /** The connection made, or `null`. */
   connected: {
     /** The server's address. */
@@ -282,8 +337,13 @@ export interface Report {
   /** Why it failed, or `null`. */
   error:
     | (ErrorReport & {
-      /** Where it failed. */
-      stage: "resolve" | "connect" | "tls";
+      /**
+       * Where it failed: `resolve`; `connect` (the race, to the proxy with
+       * `--proxy`); `proxy` (the handshake with the proxy, or the tunnel
+       * through it); `tls` (the handshake with the target, or the server's
+       * verdict after it).
+       */
+      stage: "resolve" | "connect" | "proxy" | "tls";
       /** The errors inside an `AggregateError`, else empty. */
       errors: ErrorReport[];
     })
