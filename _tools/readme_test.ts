@@ -15,6 +15,7 @@ import {
   startNginx,
   startPostgres,
   startRedis,
+  startSquid,
 } from "../_testing/servers.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -29,7 +30,14 @@ const TLS_SERVERS: Server[] = ["tls", "postgres", "nginx"];
 const EXAMPLE_TIMEOUT_MS = 60_000;
 
 /** What an example needs: none, a TCP or TLS server, or a real one. */
-type Server = "none" | "tcp" | "tls" | "postgres" | "redis" | "nginx";
+type Server =
+  | "none"
+  | "tcp"
+  | "tls"
+  | "postgres"
+  | "redis"
+  | "nginx"
+  | "squid";
 
 /** The server of the examples under each heading ("" before the first). */
 const SERVERS: Record<string, Server> = {
@@ -39,6 +47,7 @@ const SERVERS: Record<string, Server> = {
   "Remembered winners": "tcp",
   "Resolver": "tcp",
   "Events": "tcp",
+  "Proxies": "squid",
   "pg": "postgres",
   "postgres.js": "postgres",
   "ioredis": "redis",
@@ -56,6 +65,7 @@ const NEEDS: Record<Server, Need[]> = {
   postgres: ["unshare", "postgres"],
   redis: ["unshare", "redis"],
   nginx: ["unshare", "nginx"],
+  squid: ["unshare", "squid"],
 };
 
 interface Example {
@@ -160,6 +170,24 @@ async function start(
       return {
         env: { REDIS_URL: `redis://${name}:${real.port}` },
         [Symbol.asyncDispose]: () => real[Symbol.asyncDispose](),
+      };
+    }
+    case "squid": {
+      // squid resolves no private name: the target is its address (which
+      // the test certificate carries), the proxy is by name.
+      const proxy = await startSquid();
+      const tls = tlsEchoServer();
+      return {
+        env: {
+          TLS_HOST: "127.0.0.1",
+          TLS_PORT: String(tls.port),
+          PROXY_URL: `https://${name}:${proxy.tlsPort}`,
+          PROXY_CA: new URL("ca.pem", TESTDATA).pathname,
+        },
+        [Symbol.asyncDispose]: async () => {
+          await tls[Symbol.asyncDispose]();
+          await proxy[Symbol.asyncDispose]();
+        },
       };
     }
     case "nginx": {
