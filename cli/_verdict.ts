@@ -110,14 +110,18 @@ export function verdict(
           : ""
       }`
       : "";
+    const peer = `${visible(formatAddress(result.remoteAddr))}${of}`;
+    // Through a proxy, the peer is the proxy: the target is named first.
+    const target = fold.proxy?.target;
+    const reached = target === undefined
+      ? peer
+      : `${visible(target)} through ${visible(fold.proxy!.proxy)} at ${peer}`;
     return {
       out: [
         p.bold(p.green(
-          `Connected to ${
-            visible(formatAddress(result.remoteAddr))
-          }${of} from ${visible(formatAddress(result.localAddr))}${tls} in ${
-            ms(result.elapsed)
-          }`,
+          `Connected to ${reached} from ${
+            visible(formatAddress(result.localAddr))
+          }${tls} in ${ms(result.elapsed)}`,
         )),
       ],
       err: [],
