@@ -227,11 +227,15 @@ export type TlsConnectEvent = TlsEvent & ConnectEventBase & {
 
 /**
  * The tunnel through the proxy (the `proxy` option), once the race to the
- * proxy is won: `proxyRequested`, then `proxyOpened` or `proxyFailed`.
+ * proxy is won: `proxyRequested`, then `proxyOpened`, `proxyFailed` or
+ * `proxyCancelled`.
  */
 export interface ProxyEvent extends ConnectEventBase {
-  /** The kind of event. */
-  type: "proxyRequested" | "proxyOpened" | "proxyFailed";
+  /**
+   * The kind of event: `proxyCancelled` is a tunnel of a race of tunnels
+   * (`index`) stopped because another opened first, or on abort.
+   */
+  type: "proxyRequested" | "proxyOpened" | "proxyFailed" | "proxyCancelled";
   /** The proxy, as shown: `http://***@host:port`. */
   proxy: string;
   /** The target the tunnel goes to, `host:port`. */

@@ -12,8 +12,11 @@ import { proxyFromEnv } from "../_common/no_proxy.ts";
 import { checkKnownKeys } from "../_common/show.ts";
 import { type NormalizedTlsOptions, parseTlsOptions } from "../_tls/options.ts";
 
-/** A URL's userinfo, as messages hide it. */
-const USERINFO_REGEXP = /\/\/[^/@]*@/;
+/**
+ * A URL's userinfo, as messages hide it: everything from `//` to the last
+ * `@`, as a password may hold `/` and `@` (in a URL refused, not encoded).
+ */
+const USERINFO_REGEXP = /\/\/.*@/;
 
 /** The protocols of a proxy, and the port of each by default. */
 const PROTOCOLS = {
@@ -234,10 +237,20 @@ function fromUrl(value: string): ProxyOptions {
   if (url.port !== "") options.port = Number(url.port);
   // The URL's userinfo is percent-encoded (RFC 3986 §3.2.1), as curl's.
   if (url.username !== "" || url.password !== "") {
-    options.username = decodeURIComponent(url.username);
-    options.password = decodeURIComponent(url.password);
+    options.username = decodeUserinfo(url.username, "username");
+    options.password = decodeUserinfo(url.password, "password");
   }
   return options;
+}
+
+/** A percent-encoded part of a URL's userinfo, decoded (not shown). */
+function decodeUserinfo(text: string, key: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // `%zz`, or bytes that are not UTF-8: the URL parser lets them through.
+    return invalid(TypeError, `proxy.${key}`, "percent-encoded UTF-8", "***");
+  }
 }
 
 /** A proxy URL as a message may show it: its credentials as `***`. */

@@ -4,6 +4,7 @@
 // closed on any failure, and exact reads and writes.
 import type { CheckedProxy } from "./proxy.ts";
 import { joinHostPort } from "../_common/ip.ts";
+import { messageOf, wrapError } from "../_common/errors.ts";
 
 /**
  * The proxy as messages name it: `proxy http://***@host:port`, and the
@@ -52,8 +53,14 @@ export async function guarded(
     await work(hop);
     return conn;
   } catch (error) {
-    if (stopped === undefined) conn.close();
-    throw stopped ?? error;
+    if (stopped !== undefined) throw stopped;
+    conn.close();
+    if (signal?.aborted && error === signal.reason) throw error;
+    // A read or write that failed (a reset...): named with the hop, as the
+    // tunnel's own errors are.
+    throw error instanceof Error && error.message.startsWith("Cannot connect")
+      ? error
+      : wrapError(error, `Cannot connect through ${hop}: ${messageOf(error)}`);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);

@@ -188,6 +188,7 @@ export class CallTelemetry {
       case "proxyRequested":
       case "proxyOpened":
       case "proxyFailed":
+      case "proxyCancelled":
         return this.#tunnel(event);
       default:
         return this.#handshake(event);
@@ -233,7 +234,12 @@ export class CallTelemetry {
     this.#tunnels.delete(index);
     if (event.type === "proxyFailed") {
       if (span) endFailed(this.#traced, span, event.error);
-    } else span?.end();
+      return;
+    }
+    if (event.type === "proxyCancelled") {
+      span?.setAttribute("happy_eyeballs.proxy.outcome", "cancelled");
+    }
+    span?.end();
   }
 
   #resolved(

@@ -30,36 +30,53 @@ export function via<C extends Deno.Conn<Deno.NetAddr>>(
   won: Promise<C>,
   handshake: Handshake,
 ): Promise<C> {
-  const { proxy, signal } = checked;
+  const { proxy } = checked;
   if (!proxy) return won;
   return won.then(async (won) => {
     // Through a proxy, the race ends at TCP: attempt.ts runs no TLS then.
     let conn = won as unknown as Deno.TcpConn;
-    if (proxy.tls) {
-      const { tls } = proxy;
-      conn = await tlsToProxy(conn, { ...proxy, tls }, signal, call, handshake);
+    // The caller's signal, aborted too when a callback fails (an async
+    // onEvent that rejects stops the hop at once, not after its timeout).
+    const inner = call.inner;
+    try {
+      if (proxy.tls) {
+        const { tls } = proxy;
+        conn = await tlsToProxy(
+          conn,
+          { ...proxy, tls },
+          inner,
+          call,
+          handshake,
+        );
+      }
+      const open = (
+        conn: Deno.TcpConn,
+        proxy: CheckedProxy,
+        signal: AbortSignal,
+        index?: number,
+      ) => tunnel(conn, proxy, signal, call, index);
+      const opened = racesTargets(checked)
+        ? await raceTunnels(conn, { ...checked, proxy }, call, open)
+        : await open(conn, proxy, inner);
+      return opened as unknown as C;
+    } catch (error) {
+      call.throwIfFailed();
+      throw error;
+    } finally {
+      call.settle();
     }
-    const open = (
-      conn: Deno.TcpConn,
-      proxy: CheckedProxy,
-      signal: AbortSignal | undefined,
-      index?: number,
-    ) => tunnel(conn, proxy, signal, call, index);
-    const opened = racesTargets(checked)
-      ? await raceTunnels(conn, { ...checked, proxy }, call, open)
-      : await open(conn, proxy, signal);
-    return opened as unknown as C;
   });
 }
 
 /**
  * Opens one tunnel on `conn`, the connection to the proxy, telling
- * `proxyRequested`, then `proxyOpened` or `proxyFailed`.
+ * `proxyRequested`, then `proxyOpened`, `proxyFailed` or (a loser of a race
+ * of tunnels) `proxyCancelled`.
  */
 async function tunnel(
   conn: Deno.TcpConn,
   proxy: CheckedProxy,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
   call: CallContext,
   index: number | undefined,
 ): Promise<Deno.TcpConn> {
@@ -81,7 +98,11 @@ async function tunnel(
   try {
     await through(conn, proxy, signal);
   } catch (error) {
-    emit?.({ type: "proxyFailed", ...about, error });
+    // A tunnel of a race that another won (or that was aborted): cancelled,
+    // as an attempt of the race to the proxy would be.
+    if (index !== undefined && signal.aborted && error === signal.reason) {
+      emit?.({ type: "proxyCancelled", ...about });
+    } else emit?.({ type: "proxyFailed", ...about, error });
     call.throwIfFailed();
     throw error;
   }

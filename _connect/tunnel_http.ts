@@ -13,7 +13,7 @@ import { showDestination } from "../_common/show.ts";
 export const MAX_PROXY_HEADER = 16_384;
 
 /** The status line of the proxy's answer. */
-const STATUS_LINE_REGEXP = /^HTTP\/1\.[01] ([0-9]{3})(?: ([^\r\n]*))?\r\n/;
+const STATUS_LINE_REGEXP = /^HTTP\/1\.[01] ([0-9]{3})(?: ([^\r\n]*))?\r?\n/;
 
 /**
  * Asks the proxy for a tunnel to the target on `conn`, the connection to the
@@ -93,13 +93,32 @@ async function readHeader(conn: Deno.Conn, hop: string): Promise<string> {
   }
 }
 
-/** How many bytes at least the blank line "\r\n\r\n" still needs. */
+/**
+ * The ends of a header: a blank line, its lines ending in CRLF or, as RFC
+ * 9112 §2.2 lets a client accept (and curl does), in LF alone.
+ */
+const HEADER_ENDS = ["\r\n\r\n", "\n\n", "\r\n\n", "\n\r\n"].map((end) =>
+  [...end].map((char) => char.charCodeAt(0))
+);
+
+/**
+ * How many bytes at least a header end still needs: `0` once the header
+ * ends, else the fewest that could end it (so that a read never takes a
+ * byte past it).
+ */
 function needed(buffer: Uint8Array, length: number): number {
-  const CR = 13, LF = 10;
-  const at = (i: number) => length - i >= 0 ? buffer[length - i] : -1;
-  if (at(4) === CR && at(3) === LF && at(2) === CR && at(1) === LF) return 0;
-  if (at(3) === CR && at(2) === LF && at(1) === CR) return 1;
-  if (at(2) === CR && at(1) === LF) return 2;
-  if (at(1) === CR) return 3;
-  return 4;
+  let fewest = 4;
+  for (const end of HEADER_ENDS) {
+    // The longest start of `end` that the header ends with.
+    for (let have = Math.min(end.length, length); have >= 0; have--) {
+      let matches = true;
+      for (let i = 0; i < have && matches; i++) {
+        matches = buffer[length - have + i] === end[i];
+      }
+      if (!matches) continue;
+      fewest = Math.min(fewest, end.length - have);
+      break;
+    }
+  }
+  return fewest;
 }

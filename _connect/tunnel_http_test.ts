@@ -282,6 +282,68 @@ Deno.test("proxy: the option is checked before any traffic, credentials hidden",
     () => checkOptions({ conn: {} as Deno.TcpConn, proxy: "http://p:1" }),
     TypeError,
   );
+  // A URL refused with a password that holds "/" or "@": all of the
+  // userinfo hidden, up to its last "@".
+  for (
+    const [url, shown] of [
+      ["http://us/er:secret@p", "http://***@p"],
+      ["http://user:s@cret@p/x", "http://***@p/x"],
+    ]
+  ) {
+    const refused = assertThrows(
+      () => checkOptions({ hostname: "a", port: 1, proxy: url }),
+      TypeError,
+      `current value is "${shown}"`,
+    );
+    assert(!refused.message.includes("cret"));
+  }
+  const malformed = assertThrows(
+    () =>
+      checkOptions({ hostname: "a", port: 1, proxy: "http://u:se%zzcret@p" }),
+    TypeError,
+    "'proxy.password' must be percent-encoded UTF-8",
+  );
+  assert(!malformed.message.includes("cret"));
+});
+
+Deno.test("proxy: an answer whose lines end in LF alone is read as curl reads it", async () => {
+  await using proxy = fakeProxy(answering("HTTP/1.1 200 OK\n\nhello"));
+  const conn = await connect({
+    hostname: "db.example",
+    port: 5432,
+    proxy: `http://127.0.0.1:${proxy.port}`,
+    signal: AbortSignal.timeout(10_000),
+  });
+  try {
+    // Not one byte past the blank line was taken.
+    const buffer = new Uint8Array(5);
+    assertEquals(await conn.read(buffer), 5);
+    assertEquals(new TextDecoder().decode(buffer), "hello");
+  } finally {
+    conn.close();
+  }
+});
+
+Deno.test("proxy: an onEvent that rejects stops the tunnel at once, not after proxy.timeout", async () => {
+  await using proxy = fakeProxy(async (conn) => {
+    await conn.read(new Uint8Array(1)).catch(() => null);
+  });
+  const thrown = new Error("from onEvent");
+  const started = performance.now();
+  const error = await assertRejects(() =>
+    connect({
+      hostname: "db.example",
+      port: 5432,
+      proxy: { hostname: "127.0.0.1", port: proxy.port, timeout: 60_000 },
+      onEvent: async (event) => {
+        if (event.type === "proxyRequested") throw thrown;
+        await Promise.resolve();
+      },
+    })
+  );
+  assert(error === thrown);
+  // Far below the proxy's 60 s (generous: loopback takes milliseconds).
+  assert(performance.now() - started < 30_000);
 });
 
 Deno.test("proxy: events tell the race to the proxy, then the tunnel", async () => {

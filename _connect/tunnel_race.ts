@@ -24,7 +24,7 @@ import { showDestination } from "../_common/show.ts";
 export type OpenTunnel = (
   conn: Deno.TcpConn,
   proxy: CheckedProxy,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
   index?: number,
 ) => Promise<Deno.TcpConn>;
 
@@ -70,13 +70,23 @@ export async function raceTunnels(
   call: RaceContext,
   open: OpenTunnel,
 ): Promise<Deno.TcpConn> {
-  const { proxy, signal } = checked;
+  const { proxy } = checked;
+  const signal = call.inner;
+  const hop = hopOf(conn, proxy);
   let addresses: readonly string[];
   try {
     addresses = await systemResolve(proxy.targetHost, undefined, signal);
   } catch (error) {
     conn.close();
-    throw error;
+    if (signal.aborted && error === signal.reason) throw error;
+    throw wrapError(
+      error,
+      `Cannot look up ${
+        showDestination(proxy.targetHost)
+      } for the tunnel through ${hop} (socks5:// resolves it here): ${
+        messageOf(error)
+      }`,
+    );
   }
   const through = (address: string): CheckedProxy => ({
     ...proxy,
@@ -86,11 +96,12 @@ export async function raceTunnels(
   const ordered = interleave(addresses, ipVersion, {
     firstFamilyCount: checked.interleave,
   });
-  if (ordered.length === 1) {
+  const proxyAddress = conn.remoteAddr;
+  // Permission for the proxy's name alone (the race fell back to
+  // Deno.connect by name): no new connection to its address, one tunnel.
+  if (ordered.length === 1 || !mayConnect(proxyAddress)) {
     return await open(conn, through(ordered[0]!), signal);
   }
-  const proxyAddress = conn.remoteAddr;
-  const hop = hopOf(conn, proxy);
   const unused = new Set([conn]);
   const attempts = ordered.map((address, index) => (inner: AbortSignal) => {
     if (index === 0) {
@@ -111,11 +122,10 @@ export async function raceTunnels(
       },
     );
   });
-  const signalOfRace = call.inner;
   try {
     const result = await staggeredRace(attempts, {
       delay: checked.delay,
-      signal: signalOfRace,
+      signal,
       dispose: closeQuietly,
     });
     if (!result.ok) {
@@ -149,4 +159,10 @@ export async function raceTunnels(
     for (const left of unused) closeQuietly(left);
     call.settle();
   }
+}
+
+/** Whether net permission is granted for `address` itself, without asking. */
+function mayConnect(address: Deno.NetAddr): boolean {
+  const host = joinHostPort(address.hostname, address.port);
+  return Deno.permissions.querySync({ name: "net", host }).state === "granted";
 }

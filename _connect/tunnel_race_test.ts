@@ -38,10 +38,10 @@ async function readBytes(conn: Deno.Conn, length: number): Promise<number[]> {
 
 /**
  * A fake SOCKS5 server (no authentication) that records the address each
- * CONNECT asks for, never answers one for [::1], and answers any other with
- * success, then echoes.
+ * CONNECT asks for, never answers one for [::1] (unless `answerAll`), and
+ * answers any other with success, then echoes.
  */
-function fakeSocks() {
+function fakeSocks(answerAll = false) {
   const asked: string[] = [];
   const ended: string[] = [];
   const server = serve(
@@ -55,7 +55,7 @@ function fakeSocks() {
       const address = await readBytes(conn, length + 2);
       const shown = length === 16 ? "::1" : address.slice(0, 4).join(".");
       asked.push(shown);
-      if (shown === "::1") {
+      if (shown === "::1" && !answerAll) {
         // Silent: the proxy's own connection "hangs". The client closes it.
         await readBytes(conn, 1);
         ended.push(shown);
@@ -73,16 +73,23 @@ function fakeSocks() {
   return Object.assign(server, { asked, ended });
 }
 
-/** In a child whose /etc/hosts has dual.test on [::1] and 127.0.0.1. */
-async function inDualStackHosts(code: string, args: string[]) {
+/**
+ * In a child whose /etc/hosts has dual.test on [::1] and 127.0.0.1, and
+ * proxy.test on 127.0.0.1.
+ */
+async function inDualStackHosts(
+  code: string,
+  args: string[],
+  flags = ["--allow-net", "--allow-read"],
+) {
   const hosts = await Deno.makeTempFile({ suffix: ".hosts" });
   try {
     await Deno.writeTextFile(
       hosts,
-      "127.0.0.1 localhost\n::1 dual.test\n127.0.0.1 dual.test\n",
+      "127.0.0.1 localhost\n::1 dual.test\n127.0.0.1 dual.test\n127.0.0.1 proxy.test\n",
     );
     const [result] = await runWithPermissions(
-      ["--allow-net", "--allow-read"],
+      flags,
       code,
       args,
       [
@@ -142,10 +149,12 @@ Deno.test({
     assertEquals(socks.asked, ["::1", "127.0.0.1"]);
     // The losing tunnel's connection was closed by the client.
     assertEquals(socks.ended, ["::1"]);
-    assertEquals(result.events.slice(0, 3), [
+    // The loser is cancelled, as a lost attempt is: not a failure.
+    assertEquals(result.events, [
       "proxyRequested 0 [::1]:5432",
       "proxyRequested 1 127.0.0.1:5432",
       "proxyOpened 1 127.0.0.1:5432",
+      "proxyCancelled 0 [::1]:5432",
     ]);
     assert(result.fast);
   },
@@ -172,5 +181,25 @@ Deno.test({
     // Without the race, the tunnel to [::1] waits for microsocks's connect
     // timeout (the system's, about two minutes).
     assert(result.fast);
+  },
+});
+
+Deno.test({
+  name:
+    "socks5://: with net permission for the proxy's name alone, one tunnel (no new connection to its address)",
+  ...needs("ipv6", "unshare"),
+  async fn() {
+    await using socks = fakeSocks(true);
+    const result = await inDualStackHosts(
+      THROUGH_PROXY,
+      [`socks5://proxy.test:${socks.port}`, "5432"],
+      [`--allow-net=proxy.test:${socks.port},dual.test`, "--allow-read"],
+    ) as { echoed: string; events: string[] };
+    assertEquals(result.echoed, "ping");
+    assertEquals(socks.asked, ["::1"]);
+    assertEquals(result.events, [
+      "proxyRequested undefined [::1]:5432",
+      "proxyOpened undefined [::1]:5432",
+    ]);
   },
 });

@@ -51,7 +51,7 @@ export function tunnelSocks(
     const methods = credentials ? [NO_AUTH, USER_PASSWORD] : [NO_AUTH];
     await writeAll(conn, Uint8Array.of(5, methods.length, ...methods));
     const [version, method] = await readExactly(conn, 2, hop);
-    if (version !== 5) throw notSocks(hop, version!);
+    if (version !== 5) throw notSocks(hop, `version byte ${version}`);
     if (method === USER_PASSWORD && credentials) {
       const encoder = new TextEncoder();
       const user = encoder.encode(credentials.username);
@@ -60,7 +60,9 @@ export function tunnelSocks(
         conn,
         Uint8Array.of(1, user.length, ...user, password.length, ...password),
       );
-      const [, status] = await readExactly(conn, 2, hop);
+      // RFC 1929 §2: the sub-negotiation's version is 1.
+      const [subVersion, status] = await readExactly(conn, 2, hop);
+      if (subVersion !== 1) throw notSocks(hop, `auth version ${subVersion}`);
       if (status !== 0) throw refused(hop, "refused the credentials", target);
     } else if (method !== NO_AUTH) {
       throw refused(
@@ -73,7 +75,7 @@ export function tunnelSocks(
     }
     await writeAll(conn, await request(proxy, signal));
     const head = await readExactly(conn, 4, hop);
-    if (head[0] !== 5) throw notSocks(hop, head[0]!);
+    if (head[0] !== 5) throw notSocks(hop, `version byte ${head[0]}`);
     const code = head[1]!;
     if (code !== 0) {
       const [Class, words] = REPLIES[code] ?? [Error, `reply ${code}`];
@@ -90,7 +92,7 @@ export function tunnelSocks(
       : type === 3
       ? (await readExactly(conn, 1, hop))[0]!
       : -1;
-    if (length < 0) throw notSocks(hop, 5);
+    if (length < 0) throw notSocks(hop, `address type ${type}`);
     await readExactly(conn, length + 2, hop);
   });
 }
@@ -137,9 +139,10 @@ function ipv6Bytes(address: string): number[] {
   ];
 }
 
-function notSocks(hop: string, version: number): Deno.errors.InvalidData {
+/** The error of an answer that SOCKS5 does not allow (`what` in it). */
+function notSocks(hop: string, what: string): Deno.errors.InvalidData {
   return new Deno.errors.InvalidData(
-    `Cannot connect through ${hop}: its answer is not SOCKS5 (version byte ${version})`,
+    `Cannot connect through ${hop}: its answer is not SOCKS5 (${what})`,
   );
 }
 

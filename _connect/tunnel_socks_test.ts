@@ -258,6 +258,37 @@ Deno.test("socks5: reply codes as Deno's error classes; a wrong version", async 
     );
   }
   {
+    // A success reply with an address type SOCKS5 does not have.
+    await using socks = fakeSocks([
+      Uint8Array.of(5, 0),
+      Uint8Array.of(5, 0, 0, 9, 0, 0),
+    ]);
+    await assertRejects(
+      () =>
+        connect({
+          hostname: "db.example",
+          port: 5432,
+          proxy: `socks5h://127.0.0.1:${socks.port}`,
+        }),
+      Deno.errors.InvalidData,
+      "its answer is not SOCKS5 (address type 9)",
+    );
+  }
+  {
+    // RFC 1929's reply has version 1: 5 is no answer to credentials.
+    await using socks = fakeSocks([Uint8Array.of(5, 2), Uint8Array.of(5, 0)]);
+    await assertRejects(
+      () =>
+        connect({
+          hostname: "db.example",
+          port: 5432,
+          proxy: `socks5h://u:p@127.0.0.1:${socks.port}`,
+        }),
+      Deno.errors.InvalidData,
+      "its answer is not SOCKS5 (auth version 5)",
+    );
+  }
+  {
     // No acceptable method: 0xff.
     await using socks = fakeSocks([Uint8Array.of(5, 0xff)]);
     await assertRejects(

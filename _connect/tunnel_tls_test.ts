@@ -238,6 +238,28 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "https:// proxy (squid): plain http:// to its TLS port fails, the error naming the hop",
+  ...needs("squid"),
+  async fn() {
+    await using squid = await startSquid();
+    const error = await assertRejects(() =>
+      connect({
+        hostname: "127.0.0.1",
+        port: 9,
+        proxy: { url: `http://127.0.0.1:${squid.tlsPort}`, timeout: 5_000 },
+      })
+    );
+    // Reset, garbage or end of stream, as the proxy's TLS stack answers:
+    // whichever, the message names the proxy.
+    assertStringIncludes(
+      (error as Error).message,
+      `proxy http://127.0.0.1:${squid.tlsPort}`,
+    );
+  },
+});
+
 Deno.test("https:// proxy: one that never does TLS fails after proxy.timeout, named", async () => {
   // It accepts, and says nothing: the handshake waits.
   const held: Deno.Conn[] = [];

@@ -65,6 +65,9 @@ export function foldProxyEvent(
       proxy.target = event.target;
       proxy.requested = event.elapsed;
       break;
+    case "proxyCancelled":
+      // A tunnel of a race that another won: the winner's tells the story.
+      break;
     case "proxyOpened":
     case "proxyFailed":
       proxy.target = event.target;

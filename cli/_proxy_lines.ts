@@ -54,6 +54,9 @@ export function tunnelText(event: ProxyEvent, p: Palette): string {
   if (event.type === "proxyOpened") {
     return p.green(visible(`tunnel to ${target} open through ${proxy}`));
   }
+  if (event.type === "proxyCancelled") {
+    return p.yellow(visible(`tunnel to ${target} cancelled`));
+  }
   const { error } = event;
   const why = error instanceof Error ? error.message : String(error);
   return p.red(visible(`tunnel failed: ${why}`));

@@ -224,6 +224,27 @@ Deno.test("buildReport() carries each attempt's TCP and TLS parts when the hands
   assertEquals(report.tls?.ok, true);
 });
 
+Deno.test("buildReport() through a race of tunnels (socks5://): the winner's, a loser cancelled", () => {
+  const shown = "socks5://127.0.0.1:1080";
+  const tunnel = (index: number, target: string) => ({
+    proxy: shown,
+    target,
+    address: V4,
+    index,
+  });
+  const { timeline } = feed([
+    ...raceWonBySecond,
+    { type: "proxyRequested", elapsed: 253, ...tunnel(0, "[::1]:443") },
+    { type: "proxyRequested", elapsed: 503, ...tunnel(1, "127.0.0.1:443") },
+    { type: "proxyOpened", elapsed: 504, ...tunnel(1, "127.0.0.1:443") },
+    { type: "proxyCancelled", elapsed: 505, ...tunnel(0, "[::1]:443") },
+  ], { ...SETTINGS, proxyShown: shown });
+  const report = buildReport(timeline, won);
+  assertEquals(report.proxy?.ok, true);
+  assertEquals(report.proxy?.target, "127.0.0.1:443");
+  assertEquals(report.proxy?.error, null);
+});
+
 Deno.test("buildReport() reports the proxy: null without --proxy, else its tunnel", () => {
   const plain = buildReport(feed(raceWonBySecond).timeline, won);
   assertEquals(plain.proxy, null);

@@ -114,6 +114,7 @@ export class Timeline {
       case "proxyRequested":
       case "proxyOpened":
       case "proxyFailed":
+      case "proxyCancelled":
         return [this.#columns.line(event.elapsed, tunnelText(event, p))];
       case "attemptStarted": {
         const a = fold.attempt(event.index, event.address);
