@@ -5,35 +5,14 @@ import { connect } from "../connect.ts";
 import { closeTls } from "../tls.ts";
 import type { ConnectEvent } from "../types.ts";
 import { needs } from "../_testing/needs.ts";
-import { refusedPort, serve, TEST_CA, tlsServer } from "../_testing/net.ts";
+import {
+  echoServer,
+  refusedPort,
+  roundTrip,
+  TEST_CA,
+  tlsServer,
+} from "../_testing/net.ts";
 import { SQUID_USER, startSquid } from "../_testing/servers.ts";
-
-/** A TCP server on loopback that echoes what it reads. */
-function echoServer() {
-  return serve(
-    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-    async (conn) => {
-      const buffer = new Uint8Array(1024);
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n === null) return;
-        await conn.write(buffer.subarray(0, n));
-      }
-    },
-  );
-}
-
-async function roundTrip(conn: Deno.Conn): Promise<string> {
-  await conn.write(new TextEncoder().encode("ping"));
-  const buffer = new Uint8Array(4);
-  let length = 0;
-  while (length < 4) {
-    const n = await conn.read(buffer.subarray(length));
-    if (n === null) break;
-    length += n;
-  }
-  return new TextDecoder().decode(buffer.subarray(0, length));
-}
 
 Deno.test({
   name:

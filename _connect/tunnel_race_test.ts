@@ -5,24 +5,9 @@
 // for [::1], and against microsocks with [::1] blackholed.
 import { assert, assertEquals } from "@std/assert";
 import { needs } from "../_testing/needs.ts";
-import { blackhole, serve } from "../_testing/net.ts";
+import { blackhole, echoServer, serve } from "../_testing/net.ts";
 import { runWithPermissions } from "../_testing/permissions.ts";
 import { startMicrosocks } from "../_testing/servers.ts";
-
-/** A TCP server on loopback that echoes what it reads. */
-function echoServer() {
-  return serve(
-    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-    async (conn) => {
-      const buffer = new Uint8Array(1024);
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n === null) return;
-        await conn.write(buffer.subarray(0, n));
-      }
-    },
-  );
-}
 
 /** Reads exactly `length` bytes, or fewer at the end of the stream. */
 async function readBytes(conn: Deno.Conn, length: number): Promise<number[]> {

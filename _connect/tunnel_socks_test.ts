@@ -3,32 +3,8 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { connect } from "../connect.ts";
 import { needs } from "../_testing/needs.ts";
-import { refusedPort, serve } from "../_testing/net.ts";
+import { echoServer, refusedPort, roundTrip, serve } from "../_testing/net.ts";
 import { SOCKS_USER, startMicrosocks } from "../_testing/servers.ts";
-
-/** A TCP server on loopback that echoes what it reads. */
-function echoServer(hostname = "127.0.0.1") {
-  return serve(Deno.listen({ hostname, port: 0 }), async (conn) => {
-    const buffer = new Uint8Array(1024);
-    for (;;) {
-      const n = await conn.read(buffer);
-      if (n === null) return;
-      await conn.write(buffer.subarray(0, n));
-    }
-  });
-}
-
-async function roundTrip(conn: Deno.Conn): Promise<string> {
-  await conn.write(new TextEncoder().encode("ping"));
-  const buffer = new Uint8Array(4);
-  let length = 0;
-  while (length < 4) {
-    const n = await conn.read(buffer.subarray(length));
-    if (n === null) break;
-    length += n;
-  }
-  return new TextDecoder().decode(buffer.subarray(0, length));
-}
 
 Deno.test({
   name: "socks5: microsocks without credentials, socks5:// and socks5h://",

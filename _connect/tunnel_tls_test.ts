@@ -14,37 +14,15 @@ import { closeTls } from "../tls.ts";
 import type { ConnectEvent } from "../types.ts";
 import { checkOptions } from "./options.ts";
 import { needs } from "../_testing/needs.ts";
-import { serve, TEST_CA, tlsServer } from "../_testing/net.ts";
+import {
+  echoServer,
+  roundTrip,
+  serve,
+  TEST_CA,
+  tlsServer,
+} from "../_testing/net.ts";
 import { runWithPermissions } from "../_testing/permissions.ts";
 import { SQUID_USER, startSquid } from "../_testing/servers.ts";
-
-/** A TCP server on loopback that echoes what it reads. */
-function echoServer() {
-  return serve(
-    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-    async (conn) => {
-      const buffer = new Uint8Array(1024);
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n === null) return;
-        await conn.write(buffer.subarray(0, n));
-      }
-    },
-  );
-}
-
-/** Writes "ping" and reads what comes back (4 bytes at most). */
-async function roundTrip(conn: Deno.Conn): Promise<string> {
-  await conn.write(new TextEncoder().encode("ping"));
-  const buffer = new Uint8Array(4);
-  let length = 0;
-  while (length < 4) {
-    const n = await conn.read(buffer.subarray(length));
-    if (n === null) break;
-    length += n;
-  }
-  return new TextDecoder().decode(buffer.subarray(0, length));
-}
 
 /** An event as a short line: its type, and the proxy when it names one. */
 function describe(event: ConnectEvent): string {

@@ -180,6 +180,31 @@ export function acceptingServer(
   return serve(Deno.listen({ hostname, port }));
 }
 
+/** A TCP server on `hostname` that echoes what it reads (a proxy's target). */
+export function echoServer(hostname = "127.0.0.1"): TestServer {
+  return serve(Deno.listen({ hostname, port: 0 }), async (conn) => {
+    const buffer = new Uint8Array(1024);
+    for (;;) {
+      const n = await conn.read(buffer);
+      if (n === null) return;
+      await conn.write(buffer.subarray(0, n));
+    }
+  });
+}
+
+/** Writes "ping" on `conn`, and reads what comes back (4 bytes at most). */
+export async function roundTrip(conn: Deno.Conn): Promise<string> {
+  await conn.write(new TextEncoder().encode("ping"));
+  const buffer = new Uint8Array(4);
+  let length = 0;
+  while (length < 4) {
+    const n = await conn.read(buffer.subarray(length));
+    if (n === null) break;
+    length += n;
+  }
+  return new TextDecoder().decode(buffer.subarray(0, length));
+}
+
 /** The text of `testdata/<name>`, such as a certificate. */
 export function readTestdata(name: string): string {
   return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
