@@ -15,9 +15,9 @@ import type { ConnectEvent } from "../types.ts";
 import { checkOptions } from "./options.ts";
 import { needs } from "../_testing/needs.ts";
 import {
+  acceptingServer,
   echoServer,
   roundTrip,
-  serve,
   TEST_CA,
   tlsServer,
 } from "../_testing/net.ts";
@@ -240,75 +240,41 @@ Deno.test({
 
 Deno.test("https:// proxy: one that never does TLS fails after proxy.timeout, named", async () => {
   // It accepts, and says nothing: the handshake waits.
-  const held: Deno.Conn[] = [];
-  await using silent = serve(
-    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-    async (conn) => {
-      held.push(conn);
-      await conn.read(new Uint8Array(1024)).catch(() => null);
-    },
-  );
-  try {
-    const error = await assertRejects(
-      () =>
-        connect({
-          hostname: "127.0.0.1",
-          port: 9,
-          proxy: { url: `https://127.0.0.1:${silent.port}`, timeout: 200 },
-        }),
-      DOMException,
-      `Cannot connect through proxy https://127.0.0.1:${silent.port}: TLS handshake with 127.0.0.1:${silent.port} (server name "127.0.0.1") timed out after 200 ms`,
-    );
-    assertEquals(error.name, "TimeoutError");
-  } finally {
-    for (const conn of held) {
-      try {
-        conn.close();
-      } catch {
-        // Closed by its handler already.
-      }
-    }
-  }
-});
-
-Deno.test("https:// proxy: an abort during TLS with the proxy rejects with its reason", async () => {
-  const held: Deno.Conn[] = [];
-  await using silent = serve(
-    Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-    async (conn) => {
-      held.push(conn);
-      await conn.read(new Uint8Array(1024)).catch(() => null);
-    },
-  );
-  const controller = new AbortController();
-  const reason = new Error("given up");
-  const events: string[] = [];
-  try {
-    const error = await assertRejects(() =>
+  await using silent = acceptingServer();
+  const error = await assertRejects(
+    () =>
       connect({
         hostname: "127.0.0.1",
         port: 9,
-        proxy: `https://127.0.0.1:${silent.port}`,
-        onEvent: (event) => {
-          events.push(event.type);
-          if (event.type === "tlsStarted") {
-            setTimeout(() => controller.abort(reason), 50);
-          }
-        },
-        signal: controller.signal,
-      })
-    );
-    assert(error === reason);
-    assertEquals(events.at(-1), "tlsFailed");
-  } finally {
-    for (const conn of held) {
-      try {
-        conn.close();
-      } catch {
-        // Closed by its handler already.
-      }
-    }
-  }
+        proxy: { url: `https://127.0.0.1:${silent.port}`, timeout: 200 },
+      }),
+    DOMException,
+    `Cannot connect through proxy https://127.0.0.1:${silent.port}: TLS handshake with 127.0.0.1:${silent.port} (server name "127.0.0.1") timed out after 200 ms`,
+  );
+  assertEquals(error.name, "TimeoutError");
+});
+
+Deno.test("https:// proxy: an abort during TLS with the proxy rejects with its reason", async () => {
+  await using silent = acceptingServer();
+  const controller = new AbortController();
+  const reason = new Error("given up");
+  const events: string[] = [];
+  const error = await assertRejects(() =>
+    connect({
+      hostname: "127.0.0.1",
+      port: 9,
+      proxy: `https://127.0.0.1:${silent.port}`,
+      onEvent: (event) => {
+        events.push(event.type);
+        if (event.type === "tlsStarted") {
+          setTimeout(() => controller.abort(reason), 50);
+        }
+      },
+      signal: controller.signal,
+    })
+  );
+  assert(error === reason);
+  assertEquals(events.at(-1), "tlsFailed");
 });
 
 Deno.test("https:// proxy: the option is checked before any traffic", () => {
