@@ -693,34 +693,45 @@ async function blackholedThenRefused(names: boolean): Promise<void> {
 }
 
 /**
+ * A proxy scenario's row: `connect()` within the delay plus 10 ms, beside
+ * curl's samples (`label`) when curl ran.
+ */
+function besideCurl(
+  scenario: string,
+  ours: number[],
+  curl: number[],
+  label: string,
+): void {
+  const target = `≤ ${DELAY} + 10 ms`;
+  const met = (a: Stats) => a.median <= DELAY + 10;
+  if (curl.length === 0) {
+    const mine = stats(ours);
+    rows.push({ scenario, client: OURS, stats: mine, target, met: met(mine) });
+    return;
+  }
+  compare(
+    scenario,
+    { [OURS]: stats(ours), [label]: stats(curl) },
+    OURS,
+    label,
+    target,
+    met,
+  );
+}
+
+/**
  * Through a proxy whose [::1] is blackholed (bench/_proxy.ts): the race to
  * the proxy costs the delay once; beside curl --proxy's connect time.
  */
 async function proxied(names: boolean): Promise<void> {
   const { ours, curl } = await proxyBlackholed(scaled(20), names, DELAY);
-  const scenario = `proxy: [::1] blackholed, 127.0.0.1 good${
-    names ? ": he.test" : " (resolver hook)"
-  }, history: false`;
-  const target = `≤ ${DELAY} + 10 ms`;
-  const met = (a: Stats) => a.median <= DELAY + 10;
-  if (curl.length === 0) {
-    rows.push({
-      scenario,
-      client: OURS,
-      stats: stats(ours),
-      target,
-      met: met(stats(ours)),
-    });
-    return;
-  }
-  const CURL = "curl --proxy (time_connect)";
-  compare(
-    scenario,
-    { [OURS]: stats(ours), [CURL]: stats(curl) },
-    OURS,
-    CURL,
-    target,
-    met,
+  besideCurl(
+    `proxy: [::1] blackholed, 127.0.0.1 good${
+      names ? ": he.test" : " (resolver hook)"
+    }, history: false`,
+    ours,
+    curl,
+    "curl --proxy (time_connect)",
   );
 }
 
@@ -736,28 +747,11 @@ async function socksTarget(names: boolean): Promise<void> {
   }
   const limit = 3_000;
   const { ours, curl } = await socksTargetBlackholed(scaled(20), DELAY, limit);
-  const scenario =
-    "socks5:// to he.test, its [::1] blackholed behind the proxy, history: false";
-  const target = `≤ ${DELAY} + 10 ms`;
-  const met = (a: Stats) => a.median <= DELAY + 10;
-  if (curl.length === 0) {
-    rows.push({
-      scenario,
-      client: OURS,
-      stats: stats(ours),
-      target,
-      met: met(stats(ours)),
-    });
-    return;
-  }
-  const CURL = `curl --proxy socks5:// (3 runs, --max-time ${limit / 1000} s)`;
-  compare(
-    scenario,
-    { [OURS]: stats(ours), [CURL]: stats(curl) },
-    OURS,
-    CURL,
-    target,
-    met,
+  besideCurl(
+    "socks5:// to he.test, its [::1] blackholed behind the proxy, history: false",
+    ours,
+    curl,
+    `curl --proxy socks5:// (3 runs, --max-time ${limit / 1000} s)`,
   );
 }
 
