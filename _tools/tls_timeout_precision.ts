@@ -14,6 +14,7 @@
  */
 
 import { upgradeTls } from "../tls.ts";
+import { median } from "../bench/_measure.ts";
 
 const runs = Number(Deno.args[0] ?? 10);
 const timeouts = Deno.args.length > 1
@@ -54,13 +55,6 @@ async function measure(timeout: number, withCert: boolean): Promise<number> {
   throw new Error("The silent server completed a handshake");
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? sorted[mid]!
-    : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 function ms(value: number): string {
   return value.toFixed(1).padStart(7);
 }

@@ -53,10 +53,7 @@ export async function alternated(
 ): Promise<Record<string, number[]>> {
   const samples: Record<string, number[]> = {};
   for (let round = -warmUp; round < rounds; round++) {
-    const order = Object.entries(clients)
-      .map((entry) => ({ entry, key: Math.random() }))
-      .sort((a, b) => a.key - b.key);
-    for (const { entry: [name, client] } of order) {
+    for (const [name, client] of shuffled(Object.entries(clients))) {
       const start = performance.now();
       const conn = await client();
       const elapsed = performance.now() - start;
@@ -65,6 +62,16 @@ export async function alternated(
     }
   }
   return samples;
+}
+
+/**
+ * `items` in a random order, each order as likely (random keys, sorted; a
+ * comparator that answers at random is biased).
+ */
+export function shuffled<T>(items: readonly T[]): T[] {
+  return items.map((item) => ({ item, key: Math.random() }))
+    .sort((a, b) => a.key - b.key)
+    .map(({ item }) => item);
 }
 
 /** The median of `list`: the mean of the two middle values when even. */

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { delay } from "@std/async/delay";
 import * as dns from "node:dns";
 import { lookup } from "node:dns/promises";
 import { connect } from "../connect.ts";
@@ -22,9 +23,6 @@ import { alternated, median, sink } from "./_measure.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function literal(
   hostname: string,
@@ -127,7 +125,7 @@ async function floor(port: number): Promise<string> {
     gc();
     const before = Deno.memoryUsage().heapUsed;
     for (let i = 0; i < count; i++) make();
-    await sleep(50);
+    await delay(50);
     gc();
     const after = Deno.memoryUsage().heapUsed;
     lines.push(`| ${part} | ${((after - before) / count / 1024).toFixed(2)} |`);

@@ -19,7 +19,7 @@
  * @module
  */
 import { lookup } from "node:dns/promises";
-import { median, sink } from "./_measure.ts";
+import { median, shuffled, sink } from "./_measure.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))
@@ -110,8 +110,7 @@ async function scenario(
   const runs: Record<string, Run[]> = {};
   // One round not kept: the first compiles and caches the modules.
   for (let round = -1; round < ROUNDS; round++) {
-    const order = Object.entries(files).sort(() => Math.random() - 0.5);
-    for (const [name, file] of order) {
+    for (const [name, file] of shuffled(Object.entries(files))) {
       const result = await run(file, args);
       if (round >= 0) (runs[name] ??= []).push(result);
     }

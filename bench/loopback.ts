@@ -18,13 +18,14 @@
  *
  * @module
  */
+import { delay } from "@std/async/delay";
 import { lookup } from "node:dns/promises";
 import { connect } from "../connect.ts";
 import { ConnectHistory } from "../history.ts";
 import { dnsResolver } from "../resolve_dns.ts";
 import { acceptingServer, blackhole } from "../_testing/net.ts";
 import { dnsServer } from "../_testing/dns.ts";
-import { alternated, median, sink } from "./_measure.ts";
+import { alternated, median, shuffled, sink } from "./_measure.ts";
 import { proxyBlackholed, socksTargetBlackholed } from "./_proxy.ts";
 
 const QUICK = Deno.args.includes("--quick");
@@ -39,9 +40,6 @@ function scaled(n: number): number {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 // ---------------------------------------------------------------- fixtures
 
@@ -391,7 +389,7 @@ async function burst(
     () => open().then((conn) => ({ conn }), (error) => ({ error })),
   );
   // Halfway through the delay, every race waits on the blackhole.
-  await sleep(DELAY / 2);
+  await delay(DELAY / 2);
   gc();
   const peak = Deno.memoryUsage();
   const results = await Promise.all(pending);
@@ -443,8 +441,7 @@ async function concurrent(names: boolean): Promise<string> {
   // Rounds alternate the clients, in a random order each, after a warm-up.
   const bursts = new Map<string, Burst[]>(clients.map(([c]) => [c, []]));
   for (let round = -1; round < rounds; round++) {
-    const order = [...clients].sort(() => Math.random() - 0.5);
-    for (const [client, open] of order) {
+    for (const [client, open] of shuffled(clients)) {
       const result = await burst(client, port, open);
       if (round >= 0) bursts.get(client)!.push(result);
     }

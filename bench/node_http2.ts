@@ -18,6 +18,7 @@ import http2 from "node:http2";
 import { Agent, request } from "undici";
 import { createUndiciConnector } from "../node/mod.ts";
 import { firstLine, TEST_CA } from "../_testing/net.ts";
+import { median } from "./_measure.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const MARKDOWN = Deno.args.find((a) => a.startsWith("--markdown="))
@@ -112,9 +113,7 @@ for (const make of clients) {
       }
       runs.push(performance.now() - start);
     }
-    runs.sort((a, b) => a - b);
-    const ms = runs[Math.floor(runs.length / 2)]!;
-    rows.push([client.name, ms]);
+    rows.push([client.name, median(runs)]);
   } finally {
     await client.close();
   }

@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { delay } from "@std/async/delay";
 import { Buffer } from "node:buffer";
 import { once } from "node:events";
 import net from "node:net";
@@ -45,9 +46,6 @@ const RECEIVE_TARGET = 0.9;
 const SEND_TARGET = 0.8;
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 const child = new Deno.Command(Deno.execPath(), {
   args: [
@@ -214,7 +212,7 @@ function print(line = ""): void {
 /** Lets pending work finish and collects garbage, twice over. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 2; i++) {
-    await sleep(50);
+    await delay(50);
     gc();
   }
 }
