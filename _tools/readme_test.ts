@@ -8,7 +8,7 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { type Need, needs } from "../_testing/needs.ts";
-import { acceptingServer, serve } from "../_testing/net.ts";
+import { acceptingServer, readTestdata, serve } from "../_testing/net.ts";
 import {
   POSTGRES_USER,
   type RealServer,
@@ -102,13 +102,12 @@ const HEADING_REGEXP = /^#{2,3} (.+)$/;
  * the client's close_notify, then closes (so that `closeTls()` ends at once).
  */
 function tlsEchoServer() {
-  const read = (name: string) => Deno.readTextFileSync(new URL(name, TESTDATA));
   return serve(
     Deno.listenTls({
       hostname: "127.0.0.1",
       port: 0,
-      cert: read("server.pem"),
-      key: read("server.key"),
+      cert: readTestdata("server.pem"),
+      key: readTestdata("server.key"),
       alpnProtocols: ["h2", "http/1.1"],
     }),
     async (conn) => {

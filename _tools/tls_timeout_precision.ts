@@ -14,16 +14,17 @@
  */
 
 import { upgradeTls } from "../tls.ts";
+import { readTestdata } from "../_testing/net.ts";
 import { median } from "../bench/_measure.ts";
 
 const runs = Number(Deno.args[0] ?? 10);
 const timeouts = Deno.args.length > 1
   ? Deno.args.slice(1).map(Number)
   : [100, 500];
-function read(name: string): string {
-  return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
-}
-const client = { cert: read("client.pem"), key: read("client.key") };
+const client = {
+  cert: readTestdata("client.pem"),
+  key: readTestdata("client.key"),
+};
 
 // A silent server; its connections are closed at the end, which also ends
 // the handshake tasks that Deno keeps for timed-out sockets.

@@ -5,14 +5,12 @@
 // answers every request with 1 MiB. It prints its port and runs until its
 // standard input closes.
 import http2 from "node:http2";
+import { readTestdata } from "../_testing/net.ts";
 
-function read(name: string): string {
-  return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
-}
 const body = new Uint8Array(1024 * 1024).fill(120);
 const server = http2.createSecureServer({
-  cert: read("server.pem"),
-  key: read("server.key"),
+  cert: readTestdata("server.pem"),
+  key: readTestdata("server.key"),
   allowHTTP1: true,
 }, (_request, response) => {
   response.writeHead(200, { "content-length": String(body.length) });

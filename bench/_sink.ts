@@ -6,11 +6,9 @@
 // standard input closes.
 // With `--tls`, it listens with TLS (testdata/server.pem, valid for tls.test)
 // and completes each handshake before closing.
+import { readTestdata } from "../_testing/net.ts";
 const count = Number(Deno.args[0] ?? 1);
 const TLS = Deno.args.includes("--tls");
-function read(name: string): string {
-  return Deno.readTextFileSync(new URL(`../testdata/${name}`, import.meta.url));
-}
 const listeners: Deno.Listener<Deno.Conn, Deno.NetAddr>[] = Array.from(
   { length: count },
   () =>
@@ -18,8 +16,8 @@ const listeners: Deno.Listener<Deno.Conn, Deno.NetAddr>[] = Array.from(
       ? Deno.listenTls({
         hostname: "127.0.0.1",
         port: 0,
-        cert: read("server.pem"),
-        key: read("server.key"),
+        cert: readTestdata("server.pem"),
+        key: readTestdata("server.key"),
       })
       : Deno.listen({ hostname: "127.0.0.1", port: 0 }),
 );
