@@ -50,14 +50,30 @@ async function waitForPort(
 /** The user that runs a server that refuses root (PostgreSQL). */
 function unprivilegedUser(): { uid: number; gid: number } | undefined {
   if (Deno.uid() !== 0) return undefined;
-  const passwd = Deno.readTextFileSync("/etc/passwd").split("\n");
-  for (const name of ["postgres", "nobody"]) {
-    const fields = passwd.find((line) => line.startsWith(`${name}:`))?.split(
-      ":",
+  const user = systemUser(["postgres", "nobody"]);
+  if (!user) {
+    throw new Error(
+      "Cannot run PostgreSQL as root: no postgres or nobody user",
     );
+  }
+  return user;
+}
+
+/**
+ * As root, the uid and gid of the first of `names` that /etc/passwd has;
+ * `undefined` when not root, or when it has none of them.
+ */
+function systemUser(
+  names: string[],
+): { uid: number; gid: number } | undefined {
+  if (Deno.uid() !== 0) return undefined;
+  const passwd = Deno.readTextFileSync("/etc/passwd").split("\n");
+  for (const name of names) {
+    const fields = passwd.find((line) => line.startsWith(`${name}:`))
+      ?.split(":");
     if (fields) return { uid: Number(fields[2]), gid: Number(fields[3]) };
   }
-  throw new Error("Cannot run PostgreSQL as root: no postgres or nobody user");
+  return undefined;
 }
 
 /** `command args` as `user` (through setpriv, which execs: no middleman). */
@@ -383,12 +399,9 @@ export async function startSquid(auth = false): Promise<RealServer> {
   const dir = await Deno.makeTempDir({ prefix: "he_squid_" });
   const port = freePort();
   const tlsPort = freePort();
-  for (const name of ["server.pem", "server.key"]) {
-    await Deno.copyFile(
-      new URL(`../testdata/${name}`, import.meta.url),
-      `${dir}/${name}`,
-    );
-  }
+  // As root, squid runs as its `proxy` user: what it reads is that user's.
+  const user = systemUser(["proxy"]);
+  for (const name of ["server.pem", "server.key"]) copyPrivate(name, dir, user);
   const squid = findProgram("squid", ["/usr/sbin/squid"])!;
   const helper = "/usr/lib/squid/basic_ncsa_auth";
   const hash = auth ? await md5Crypt(SQUID_USER.password) : "";
@@ -415,21 +428,9 @@ ${access}
 http_access deny all
 `,
   );
-  if (Deno.uid() === 0) {
-    const fields = Deno.readTextFileSync("/etc/passwd").split("\n")
-      .find((line) => line.startsWith("proxy:"))?.split(":");
-    if (fields) {
-      for (
-        const name of [
-          "",
-          "/passwd",
-          "/squid.conf",
-          "/server.pem",
-          "/server.key",
-        ]
-      ) {
-        Deno.chownSync(`${dir}${name}`, Number(fields[2]), Number(fields[3]));
-      }
+  if (user) {
+    for (const path of [dir, `${dir}/passwd`, `${dir}/squid.conf`]) {
+      Deno.chownSync(path, user.uid, user.gid);
     }
   }
   const spawned = spawn(squid, ["-N", "-f", `${dir}/squid.conf`], { cwd: dir });
