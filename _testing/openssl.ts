@@ -3,6 +3,7 @@
 // command-line tool: a real TLS server, TLS 1.2 or 1.3, that may require a
 // client certificate. Whether openssl is there: `needs("openssl")` of
 // needs.ts (a skip with one line, a failure under CI=true).
+import { joinHostPort } from "../_common/ip.ts";
 
 /** Options of {@linkcode opensslServer}. */
 export interface OpensslServerOptions {
@@ -36,11 +37,10 @@ export async function opensslServer(
   const file = (name: string) => new URL(name, TESTDATA).pathname;
   const identity = options.identity ?? "server";
   const hostname = options.hostname ?? "127.0.0.1";
-  const accept = hostname.includes(":") ? `[${hostname}]` : hostname;
   const args = [
     "s_server",
     "-accept",
-    `${accept}:${options.port ?? 0}`,
+    joinHostPort(hostname, options.port ?? 0),
     "-cert",
     file(`${identity}.pem`),
     "-key",

@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 /**
  * The repository's own modules and their imports, for the checks of
- * `deno task check` (`_tools/cycles.ts`, `_tools/layering.ts`,
+ * `deno task check` (`_tools/layering.ts`,
  * `_tools/check_exports.ts`): every `.ts` file, found by walking the tree, and
  * its imports among them as `deno info --json` lists them, type-only and
  * dynamic imports included. Paths are relative to the root, with `/`.

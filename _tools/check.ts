@@ -3,8 +3,8 @@
 /**
  * The checks (`deno task check`): `deno fmt --check`, `deno lint`,
  * `deno check` of all code and its JSDoc examples, `deno doc --lint` of every
- * module in deno.json `exports`, no import cycle (`_tools/cycles.ts`), the
- * layering, module sizes and import chain depths (`_tools/layering.ts`), std's
+ * module in deno.json `exports`, no import cycle, the layering, module sizes
+ * and import chain depths (`_tools/layering.ts`), std's
  * checks of the exports (`_tools/check_exports.ts`), every module once in the
  * module map of `docs/development.md` (`_tools/module_map.ts`), `deno check`
  * of the examples in the Markdown files at the root and in `docs/`, and
@@ -42,9 +42,8 @@ const checks: string[][] = [
   ["lint"],
   ["check", "--doc"],
   ["doc", "--lint", ...entryPoints],
-  // No import cycle, type-only imports included.
-  ["run", "-A", "_tools/cycles.ts"],
-  // Who imports whom, module sizes, import chain depths.
+  // No import cycle (type-only imports included), who imports whom, module
+  // sizes, import chain depths.
   ["run", "-A", "_tools/layering.ts"],
   // std's export checks: class members with examples, mod.ts, unused exports.
   ["run", "-A", "_tools/check_exports.ts"],
