@@ -13,10 +13,14 @@ import { checkKnownKeys } from "../_common/show.ts";
 import { type NormalizedTlsOptions, parseTlsOptions } from "../_tls/options.ts";
 
 /**
- * A URL's userinfo, as messages hide it: everything from `//` to the last
+ * A URL's userinfo, as messages hide it: everything after the scheme's `//`
+ * (or from the start, when a URL lacks them: `user:pw@host`) up to the last
  * `@`, as a password may hold `/` and `@` (in a URL refused, not encoded).
  */
-const USERINFO_REGEXP = /\/\/.*@/;
+const USERINFO_REGEXP = /^(?:[a-z][a-z0-9+.-]*:\/\/)?.*@/i;
+
+/** A URL's scheme and its `//`. */
+const SCHEME_REGEXP = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** The protocols of a proxy, and the port of each by default. */
 const PROTOCOLS = {
@@ -256,7 +260,10 @@ function decodeUserinfo(text: string, key: string): string {
 /** A proxy URL as a message may show it: its credentials as `***`. */
 function hidden(value: unknown): unknown {
   return typeof value === "string"
-    ? value.replace(USERINFO_REGEXP, "//***@")
+    ? value.replace(
+      USERINFO_REGEXP,
+      (userinfo) => `${SCHEME_REGEXP.exec(userinfo)?.[0] ?? ""}***@`,
+    )
     : value;
 }
 

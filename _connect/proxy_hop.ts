@@ -1,10 +1,12 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // What the tunnels share: the hop as messages name it, the proxy's answer
 // bounded in time (the proxy's timeout, the call's signal), the connection
-// closed on any failure, and exact reads and writes.
+// closed on any failure (quietly: a dial hook's connection may throw from
+// close(), and a timer must not), and exact reads and writes.
 import type { CheckedProxy } from "./proxy.ts";
 import { joinHostPort } from "../_common/ip.ts";
 import { messageOf, wrapError } from "../_common/errors.ts";
+import { closeQuietly } from "../_common/conn.ts";
 
 /**
  * The proxy as messages name it: `proxy http://***@host:port`, and the
@@ -36,7 +38,7 @@ export async function guarded(
   let stopped: unknown;
   const stop = (reason: unknown) => {
     stopped ??= reason;
-    conn.close();
+    closeQuietly(conn);
   };
   const onAbort = () => stop(signal!.reason);
   const timer = setTimeout(() => {
@@ -54,7 +56,7 @@ export async function guarded(
     return conn;
   } catch (error) {
     if (stopped !== undefined) throw stopped;
-    conn.close();
+    closeQuietly(conn);
     if (signal?.aborted && error === signal.reason) throw error;
     // A read or write that failed (a reset...): named with the hop, as the
     // tunnel's own errors are.

@@ -11,6 +11,7 @@ import { type Handshake, tlsToProxy } from "./tunnel_tls.ts";
 import { racesTargets, raceTunnels } from "./tunnel_race.ts";
 import type { CheckedProxy } from "./proxy.ts";
 import { showDestination } from "../_common/show.ts";
+import { closeQuietly } from "../_common/conn.ts";
 
 /**
  * The connection to the target: the race's winner itself, or, with a proxy,
@@ -92,7 +93,7 @@ async function tunnel(
     emit?.({ type: "proxyRequested", ...about });
     call.throwIfFailed();
   } catch (error) {
-    conn.close();
+    closeQuietly(conn);
     throw error;
   }
   try {
@@ -110,7 +111,7 @@ async function tunnel(
   try {
     call.throwIfFailed();
   } catch (error) {
-    conn.close();
+    closeQuietly(conn);
     throw error;
   }
   return conn;

@@ -232,6 +232,34 @@ Deno.test("proxy: a silent proxy fails after proxy.timeout, or on abort", async 
   assertEquals(await pending.catch((e) => e), reason);
 });
 
+Deno.test("proxy: a dial hook's connection that throws from close() is closed quietly on a timeout", async () => {
+  await using proxy = fakeProxy(async (conn) => {
+    await conn.read(new Uint8Array(1)).catch(() => null);
+  });
+  const error = await assertRejects(
+    () =>
+      connect({
+        hostname: "db.example",
+        port: 5432,
+        proxy: { hostname: "127.0.0.1", port: proxy.port, timeout: 100 },
+        dial: async ({ hostname, port }) => {
+          const conn = await Deno.connect({ hostname, port });
+          const close = conn.close.bind(conn);
+          // Closes, then throws: a hook's object may do anything.
+          return Object.assign(conn, {
+            close: () => {
+              close();
+              throw new Error("close() of the hook's connection");
+            },
+          });
+        },
+      }),
+    DOMException,
+    "it did not answer the tunnel request within 100 ms",
+  );
+  assertEquals(error.name, "TimeoutError");
+});
+
 Deno.test("proxy: the race is to the proxy, whose failure names it", async () => {
   const port = refusedPort();
   await assertRejects(
@@ -288,6 +316,9 @@ Deno.test("proxy: the option is checked before any traffic, credentials hidden",
     const [url, shown] of [
       ["http://us/er:secret@p", "http://***@p"],
       ["http://user:s@cret@p/x", "http://***@p/x"],
+      // Without the scheme's "//": a URL whose scheme is the user name.
+      ["user:secret@p:8080", "***@p:8080"],
+      ["socks5:user:secret@p", "***@p"],
     ]
   ) {
     const refused = assertThrows(

@@ -77,7 +77,7 @@ export async function raceTunnels(
   try {
     addresses = await systemResolve(proxy.targetHost, undefined, signal);
   } catch (error) {
-    conn.close();
+    closeQuietly(conn);
     if (signal.aborted && error === signal.reason) throw error;
     throw wrapError(
       error,
@@ -146,7 +146,7 @@ export async function raceTunnels(
     try {
       call.throwIfFailed();
     } catch (error) {
-      result.value.close();
+      closeQuietly(result.value);
       throw error;
     }
     return result.value;
