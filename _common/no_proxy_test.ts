@@ -79,9 +79,10 @@ Deno.test("noProxyMatches(): curl's rules, and ports", () => {
 });
 
 Deno.test('proxy: "env" reads the environment; off when it names none', () => {
-  const saved = ["https_proxy", "http_proxy", "no_proxy", "all_proxy"].map((
-    name,
-  ) => [name, Deno.env.get(name)] as const);
+  // Both cases: a machine behind a proxy may set any of them.
+  const names = ["https_proxy", "http_proxy", "no_proxy", "all_proxy"];
+  const saved = [...names, ...names.map((name) => name.toUpperCase())]
+    .map((name) => [name, Deno.env.get(name)] as const);
   try {
     for (const [name] of saved) Deno.env.delete(name);
     Deno.env.set("https_proxy", "http://u:pw@127.0.0.1:3128");
