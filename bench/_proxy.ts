@@ -12,6 +12,7 @@
 import { connect } from "../connect.ts";
 import { blackhole, serve } from "../_testing/net.ts";
 import { findProgram } from "../_testing/needs.ts";
+import { readExactly } from "../_connect/proxy_hop.ts";
 
 /** A fake HTTP proxy on `127.0.0.1` that opens every tunnel it is asked. */
 function fakeProxy() {
@@ -107,63 +108,69 @@ export async function proxyBlackholed(
 
 /**
  * A SOCKS5 proxy on `127.0.0.1` (no authentication) that really connects to
- * the address each CONNECT names, answers once connected, then relays: a
- * blackholed target keeps its tunnel silent, as a real proxy's would.
+ * the address each CONNECT names, answers once connected, then relays both
+ * ways: a blackholed target keeps its tunnel silent, as a real proxy's would.
  */
 function relayingSocks() {
-  const read = async (conn: Deno.Conn, length: number) => {
-    const buffer = new Uint8Array(length);
-    for (let done = 0; done < length;) {
-      const n = await conn.read(buffer.subarray(done));
-      if (n === null) throw new Deno.errors.UnexpectedEof("closed");
-      done += n;
-    }
-    return buffer;
-  };
+  const hop = "the bench's SOCKS5 proxy";
   return serve(
     Deno.listen({ hostname: "127.0.0.1", port: 0 }),
     async (conn) => {
-      const [, count] = await read(conn, 2);
-      await read(conn, count!);
+      const [, count] = await readExactly(conn, 2, hop);
+      await readExactly(conn, count!, hop);
       await conn.write(Uint8Array.of(5, 0));
-      const head = await read(conn, 4);
+      const head = await readExactly(conn, 4, hop);
       if (head[3] !== 1 && head[3] !== 4) return;
-      const bytes = await read(conn, head[3] === 4 ? 18 : 6);
+      const bytes = await readExactly(conn, head[3] === 4 ? 18 : 6, hop);
       const port = (bytes.at(-2)! << 8) | bytes.at(-1)!;
       const hostname = head[3] === 1
         ? [...bytes.subarray(0, 4)].join(".")
         : "::1";
-      // Closed when the client gives up on this tunnel.
+      // A client sends nothing before the reply: this read ends only when
+      // it gives up on the tunnel (or, once open, with its first bytes).
       const abort = new AbortController();
-      conn.read(new Uint8Array(1)).catch(() => null).then(() => abort.abort());
-      using _target = await Deno.connect({
+      const first = new Uint8Array(16_384);
+      const firstRead = conn.read(first).catch(() => null);
+      firstRead.then((n) => n === null && abort.abort());
+      const target = await Deno.connect({
         hostname,
         port,
         signal: abort.signal,
       });
       await conn.write(Uint8Array.of(5, 0, 0, 1, 127, 0, 0, 1, 0, 0));
+      const n = await firstRead;
+      if (n === null) return target.close();
+      await target.write(first.subarray(0, n));
+      await Promise.all([
+        conn.readable.pipeTo(target.writable),
+        target.readable.pipeTo(conn.writable),
+      ]).catch(() => {});
     },
   );
 }
 
-/** curl's total time through a SOCKS5 proxy, at most `limit` ms. */
+/**
+ * curl's time to an open tunnel through a SOCKS5 proxy (`time_pretransfer`,
+ * without its process's start), in ms; `limit` when it gave up there.
+ */
 async function curlSocks(proxyUrl: string, url: string, limit: number) {
-  const started = performance.now();
-  await new Deno.Command("curl", {
+  const { stdout, success } = await new Deno.Command("curl", {
     args: [
       "-sS",
       "-o",
       "/dev/null",
+      "-w",
+      "%{time_pretransfer}",
       "--max-time",
       String(limit / 1000),
       "--proxy",
       proxyUrl,
       url,
     ],
-    stdout: "null",
+    stdout: "piped",
     stderr: "null",
   }).output();
-  return performance.now() - started;
+  return success ? Number(new TextDecoder().decode(stdout)) * 1000 : limit;
 }
 
 /**
@@ -184,9 +191,15 @@ export async function socksTargetBlackholed(
   limit: number,
 ): Promise<ProxySamples> {
   await using proxy = relayingSocks();
+  // An HTTP server for curl, which asks for a page through the tunnel.
   await using target = serve(
     Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-    () => {},
+    async (conn) => {
+      await conn.read(new Uint8Array(4096));
+      await conn.write(
+        new TextEncoder().encode("HTTP/1.1 204 No Content\r\n\r\n"),
+      );
+    },
   );
   await using _hole = await blackhole("::1", target.port);
   const proxyUrl = `socks5://127.0.0.1:${proxy.port}`;

@@ -748,7 +748,9 @@ async function socksTarget(names: boolean): Promise<void> {
     "socks5:// to he.test, its [::1] blackholed behind the proxy, history: false",
     ours,
     curl,
-    `curl --proxy socks5:// (3 runs, --max-time ${limit / 1000} s)`,
+    `curl --proxy socks5:// (time_pretransfer, 3 runs, --max-time ${
+      limit / 1000
+    } s)`,
   );
 }
 
