@@ -274,9 +274,6 @@ function hidden(value: unknown): unknown {
 export function basicAuthorization(proxy: CheckedProxy): string | undefined {
   if (!proxy.credentials) return undefined;
   const { username, password } = proxy.credentials;
-  let binary = "";
-  for (const byte of new TextEncoder().encode(`${username}:${password}`)) {
-    binary += String.fromCharCode(byte);
-  }
-  return `Basic ${btoa(binary)}`;
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  return `Basic ${bytes.toBase64()}`;
 }

@@ -94,31 +94,17 @@ async function readHeader(conn: Deno.Conn, hop: string): Promise<string> {
 }
 
 /**
- * The ends of a header: a blank line, its lines ending in CRLF or, as RFC
- * 9112 §2.2 lets a client accept (and curl does), in LF alone.
- */
-const HEADER_ENDS = ["\r\n\r\n", "\n\n", "\r\n\n", "\n\r\n"].map((end) =>
-  [...end].map((char) => char.charCodeAt(0))
-);
-
-/**
- * How many bytes at least a header end still needs: `0` once the header
- * ends, else the fewest that could end it (so that a read never takes a
- * byte past it).
+ * How many bytes at least the header's end still needs: `0` once it has
+ * ended, else the fewest that could end it (so that a read never takes a
+ * byte past it). Its end is a blank line, its lines ending in CRLF or, as
+ * RFC 9112 §2.2 lets a client accept (and curl does), in LF alone.
  */
 function needed(buffer: Uint8Array, length: number): number {
-  let fewest = 4;
-  for (const end of HEADER_ENDS) {
-    // The longest start of `end` that the header ends with.
-    for (let have = Math.min(end.length, length); have >= 0; have--) {
-      let matches = true;
-      for (let i = 0; i < have && matches; i++) {
-        matches = buffer[length - have + i] === end[i];
-      }
-      if (!matches) continue;
-      fewest = Math.min(fewest, end.length - have);
-      break;
-    }
+  const CR = 13, LF = 10;
+  const at = (i: number) => length - i >= 0 ? buffer[length - i] : -1;
+  if (at(1) === LF && (at(2) === LF || (at(2) === CR && at(3) === LF))) {
+    return 0;
   }
-  return fewest;
+  // "\n" or "\n\r" may end it with one byte more; anything else, two.
+  return at(1) === LF || (at(1) === CR && at(2) === LF) ? 1 : 2;
 }
