@@ -6,10 +6,9 @@
 // shown as `http://***@host:port`.
 import { checkHostname, checkPort, invalid } from "./check_address.ts";
 import { joinHostPort, unbracket } from "../_common/ip.ts";
-import { showDestination } from "../_common/show.ts";
 import { MAX_TIMEOUT } from "../_common/timer.ts";
 import { proxyFromEnv } from "../_common/no_proxy.ts";
-import { checkKnownKeys } from "../_common/show.ts";
+import { checkKnownKeys, showDestination } from "../_common/show.ts";
 import { type NormalizedTlsOptions, parseTlsOptions } from "../_tls/options.ts";
 
 /**
@@ -33,7 +32,10 @@ const PROTOCOLS = {
 /** A proxy's protocol. */
 export type ProxyProtocol = keyof typeof PROTOCOLS;
 
-/** The `ProxyOptions` of `types.ts` (not imported: the chain is long). */
+/**
+ * Every field of `ProxyOptions` of `types.ts` in one shape (not imported: a
+ * type import counts in the import chains, and this one would be 11 long).
+ */
 interface ProxyOptions {
   protocol?: ProxyProtocol;
   hostname?: string;
