@@ -28,12 +28,13 @@ export type OpenTunnel = (
   index?: number,
 ) => Promise<Deno.TcpConn>;
 
-/** What the race needs of the call's context (`CallContext`). */
+/**
+ * What the race needs of the call's context (`CallContext`); its caller,
+ * `via()`, settles it and throws a failed callback's error.
+ */
 export interface RaceContext {
   /** The signal of what the race starts (the caller's, a callback's). */
   readonly inner: AbortSignal;
-  /** Stops what is left of the race. */
-  settle(): void;
   /** Throws what a callback threw, if one did. */
   throwIfFailed(): void;
 }
@@ -102,10 +103,10 @@ export async function raceTunnels(
   if (ordered.length === 1 || !mayConnect(proxyAddress)) {
     return await open(conn, through(ordered[0]!), signal);
   }
-  const unused = new Set([conn]);
+  let started = false;
   const attempts = ordered.map((address, index) => (inner: AbortSignal) => {
     if (index === 0) {
-      unused.delete(conn);
+      started = true;
       return open(conn, through(address), inner, index);
     }
     // The proxy's address that the race reached: no race to it again.
@@ -150,14 +151,9 @@ export async function raceTunnels(
       throw error;
     }
     return result.value;
-  } catch (error) {
-    // A callback that failed stopped the race: its error, not the race's.
-    call.throwIfFailed();
-    throw error;
   } finally {
-    // Never started: the race was decided (or aborted) before it began.
-    for (const left of unused) closeQuietly(left);
-    call.settle();
+    // Never started: the race was aborted before it began.
+    if (!started) closeQuietly(conn);
   }
 }
 
