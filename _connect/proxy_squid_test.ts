@@ -50,6 +50,8 @@ Deno.test({
       signal: AbortSignal.timeout(10_000),
     });
     assertEquals((await tls.handshake()).alpnProtocol, "h2");
+    // Through the proxy, not to the server directly.
+    assertEquals(tls.remoteAddr.port, squid.port);
     await closeTls(tls, { timeout: 1_000 });
   },
 });

@@ -5,6 +5,7 @@
 // createConnection().
 import { assertEquals } from "@std/assert";
 import { createConnection } from "./mod.ts";
+import type { ConnectOptions } from "../types.ts";
 import { TEST_CA } from "../_testing/net.ts";
 import { needs } from "../_testing/needs.ts";
 import {
@@ -18,26 +19,41 @@ import pg from "pg";
 import { AbstractConnector, Redis } from "ioredis";
 import type { NetStream } from "ioredis/built/types.js";
 
+/**
+ * pg through `proxy` to a real PostgreSQL: a query answered, and the socket
+ * connected to the proxy's `proxyPort` (not to the server directly).
+ */
+async function pgThrough(
+  server: { port: number },
+  proxy: NonNullable<ConnectOptions["proxy"]>,
+  proxyPort: number,
+): Promise<void> {
+  let socket: ReturnType<typeof createConnection> | undefined;
+  const client = new pg.Client({
+    user: POSTGRES_USER,
+    database: "postgres",
+    keepAlive: true,
+    stream: () =>
+      socket = createConnection({
+        hostname: "127.0.0.1",
+        port: server.port,
+        proxy,
+      }),
+  });
+  await client.connect();
+  const { rows } = await client.query("select 1 + 1 as two");
+  assertEquals(rows, [{ two: 2 }]);
+  assertEquals(socket?.remotePort, proxyPort);
+  await client.end();
+}
+
 Deno.test({
   name: "pg talks to a real PostgreSQL through squid",
   ...needs("postgres", "squid"),
   async fn() {
     await using server = await startPostgres();
     await using squid = await startSquid();
-    const client = new pg.Client({
-      user: POSTGRES_USER,
-      database: "postgres",
-      stream: () =>
-        createConnection({
-          hostname: "127.0.0.1",
-          port: server.port,
-          proxy: `http://127.0.0.1:${squid.port}`,
-        }),
-    });
-    await client.connect();
-    const { rows } = await client.query("select 1 + 1 as two");
-    assertEquals(rows, [{ two: 2 }]);
-    await client.end();
+    await pgThrough(server, `http://127.0.0.1:${squid.port}`, squid.port);
   },
 });
 
@@ -47,24 +63,8 @@ Deno.test({
   async fn() {
     await using server = await startPostgres();
     await using squid = await startSquid();
-    const client = new pg.Client({
-      user: POSTGRES_USER,
-      database: "postgres",
-      keepAlive: true,
-      stream: () =>
-        createConnection({
-          hostname: "127.0.0.1",
-          port: server.port,
-          proxy: {
-            url: `https://localhost:${squid.tlsPort}`,
-            caCerts: [TEST_CA],
-          },
-        }),
-    });
-    await client.connect();
-    const { rows } = await client.query("select 2 + 2 as four");
-    assertEquals(rows, [{ four: 4 }]);
-    await client.end();
+    const url = `https://localhost:${squid.tlsPort}`;
+    await pgThrough(server, { url, caCerts: [TEST_CA] }, squid.tlsPort!);
   },
 });
 
