@@ -169,9 +169,11 @@ export interface AttemptEvent extends ConnectEventBase {
   /**
    * The kind of event:
    * - `attemptStarted`: the attempt began to connect;
-   * - `attemptConnected`: its TCP connection is up; with `tls` and
-   *   `tls.raceHandshake` (the default), its handshake starts next (the
-   *   `tlsStarted` event with its `index`), else it wins;
+   * - `attemptConnected`: with `tls` and `tls.raceHandshake` (the default)
+   *   only, its TCP connection is up and its handshake starts next (the
+   *   `tlsStarted` event with its `index`); without the handshake in the
+   *   race, an attempt goes from `attemptStarted` to `attemptWon` (or
+   *   `attemptFailed`, `attemptCancelled`);
    * - `attemptFailed`: it failed, for `error` (with `tls`, TCP or the
    *   handshake: the error says which);
    * - `attemptWon`: it connected first (with the handshake in the race: its

@@ -135,7 +135,7 @@ export class Attempts {
   }
 
   /** A single address: no race, nor an abort signal of its own. */
-  only(address: Deno.NetAddr): Promise<Deno.TcpConn> {
+  only(address: Deno.NetAddr): Promise<Connection> {
     const { signal } = this.#checked;
     return this.to(address)(signal).then(undefined, () => {
       this.#call.throwIfFailed();

@@ -205,23 +205,16 @@ async function connectOnce(
   try {
     if (hook) {
       conn = await callHook(hook, address, local, signal);
-    } else if (local) {
+    } else if (!local) {
+      // The path of most attempts: connectDirect() and nothing else.
+      return await connectDirect(address, signal);
+    } else {
       // node:net would throw a denied bind where no caller can catch it.
       const denied = bindPermissionError(local.hostname, local.port);
       if (denied) throw denied;
       // Loaded on the first attempt with a local address (cached by Deno).
       const { connectFrom } = await import("../_common/node_tcp_conn.ts");
       conn = await connectFrom(address, local, signal ?? NEVER);
-    } else {
-      const options: Deno.ConnectOptions = {
-        hostname: address.hostname,
-        port: address.port,
-        // One literal address: no racing inside our race.
-        autoSelectFamily: false,
-      };
-      // Deno does extra work for a signal: pass one only when there is one.
-      if (signal) options.signal = signal;
-      conn = await Deno.connect(options);
     }
   } catch (error) {
     if (signal?.aborted) throw signal.reason;

@@ -3,7 +3,6 @@
 // system resolver (getaddrinfo) or by the caller's `resolver`, which may
 // answer in batches (RFC 8305 §3); and `localAddr` resolved, which keeps only
 // the destinations of a family it can serve. Failures name the host.
-import { NEVER } from "../_common/timer.ts";
 import { abortable } from "@std/async/abortable";
 import type { Family, Resolver } from "../types.ts";
 import {
@@ -243,10 +242,8 @@ export function systemTargets(
   options: TargetOptions,
   tried?: ReadonlySet<string>,
 ): Promise<Targets> {
+  // A name: an IP literal without `localAddr` is literalSource()'s.
   const { hostname, family } = options;
-  if (ipVersion(hostname)) {
-    return resolveTargets(options, NEVER, false, tried);
-  }
   return systemResolve(hostname, family).then((resolved) => {
     if (resolved.length === 0) throw noAddress(options);
     return {
