@@ -219,13 +219,7 @@ Deno.test("connect() closes what a dial hook that ignores the signal connects to
   await new Promise((resolve) => setTimeout(resolve, 0));
   // Closed by connect(): closing it again fails.
   assert(late !== undefined);
-  let closedAlready = false;
-  try {
-    late.close();
-  } catch (error) {
-    closedAlready = error instanceof Deno.errors.BadResource;
-  }
-  assert(closedAlready);
+  assert(wasClosed(late));
 });
 
 /** Whether `conn` was closed already: closing it again fails. */
