@@ -5,7 +5,7 @@
 // that an operator finds it in the collector. A process cannot turn Deno's
 // telemetry on for itself: without a registered provider, `--otel` is a
 // usage error, before any traffic.
-import { telemetry } from "../_common/telemetry.ts";
+import { attribute, telemetry } from "../_common/telemetry.ts";
 import { show } from "../_common/show.ts";
 import { UsageError } from "./_usage.ts";
 import type { CliIo } from "./_io.ts";
@@ -64,7 +64,7 @@ export function cliTrace(hostname: string, port: number): CliTrace {
   const { api, tracer } = traced;
   const span = tracer.startSpan("happy-eyeballs cli", {
     kind: api.SpanKind.INTERNAL,
-    attributes: { "server.address": hostname, "server.port": port },
+    attributes: { "server.address": attribute(hostname), "server.port": port },
   });
   const context = api.trace.setSpan(api.context.active(), span);
   return {

@@ -4,6 +4,7 @@
 // line, and the tunnel through the proxy to the target.
 import type { ProxyEvent, TlsConnectEvent } from "../types.ts";
 import { visible } from "../_common/visible.ts";
+import { messageOf } from "../_common/errors.ts";
 import type { Palette } from "./_colors.ts";
 import { proxyTlsAdvice } from "./_advice.ts";
 import type { RunFold } from "./_fold.ts";
@@ -57,7 +58,5 @@ export function tunnelText(event: ProxyEvent, p: Palette): string {
   if (event.type === "proxyCancelled") {
     return p.yellow(visible(`tunnel to ${target} cancelled`));
   }
-  const { error } = event;
-  const why = error instanceof Error ? error.message : String(error);
-  return p.red(visible(`tunnel failed: ${why}`));
+  return p.red(`tunnel failed: ${messageOf(event.error)}`);
 }

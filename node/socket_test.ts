@@ -1,5 +1,6 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The socket's own I/O, backpressure, timers and events.
+import { delay } from "@std/async/delay";
 import { assert, assertEquals } from "@std/assert";
 import { once } from "node:events";
 import { Buffer } from "node:buffer";
@@ -136,6 +137,12 @@ Deno.test("setTimeout() emits timeout after idleness, and 0 turns it off", async
   await once(socket, "timeout");
   assert(fired >= 1);
   socket.setTimeout(0);
+  // Off: two periods more, and not once more.
+  const seen = fired;
+  let timeouts = 0;
+  socket.on("timeout", () => timeouts++);
+  await delay(60);
+  assertEquals([fired, timeouts], [seen, 0]);
   socket.destroy();
   await once(socket, "close");
   (await accepted).close();
