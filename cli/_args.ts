@@ -8,6 +8,7 @@ import { hasZoneId, ipVersion, splitHostPort } from "../_common/ip.ts";
 import { show } from "../_common/show.ts";
 import { strictParseArgs } from "./_strict_parse_args.ts";
 import { UsageError } from "./_usage.ts";
+import { checkOptions } from "../_connect/options.ts";
 
 const PORT_REGEXP = /^\d{1,5}$/;
 const DECIMAL_REGEXP = /^\d+(\.\d+)?$/;
@@ -304,7 +305,7 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
     otel: values.otel ?? false,
     ...(values.proxy !== undefined && {
       proxy: values.proxy,
-      proxyShown: showProxyUrl(values.proxy),
+      proxyShown: showProxyUrl(values.proxy, hostname, port),
       proxyFromEnv: values.proxy === "env",
       proxyCaFiles,
     }),
@@ -321,31 +322,18 @@ export function parseCliArgs(args: string[]): CliArgs | "help" {
   };
 }
 
-/** The port of a proxy URL that names none, by its scheme. */
-const PROXY_DEFAULT_PORTS: Readonly<Record<string, number>> = {
-  "http:": 80,
-  "https:": 443,
-  "socks5:": 1080,
-  "socks5h:": 1080,
-};
-
 /**
- * A proxy URL as the output shows it, as connect() shows it in its events:
- * scheme, `***@` for credentials, host and port (the scheme's default when
- * the URL names none: `url.host` would drop it); `"env"` in words.
+ * A proxy URL as the output shows it: as connect() shows it in its events
+ * (`checkOptions()` says, credentials as `***@`, the scheme's port when the
+ * URL names none); `"env"` in words; "a proxy" for one that connect()
+ * refuses (a usage error follows, before any output).
  */
-function showProxyUrl(value: string): string {
+function showProxyUrl(value: string, hostname: string, port: number): string {
   if (value === "env") return "the proxy of the environment";
-  let url: URL;
   try {
-    url = new URL(value);
+    return checkOptions({ hostname, port, proxy: value }).proxy?.shown ??
+      "a proxy";
   } catch {
-    // connect() refuses it, with a message that hides credentials.
     return "a proxy";
   }
-  const port = url.port === "" ? PROXY_DEFAULT_PORTS[url.protocol] : url.port;
-  // A scheme connect() refuses: a usage error follows, before any output.
-  if (port === undefined || url.hostname === "") return "a proxy";
-  const hidden = url.username !== "" || url.password !== "" ? "***@" : "";
-  return `${url.protocol}//${hidden}${url.hostname}:${port}`;
 }
