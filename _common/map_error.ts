@@ -4,7 +4,7 @@
 // `Deno.startTls` throw: one table, as std's `fs/_map_error.ts`, so that
 // `instanceof Deno.errors.ConnectionRefused` works whichever way a
 // connection was made. Read backwards, the same table gives the socket of
-// `node.ts` the `code` that `node:net` sets.
+// `node/` the `code` that `node:net` sets.
 import { getSystemErrorMessage } from "node:util";
 import {
   DENO_ERROR_CLASSES,

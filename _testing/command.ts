@@ -1,5 +1,5 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Runs the repository's scripts (cli.ts, _tools/demo.ts) in a child `deno`, for the
+// Runs the repository's scripts (cli/main.ts, _tools/demo.ts) in a child `deno`, for the
 // end-to-end tests. Not published.
 
 /** The repository root. */

@@ -1,6 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
-// Real servers for the tests of node.ts: PostgreSQL, Redis and nginx, each
-// started in a temporary folder on a loopback port, with this repository's
+// Real servers for the tests of node/, the proxies and the README:
+// PostgreSQL, Redis, nginx, squid and microsocks, each started in a temporary
+// folder on a loopback port, with this repository's
 // test certificates, and stopped (the folder removed) on disposal.
 //
 // Whether each is installed: `needs()` of needs.ts.

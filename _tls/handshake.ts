@@ -238,7 +238,7 @@ async function drain(conn: Deno.TlsConn): Promise<CloseTlsResult> {
     }
     // A TLS end of stream: Deno.TlsConn reads null only after close_notify,
     // and fails with UnexpectedEof when TCP ends without it (and so does the
-    // node:tls connection of _node_tls_conn.ts).
+    // node:tls connection of node_tls_conn.ts).
     return "closeNotify";
   } catch {
     return "noCloseNotify";

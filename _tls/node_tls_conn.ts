@@ -3,9 +3,11 @@
 
 /**
  * Internal: TLS through `node:tls` over an existing `Deno.TcpConn`, for what
- * `Deno.startTls` cannot do: send a client certificate, or run over a
- * connection that Deno did not open itself (a `localAddr` connection comes
- * from `node:net`).
+ * `Deno.startTls` cannot do: send a client certificate, trust the given
+ * roots alone (`caCertsOnly`), run over a connection that Deno did not open
+ * itself (a `localAddr` connection comes from `node:net`; a tunnel through an
+ * `https://` proxy is TLS already), or close a loser of the race at once
+ * (`_tls/handshake.ts` decides which).
  *
  * `Deno.startTls` (Deno 2.9) has no `cert`/`key` options and silently drops
  * them; only `Deno.connectTls`, which opens its own connection, sends a

@@ -6,7 +6,7 @@
  * It stands up a loopback scenario: a made-up name that resolves (through the
  * resolver hook of `connect()`) to `::1`, whose packets go unanswered (like a
  * broken IPv6 route), and to `127.0.0.1`, where a server accepts connections.
- * Then it runs the command-line tool (the same code as `cli.ts`) against it
+ * Then it runs the command-line tool (the same code as `cli/main.ts`) against it
  * twice: with Happy Eyeballs, then strictly one address at a time with a short
  * timeout, then three times in a row with one `ConnectHistory`. It exits by
  * itself, and leaves nothing running. Its last lines give commands to try

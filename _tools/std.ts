@@ -2,7 +2,7 @@
 // deno-lint-ignore-file no-console -- a command-line tool: printing is its job.
 /**
  * Runs `deno ARGS...` where the real `@std` packages can be had:
- * `deno run -A _tools/std.ts test -P --doc` is what `deno task test` does.
+ * `deno run -A _tools/std.ts test -A --doc` is what `deno task test` does.
  *
  * The registry is, in this order:
  * 1. the one `JSR_URL` names, if set;

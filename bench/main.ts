@@ -14,7 +14,7 @@
  *    Then, in the same namespace, the cold start (`bench/cold_start.ts`):
  *    whole processes that import `mod.ts` and connect once, beside
  *    `Deno.connect`: CPU time, peak memory, the first connection.
- * 2. The socket of `node.ts` (`bench/node_socket.ts`): throughput over
+ * 2. The socket of `./node` (`bench/node_socket.ts`): throughput over
  *    loopback against a raw `Deno.TcpConn` and `node:net`, and memory per
  *    idle socket.
  * 3. HTTP/2 through that socket (`bench/node_http2.ts`): undici `allowH2`

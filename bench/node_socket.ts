@@ -1,7 +1,7 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // deno-lint-ignore-file no-console -- a benchmark: printing is its job.
 /**
- * The socket of `node.ts` against what it wraps and what it replaces, over
+ * The socket of `./node` against what it wraps and what it replaces, over
  * loopback, printed as Markdown tables:
  *
  * - throughput, 1 GiB each way (`--quick`: 64 MiB): a raw `Deno.TcpConn`
@@ -180,7 +180,7 @@ const clients = [
   raw,
   rawFresh,
   nodeClient(
-    "node.ts createConnection()",
+    "node/ createConnection()",
     () => createConnection({ hostname: "127.0.0.1", port }),
   ),
   nodeClient(
