@@ -17,7 +17,7 @@ import { connect, type ConnectEvent } from "../connect.ts";
 import { ConnectHistory } from "../history.ts";
 import { acceptingServer, firstLine, refusedPort } from "../_testing/net.ts";
 import { needs } from "../_testing/needs.ts";
-import { runWithPermissions } from "../_testing/permissions.ts";
+import { privateFile, runWithPermissions } from "../_testing/permissions.ts";
 import { batches, fixedResolver } from "../_testing/resolvers.ts";
 
 Deno.test("connect() resolves names with the system resolver", async () => {
@@ -194,16 +194,14 @@ Deno.test({
   async fn() {
     await using server = acceptingServer("127.0.0.1");
     // Nothing listens on [::1] at this port: refused, then 127.0.0.1 wins.
-    const hosts = await Deno.makeTempFile({ suffix: ".hosts" });
-    try {
-      await Deno.writeTextFile(
-        hosts,
-        "127.0.0.1 localhost\n::1 multi.test\n127.0.0.1 multi.test\n",
-      );
-      // A private mount namespace: /etc/hosts changes for the child alone.
-      const [result] = await runWithPermissions(
-        ["--allow-net", "--allow-read"],
-        `const events = [];
+    await using hosts = await privateFile(
+      "/etc/hosts",
+      "127.0.0.1 localhost\n::1 multi.test\n127.0.0.1 multi.test\n",
+    );
+    // A private mount namespace: /etc/hosts changes for the child alone.
+    const [result] = await runWithPermissions(
+      ["--allow-net", "--allow-read"],
+      `const events = [];
 const conn = await connect({
   hostname: "multi.test",
   port: Number(Deno.args[0]),
@@ -213,29 +211,19 @@ const conn = await connect({
 });
 console.log(JSON.stringify({ remote: conn.remoteAddr.hostname, events }));
 conn.close();`,
-        [String(server.port)],
-        [
-          "unshare",
-          "-m",
-          "sh",
-          "-c",
-          'mount --bind "$0" /etc/hosts && exec "$@"',
-          hosts,
-        ],
-      );
-      assertEquals(result, {
-        remote: "127.0.0.1",
-        events: [
-          "::1 127.0.0.1",
-          "attemptStarted ::1",
-          "attemptFailed ::1",
-          "attemptStarted 127.0.0.1",
-          "attemptWon 127.0.0.1",
-        ],
-      });
-    } finally {
-      await Deno.remove(hosts);
-    }
+      [String(server.port)],
+      hosts.wrapper,
+    );
+    assertEquals(result, {
+      remote: "127.0.0.1",
+      events: [
+        "::1 127.0.0.1",
+        "attemptStarted ::1",
+        "attemptFailed ::1",
+        "attemptStarted 127.0.0.1",
+        "attemptWon 127.0.0.1",
+      ],
+    });
   },
 });
 
@@ -515,14 +503,13 @@ Deno.test({
       args: ["-c", SILENT_DNS, dns],
       stdout: "piped",
     }).spawn();
-    const resolvConf = await Deno.makeTempFile({ suffix: ".conf" });
+    await using resolvConf = await privateFile(
+      "/etc/resolv.conf",
+      `nameserver ${dns}\noptions timeout:5 attempts:2\n`,
+    );
     await using server = acceptingServer("127.0.0.1");
     try {
       assertEquals(await firstLine(silent.stdout), "ready");
-      await Deno.writeTextFile(
-        resolvConf,
-        `nameserver ${dns}\noptions timeout:5 attempts:2\n`,
-      );
       const code = `
 import { connect } from ${JSON.stringify(import.meta.resolve("../connect.ts"))};
 const abandoned = [];
@@ -541,13 +528,10 @@ conn.close();
 console.log(JSON.stringify({ names: [...names], took }));
 Deno.exit(0);
 `;
-      const child = new Deno.Command("unshare", {
+      const [unshare, ...wrapper] = resolvConf.wrapper;
+      const child = new Deno.Command(unshare!, {
         args: [
-          "-m",
-          "sh",
-          "-c",
-          'mount --bind "$0" /etc/resolv.conf && exec "$@"',
-          resolvConf,
+          ...wrapper,
           Deno.execPath(),
           "run",
           "-A",
@@ -571,7 +555,6 @@ Deno.exit(0);
     } finally {
       silent.kill();
       await silent.status;
-      await Deno.remove(resolvConf);
     }
   },
 });

@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { acceptingServer, blackhole } from "../_testing/net.ts";
 import { needs } from "../_testing/needs.ts";
+import { privateFile } from "../_testing/permissions.ts";
 import { ROOT } from "../_testing/command.ts";
 import { otlpReceiver, type ReceivedSpan } from "../_testing/otlp.ts";
 
@@ -29,40 +30,26 @@ Deno.test({
     await using receiver = otlpReceiver();
     await using hole = await blackhole("::1");
     await using _server = acceptingServer("127.0.0.1", hole.port);
-    const hosts = await Deno.makeTempFile({ suffix: ".hosts" });
-    try {
-      await Deno.writeTextFile(
-        hosts,
-        "127.0.0.1 localhost\n::1 eyeballs.test\n127.0.0.1 eyeballs.test\n",
-      );
-      const { code, stdout, stderr } = await new Deno.Command("unshare", {
-        args: [
-          "-m",
-          "sh",
-          "-c",
-          'mount --bind "$0" /etc/hosts && exec "$@"',
-          hosts,
-          Deno.execPath(),
-          "eval",
-          CHILD,
-          String(hole.port),
-        ],
-        cwd: ROOT,
-        env: {
-          OTEL_DENO: "true",
-          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
-          OTEL_SERVICE_NAME: "e2e",
-        },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const decoder = new TextDecoder();
-      assertEquals(code, 0, decoder.decode(stderr));
-      assertEquals(decoder.decode(stdout).trim(), "127.0.0.1");
-    } finally {
-      await Deno.remove(hosts);
-    }
+    await using hosts = await privateFile(
+      "/etc/hosts",
+      "127.0.0.1 localhost\n::1 eyeballs.test\n127.0.0.1 eyeballs.test\n",
+    );
+    const [unshare, ...wrapper] = hosts.wrapper;
+    const { code, stdout, stderr } = await new Deno.Command(unshare!, {
+      args: [...wrapper, Deno.execPath(), "eval", CHILD, String(hole.port)],
+      cwd: ROOT,
+      env: {
+        OTEL_DENO: "true",
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_SERVICE_NAME: "e2e",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decoder = new TextDecoder();
+    assertEquals(code, 0, decoder.decode(stderr));
+    assertEquals(decoder.decode(stdout).trim(), "127.0.0.1");
 
     const spans = receiver.spans;
     const named = (name: string) => spans.filter((span) => span.name === name);

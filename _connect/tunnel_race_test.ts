@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { needs } from "../_testing/needs.ts";
 import { blackhole, echoServer, serve } from "../_testing/net.ts";
-import { runWithPermissions } from "../_testing/permissions.ts";
+import { privateFile, runWithPermissions } from "../_testing/permissions.ts";
 import { startMicrosocks } from "../_testing/servers.ts";
 
 /** Reads exactly `length` bytes, or fewer at the end of the stream. */
@@ -67,29 +67,12 @@ async function inDualStackHosts(
   args: string[],
   flags = ["--allow-net", "--allow-read"],
 ) {
-  const hosts = await Deno.makeTempFile({ suffix: ".hosts" });
-  try {
-    await Deno.writeTextFile(
-      hosts,
-      "127.0.0.1 localhost\n::1 dual.test\n127.0.0.1 dual.test\n127.0.0.1 proxy.test\n",
-    );
-    const [result] = await runWithPermissions(
-      flags,
-      code,
-      args,
-      [
-        "unshare",
-        "-m",
-        "sh",
-        "-c",
-        'mount --bind "$0" /etc/hosts && exec "$@"',
-        hosts,
-      ],
-    );
-    return result;
-  } finally {
-    await Deno.remove(hosts);
-  }
+  await using hosts = await privateFile(
+    "/etc/hosts",
+    "127.0.0.1 localhost\n::1 dual.test\n127.0.0.1 dual.test\n127.0.0.1 proxy.test\n",
+  );
+  const [result] = await runWithPermissions(flags, code, args, hosts.wrapper);
+  return result;
 }
 
 /** The child's code: connect through the proxy, ping, print the story. */

@@ -131,3 +131,35 @@ export async function reportOnce(
   const { cause: _, ...rest } = result as Record<string, unknown>;
   return rest;
 }
+
+/** A system file replaced for some children: see {@linkcode privateFile}. */
+export interface PrivateFile extends AsyncDisposable {
+  /** The command prefix of a child that sees the replacement. */
+  wrapper: string[];
+}
+
+/**
+ * `path` (such as /etc/hosts) with `text` instead, for the children run
+ * behind `wrapper` alone: a private mount namespace (`unshare -m`, as root)
+ * where a temporary file is bound over it; nothing outside changes. Dispose
+ * of it to remove the temporary file.
+ */
+export async function privateFile(
+  path: string,
+  text: string,
+): Promise<PrivateFile> {
+  const file = await Deno.makeTempFile({ prefix: "he_private_" });
+  await Deno.writeTextFile(file, text);
+  return {
+    // `sh -c SCRIPT file argv...`: the script sees the file as $0.
+    wrapper: [
+      "unshare",
+      "-m",
+      "sh",
+      "-c",
+      `mount --bind "$0" ${path} && exec "$@"`,
+      file,
+    ],
+    [Symbol.asyncDispose]: () => Deno.remove(file),
+  };
+}

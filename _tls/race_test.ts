@@ -23,7 +23,7 @@ import { createConnection } from "../node/mod.ts";
 import { needs } from "../_testing/needs.ts";
 import { opensslServer } from "../_testing/openssl.ts";
 import { startNginx } from "../_testing/servers.ts";
-import { runWithPermissions } from "../_testing/permissions.ts";
+import { privateFile, runWithPermissions } from "../_testing/permissions.ts";
 
 /** Both addresses of one name, [::1] first (as glibc orders them). */
 const BOTH = () => ["::1", "127.0.0.1"];
@@ -305,15 +305,13 @@ Deno.test({
   async fn() {
     await using good = await opensslServer({ version: "1.3" });
     await using silent = acceptingServer("::1", good.port);
-    const hosts = await Deno.makeTempFile({ suffix: ".hosts" });
-    try {
-      await Deno.writeTextFile(
-        hosts,
-        "127.0.0.1 localhost\n::1 tls.test\n127.0.0.1 tls.test\n",
-      );
-      const [result] = await runWithPermissions(
-        ["--allow-net", "--allow-read"],
-        `const tried = [];
+    await using hosts = await privateFile(
+      "/etc/hosts",
+      "127.0.0.1 localhost\n::1 tls.test\n127.0.0.1 tls.test\n",
+    );
+    const [result] = await runWithPermissions(
+      ["--allow-net", "--allow-read"],
+      `const tried = [];
 const start = performance.now();
 const conn = await connect({
   hostname: "tls.test",
@@ -325,25 +323,15 @@ const conn = await connect({
 const took = performance.now() - start;
 console.log(JSON.stringify({ remote: conn.remoteAddr.hostname, tried, fast: took < 5000 }));
 conn.close();`,
-        [String(good.port), TEST_CA],
-        [
-          "unshare",
-          "-m",
-          "sh",
-          "-c",
-          'mount --bind "$0" /etc/hosts && exec "$@"',
-          hosts,
-        ],
-      );
-      assertEquals(result, {
-        remote: "127.0.0.1",
-        tried: ["::1", "127.0.0.1"],
-        fast: true,
-      });
-      assertEquals(silent.conns.length, 1);
-    } finally {
-      await Deno.remove(hosts);
-    }
+      [String(good.port), TEST_CA],
+      hosts.wrapper,
+    );
+    assertEquals(result, {
+      remote: "127.0.0.1",
+      tried: ["::1", "127.0.0.1"],
+      fast: true,
+    });
+    assertEquals(silent.conns.length, 1);
   },
 });
 
