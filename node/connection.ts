@@ -323,10 +323,14 @@ export function createUndiciConnector(
   };
   return (nodeOptions, callback) => {
     let socket: NodeSocket;
-    const https = ownOptions(nodeOptions, PROTOCOL_KEY).protocol === "https:";
+    let https = false;
     try {
+      // Each of undici's options read once: a getter could say "https:"
+      // here and "http:" to fromNodeOptions().
+      const given = { ...nodeOptions };
+      https = ownOptions(given, PROTOCOL_KEY).protocol === "https:";
       socket = createConnection(
-        fromNodeOptions(nodeOptions, https ? httpsOptions : options),
+        fromNodeOptions(given, https ? httpsOptions : options),
       );
     } catch (error) {
       callback(error instanceof Error ? error : new Error(String(error)), null);
