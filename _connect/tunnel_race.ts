@@ -40,14 +40,12 @@ export interface RaceContext {
 }
 
 /**
- * Whether the target's addresses are raced through the proxy: `socks5://`
- * to a name, with no dial hook nor local address (which the extra tunnels
- * could not honour as the race to the proxy did).
+ * Whether the target's name is resolved here, and its addresses raced
+ * through the proxy: `socks5://` to a name.
  */
 export function racesTargets(checked: Checked): boolean {
   const { proxy } = checked;
-  return proxy?.protocol === "socks5" && ipVersion(proxy.targetHost) === 0 &&
-    checked.dial === undefined && checked.localAddr === undefined;
+  return proxy?.protocol === "socks5" && ipVersion(proxy.targetHost) === 0;
 }
 
 /**
@@ -98,9 +96,14 @@ export async function raceTunnels(
     firstFamilyCount: checked.interleave,
   });
   const proxyAddress = conn.remoteAddr;
-  // Permission for the proxy's name alone (the race fell back to
-  // Deno.connect by name): no new connection to its address, one tunnel.
-  if (ordered.length === 1 || !mayConnect(proxyAddress)) {
+  // One tunnel, to the first address, as curl: with a dial hook or a local
+  // address, which new connections could not honour as the race to the
+  // proxy did; or with permission for the proxy's name alone (the race fell
+  // back to Deno.connect by name), not for its address.
+  if (
+    ordered.length === 1 || checked.dial !== undefined ||
+    checked.localAddr !== undefined || !mayConnect(proxyAddress)
+  ) {
     return await open(conn, through(ordered[0]!), signal);
   }
   let started = false;

@@ -1,13 +1,12 @@
 // Copyright 2026 the happy-eyeballs authors. MIT license.
 // The SOCKS5 tunnel (RFC 1928), with username/password authentication (RFC
 // 1929), on the connection the race won to the proxy. `socks5://` names the
-// target by an address resolved here (`tunnel_race.ts` races them, one tunnel
-// each; a single tunnel takes the system's first, as curl does);
+// target by an address resolved here (`tunnel_race.ts` resolves the name and
+// races the addresses, one tunnel each);
 // `socks5h://` lets the proxy resolve the name. Every answer is read to its
 // exact length, so that what the target sends first stays on the connection.
 import type { CheckedProxy } from "./proxy.ts";
 import { guarded, readExactly, writeAll } from "./proxy_hop.ts";
-import { systemResolve } from "./system_lookup.ts";
 import { ipVersion } from "../_common/ip.ts";
 import { showDestination } from "../_common/show.ts";
 
@@ -73,7 +72,7 @@ export function tunnelSocks(
         target,
       );
     }
-    await writeAll(conn, await request(proxy, signal));
+    await writeAll(conn, request(proxy));
     const head = await readExactly(conn, 4, hop);
     if (head[0] !== 5) throw notSocks(hop, `version byte ${head[0]}`);
     const code = head[1]!;
@@ -98,15 +97,10 @@ export function tunnelSocks(
 }
 
 /** The CONNECT request: the target by address (`socks5`) or name. */
-async function request(
-  proxy: CheckedProxy,
-  signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  const { targetHost, targetPort } = proxy;
-  let host = targetHost;
-  if (proxy.protocol === "socks5" && ipVersion(host) === 0) {
-    host = (await systemResolve(host, undefined, signal))[0] ?? host;
-  }
+function request(proxy: CheckedProxy): Uint8Array {
+  // socks5:// to a name: tunnel_race.ts resolved it, `targetHost` is an
+  // address; socks5h:// sends the name.
+  const { targetHost: host, targetPort } = proxy;
   const port = [targetPort >> 8, targetPort & 0xff];
   const version = ipVersion(host);
   if (version === 4) {

@@ -132,7 +132,6 @@ export const PIPELINE: [string, string][] = [
   ["_connect/tunnel_http.ts", "_connect/proxy.ts"],
   ["_connect/tunnel.ts", "_connect/tunnel_socks.ts"],
   ["_connect/tunnel_socks.ts", "_connect/proxy.ts"],
-  ["_connect/tunnel_socks.ts", "_connect/system_lookup.ts"],
   ["_connect/tunnel_http.ts", "_connect/proxy_hop.ts"],
   ["_connect/tunnel_socks.ts", "_connect/proxy_hop.ts"],
   ["_connect/proxy_hop.ts", "_connect/proxy.ts"],
