@@ -91,8 +91,12 @@ Deno.test({
     // 250 ms after the first (generous bounds: loopback on a busy machine).
     const [v6, v4] = attempts as [ReceivedSpan, ReceivedSpan];
     const ms = (ns: bigint) => Number(ns) / 1e6;
-    assert(call.start <= resolve!.start && resolve!.end <= v6.start);
-    assert(v4.end <= call.end && v6.end <= call.end);
+    // Within 2 ms, as in telemetry_test.ts: spans that end in the same
+    // tick need not be ordered to the microsecond.
+    const SLACK = 2_000_000n;
+    assert(call.start <= resolve!.start + SLACK);
+    assert(resolve!.end <= v6.start + SLACK);
+    assert(v4.end <= call.end + SLACK && v6.end <= call.end + SLACK);
     const delay = ms(v4.start - v6.start);
     assert(delay >= 240 && delay < 2_000, `${delay} ms`);
 
